@@ -1,0 +1,31 @@
+// Shared Jest settings: every package's jest.config.js spreads this.
+// Tests run the TypeScript sources directly (SWC, decorators on) and resolve
+// workspace packages to their src/, so a test never depends on a stale build.
+const path = require('node:path');
+
+module.exports = function jestPreset(dir, overrides = {}) {
+  return {
+    rootDir: dir,
+    displayName: path.basename(dir),
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/**/*.spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: {
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true },
+            target: 'es2022',
+          },
+          module: { type: 'commonjs' },
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@easel/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src'),
+    },
+    ...overrides,
+  };
+};

@@ -1,0 +1,6 @@
+export * from './database';
+export * from './sql-executor';
+export * from './migrate';
+export * from './postgres-database';
+export * from './embedded-database';
+export { PrismaClient, Prisma } from './generated/prisma/client';

@@ -1,0 +1,57 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import { PrismaClient } from './generated/prisma/client';
+import type { Database } from './database';
+import type { SqlExecutor } from './sql-executor';
+
+export interface PostgresOptions {
+  /** A postgresql:// URL; a `schema` query parameter selects the schema, as with Prisma. */
+  url: string;
+  maxConnections?: number;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Splits Prisma's `?schema=` parameter off the URL, since node-postgres does not know it. */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name in database URL: ${schema}`);
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
+  const { connectionString, schema } = parsePostgresUrl(options.url);
+  const pool = new Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    options: `-c search_path="${schema}"`,
+  });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  const sql: SqlExecutor = {
+    async query<Row>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as Row[];
+    },
+    async exec(text: string) {
+      // A script must run on one connection so BEGIN/COMMIT bracket it.
+      const client = await pool.connect();
+      try {
+        await client.query(text);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
