@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './postgres-database';
 export * from './embedded-database';
 export { PrismaClient, Prisma } from './generated/prisma/client';
+export * from './schema-drift';

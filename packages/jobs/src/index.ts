@@ -1,0 +1,2 @@
+export * from './job-bus';
+export * from './in-process-job-bus';
