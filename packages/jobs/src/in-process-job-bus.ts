@@ -88,10 +88,11 @@ export class InProcessJobBus implements JobBus {
   }
 
   async close(): Promise<void> {
+    // Like closing a connection: stop delivering and forget queued work; handlers still
+    // running are not awaited (call a consumer's drain() first for a graceful stop).
     this.closed = true;
-    const drains: Promise<void>[] = [];
-    for (const queue of this.queues.values()) for (const consumer of queue.consumers) drains.push(consumer.drain());
-    await Promise.all(drains);
+    for (const queue of this.queues.values()) for (const consumer of queue.consumers) consumer.stop();
+    this.queues.clear();
     this.events.removeAllListeners();
   }
 
@@ -104,7 +105,7 @@ export class InProcessJobBus implements JobBus {
     }
     job.notBefore = Date.now() + delayMs;
     queue.waiting.push(job);
-    setTimeout(() => this.dispatch(queue), delayMs).unref();
+    this.dispatch(queue);
   }
 
   /** @internal Offers waiting jobs to consumers with free slots. */
@@ -114,11 +115,17 @@ export class InProcessJobBus implements JobBus {
     for (const consumer of queue.consumers) {
       while (consumer.hasCapacity()) {
         const index = queue.waiting.findIndex((job) => job.notBefore <= now);
-        if (index < 0) return;
+        if (index < 0) return this.wakeForDelayed(queue, now);
         const [job] = queue.waiting.splice(index, 1);
         consumer.deliver(job);
       }
     }
+  }
+
+  /** Timers may fire a little early by the wall clock: make sure a delayed job is looked at again. */
+  private wakeForDelayed(queue: Queue, now: number): void {
+    const next = Math.min(...queue.waiting.map((job) => job.notBefore));
+    if (Number.isFinite(next)) setTimeout(() => this.dispatch(queue), Math.max(1, next - now + 1)).unref();
   }
 
   private queue(service: string, pool: string): Queue {
@@ -166,9 +173,13 @@ class InProcessConsumer implements JobConsumer {
     this.inFlight.add(run);
   }
 
-  async drain(): Promise<void> {
+  stop(): void {
     this.draining = true;
     this.queue.consumers.delete(this);
+  }
+
+  async drain(): Promise<void> {
+    this.stop();
     await Promise.all([...this.inFlight]);
   }
 

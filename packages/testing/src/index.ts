@@ -1,0 +1,3 @@
+export * from './wait';
+export * from './contracts/job-bus.contract';
+export * from './contracts/artifact-store.contract';
