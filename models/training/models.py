@@ -20,8 +20,40 @@ import torch.nn.functional as F
 TEXT_CFG = dict(vocab_size=626, hidden_size=128, intermediate_size=512, num_hidden_layers=3,
                 num_attention_heads=4, max_position_embeddings=77)
 VAE_CFG = dict(block_out_channels=[16, 32, 64, 64], latent_channels=4, in_channels=3, out_channels=3)
-UNET_CFG = dict(block_out_channels=[64, 128, 128], in_channels=4, out_channels=4, cross_attention_dim=128,
+UNET_CFG = dict(block_out_channels=[64, 96, 128], in_channels=4, out_channels=4, cross_attention_dim=128,
                 attention_head_dim=32, layers_per_block=1)
+
+
+# This Debian torch build links the *reference* BLAS: nn.Linear / bmm are ~10-30x slower
+# than oneDNN convolutions on this CPU.  With FAST_CPU=True, linears run as 1x1 conv1d and
+# attention products as grouped conv1d (same maths, same weights).  The ONNX export sets
+# FAST_CPU=False so the graphs contain plain MatMul/Gemm.
+FAST_CPU = True
+
+
+def lin(x, layer):
+    if not FAST_CPU:
+        return layer(x)
+    shp = x.shape
+    y = F.conv1d(x.reshape(-1, shp[-1]).t()[None], layer.weight[:, :, None], layer.bias)[0].t()
+    return y.reshape(*shp[:-1], y.shape[-1])
+
+
+def attention_core(q, k, v, mask=None):
+    """q [G,n,d] (already scaled), k/v [G,m,d], mask [n,m] additive -> [G,n,d]."""
+    if not FAST_CPU:
+        s = q @ k.transpose(-1, -2)
+        if mask is not None:
+            s = s + mask
+        return torch.softmax(s, dim=-1) @ v
+    G, n, d = q.shape
+    m = k.shape[1]
+    s = F.conv1d(q.transpose(1, 2).reshape(1, G * d, n), k.reshape(G * m, d, 1), groups=G).reshape(G, m, n)
+    if mask is not None:
+        s = s + mask.t()
+    a = torch.softmax(s, dim=1)
+    o = F.conv1d(a.reshape(1, G * m, n), v.transpose(1, 2).reshape(G * d, m, 1), groups=G)
+    return o.reshape(G, d, n).transpose(1, 2)
 
 
 def count_params(m):
@@ -46,15 +78,14 @@ class CLIPLayer(nn.Module):
         b, n, d = x.shape
         h = self.heads
         y = self.layer_norm1(x)
-        q = self.q_proj(y).reshape(b, n, h, d // h).transpose(1, 2) * (d // h) ** -0.5
-        k = self.k_proj(y).reshape(b, n, h, d // h).transpose(1, 2)
-        v = self.v_proj(y).reshape(b, n, h, d // h).transpose(1, 2)
-        a = torch.softmax(q @ k.transpose(-1, -2) + mask, dim=-1)
-        y = (a @ v).transpose(1, 2).reshape(b, n, d)
-        x = x + self.out_proj(y)
-        y = self.fc1(self.layer_norm2(x))
+        q = lin(y, self.q_proj).reshape(b, n, h, d // h).transpose(1, 2).reshape(b * h, n, d // h) * (d // h) ** -0.5
+        k = lin(y, self.k_proj).reshape(b, n, h, d // h).transpose(1, 2).reshape(b * h, n, d // h)
+        v = lin(y, self.v_proj).reshape(b, n, h, d // h).transpose(1, 2).reshape(b * h, n, d // h)
+        y = attention_core(q, k, v, mask).reshape(b, h, n, d // h).transpose(1, 2).reshape(b, n, d)
+        x = x + lin(y, self.out_proj)
+        y = lin(self.layer_norm2(x), self.fc1)
         y = y * torch.sigmoid(1.702 * y)  # quick_gelu
-        return x + self.fc2(y)
+        return x + lin(y, self.fc2)
 
 
 class TextEncoder(nn.Module):
@@ -81,7 +112,7 @@ class TextEncoder(nn.Module):
             x = layer(x, mask)
         x = self.final_layer_norm(x)
         eos = torch.argmax(input_ids.float(), dim=-1)  # first occurrence of the highest id (EOS)
-        pooled = x[torch.arange(x.shape[0]), eos]
+        pooled = torch.gather(x, 1, eos[:, None, None].expand(-1, 1, x.shape[2]))[:, 0]
         return x, pooled
 
 
@@ -103,7 +134,7 @@ class ResBlock(nn.Module):
     def forward(self, x, emb=None):
         h = self.conv1(F.silu(self.norm1(x)))
         if self.temb is not None:
-            h = h + self.temb(F.silu(emb))[:, :, None, None]
+            h = h + lin(F.silu(emb), self.temb)[:, :, None, None]
         h = self.conv2(F.silu(self.norm2(h)))
         return self.skip(x) + h
 
@@ -208,11 +239,12 @@ class Attention(nn.Module):
         b, n, d = x.shape
         h = self.heads
         m = ctx.shape[1]
-        q = self.to_q(x).reshape(b, n, h, d // h).transpose(1, 2) * (d // h) ** -0.5
-        k = self.to_k(ctx).reshape(ctx.shape[0], m, h, d // h).transpose(1, 2)
-        v = self.to_v(ctx).reshape(ctx.shape[0], m, h, d // h).transpose(1, 2)
-        a = torch.softmax(q @ k.transpose(-1, -2), dim=-1)
-        return self.to_out((a @ v).transpose(1, 2).reshape(b, n, d))
+        bc = ctx.shape[0]
+        q = lin(x, self.to_q).reshape(b, n, h, d // h).transpose(1, 2).reshape(b * h, n, d // h) * (d // h) ** -0.5
+        k = lin(ctx, self.to_k).reshape(bc, m, h, d // h).transpose(1, 2).reshape(bc * h, m, d // h)
+        v = lin(ctx, self.to_v).reshape(bc, m, h, d // h).transpose(1, 2).reshape(bc * h, m, d // h)
+        o = attention_core(q, k, v).reshape(b, h, n, d // h).transpose(1, 2).reshape(b, n, d)
+        return lin(o, self.to_out)
 
 
 class Transformer2D(nn.Module):
@@ -227,8 +259,8 @@ class Transformer2D(nn.Module):
         self.norm2 = nn.LayerNorm(ch)
         self.attn2 = Attention(ch, ctx_dim, head_dim)
         self.norm3 = nn.LayerNorm(ch)
-        self.ff1 = nn.Linear(ch, ch * 4 * 2)
-        self.ff2 = nn.Linear(ch * 4, ch)
+        self.ff1 = nn.Linear(ch, ch * 2 * 2)
+        self.ff2 = nn.Linear(ch * 2, ch)
         self.proj_out = nn.Conv2d(ch, ch, 1)
 
     def forward(self, x, ctx):
@@ -239,8 +271,8 @@ class Transformer2D(nn.Module):
             y = self.norm1(h)
             h = h + self.attn1(y, y)
         h = h + self.attn2(self.norm2(h), ctx)
-        a, g = self.ff1(self.norm3(h)).chunk(2, dim=-1)
-        h = h + self.ff2(a * F.gelu(g))  # GEGLU
+        a, g = lin(self.norm3(h), self.ff1).chunk(2, dim=-1)
+        h = h + lin(a * F.gelu(g), self.ff2)  # GEGLU
         h = h.transpose(1, 2).reshape(b, c, hh, ww)
         return x + self.proj_out(h)
 
@@ -284,7 +316,8 @@ class UNet(nn.Module):
 
     def forward(self, sample, timestep, encoder_hidden_states):
         # timestep may be [1] or [batch] (diffusers' ONNX pipeline passes shape [1]); it broadcasts.
-        emb = self.time_mlp(timestep_embedding(timestep.reshape(-1), self.c0))
+        emb = timestep_embedding(timestep.reshape(-1), self.c0)
+        emb = lin(F.silu(lin(emb, self.time_mlp[0])), self.time_mlp[2])
         ctx = encoder_hidden_states
         h = self.conv_in(sample)
         hs = [h]
