@@ -1,0 +1,17 @@
+export type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler';
+export { createScheduler, canonicalSchedulerName, isSchedulerName, SCHEDULER_NAMES, UnknownSchedulerError } from './registry';
+export type { SchedulerName, SchedulerOptions } from './registry';
+export { DDIMScheduler } from './ddim';
+export { DDPMScheduler } from './ddpm';
+export { DEISMultistepScheduler } from './deis-multistep';
+export { DPMSolverMultistepScheduler } from './dpm-solver-multistep';
+export { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep';
+export { EulerAncestralDiscreteScheduler } from './euler-ancestral-discrete';
+export { EulerDiscreteScheduler } from './euler-discrete';
+export { HeunDiscreteScheduler } from './heun-discrete';
+export { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral-discrete';
+export { KDPM2DiscreteScheduler } from './kdpm2-discrete';
+export { LCMScheduler } from './lcm';
+export { LMSDiscreteScheduler } from './lms-discrete';
+export { PNDMScheduler } from './pndm';
+export { UniPCMultistepScheduler } from './unipc-multistep';
