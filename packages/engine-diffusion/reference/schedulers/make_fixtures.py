@@ -101,11 +101,12 @@ def spaced(cfg, n, family):
 def k_schedule(cfg, n):
     """Euler/LMS/Heun/DPM2: sigmas at the (float) timesteps, optionally Karras over their range."""
     ab = alpha_bar(cfg)
-    ts = spaced(cfg, n, "k")
+    f32 = lambda a: np.asarray(a, dtype=np.float32).astype(np.float64)  # diffusers stores these timesteps as float32
+    ts = f32(spaced(cfg, n, "k"))
     sig = sigma_of_t(ab, ts)
     if cfg.get("use_karras_sigmas"):
         sig = karras(sig[-1], sig[0], n)
-        ts = t_of_sigma(ab, sig)
+        ts = f32(t_of_sigma(ab, sig))
     init = sig.max() if cfg["timestep_spacing"] != "leading" else math.sqrt(sig.max() ** 2 + 1)
     return ab, ts, sig, init
 
@@ -225,7 +226,7 @@ def dpm2(cfg, n, x, noise, begin=0):
     mids = [math.exp(0.5 * (math.log(sig[i]) + math.log(sig[i + 1]))) for i in range(n - 1)]
     flat_ts = [ts[0]]
     for i in range(n - 1):
-        flat_ts += [float(t_of_sigma(ab, mids[i])), ts[i + 1]]
+        flat_ts += [float(np.float32(t_of_sigma(ab, mids[i]))), ts[i + 1]]
     run = Run()
     for i in range(n):
         s, s2 = sig[i], sig[i + 1]
@@ -254,7 +255,7 @@ def dpm2_a(cfg, n, x, noise):
         mids.append(math.exp(0.5 * (math.log(s) + math.log(down))) if down > 0 else 0.0)
     flat_ts = [ts[0]]
     for i in range(n - 1):
-        flat_ts += [float(t_of_sigma(ab, mids[i])), ts[i + 1]]
+        flat_ts += [float(np.float32(t_of_sigma(ab, mids[i]))), ts[i + 1]]
     run = Run()
     for i in range(n):
         s = sig[i]

@@ -18,12 +18,13 @@ export function kdiffusionSchedule(
 ): { timesteps: number[]; sigmas: number[]; logSigmas: Float64Array } {
   const train = trainingSigmas(ac);
   const logSigmas = train.map(Math.log);
-  let timesteps = kdiffusionTimesteps(cfg.timestep_spacing, cfg.num_train_timesteps, n, cfg.steps_offset);
+  // diffusers keeps these timesteps as float32 (and interpolates sigmas at the float32 values).
+  let timesteps = kdiffusionTimesteps(cfg.timestep_spacing, cfg.num_train_timesteps, n, cfg.steps_offset).map(Math.fround);
   let sigmas = timesteps.map((t) => interpOnGrid(t, train));
   if (cfg.use_karras_sigmas) {
     // Karras spans the *interpolated* schedule's ends (diffusers' Euler/LMS/Heun/KDPM2).
     sigmas = karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], n);
-    timesteps = sigmas.map((s) => sigmaToT(s, logSigmas));
+    timesteps = sigmas.map((s) => Math.fround(sigmaToT(s, logSigmas)));
   }
   return { timesteps, sigmas, logSigmas };
 }

@@ -34,7 +34,7 @@ export class KDPM2AncestralDiscreteScheduler extends KDiffusionScheduler {
       down.push(k === all.length - 1 ? 0 : Math.sqrt(Math.max(0, next * next - u * u)));
     });
     const interpol = all.map((s, k) => (k >= all.length - 2 ? 0 : Math.sqrt(s * down[k])));
-    const tInterpol = interpol.map((s) => sigmaToT(s, logSigmas));
+    const tInterpol = interpol.map((s) => Math.fround(sigmaToT(s, logSigmas)));
     this.sigmas = interleaveRepeat(all);
     this.sigmasInterpol = interleaveRepeat(interpol);
     this.sigmasUp = interleaveRepeat(up);

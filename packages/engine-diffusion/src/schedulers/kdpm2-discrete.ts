@@ -29,7 +29,7 @@ export class KDPM2DiscreteScheduler extends KDiffusionScheduler {
     const all = [...sigmas, 0];
     // Geometric mean with the previous σ (index 0 is unused; the σ=0 entry gives 0).
     const interpol = all.map((s, k) => (k === 0 ? Number.NaN : Math.sqrt(s * all[k - 1])));
-    const tInterpol = interpol.map((s) => sigmaToT(s, logSigmas));
+    const tInterpol = interpol.map((s) => Math.fround(sigmaToT(s, logSigmas)));
     this.sigmas = interleaveRepeat(all);
     this.sigmasInterpol = interleaveRepeat(interpol);
     const ts = [timesteps[0]];

@@ -14,7 +14,9 @@ interface PNDMConfig extends BaseConfig {
  * second-to-last spaced timestep is duplicated ([901, 801, 801, 701, …]): the first two calls
  * form a Heun-like start (the second averages ε and restarts from the saved sample, and is not
  * added to the ε history), then Adams–Bashforth orders 2, 3, 4 over the last four ε (`ets`).
- * Without it, three pseudo Runge–Kutta steps (4 calls each) seed the history first.
+ * Without it, three pseudo Runge–Kutta steps (4 calls each) seed the history first. Like diffusers,
+ * every step spans N/n training steps whatever the spacing, which only matches a leading or
+ * trailing grid (with linspace the steps and the grid disagree, exactly as in diffusers).
  */
 export class PNDMScheduler extends AlphaScheduler<PNDMConfig> {
   readonly name = 'PNDMScheduler';
