@@ -49,6 +49,12 @@ describe('scheduler registry', () => {
     ['UniPC', 'UniPCMultistepScheduler'],
     ['DEIS', 'DEISMultistepScheduler'],
     ['LCM', 'LCMScheduler'],
+    ['k_dpmpp_2m', 'DPMSolverMultistepScheduler'],
+    ['dpmpp_2m_sde', 'DPMSolverMultistepScheduler'],
+    ['k_lms', 'LMSDiscreteScheduler'],
+    ['k_dpm_2_ancestral', 'KDPM2AncestralDiscreteScheduler'],
+    ['DPM++ 2S a', 'DPMSolverSinglestepScheduler'],
+    ['uni_pc', 'UniPCMultistepScheduler'],
     ['  euler   A ', 'EulerAncestralDiscreteScheduler'],
     ['EULERDISCRETESCHEDULER', 'EulerDiscreteScheduler'],
   ])('%s → %s', (alias, canonical) => {
