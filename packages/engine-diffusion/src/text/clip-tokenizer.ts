@@ -69,15 +69,17 @@ function isCjk(cp: number): boolean {
 /** HF BasicTokenizer(do_lower_case, strip_accents=False, do_split_on_punc=False), then " ".join(...).lower(). */
 export function cleanText(text: string): string {
   let out = '';
-  for (const ch of text.normalize('NFC')) {
+  for (const ch of text) {
     const cp = ch.codePointAt(0) as number;
     if (cp === 0 || cp === 0xfffd || isControl(ch)) continue;
     if (isWhitespace(ch)) out += ' ';
     else if (isCjk(cp)) out += ` ${ch} `;
     else out += ch;
   }
+  // Python's str.split() also splits on U+2028/U+2029, which survive the clean-up; JS \s does too.
   return out
-    .split(/[ \t\n\r]+/)
+    .normalize('NFC')
+    .split(/\s+/)
     .filter((w) => w.length > 0)
     .map((w) => w.toLowerCase())
     .join(' ')
@@ -91,7 +93,11 @@ export class ClipTokenizer {
   readonly maxLength: number;
   private readonly encoder: Map<string, number>;
   private readonly ranks = new Map<string, number>();
-  private readonly cache = new Map<string, string[]>();
+  // Seeded like HF's: the specials come out of the regex whole and must not be BPE'd.
+  private readonly cache = new Map<string, string[]>([
+    ['<|startoftext|>', ['<|startoftext|>']],
+    ['<|endoftext|>', ['<|endoftext|>']],
+  ]);
   private readonly addedTokens: string[] = [];
   private addedPattern: RegExp | null = null;
 
