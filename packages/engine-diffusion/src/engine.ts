@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
+import type { ModelInfo } from './model/model-info';
+import { ByteBudgetLru } from './model/session-cache';
+import type { SessionOptions } from './model/session';
+import { runStableDiffusion } from './pipeline/stable-diffusion';
+import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './pipeline/types';
+
+export interface DiffusionEngineOptions extends SessionOptions {
+  /** Memory budget for loaded models, estimated from .onnx file sizes (default 8 GiB; env EASEL_MODEL_CACHE_BYTES). */
+  cacheBudgetBytes?: number;
+  limits?: Partial<PipelineLimits>;
+}
+
+/** A loaded model as callers see it. */
+export interface LoadedModel {
+  dir: string;
+  info: ModelInfo;
+}
+
+/**
+ * The diffusion engine: loads model directories (cached in an LRU bounded by a memory
+ * budget) and runs generations on them.
+ *
+ *     const engine = new DiffusionEngine();
+ *     await engine.loadModel('models/easel-tiny');
+ *     const r = await engine.generate('models/easel-tiny', { prompt: 'a red circle', seed: 1 }, { onProgress, signal });
+ */
+export class DiffusionEngine {
+  readonly limits: PipelineLimits;
+  private readonly cache: ByteBudgetLru<DiffusionModel>;
+  private readonly sessionOptions: SessionOptions;
+
+  constructor(options: DiffusionEngineOptions = {}) {
+    const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
+    const budget = options.cacheBudgetBytes ?? (Number.isFinite(envBudget) && envBudget > 0 ? envBudget : 8 * 1024 ** 3);
+    this.cache = new ByteBudgetLru(budget, (m) => m.release());
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads };
+  }
+
+  private load(dir: string) {
+    return async () => {
+      const model = await loadDiffusionModel(dir, this.sessionOptions);
+      return { value: model, bytes: model.info.bytes };
+    };
+  }
+
+  /** Load (or find in the cache) a model directory; throws ModelFileError / GraphMismatchError. */
+  async loadModel(dir: string): Promise<LoadedModel> {
+    const key = resolve(dir);
+    const model = await this.cache.get(key, this.load(key));
+    return { dir: key, info: model.info };
+  }
+
+  /** Run one generation on the model in `dir` (loaded on demand). */
+  async generate(dir: string, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    const key = resolve(dir);
+    const { value: model, release } = await this.cache.acquire(key, this.load(key));
+    try {
+      return await runStableDiffusion(model, request, options, this.limits);
+    } finally {
+      await release();
+    }
+  }
+
+  loadedModels(): string[] {
+    return this.cache.keys();
+  }
+
+  async unloadModel(dir: string): Promise<boolean> {
+    return this.cache.delete(resolve(dir));
+  }
+
+  async dispose(): Promise<void> {
+    await this.cache.clear();
+  }
+}

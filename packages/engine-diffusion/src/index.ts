@@ -1,0 +1,24 @@
+export { DiffusionEngine } from './engine';
+export type { DiffusionEngineOptions, LoadedModel } from './engine';
+export { runStableDiffusion, nativeSize } from './pipeline/stable-diffusion';
+export { DEFAULT_LIMITS } from './pipeline/types';
+export type { GenerateRequest, GenerateResult, GenerateOptions, ProgressEvent, PhaseTimings, PipelineLimits, OutputFormat } from './pipeline/types';
+export { loadDiffusionModel } from './model/load-model';
+export type { DiffusionModel } from './model/load-model';
+export type { ModelInfo } from './model/model-info';
+export { ByteBudgetLru } from './model/session-cache';
+export { hasCuda } from './model/session';
+export type { SessionOptions } from './model/session';
+export { PhiloxNormalStream, SampleNoise, philox4x32, randomSeed, MAX_SEED } from './random';
+export {
+  DiffusionError,
+  InvalidRequestError,
+  ModelFileError,
+  GraphMismatchError,
+  UnsupportedFeatureError,
+  CancelledError,
+  describeError,
+} from './errors';
+export type { ErrorInfo } from './errors';
+export * from './schedulers';
+export * from './text';

@@ -1,0 +1,135 @@
+import * as ort from 'onnxruntime-node';
+import { join, resolve } from 'node:path';
+import { GraphMismatchError, UnsupportedFeatureError } from '../errors';
+import type { SchedulerConfig } from '../schedulers/scheduler';
+import { ClipTokenizer } from '../text/clip-tokenizer';
+import { fileSize, readJsonIfExists, requireFile } from './files';
+import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
+import { createGraph, type Graph, type SessionOptions } from './session';
+import { ModelFileError } from '../errors';
+
+/** A loaded model directory: its four graphs, tokenizer and derived facts. */
+export interface DiffusionModel {
+  info: ModelInfo;
+  tokenizer: ClipTokenizer;
+  textEncoder: Graph;
+  unet: Graph;
+  vaeDecoder: Graph;
+  vaeEncoder?: Graph;
+  release(): Promise<void>;
+}
+
+const HIDDEN_STATE = /^hidden_states[._](\d+)$/;
+
+/** Reads a diffusers/optimum ONNX Stable Diffusion directory; nothing is specific to one model. */
+export async function loadDiffusionModel(dirIn: string, options: SessionOptions = {}): Promise<DiffusionModel> {
+  const dir = resolve(dirIn);
+  const paths = {
+    text: join(dir, 'text_encoder', 'model.onnx'),
+    unet: join(dir, 'unet', 'model.onnx'),
+    dec: join(dir, 'vae_decoder', 'model.onnx'),
+    enc: join(dir, 'vae_encoder', 'model.onnx'),
+  };
+  const sizes = {
+    text: await requireFile(paths.text, 'its text encoder'),
+    unet: await requireFile(paths.unet, 'its UNet'),
+    dec: await requireFile(paths.dec, 'its VAE decoder'),
+    enc: await fileSize(paths.enc),
+  };
+  await requireFile(join(dir, 'tokenizer', 'vocab.json'), 'its tokenizer vocabulary');
+  await requireFile(join(dir, 'tokenizer', 'merges.txt'), 'its tokenizer merges');
+  await readJsonIfExists(join(dir, 'model_index.json'));
+  const schedulerConfig = (await readJsonIfExists<SchedulerConfig>(join(dir, 'scheduler', 'scheduler_config.json'))) ?? {};
+  const vaeConfig =
+    (await readJsonIfExists<VaeConfig>(join(dir, 'vae_decoder', 'config.json'))) ??
+    (await readJsonIfExists<VaeConfig>(join(dir, 'vae_encoder', 'config.json'))) ??
+    (await readJsonIfExists<VaeConfig>(join(dir, 'vae', 'config.json')));
+  const unetConfig = await readJsonIfExists<UnetConfig>(join(dir, 'unet', 'config.json'));
+
+  let tokenizer: ClipTokenizer;
+  try {
+    tokenizer = await ClipTokenizer.fromDirectory(join(dir, 'tokenizer'));
+  } catch (err) {
+    throw new ModelFileError('model_file_corrupt', join(dir, 'tokenizer'), `Cannot load the tokenizer: ${(err as Error).message}`, err);
+  }
+
+  const graphs: Graph[] = [];
+  const release = async (): Promise<void> => {
+    await Promise.all(graphs.map((g) => g.release().catch(() => undefined)));
+  };
+  try {
+    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options);
+    graphs.push(textEncoder);
+    const unet = await createGraph('unet', paths.unet, sizes.unet, options);
+    graphs.push(unet);
+    const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
+    graphs.push(vaeDecoder);
+    const vaeEncoder = sizes.enc !== undefined ? await createGraph('vae_encoder', paths.enc, sizes.enc, options) : undefined;
+    if (vaeEncoder) graphs.push(vaeEncoder);
+
+    textEncoder.requireInputs(['input_ids']);
+    unet.requireInputs(['sample', 'timestep', 'encoder_hidden_states']);
+    vaeDecoder.requireInputs(['latent_sample']);
+    vaeEncoder?.requireInputs(['sample']);
+    for (const [g, input] of [
+      [unet, 'sample'],
+      [unet, 'encoder_hidden_states'],
+      [vaeDecoder, 'latent_sample'],
+    ] as const) {
+      const t = g.input(input).type;
+      if (t !== 'float32') throw new UnsupportedFeatureError('model_id', `The ${g.name} input "${input}" is ${t}; only float32 graphs are supported.`);
+    }
+    const idsType = textEncoder.input('input_ids').type;
+    if (idsType !== 'int32' && idsType !== 'int64') throw new GraphMismatchError('text_encoder', 'input_ids', `The text encoder's input_ids are ${idsType}; expected int32 or int64.`);
+    const tsMeta = unet.input('timestep');
+    if (tsMeta.type !== 'int64' && tsMeta.type !== 'float32') {
+      throw new UnsupportedFeatureError('model_id', `The UNet timestep input is ${tsMeta.type}; only int64 and float32 are supported.`);
+    }
+
+    const sampleShape = unet.input('sample').shape;
+    const outMeta = unet.outputs.get('out_sample') ?? unet.outputs.get(unet.outputNames[0]);
+    const latentChannels = dim(outMeta?.shape, 1) ?? unetConfig?.out_channels ?? vaeConfig?.latent_channels ?? dim(vaeDecoder.input('latent_sample').shape, 1) ?? 4;
+    const unetInChannels = dim(sampleShape, 1) ?? unetConfig?.in_channels ?? latentChannels;
+    if (unetInChannels !== latentChannels && unetInChannels !== 2 * latentChannels + 1) {
+      throw new GraphMismatchError('unet', 'sample', `The UNet takes ${unetInChannels} channels; expected ${latentChannels} (text-to-image) or ${2 * latentChannels + 1} (inpainting).`);
+    }
+    const lastOut = textEncoder.outputs.get('last_hidden_state') ?? textEncoder.outputs.get(textEncoder.outputNames[0]);
+    const textWidth = dim(lastOut?.shape, 2) ?? dim(unet.input('encoder_hidden_states').shape, 2);
+    if (!textWidth) throw new GraphMismatchError('text_encoder', 'last_hidden_state', 'Cannot tell the text encoder width from its graph.');
+    const hiddenStateOutputs = textEncoder.outputNames
+      .filter((n) => HIDDEN_STATE.test(n))
+      .sort((a, b) => Number(HIDDEN_STATE.exec(a)![1]) - Number(HIDDEN_STATE.exec(b)![1]));
+
+    const vaeScaleFactor = vaeFactorFromConfig(vaeConfig) ?? (await probeVaeFactor(vaeDecoder, latentChannels));
+    const info: ModelInfo = {
+      dir,
+      latentChannels,
+      unetInChannels,
+      isInpaintUnet: unetInChannels !== latentChannels,
+      vaeScaleFactor,
+      scalingFactor: vaeConfig?.scaling_factor ?? 0.18215,
+      predictionType: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type),
+      timestepType: tsMeta.type,
+      timestepIsScalarBatch: dim(tsMeta.shape, 0) === 1,
+      textWidth,
+      sequenceLength: dim(textEncoder.input('input_ids').shape, 1) ?? tokenizer.maxLength,
+      hiddenStateOutputs,
+      hasVaeEncoder: vaeEncoder !== undefined,
+      schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
+      bytes: sizes.text + sizes.unet + sizes.dec + (sizes.enc ?? 0),
+    };
+    return { info, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder, release };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
+/** No VAE config: decode a tiny latent and compare sizes (output side / input side). */
+async function probeVaeFactor(decoder: Graph, channels: number): Promise<number> {
+  const side = 4;
+  const out = await decoder.run({ latent_sample: new ort.Tensor('float32', new Float32Array(channels * side * side), [1, channels, side, side]) });
+  const t = out[decoder.outputNames[0]];
+  const h = Number(t.dims[2]);
+  return Math.max(1, Math.round(h / side));
+}

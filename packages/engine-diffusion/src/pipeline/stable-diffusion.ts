@@ -1,0 +1,200 @@
+import * as ort from 'onnxruntime-node';
+import { CancelledError } from '../errors';
+import type { DiffusionModel } from '../model/load-model';
+import type { Graph } from '../model/session';
+import { SampleNoise } from '../random/noise';
+import { createScheduler } from '../schedulers/registry';
+import { encodeImage, loadImage, loadMask, MIME_TYPES, toPixels } from './images';
+import { applyGuidance, blendMasked, downsampleMask, repeatBatch, scale } from './latents';
+import { encodePrompts } from './text-conditioning';
+import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './types';
+import { normalizeRequest } from './validate';
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+async function vaeEncode(model: DiffusionModel, image: Float32Array, width: number, height: number): Promise<Float32Array> {
+  const enc = model.vaeEncoder as Graph;
+  const out = await enc.run({ sample: new ort.Tensor('float32', image, [1, 3, height, width]) });
+  const lat = out.latent_sample ?? out[enc.outputNames[0]];
+  return scale(lat.data as Float32Array, model.info.scalingFactor);
+}
+
+/** The model's native image side: UNet `sample` spatial size × VAE factor when fixed, else 512. */
+export function nativeSize(model: DiffusionModel): number {
+  const s = model.unet.input('sample').shape[2];
+  return typeof s === 'number' ? s * model.info.vaeScaleFactor : 512;
+}
+
+/**
+ * Stable Diffusion text2img / img2img / inpaint, as diffusers' pipelines do it:
+ * text conditioning → initial latents → for each timestep: (uncond, cond) in one UNet call,
+ * guidance, scheduler step (and, for 4-channel inpainting, re-impose the known region) →
+ * VAE decode → encode images.
+ */
+export async function runStableDiffusion(
+  model: DiffusionModel,
+  request: GenerateRequest,
+  options: GenerateOptions = {},
+  limits: PipelineLimits = DEFAULT_LIMITS,
+): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const { info } = model;
+  const graphs = [model.textEncoder, model.unet, model.vaeDecoder, model.vaeEncoder].filter((g): g is Graph => !!g);
+  const ortStart = graphs.reduce((s, g) => s + g.runMs, 0);
+  const req = normalizeRequest(request, limits, info, nativeSize(model));
+  const scheduler = createScheduler(req.scheduler, info.schedulerConfig, {
+    useKarrasSigmas: request.useKarrasSigmas,
+    algorithmType: request.algorithmType,
+  });
+  const { signal, onProgress } = options;
+  checkAbort(signal);
+
+  const n = req.samples;
+  const W = req.width;
+  const H = req.height;
+  const f = info.vaeScaleFactor;
+  const h = H / f;
+  const w = W / f;
+  const C = info.latentChannels;
+  const plane = h * w;
+  const per = C * plane;
+  const guidance = req.guidanceScale > 1;
+  const B = guidance ? 2 * n : n;
+  const timings = { totalMs: 0, textEncoderMs: 0, stepMs: [] as number[], unetMs: [] as number[], vaeEncodeMs: 0, vaeDecodeMs: 0, imageIoMs: 0, ortMs: 0 };
+
+  // 1. text conditioning, laid out [uncond × n; cond × n] for the batched UNet call
+  let t = performance.now();
+  const text = await encodePrompts(model, req.prompt, req.negativePrompt, guidance, req.clipSkip, request.promptWeighting !== false);
+  timings.textEncoderMs = performance.now() - t;
+  const rowLen = text.seqLen * info.textWidth;
+  const ehs = new Float32Array(B * rowLen);
+  for (let i = 0; i < n; i++) {
+    if (text.uncond) ehs.set(text.uncond, i * rowLen);
+    ehs.set(text.cond, ((guidance ? n : 0) + i) * rowLen);
+  }
+  const ehsTensor = new ort.Tensor('float32', ehs, [B, text.seqLen, info.textWidth]);
+  checkAbort(signal);
+
+  // 2. timesteps (img2img/inpaint: diffusers' strength truncation)
+  scheduler.setTimesteps(req.steps);
+  let timesteps = scheduler.timesteps;
+  if (req.mode !== 'text2img') {
+    const initTimestep = Math.min(Math.floor(req.steps * req.strength), req.steps);
+    const tStart = Math.max(req.steps - initTimestep, 0);
+    const begin = tStart * scheduler.order;
+    timesteps = timesteps.slice(begin);
+    scheduler.setBeginIndex(begin);
+  }
+
+  // 3. initial latents
+  const noiseSource = new SampleNoise(req.seed, n);
+  const noise = request.initialNoise ? Float32Array.from(request.initialNoise) : noiseSource.randn(n * per);
+  let latents: Float32Array;
+  let imageLatents: Float32Array | undefined;
+  let maskLatent: Float32Array | undefined;
+  let maskedImageLatents: Float32Array | undefined;
+  if (req.mode === 'text2img') {
+    latents = scale(noise, scheduler.initNoiseSigma);
+  } else {
+    t = performance.now();
+    const image = await loadImage(request.initImage!, W, H);
+    const mask = req.mode === 'inpaint' ? await loadMask(request.maskImage!, W, H) : undefined;
+    timings.imageIoMs += performance.now() - t;
+    t = performance.now();
+    imageLatents = repeatBatch(await vaeEncode(model, image, W, H), n);
+    if (mask) {
+      maskLatent = downsampleMask(mask, W, H, f);
+      if (info.isInpaintUnet) {
+        const masked = new Float32Array(image.length);
+        const pix = W * H;
+        for (let c = 0; c < 3; c++) for (let i = 0; i < pix; i++) masked[c * pix + i] = mask[i] < 0.5 ? image[c * pix + i] : 0;
+        maskedImageLatents = await vaeEncode(model, masked, W, H);
+      }
+    }
+    timings.vaeEncodeMs = performance.now() - t;
+    if (timesteps.length === 0) latents = imageLatents.slice();
+    else if (req.mode === 'inpaint' && req.strength >= 1) latents = scale(noise, scheduler.initNoiseSigma);
+    else latents = scheduler.addNoise(imageLatents, noise, timesteps[0]);
+  }
+  checkAbort(signal);
+
+  // 4. denoising loop; the UNet input buffer is allocated once and refilled each step
+  const inC = info.unetInChannels;
+  const unetIn = new Float32Array(B * inC * plane);
+  if (maskLatent) {
+    // constant channels of the 9-channel UNet: mask and masked-image latents
+    if (info.isInpaintUnet) {
+      for (let b = 0; b < B; b++) {
+        const o = b * inC * plane;
+        unetIn.set(maskLatent, o + C * plane);
+        unetIn.set(maskedImageLatents!, o + (C + 1) * plane);
+      }
+    }
+  }
+  const tsLen = info.timestepIsScalarBatch ? 1 : B;
+  const tsData = info.timestepType === 'int64' ? new BigInt64Array(tsLen) : new Float32Array(tsLen);
+  const tsTensor = new ort.Tensor(info.timestepType, tsData, [tsLen]);
+  const sampleTensor = new ort.Tensor('float32', unetIn, [B, inC, h, w]);
+  const outName = model.unet.outputs.has('out_sample') ? 'out_sample' : model.unet.outputNames[0];
+  const guided = new Float32Array(n * per);
+  const loopStart = performance.now();
+  for (let i = 0; i < timesteps.length; i++) {
+    checkAbort(signal);
+    const stepStart = performance.now();
+    const ts = timesteps[i];
+    const scaled = scheduler.scaleModelInput(latents, ts);
+    for (let b = 0; b < B; b++) unetIn.set(scaled.subarray((b % n) * per, (b % n + 1) * per), b * inC * plane);
+    if (tsData instanceof BigInt64Array) tsData.fill(BigInt(Math.trunc(ts)));
+    else tsData.fill(ts);
+    t = performance.now();
+    const out = await model.unet.run({ sample: sampleTensor, timestep: tsTensor, encoder_hidden_states: ehsTensor }, [outName]);
+    timings.unetMs.push(performance.now() - t);
+    const pred = out[outName].data as Float32Array;
+    const eps = guidance ? applyGuidance(pred, n * per, req.guidanceScale, guided) : pred;
+    latents = scheduler.step(eps, ts, latents, noiseSource);
+    if (maskLatent && !info.isInpaintUnet) {
+      // diffusers (4-channel UNet): keep the known region on the trajectory of the init image
+      const keep = i < timesteps.length - 1 ? scheduler.addNoise(imageLatents!, noise, timesteps[i + 1]) : imageLatents!;
+      blendMasked(latents, keep, maskLatent);
+    }
+    timings.stepMs.push(performance.now() - stepStart);
+    onProgress?.({ step: i + 1, total: timesteps.length, elapsedMs: performance.now() - loopStart });
+  }
+  checkAbort(signal);
+
+  // 5. decode each sample, encode images
+  t = performance.now();
+  const decoded: Float32Array[] = [];
+  const inv = 1 / info.scalingFactor;
+  const decOut = model.vaeDecoder.outputs.has('sample') ? 'sample' : model.vaeDecoder.outputNames[0];
+  for (let i = 0; i < n; i++) {
+    const lat = scale(latents.subarray(i * per, (i + 1) * per), inv);
+    const out = await model.vaeDecoder.run({ latent_sample: new ort.Tensor('float32', lat, [1, C, h, w]) }, [decOut]);
+    decoded.push(out[decOut].data as Float32Array);
+  }
+  timings.vaeDecodeMs = performance.now() - t;
+  t = performance.now();
+  const pixels = request.returnPixels ? new Float32Array(n * 3 * W * H) : undefined;
+  const images = await Promise.all(
+    decoded.map((d, i) => encodeImage(toPixels(d, W, H, pixels, i * 3 * W * H), W, H, req.outputFormat, req.quality)),
+  );
+  timings.imageIoMs += performance.now() - t;
+  timings.ortMs = graphs.reduce((s, g) => s + g.runMs, 0) - ortStart;
+  timings.totalMs = performance.now() - t0;
+  return {
+    images,
+    format: req.outputFormat,
+    mimeType: MIME_TYPES[req.outputFormat],
+    seeds: noiseSource.seeds,
+    width: W,
+    height: H,
+    steps: req.steps,
+    scheduler: req.scheduler,
+    guidanceScale: req.guidanceScale,
+    promptTokens: text.tokenCount,
+    timings,
+    ...(pixels ? { pixels } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+export type OutputFormat = 'png' | 'jpeg' | 'webp';
+
+/** One generation. Field names follow the engine's camelCase; the HTTP layer maps the API's snake_case. */
+export interface GenerateRequest {
+  prompt: string;
+  negativePrompt?: string | null;
+  /** Pixels; multiples of 8. Default: the model's native size (UNet sample_size × VAE factor) or 512. */
+  width?: number;
+  height?: number;
+  /** 1–4 images in one batch; sample i uses seed + i. */
+  samples?: number;
+  /** 1–50 (`num_inference_steps`). */
+  steps?: number;
+  /** ≤ 1 disables classifier-free guidance. Default 7.5. */
+  guidanceScale?: number;
+  /** Integer ≥ 0; null/undefined picks one at random (reported in the result). */
+  seed?: number | null;
+  /** Any name or alias the scheduler registry accepts. Default: the model's scheduler_config.json class. */
+  scheduler?: string;
+  useKarrasSigmas?: boolean;
+  algorithmType?: string;
+  /** A1111 clip skip: 1 (last layer) or 2 (penultimate layer; needs a text encoder exposing hidden states). */
+  clipSkip?: number;
+  /** A1111 prompt emphasis `(word:1.2)`; default on. */
+  promptWeighting?: boolean;
+  /** img2img / inpaint source image (any format sharp reads), resized to width × height. */
+  initImage?: Buffer;
+  /** 0–1: how much of the init image to repaint (img2img default 0.8, inpaint 1). */
+  strength?: number;
+  /** Inpaint mask (white = repaint), resized to width × height and binarised at 50 %. */
+  maskImage?: Buffer;
+  outputFormat?: OutputFormat;
+  /** JPEG/WebP quality 1–100 (default 90). */
+  quality?: number;
+  /** Also return the decoded float pixels (NCHW, 0–1) — for parity tests. */
+  returnPixels?: boolean;
+  /** Replace the seeded initial noise (float32 [samples, C, h, w], unit variance) — for parity tests. */
+  initialNoise?: Float32Array;
+}
+
+export interface ProgressEvent {
+  /** 1-based UNet evaluation index. */
+  step: number;
+  total: number;
+  elapsedMs: number;
+}
+
+export interface GenerateOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface PhaseTimings {
+  totalMs: number;
+  textEncoderMs: number;
+  /** Wall time of each denoising step (UNet run + guidance + scheduler step). */
+  stepMs: number[];
+  /** Time inside each UNet `run` call. */
+  unetMs: number[];
+  vaeEncodeMs: number;
+  vaeDecodeMs: number;
+  /** Image decode/resize and encode with sharp. */
+  imageIoMs: number;
+  /** Sum of the time spent inside onnxruntime `run` calls. */
+  ortMs: number;
+}
+
+export interface GenerateResult {
+  images: Buffer[];
+  format: OutputFormat;
+  mimeType: string;
+  seeds: number[];
+  width: number;
+  height: number;
+  steps: number;
+  /** The canonical diffusers scheduler class name used. */
+  scheduler: string;
+  guidanceScale: number;
+  /** A1111 token count of the prompt (75 per chunk). */
+  promptTokens: number;
+  timings: PhaseTimings;
+  /** Present when `returnPixels`: float32 NCHW [samples, 3, height, width] in [0, 1]. */
+  pixels?: Float32Array;
+}
+
+/** Request limits (API.md: 1–4 samples, 1–50 steps, ≤ 1024×768 or 768×1024). */
+export interface PipelineLimits {
+  maxSide: number;
+  maxPixels: number;
+  minSide: number;
+  maxSamples: number;
+  maxSteps: number;
+  maxGuidance: number;
+}
+
+export const DEFAULT_LIMITS: PipelineLimits = {
+  maxSide: 1024,
+  maxPixels: 1024 * 768,
+  minSide: 8,
+  maxSamples: 4,
+  maxSteps: 50,
+  maxGuidance: 20,
+};
