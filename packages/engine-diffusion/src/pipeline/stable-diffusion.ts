@@ -85,7 +85,8 @@ export async function runStableDiffusion(
     const tStart = Math.max(req.steps - initTimestep, 0);
     const begin = tStart * scheduler.order;
     timesteps = timesteps.slice(begin);
-    scheduler.setBeginIndex(begin);
+    // strength 0: no step runs; the result is decode(encode(init_image))
+    if (timesteps.length > 0) scheduler.setBeginIndex(begin);
   }
 
   // 3. initial latents

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+export const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
+export const SD15_RANDOM = join(MODELS, 'sd15-random');
+export const SD15_RANDOM_INPAINT = join(MODELS, 'sd15-random-inpaint');
+
+/** A W×H PNG of 8×8 blocks of solid colours (block-constant, so the test VAE round-trips it). */
+export async function blockImage(width: number, height: number): Promise<Buffer> {
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const bx = x >> 3;
+      const by = y >> 3;
+      const o = (y * width + x) * 3;
+      rgb[o] = (bx * 53 + by * 17) % 200 + 20;
+      rgb[o + 1] = (bx * 29 + by * 71) % 200 + 20;
+      rgb[o + 2] = (bx * 11 + by * 37) % 200 + 20;
+    }
+  return sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+/** A mask PNG: white (repaint) on the left half, black on the right. */
+export async function leftHalfMask(width: number, height: number): Promise<Buffer> {
+  const g = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width / 2; x++) g[y * width + x] = 255;
+  return sharp(g, { raw: { width, height, channels: 1 } }).png().toBuffer();
+}
+
+/** Raw RGB floats in [0,1], NCHW for one image, from a PNG. */
+export async function pngToPixels(png: Buffer): Promise<{ data: Float32Array; width: number; height: number }> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const plane = info.width * info.height;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) out[c * plane + i] = data[i * info.channels + c] / 255;
+  return { data: out, width: info.width, height: info.height };
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
