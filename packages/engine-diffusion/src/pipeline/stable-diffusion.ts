@@ -44,7 +44,8 @@ export async function runStableDiffusion(
   const graphs = [model.textEncoder, model.unet, model.vaeDecoder, model.vaeEncoder].filter((g): g is Graph => !!g);
   const ortStart = graphs.reduce((s, g) => s + g.runMs, 0);
   const req = normalizeRequest(request, limits, info, nativeSize(model));
-  const scheduler = createScheduler(req.scheduler, info.schedulerConfig, {
+  const schedulerConfig = request.timestepSpacing ? { ...info.schedulerConfig, timestep_spacing: request.timestepSpacing } : info.schedulerConfig;
+  const scheduler = createScheduler(req.scheduler, schedulerConfig, {
     useKarrasSigmas: request.useKarrasSigmas,
     algorithmType: request.algorithmType,
   });

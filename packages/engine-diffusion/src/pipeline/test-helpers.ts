@@ -41,3 +41,18 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** Minimal .npy reader for little-endian float32 C-order arrays (the parity fixtures). */
+export function readNpyFloat32(buf: Buffer): { data: Float32Array; shape: number[] } {
+  if (buf.readUInt32BE(0) !== 0x934e554d) throw new Error('not a .npy file');
+  const major = buf[6];
+  const headerLen = major >= 2 ? buf.readUInt32LE(8) : buf.readUInt16LE(8);
+  const start = (major >= 2 ? 12 : 10) + headerLen;
+  const header = buf.subarray(major >= 2 ? 12 : 10, start).toString('latin1');
+  if (!header.includes("'descr': '<f4'") || header.includes("'fortran_order': True")) throw new Error(`unsupported .npy header ${header}`);
+  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const bytes = buf.subarray(start);
+  const data = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < data.length; i++) data[i] = bytes.readFloatLE(i * 4);
+  return { data, shape };
+}

@@ -19,6 +19,11 @@ export interface GenerateRequest {
   scheduler?: string;
   useKarrasSigmas?: boolean;
   algorithmType?: string;
+  /**
+   * Override the scheduler config's `timestep_spacing`. Unset, each scheduler uses its diffusers
+   * default for the model's config (SD 1.5's config names none: Euler/DPM++ use "linspace", DDIM/PNDM "leading").
+   */
+  timestepSpacing?: 'leading' | 'linspace' | 'trailing';
   /** A1111 clip skip: 1 (last layer) or 2 (penultimate layer; needs a text encoder exposing hidden states). */
   clipSkip?: number;
   /** A1111 prompt emphasis `(word:1.2)`; default on. */

@@ -78,6 +78,9 @@ export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, i
     between('seed', seed, 0, MAX_SEED, 'invalid_seed');
   }
   const scheduler = canonicalSchedulerName(req.scheduler ?? defaultScheduler(info));
+  if (req.timestepSpacing !== undefined && !['leading', 'linspace', 'trailing'].includes(req.timestepSpacing)) {
+    throw new InvalidRequestError('invalid_timestep_spacing', 'timestep_spacing', 'The timestep spacing must be one of leading, linspace, trailing.');
+  }
   const outputFormat = req.outputFormat ?? 'png';
   if (!['png', 'jpeg', 'webp'].includes(outputFormat)) throw new InvalidRequestError('invalid_format', 'output_format', 'The output format must be one of png, jpeg, webp.');
   const quality = int('quality', req.quality, 90);
