@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Diffusion pipeline benchmark: wall time vs time inside onnxruntime `run` calls (the JS-glue
+// share), the split by phase, and — when /usr/bin/python3 with torch and easel-tiny's torch
+// weights exist — the PyTorch reference sampler on the same weights and settings.
+//
+//   node ../scripts/pnpm.mjs --filter @easel/bench pipeline      (builds engine-diffusion first)
+//   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--model DIR]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const require = createRequire(import.meta.url);
+const engineDist = join(ROOT, 'packages', 'engine-diffusion', 'dist', 'index.js');
+if (!existsSync(engineDist)) {
+  console.error('packages/engine-diffusion is not built: run `node ../scripts/pnpm.mjs --filter @easel/bench pipeline` (it builds first).');
+  process.exit(1);
+}
+const { DiffusionEngine } = require(engineDist);
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const tiny = join(ROOT, 'models', 'easel-tiny');
+const model = args.model ?? (existsSync(join(tiny, 'unet', 'model.onnx')) ? tiny : join(ROOT, 'models', 'sd15-random'));
+const steps = Number(args.steps ?? 20);
+const runs = Number(args.runs ?? 5);
+const threads = Number(args.threads ?? 2);
+const refName = args.scheduler ?? 'dpmpp_2m';
+const schedulers = { dpmpp_2m: 'DPMSolverMultistepScheduler', euler: 'EulerDiscreteScheduler', ddim: 'DDIMScheduler' };
+const prompt = 'a red circle on a blue background';
+const size = 128;
+const guidance = 7.5;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+const f = (ms) => `${ms.toFixed(1)} ms`;
+
+const engine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1 });
+const request = { prompt, width: size, height: size, steps, guidanceScale: guidance, seed: 1, scheduler: schedulers[refName], timestepSpacing: 'leading' };
+await engine.loadModel(model);
+await engine.generate(model, request); // warm-up
+const results = [];
+for (let i = 0; i < runs; i++) results.push((await engine.generate(model, request)).timings);
+await engine.dispose();
+
+const total = median(results.map((t) => t.totalMs));
+const ort = median(results.map((t) => t.ortMs));
+const io = median(results.map((t) => t.imageIoMs));
+const unetPerStep = median(results.map((t) => median(t.unetMs)));
+const stepWall = median(results.map((t) => median(t.stepMs)));
+console.log(`model ${model}`);
+console.log(`settings: "${prompt}", ${size}x${size}, ${steps} steps, ${schedulers[refName]} (leading), CFG ${guidance} (batch 2), ${threads} intra-op threads; median of ${runs} runs after 1 warm-up`);
+console.log(`wall per image            ${f(total)}`);
+console.log(`inside ORT run()          ${f(ort)}   (${((100 * ort) / total).toFixed(1)} %)`);
+console.log(`JS glue (wall - ORT)      ${f(total - ort)}   (${((100 * (total - ort)) / total).toFixed(2)} % of wall; ${((100 * (total - ort - io)) / total).toFixed(2)} % without PNG encode ${f(io)})`);
+console.log(`text encoder              ${f(median(results.map((t) => t.textEncoderMs)))}`);
+console.log(`UNet per step (run)       ${f(unetPerStep)}   step wall (UNet + CFG + scheduler) ${f(stepWall)}   all steps ${f(median(results.map((t) => sum(t.stepMs))))}`);
+console.log(`VAE decode                ${f(median(results.map((t) => t.vaeDecodeMs)))}`);
+
+const weights = join(ROOT, 'models', 'training', '.work', 'run', 'weights.pt');
+const sampler = join(ROOT, 'models', 'training', 'reference_sampler.py');
+if (model === tiny && existsSync('/usr/bin/python3') && existsSync(weights) && existsSync(sampler)) {
+  const tmp = mkdtempSync(join(tmpdir(), 'easel-bench-'));
+  const refTotals = [];
+  let refTimings;
+  for (let i = 0; i < Math.min(3, runs); i++) {
+    const out = spawnSync('/usr/bin/python3', [sampler, '--prompt', prompt, '--steps', String(steps), '--guidance', String(guidance), '--scheduler', refName, '--height', String(size), '--width', String(size), '--threads', String(threads), '--seed', '1', '--out', join(tmp, 'ref.png'), '--timings', join(tmp, 't.json')], { encoding: 'utf8' });
+    if (out.status !== 0) {
+      console.log(`PyTorch reference failed: ${out.stderr.split('\n').slice(-3).join(' ')}`);
+      break;
+    }
+    refTimings = JSON.parse(readFileSync(join(tmp, 't.json'), 'utf8'));
+    refTotals.push(refTimings.total_ms);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  if (refTotals.length) {
+    const ref = median(refTotals);
+    console.log(`PyTorch reference (torch ${threads} threads, same weights/settings, median of ${refTotals.length} process runs): ${f(ref)}  ` +
+      `(text ${f(refTimings.text_encoder_ms)}, step ${f(median(refTimings.steps_ms))}, VAE ${f(refTimings.vae_decode_ms)})`);
+    console.log(`speed-up TS / PyTorch     ${(ref / total).toFixed(2)}x   (target >= 2x)`);
+  }
+} else {
+  console.log('PyTorch reference: skipped (needs models/easel-tiny, /usr/bin/python3 with torch and models/training/.work/run/weights.pt)');
+}
