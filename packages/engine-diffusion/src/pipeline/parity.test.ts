@@ -46,7 +46,6 @@ const haveModel = existsSync(join(MODEL, 'unet', 'model.onnx'));
       if (d > max) max = d;
     }
     const mean = sum / px.length;
-    // eslint-disable-next-line no-console
     console.log(`parity ${file}: max |diff| ${max.toFixed(4)}/255, mean ${mean.toFixed(5)}/255`);
     expect(max).toBeLessThanOrEqual(2);
     expect(mean).toBeLessThanOrEqual(0.5);
