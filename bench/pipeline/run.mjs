@@ -4,7 +4,8 @@
 // weights exist — the PyTorch reference sampler on the same weights and settings.
 //
 //   node ../scripts/pnpm.mjs --filter @easel/bench pipeline      (builds engine-diffusion first)
-//   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--model DIR]
+//   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--spin 1] [--model DIR]
+//   (--spin 1: let ORT's intra-op threads busy-wait between runs, ORT's own default; off by default in DiffusionEngine)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,7 +41,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const f = (ms) => `${ms.toFixed(1)} ms`;
 
-const engine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1 });
+const engine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });
 const request = { prompt, width: size, height: size, steps, guidanceScale: guidance, seed: 1, scheduler: schedulers[refName], timestepSpacing: 'leading' };
 await engine.loadModel(model);
 await engine.generate(model, request); // warm-up

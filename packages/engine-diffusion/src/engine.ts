@@ -10,6 +10,8 @@ export interface DiffusionEngineOptions extends SessionOptions {
   /** Memory budget for loaded models, estimated from .onnx file sizes (default 8 GiB; env EASEL_MODEL_CACHE_BYTES). */
   cacheBudgetBytes?: number;
   limits?: Partial<PipelineLimits>;
+  // allowSpinning defaults to false here: on a shared 2-core box ORT's busy-waiting threads
+  // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
 }
 
 /** A loaded model as callers see it. */
@@ -36,7 +38,7 @@ export class DiffusionEngine {
     const budget = options.cacheBudgetBytes ?? (Number.isFinite(envBudget) && envBudget > 0 ? envBudget : 8 * 1024 ** 3);
     this.cache = new ByteBudgetLru(budget, (m) => m.release());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads };
+    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning ?? false };
   }
 
   private load(dir: string) {

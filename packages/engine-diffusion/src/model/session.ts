@@ -6,6 +6,8 @@ export interface SessionOptions {
   device?: 'cpu' | 'cuda';
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
+  /** ORT intra-op threads busy-wait between runs (default true); false frees the cores for other work sooner. */
+  allowSpinning?: boolean;
 }
 
 export type TensorMeta = { name: string; type: string; shape: ReadonlyArray<number | string> };
@@ -80,6 +82,7 @@ export async function createGraph(name: string, path: string, bytes: number, opt
     graphOptimizationLevel: 'all',
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
     ...(options.interOpNumThreads ? { interOpNumThreads: options.interOpNumThreads } : {}),
+    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
   const wantCuda = options.device === 'cuda' && hasCuda();
   try {
