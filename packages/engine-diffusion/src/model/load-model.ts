@@ -115,6 +115,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       sequenceLength: dim(textEncoder.input('input_ids').shape, 1) ?? tokenizer.maxLength,
       hiddenStateOutputs,
       hasVaeEncoder: vaeEncoder !== undefined,
+      nativeSize: nativeSizeOf(dim(sampleShape, 2) ?? unetConfig?.sample_size, vaeScaleFactor, vaeConfig?.sample_size),
       schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
       bytes: sizes.text + sizes.unet + sizes.dec + (sizes.enc ?? 0),
     };
@@ -132,4 +133,9 @@ async function probeVaeFactor(decoder: Graph, channels: number): Promise<number>
   const t = out[decoder.outputNames[0]];
   const h = Number(t.dims[2]);
   return Math.max(1, Math.round(h / side));
+}
+
+function nativeSizeOf(latentSide: number | undefined, factor: number, vaeSampleSize: number | undefined): number {
+  if (latentSide) return latentSide * factor;
+  return vaeSampleSize && vaeSampleSize > 0 ? vaeSampleSize : 512;
 }

@@ -24,6 +24,8 @@ export interface ModelInfo {
   /** Names of the text encoder's per-layer hidden-state outputs, in layer order (empty when it has none). */
   hiddenStateOutputs: string[];
   hasVaeEncoder: boolean;
+  /** Default image side: fixed UNet sample size, else unet config sample_size, times the VAE factor; else vae sample_size; else 512. */
+  nativeSize: number;
   schedulerConfig: SchedulerConfig;
   /** Sum of the .onnx file sizes (the cache's memory estimate). */
   bytes: number;
@@ -33,12 +35,14 @@ export interface VaeConfig {
   block_out_channels?: number[];
   latent_channels?: number;
   scaling_factor?: number;
+  sample_size?: number;
 }
 
 export interface UnetConfig {
   in_channels?: number;
   out_channels?: number;
   prediction_type?: string;
+  sample_size?: number;
 }
 
 export function dim(shape: ReadonlyArray<number | string> | undefined, i: number): number | undefined {

@@ -21,10 +21,9 @@ async function vaeEncode(model: DiffusionModel, image: Float32Array, width: numb
   return scale(lat.data as Float32Array, model.info.scalingFactor);
 }
 
-/** The model's native image side: UNet `sample` spatial size × VAE factor when fixed, else 512. */
+/** The model's native image side (the default width/height). */
 export function nativeSize(model: DiffusionModel): number {
-  const s = model.unet.input('sample').shape[2];
-  return typeof s === 'number' ? s * model.info.vaeScaleFactor : 512;
+  return model.info.nativeSize;
 }
 
 /**
