@@ -83,7 +83,8 @@ if (model === tiny && existsSync('/usr/bin/python3') && existsSync(weights) && e
     const ref = median(refTotals);
     console.log(`PyTorch reference (torch ${threads} threads, same weights/settings, median of ${refTotals.length} process runs): ${f(ref)}  ` +
       `(text ${f(refTimings.text_encoder_ms)}, step ${f(median(refTimings.steps_ms))}, VAE ${f(refTimings.vae_decode_ms)})`);
-    console.log(`speed-up TS / PyTorch     ${(ref / total).toFixed(2)}x   (target >= 2x)`);
+    console.log(`speed-up TS / PyTorch     ${(ref / total).toFixed(2)}x per image (target >= 2x; the reference's total includes its first-call warm-up, one image per process)`);
+    console.log(`steady-state per step     TS ${f(stepWall)} vs PyTorch ${f(median(refTimings.steps_ms))}: ${(median(refTimings.steps_ms) / stepWall).toFixed(2)}x`);
   }
 } else {
   console.log('PyTorch reference: skipped (needs models/easel-tiny, /usr/bin/python3 with torch and models/training/.work/run/weights.pt)');
