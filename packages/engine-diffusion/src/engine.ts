@@ -14,10 +14,11 @@ export interface DiffusionEngineOptions extends SessionOptions {
   // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
 }
 
-/** A loaded model as callers see it. */
+/** A loaded model as callers see it; `generate` runs on it (re-loading it if the cache evicted it). */
 export interface LoadedModel {
   dir: string;
   info: ModelInfo;
+  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
 }
 
 /**
@@ -25,8 +26,9 @@ export interface LoadedModel {
  * budget) and runs generations on them.
  *
  *     const engine = new DiffusionEngine();
- *     await engine.loadModel('models/easel-tiny');
- *     const r = await engine.generate('models/easel-tiny', { prompt: 'a red circle', seed: 1 }, { onProgress, signal });
+ *     const model = await engine.loadModel('models/easel-tiny');
+ *     const r = await model.generate({ prompt: 'a red circle', seed: 1 }, { onProgress, signal });
+ *     // or: engine.generate('models/easel-tiny', request, options)
  */
 export class DiffusionEngine {
   readonly limits: PipelineLimits;
@@ -52,7 +54,7 @@ export class DiffusionEngine {
   async loadModel(dir: string): Promise<LoadedModel> {
     const key = resolve(dir);
     const model = await this.cache.get(key, this.load(key));
-    return { dir: key, info: model.info };
+    return { dir: key, info: model.info, generate: (request, options) => this.generate(key, request, options) };
   }
 
   /** Run one generation on the model in `dir` (loaded on demand). */

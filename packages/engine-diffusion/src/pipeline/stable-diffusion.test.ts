@@ -11,7 +11,7 @@ const base: GenerateRequest = { prompt: 'a red circle on a blue background', wid
 
 describe('text2img on sd15-random', () => {
   it('same seed gives identical pixels; another seed differs', async () => {
-    const a = await engine.generate(SD15_RANDOM, base);
+    const a = await (await engine.loadModel(SD15_RANDOM)).generate(base);
     const b = await engine.generate(SD15_RANDOM, base);
     const c = await engine.generate(SD15_RANDOM, { ...base, seed: 8 });
     expect(Array.from(a.pixels!)).toEqual(Array.from(b.pixels!));
