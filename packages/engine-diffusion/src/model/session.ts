@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { GraphMismatchError, ModelFileError } from '../errors';
+import { DiffusionError, GraphMismatchError, ModelFileError } from '../errors';
 
 export interface SessionOptions {
   /** 'cuda' uses the CUDA execution provider when this onnxruntime build has it (else CPU). */
@@ -66,6 +66,8 @@ export class Graph {
     const t0 = performance.now();
     try {
       return outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds);
+    } catch (err) {
+      throw new DiffusionError('inference_failed', `The ${this.name} graph failed: ${(err as Error).message}`, undefined, { cause: err });
     } finally {
       this.runMs += performance.now() - t0;
       this.runs++;
