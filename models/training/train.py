@@ -188,11 +188,16 @@ def train_unet(a, work, data, tok, tcfg, tm):
         unet.load_state_dict(ck["unet"])
         ema_te.load_state_dict(ck["ema_te"])
         ema_unet.load_state_dict(ck["ema_unet"])
-        if ck.get("done"):
+        if ck.get("done") and not a.extend_minutes:
             log("stage 3 unet: done already")
             return ema_te, ema_unet
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
+        if ck.get("done"):  # --extend-minutes: a further short cosine segment at a lower lr
+            log(f"stage 3 unet: extending by {a.extend_minutes} min from step {step}")
+            a.unet_steps, a.unet_minutes, a.lr = 10 ** 9, a.extend_minutes, a.extend_lr
+            ck_base_step, elapsed = step, 0.0
+            a._ext = (step, ck["elapsed"])
         log(f"stage 3 unet: resume at step {step} ({elapsed:.0f}s)")
     ema_params = list(ema_te.parameters()) + list(ema_unet.parameters())
     lat = data["latents"] * data["scaling_factor"]
@@ -211,6 +216,8 @@ def train_unet(a, work, data, tok, tcfg, tm):
     while not done:
         el = time.time() - t_start
         progress = max(step / a.unet_steps, el / budget)
+        if getattr(a, "_ext", None):
+            progress = el / budget
         if progress >= 1.0:
             done = True
             break
@@ -253,7 +260,7 @@ def train_unet(a, work, data, tok, tcfg, tm):
     save_ckpt(path, {"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema_te.state_dict(),
                      "ema_unet": ema_unet.state_dict(), "opt": opt.state_dict(), "step": step,
                      "elapsed": time.time() - t_start, "done": True})
-    tm.add("stage3_unet_s", time.time() - t_start - elapsed)
+    tm.add("stage3_unet_s" if not getattr(a, "_ext", None) else "stage3_extension_s", time.time() - t_start - elapsed)
     tm.d["stage3_steps"] = step
     tm.add("stage3_steps", 0)
     log(f"stage 3 done: {step} steps, {(time.time() - t_start) / 60:.1f} min total")
@@ -281,6 +288,9 @@ def main():
     ap.add_argument("--uncond-p", type=float, default=0.1)
     ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds between checkpoints")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--extend-minutes", type=float, default=0.0,
+                    help="continue a finished stage 3 for this many minutes (cosine from --extend-lr)")
+    ap.add_argument("--extend-lr", type=float, default=2e-4)
     a = ap.parse_args()
     if a.smoke:
         a.vae_steps, a.vae_images, a.n_images, a.unet_steps, a.work = 40, 256, 512, 20, os.path.join(HERE, ".work", "smoke")
