@@ -5,3 +5,4 @@ export * from './postgres-database';
 export * from './embedded-database';
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export * from './schema-drift';
+export * from './repositories';

@@ -1,0 +1,52 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { EaselConfig } from '@easel/config';
+import type { Database } from '@easel/db';
+import type { JobBus } from '@easel/jobs';
+import type { ArtifactStore } from '@easel/storage';
+import { BillingModule } from './billing/billing.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { KeysModule } from './keys/keys.module';
+import { SystemModule } from './system/system.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS } from './tokens';
+
+/** The adapters a gateway runs on: embedded or distributed implementations of the same interfaces. */
+export interface GatewayDependencies {
+  config: EaselConfig;
+  db: Database;
+  bus: JobBus;
+  store: ArtifactStore;
+}
+
+@Global()
+@Module({})
+class AdaptersModule {
+  static register(deps: GatewayDependencies): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: deps.config },
+      { provide: DATABASE, useValue: deps.db },
+      { provide: JOB_BUS, useValue: deps.bus },
+      { provide: ARTIFACT_STORE, useValue: deps.store },
+    ];
+    return { module: AdaptersModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(deps: GatewayDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AdaptersModule.register(deps),
+        HealthModule,
+        KeysModule,
+        BillingModule,
+        TenantsModule,
+        JobsModule,
+        SystemModule,
+      ],
+    };
+  }
+}

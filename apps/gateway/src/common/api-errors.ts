@@ -1,0 +1,99 @@
+/**
+ * Errors a client can act on, each with the HTTP status and the exact body shape of the
+ * Stable Diffusion API dialect (../shared/API.md). The exception filter is the only place
+ * that turns them into responses.
+ */
+export abstract class ApiError extends Error {
+  abstract readonly httpStatus: number;
+  abstract body(): Record<string, unknown>;
+  headers(): Record<string, string> {
+    return {};
+  }
+}
+
+const INVALID_KEY_TIP =
+  '1. Make sure you are passing Content-Type: application/json in header. 2. Make sure you are doing POST request with valid JSON. 3. Make sure your JSON does not have error, use jsonlint to validate json array. 4. Make sure you have valid API key.';
+
+export class InvalidApiKeyError extends ApiError {
+  /** 401 for a missing or unknown key; 400 when the request was not a JSON body at all. */
+  constructor(readonly httpStatus: 400 | 401 = 401) {
+    super('Invalid Api Key');
+  }
+  body() {
+    return { status: 'error', message: 'Invalid Api Key', tip: INVALID_KEY_TIP };
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  readonly httpStatus = 403;
+  constructor(message = 'This key is not allowed to do that') {
+    super(message);
+  }
+  body() {
+    return { status: 'error', message: this.message };
+  }
+}
+
+/** Laravel-style field errors: `{"status":"error","message":{"prompt":["The prompt field is required."]}}`. */
+export class ValidationError extends ApiError {
+  readonly httpStatus = 422;
+  constructor(readonly fields: Record<string, string[]>) {
+    super(Object.values(fields).flat().join(' '));
+  }
+  body() {
+    return { status: 'error', message: this.fields };
+  }
+}
+
+export class RateLimitError extends ApiError {
+  readonly httpStatus = 429;
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly tips = 'you are sending same request multiple times, spam filter is enabled, please wait for 30 seconds and try again',
+  ) {
+    super('Rate limit exceeded');
+  }
+  body() {
+    return { status: 'error', message: 'Rate limit exceeded', tips: this.tips };
+  }
+  override headers() {
+    return { 'retry-after': String(Math.max(1, Math.ceil(this.retryAfterSeconds))) };
+  }
+}
+
+export class ModelNotFoundError extends ApiError {
+  readonly httpStatus = 404;
+  constructor() {
+    super('Model id not found');
+  }
+  body() {
+    return { status: 'error', message: 'Model id not found' };
+  }
+}
+
+export class InsufficientCreditsError extends ApiError {
+  readonly httpStatus = 402;
+  constructor() {
+    super('Insufficient credits');
+  }
+  body() {
+    return { status: 'error', message: 'Insufficient credits' };
+  }
+}
+
+export class NotFoundError extends ApiError {
+  readonly httpStatus = 404;
+  body() {
+    return { status: 'error', message: this.message };
+  }
+}
+
+export class JobFailedError extends ApiError {
+  readonly httpStatus = 500;
+  constructor(readonly jobId: number | '' = '') {
+    super('Failed, Try Again');
+  }
+  body() {
+    return { status: 'failed', id: this.jobId, message: 'Failed, Try Again', output: '' };
+  }
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule, type GatewayDependencies } from './app.module';
+import { DialectExceptionFilter } from './common/dialect-exception.filter';
+import { installJsonBodyParsing } from './common/json-body';
+import { JobsService } from './jobs/jobs.service';
+import { TenantsService, type BootstrapResult } from './tenants/tenants.service';
+
+const LOG_LEVELS: Record<string, LogLevel[]> = {
+  silent: [],
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export interface Gateway {
+  app: NestFastifyApplication;
+  bootstrap: BootstrapResult;
+  /** Starts listening; resolves with the URL. */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP gateway on the given adapters, creates the first admin key if needed and recovers unfinished jobs. */
+export async function createGateway(deps: GatewayDependencies): Promise<Gateway> {
+  const adapter = new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024 });
+  installJsonBodyParsing(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(deps), adapter, {
+    logger: LOG_LEVELS[deps.config.EASEL_LOG_LEVEL] ?? LOG_LEVELS.info,
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new DialectExceptionFilter());
+  app.enableShutdownHooks([]);
+  await app.init();
+  const bootstrap = await app.get(TenantsService).bootstrap();
+  await app.get(JobsService).recoverUnfinished();
+  return {
+    app,
+    bootstrap,
+    async listen(port, host) {
+      await app.listen(port, host);
+      const address = app.getHttpServer().address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      Logger.log(`listening on http://${host}:${actualPort}`, 'Gateway');
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`;
+    },
+    close: () => app.close(),
+  };
+}

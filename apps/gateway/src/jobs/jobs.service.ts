@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { JobsRepository, type Database, type SubmitJobInput } from '@easel/db';
+import type { JobBus } from '@easel/jobs';
+import type { EaselConfig } from '@easel/config';
+import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
+import { encodeJobPayload, JOB_ENDED } from './job-message';
+
+export const DEFAULT_POOL = 'default';
+
+@Injectable()
+export class JobsService implements OnModuleInit {
+  private readonly logger = new Logger('Jobs');
+  readonly repository: JobsRepository;
+
+  constructor(
+    @Inject(DATABASE) db: Database,
+    @Inject(JOB_BUS) private readonly bus: JobBus,
+    @Inject(CONFIG) private readonly config: EaselConfig,
+  ) {
+    this.repository = new JobsRepository(db.prisma);
+  }
+
+  onModuleInit(): void {
+    // A job the bus gave up on (its worker kept dying or failing) ends failed, credits back.
+    this.bus.onDeadLetter(async (message, deliveries) => {
+      await this.repository.fail(Number(message.id), `gave up after ${deliveries} deliveries`);
+      await this.bus.publishEvent({ jobId: message.id, type: JOB_ENDED, data: new Uint8Array() });
+    });
+  }
+
+  /** Records the job (holding its price) and puts it on the bus. */
+  async submit(input: SubmitJobInput & { params: Record<string, unknown> }) {
+    const { params, ...row } = input;
+    const { job, created } = await this.repository.submit(row);
+    if (created) await this.publish(job.id, job.tenantId, job.service, job.kind, job.modelId, params);
+    return { job, created };
+  }
+
+  /** Waits until the job ends or `timeoutMs` passes; returns the job row as it then is. */
+  async waitForEnd(jobId: number, timeoutMs: number) {
+    let resolveEnded: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+    const subscription = await this.bus.subscribeEvents(String(jobId), (event) => {
+      if (event.type === JOB_ENDED) resolveEnded();
+    });
+    try {
+      const current = await this.repository.get(jobId);
+      if (current && (current.status === 'queued' || current.status === 'running')) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        clearTimeout(timer);
+      }
+    } finally {
+      await subscription.unsubscribe();
+    }
+    return this.repository.get(jobId);
+  }
+
+  /**
+   * After a restart: every job not yet ended is put back on the bus (publishing is
+   * idempotent by job id), unless it has used up its deliveries, in which case it fails
+   * and its credits are released. No job is left `processing` forever.
+   */
+  async recoverUnfinished(): Promise<{ resumed: number; failed: number }> {
+    let resumed = 0;
+    let failed = 0;
+    for (const job of await this.repository.unfinished()) {
+      if (job.attempts >= this.config.EASEL_MAX_DELIVERIES) {
+        if (await this.repository.fail(job.id, 'interrupted by a restart too many times')) failed++;
+        continue;
+      }
+      const params = (job.request as { params?: Record<string, unknown> }).params ?? {};
+      await this.publish(job.id, job.tenantId, job.service, job.kind, job.modelId, params);
+      resumed++;
+    }
+    if (resumed + failed > 0) this.logger.log(`recovered unfinished jobs: ${resumed} resumed, ${failed} failed`);
+    return { resumed, failed };
+  }
+
+  private async publish(jobId: number, tenantId: string, service: string, kind: string, modelId: string | null, params: Record<string, unknown>) {
+    await this.bus.publish({
+      id: String(jobId),
+      service,
+      pool: DEFAULT_POOL,
+      payload: encodeJobPayload({ jobId, tenantId, kind, modelId, params }),
+    });
+  }
+}

@@ -1,0 +1,5 @@
+/** Injection tokens for the adapters the gateway is given (one implementation per mode). */
+export const DATABASE = Symbol('Database');
+export const JOB_BUS = Symbol('JobBus');
+export const ARTIFACT_STORE = Symbol('ArtifactStore');
+export const CONFIG = Symbol('EaselConfig');

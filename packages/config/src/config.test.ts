@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('needs no variable at all and defaults to port 3000 and ./.easel', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.PORT).toBe(3000);
+    expect(config.home).toBe('/srv/app/.easel');
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads numbers given as strings', () => {
+    expect(loadConfig({ PORT: '8080', EASEL_SYNC_WINDOW_MS: '0' }).PORT).toBe(8080);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT="eighty" is invalid/],
+    [{ PORT: '70000' }, /^PORT="70000" is invalid/],
+    [{ EASEL_SYNC_WINDOW_MS: '-1' }, /^EASEL_SYNC_WINDOW_MS="-1" is invalid/],
+    [{ EASEL_LOG_LEVEL: 'loud' }, /^EASEL_LOG_LEVEL="loud" is invalid/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL="mysql:\/\/x" is invalid: must be a postgresql/],
+    [{ EASEL_PROT: '1' }, /^EASEL_PROT is not a setting Easel knows/],
+  ])('rejects %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});

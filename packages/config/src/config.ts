@@ -1,0 +1,68 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** A configuration problem, told in one line that names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+
+const schema = z.object({
+  PORT: port.default(3000),
+  EASEL_HOST: z.string().min(1).default('127.0.0.1'),
+  EASEL_HOME: z.string().min(1).default('.easel'),
+  /** Public base URL used in fetch_result/future_links; defaults to http://<host>:<port>. */
+  EASEL_PUBLIC_URL: z.url().optional(),
+  EASEL_SYNC_WINDOW_MS: nonNegativeInt.default(8000),
+  EASEL_INITIAL_CREDITS: nonNegativeInt.default(10000),
+  EASEL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EASEL_MAX_DELIVERIES: positiveInt.default(3),
+  EASEL_ACK_WAIT_MS: positiveInt.default(60000),
+  EASEL_DEFAULT_MODEL: z.string().min(1).default('easel-tiny'),
+  EASEL_MODELS_DIR: z.string().min(1).optional(),
+  EASEL_ORT_THREADS: nonNegativeInt.default(0),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+});
+
+export type EaselConfig = z.infer<typeof schema> & {
+  /** EASEL_HOME made absolute. */
+  home: string;
+  publicUrl: string;
+};
+
+const KNOWN = new Set(Object.keys(schema.shape));
+
+/**
+ * Reads and validates the environment. Unknown `EASEL_*` variables are rejected too,
+ * so a typo does not silently fall back to a default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): EaselConfig {
+  const relevant: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (name.startsWith('EASEL_') && !KNOWN.has(name)) {
+      throw new ConfigError(`${name} is not a setting Easel knows (known: ${[...KNOWN].filter((k) => k.startsWith('EASEL_')).join(', ')})`);
+    }
+    if (KNOWN.has(name)) relevant[name] = value;
+  }
+  const parsed = schema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name}=${JSON.stringify(relevant[name])} is invalid: ${issue.message}`);
+  }
+  const config = parsed.data;
+  const home = isAbsolute(config.EASEL_HOME) ? config.EASEL_HOME : resolve(cwd, config.EASEL_HOME);
+  const host = config.EASEL_HOST === '0.0.0.0' ? '127.0.0.1' : config.EASEL_HOST;
+  const publicUrl = (config.EASEL_PUBLIC_URL ?? `http://${host}:${config.PORT}`).replace(/\/$/, '');
+  return { ...config, home, publicUrl };
+}

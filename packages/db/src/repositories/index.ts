@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './ledger.repository';
+export * from './jobs.repository';

@@ -1,0 +1,161 @@
+import type { Job, Prisma, PrismaClient } from '../generated/prisma/client';
+import { LedgerRepository } from './ledger.repository';
+
+export type JobStatus = 'queued' | 'running' | 'success' | 'failed';
+export const UNFINISHED: JobStatus[] = ['queued', 'running'];
+
+export interface SubmitJobInput {
+  tenantId: string;
+  apiKeyId?: string | null;
+  service: string;
+  kind: string;
+  modelId?: string | null;
+  request: Prisma.InputJsonValue;
+  trackId?: string | null;
+  webhookUrl?: string | null;
+  idempotencyKey?: string | null;
+  price: number;
+}
+
+export interface ArtifactRecord {
+  index: number;
+  storageKey: string;
+  token: string;
+  contentType: string;
+  bytes: number;
+  expiresAt?: Date | null;
+}
+
+/**
+ * A job's row is the truth about it. Every transition here is conditional on the job not
+ * being finished yet, so a redelivered or duplicated message can never settle a job twice
+ * or move its credits twice.
+ */
+export class JobsRepository {
+  private readonly ledger: LedgerRepository;
+
+  constructor(private readonly prisma: PrismaClient) {
+    this.ledger = new LedgerRepository(prisma);
+  }
+
+  /** Inserts the job and holds its price, atomically. With an idempotency key, a repeat returns the first job. */
+  async submit(input: SubmitJobInput): Promise<{ job: Job; created: boolean }> {
+    if (input.idempotencyKey) {
+      const existing = await this.findByIdempotencyKey(input.tenantId, input.idempotencyKey);
+      if (existing) return { job: existing, created: false };
+    }
+    try {
+      const job = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.job.create({
+          data: {
+            tenantId: input.tenantId,
+            apiKeyId: input.apiKeyId ?? null,
+            service: input.service,
+            kind: input.kind,
+            modelId: input.modelId ?? null,
+            request: input.request,
+            trackId: input.trackId ?? null,
+            webhookUrl: input.webhookUrl ?? null,
+            idempotencyKey: input.idempotencyKey ?? null,
+            creditsHeld: input.price,
+          },
+        });
+        if (input.price > 0) await this.ledger.hold(tx, input.tenantId, created.id, input.price);
+        return created;
+      });
+      return { job, created: true };
+    } catch (error) {
+      // Two requests with one idempotency key raced: the loser answers with the winner's job.
+      if (input.idempotencyKey && (error as { code?: string }).code === 'P2002') {
+        const existing = await this.findByIdempotencyKey(input.tenantId, input.idempotencyKey);
+        if (existing) return { job: existing, created: false };
+      }
+      throw error;
+    }
+  }
+
+  async get(id: number): Promise<Job | null> {
+    return this.prisma.job.findUnique({ where: { id } });
+  }
+
+  /** A job as its tenant may see it; another tenant's job is indistinguishable from a missing one. */
+  async getForTenant(id: number, tenantId: string): Promise<(Job & { artifacts: ArtifactRecord[] }) | null> {
+    const job = await this.prisma.job.findFirst({
+      where: { id, tenantId },
+      include: { artifacts: { orderBy: { index: 'asc' } } },
+    });
+    return job;
+  }
+
+  /** Marks a delivery as started. False when the job already ended (a late duplicate): do not run it. */
+  async start(id: number): Promise<boolean> {
+    const { count } = await this.prisma.job.updateMany({
+      where: { id, status: { in: UNFINISHED } },
+      data: { status: 'running', startedAt: new Date(), attempts: { increment: 1 } },
+    });
+    return count === 1;
+  }
+
+  async reportProgress(id: number, progress: number, eta: number | null): Promise<void> {
+    await this.prisma.job.updateMany({ where: { id, status: 'running' }, data: { progress, eta } });
+  }
+
+  /** Settles a job as succeeded: result, artifacts and the capture of its held credits. */
+  async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[]): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const job = await tx.job.findUnique({ where: { id } });
+      if (!job || !UNFINISHED.includes(job.status as JobStatus)) return false;
+      const { count } = await tx.job.updateMany({
+        where: { id, status: { in: UNFINISHED } },
+        data: { status: 'success', result, progress: 1, eta: 0, finishedAt: new Date() },
+      });
+      if (count !== 1) return false;
+      if (artifacts.length > 0) {
+        await tx.artifact.createMany({ data: artifacts.map((a) => ({ ...a, jobId: id, tenantId: job.tenantId })) });
+      }
+      if (Number(job.creditsHeld) > 0) await this.ledger.capture(tx, job.tenantId, id);
+      return true;
+    });
+  }
+
+  /** Settles a job as failed and gives its held credits back. */
+  async fail(id: number, error: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const job = await tx.job.findUnique({ where: { id } });
+      if (!job || !UNFINISHED.includes(job.status as JobStatus)) return false;
+      const { count } = await tx.job.updateMany({
+        where: { id, status: { in: UNFINISHED } },
+        data: { status: 'failed', error, finishedAt: new Date() },
+      });
+      if (count !== 1) return false;
+      const held = Number(job.creditsHeld);
+      if (held > 0) await this.ledger.release(tx, job.tenantId, id, held);
+      return true;
+    });
+  }
+
+  async unfinished(): Promise<Job[]> {
+    return this.prisma.job.findMany({ where: { status: { in: UNFINISHED } }, orderBy: { id: 'asc' } });
+  }
+
+  async countUnfinished(filter: { tenantId?: string; apiKeyId?: string } = {}): Promise<number> {
+    return this.prisma.job.count({ where: { status: { in: UNFINISHED }, ...filter } });
+  }
+
+  /** Mean run time of the most recent successful jobs, in seconds (null before the first one). */
+  async recentMeanSeconds(sample = 20): Promise<number | null> {
+    const jobs = await this.prisma.job.findMany({
+      where: { status: 'success', startedAt: { not: null }, finishedAt: { not: null } },
+      orderBy: { id: 'desc' },
+      take: sample,
+      select: { startedAt: true, finishedAt: true },
+    });
+    if (jobs.length === 0) return null;
+    const total = jobs.reduce((sum, j) => sum + (j.finishedAt!.getTime() - j.startedAt!.getTime()), 0);
+    return total / jobs.length / 1000;
+  }
+
+  private findByIdempotencyKey(tenantId: string, idempotencyKey: string) {
+    return this.prisma.job.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } } });
+  }
+}

@@ -1,0 +1,62 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { InsufficientCreditsError, TenantNotFoundError } from './errors';
+
+/** A Prisma client or an open transaction on one. */
+export type Tx = Prisma.TransactionClient | PrismaClient;
+
+/**
+ * The credits ledger. A tenant's balance is what it can spend now; every movement is one
+ * ledger row whose amount the balance moved by, so a tenant's rows always sum to its
+ * balance. A job's price is held (debited) when it is accepted, captured (a zero-amount
+ * record) when it succeeds and released (credited back) when it fails.
+ */
+export class LedgerRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async grant(tenantId: string, amount: number, note = '', tx: Tx = this.prisma): Promise<string> {
+    return this.move(tx, tenantId, null, 'grant', amount, note);
+  }
+
+  /** Debits the tenant or throws InsufficientCreditsError; the balance never goes below zero. */
+  async hold(tx: Tx, tenantId: string, jobId: number, amount: number): Promise<void> {
+    const rows = await tx.$queryRaw<Array<{ balance: string }>>`
+      UPDATE tenants SET balance = balance - ${amount}::numeric
+      WHERE id = ${tenantId}::uuid AND balance >= ${amount}::numeric
+      RETURNING balance::text AS balance`;
+    if (rows.length === 0) throw new InsufficientCreditsError();
+    await tx.ledgerEntry.create({ data: { tenantId, jobId, kind: 'hold', amount: -amount, balanceAfter: rows[0].balance } });
+  }
+
+  async capture(tx: Tx, tenantId: string, jobId: number): Promise<void> {
+    const [row] = await tx.$queryRaw<Array<{ balance: string }>>`
+      SELECT balance::text AS balance FROM tenants WHERE id = ${tenantId}::uuid`;
+    if (!row) throw new TenantNotFoundError(tenantId);
+    await tx.ledgerEntry.create({ data: { tenantId, jobId, kind: 'capture', amount: 0, balanceAfter: row.balance } });
+  }
+
+  async release(tx: Tx, tenantId: string, jobId: number, amount: number): Promise<void> {
+    await this.move(tx, tenantId, jobId, 'release', amount, '');
+  }
+
+  async balance(tenantId: string): Promise<string> {
+    const tenant = await this.prisma.tenant.findUnique({ where: { id: tenantId } });
+    if (!tenant) throw new TenantNotFoundError(tenantId);
+    return tenant.balance.toFixed(3);
+  }
+
+  /** The sum of a tenant's ledger rows, which must equal its balance. */
+  async ledgerSum(tenantId: string): Promise<string> {
+    const [{ sum }] = await this.prisma.$queryRaw<Array<{ sum: string }>>`
+      SELECT COALESCE(SUM(amount), 0)::numeric(18,3)::text AS sum FROM ledger_entries WHERE tenant_id = ${tenantId}::uuid`;
+    return sum;
+  }
+
+  private async move(tx: Tx, tenantId: string, jobId: number | null, kind: string, amount: number, note: string) {
+    const rows = await tx.$queryRaw<Array<{ balance: string }>>`
+      UPDATE tenants SET balance = balance + ${amount}::numeric WHERE id = ${tenantId}::uuid
+      RETURNING balance::text AS balance`;
+    if (rows.length === 0) throw new TenantNotFoundError(tenantId);
+    await tx.ledgerEntry.create({ data: { tenantId, jobId, kind, amount, balanceAfter: rows[0].balance, note } });
+    return rows[0].balance;
+  }
+}
