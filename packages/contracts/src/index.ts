@@ -1,0 +1,3 @@
+export * from './job-payload';
+export * from './job-events';
+export * from './diffusion';
