@@ -1,0 +1,21 @@
+export { decodeImage, encodePng, medianColour, colourDistance, pixelAt, type RgbImage, type Rgb } from './image';
+export {
+  PALETTE,
+  COLOR_NAMES,
+  SHAPE_NAMES,
+  POSITION_NAMES,
+  nearestColor,
+  type ColorName,
+  type ShapeName,
+  type PositionName,
+} from './palette';
+export { emptyMask, maskArea, maskCentroid, maskBounds, maskIou, type Mask } from './mask';
+export { largestComponent, enclosedHoles } from './components';
+export { backgroundColour } from './background';
+export { mainObject, foregroundMask, FOREGROUND_DISTANCE, MIN_OBJECT_AREA, type MainObject } from './main-object';
+export { positionName } from './position';
+export { shapeFeatures, classifyShape, type ShapeFeatures } from './shape';
+export { judgeImage, type ImageJudgement, type ObjectJudgement } from './judge-image';
+export { parseCaption, type SceneSpec, type ObjectSpec } from './caption';
+export { judgePrompt, judgeScene, type PromptVerdict, type AttributeVerdicts } from './judge-prompt';
+export { colorFraction, meanAbsDifference, differenceByMask } from './measure';
