@@ -2,14 +2,16 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import type { Database } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
+import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
 import { BillingModule } from './billing/billing.module';
+import { GenerationModule } from './generation/generation.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
-import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS } from './tokens';
+import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG } from './tokens';
 
 /** The adapters a gateway runs on: embedded or distributed implementations of the same interfaces. */
 export interface GatewayDependencies {
@@ -17,6 +19,7 @@ export interface GatewayDependencies {
   db: Database;
   bus: JobBus;
   store: ArtifactStore;
+  catalog: ModelCatalog;
 }
 
 @Global()
@@ -28,6 +31,7 @@ class AdaptersModule {
       { provide: DATABASE, useValue: deps.db },
       { provide: JOB_BUS, useValue: deps.bus },
       { provide: ARTIFACT_STORE, useValue: deps.store },
+      { provide: MODEL_CATALOG, useValue: deps.catalog },
     ];
     return { module: AdaptersModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -46,6 +50,7 @@ export class AppModule {
         TenantsModule,
         JobsModule,
         SystemModule,
+        GenerationModule,
       ],
     };
   }

@@ -13,7 +13,8 @@ const LOG_LEVELS: Record<string, LogLevel[]> = {
   fatal: ['fatal'],
   error: ['fatal', 'error'],
   warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
+  // Nest's 'log' level is its start-up chatter (modules, routes): only from debug on.
+  info: ['fatal', 'error', 'warn'],
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
   trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
@@ -33,6 +34,7 @@ export async function createGateway(deps: GatewayDependencies): Promise<Gateway>
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(deps), adapter, {
     logger: LOG_LEVELS[deps.config.EASEL_LOG_LEVEL] ?? LOG_LEVELS.info,
     abortOnError: false,
+    bodyParser: false, // installJsonBodyParsing owns JSON parsing (the dialect's error for bad bodies)
   });
   app.useGlobalFilters(new DialectExceptionFilter());
   app.enableShutdownHooks([]);

@@ -3,3 +3,4 @@ export const DATABASE = Symbol('Database');
 export const JOB_BUS = Symbol('JobBus');
 export const ARTIFACT_STORE = Symbol('ArtifactStore');
 export const CONFIG = Symbol('EaselConfig');
+export const MODEL_CATALOG = Symbol('ModelCatalog');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -7,6 +8,8 @@ describe('loadConfig', () => {
     expect(config.home).toBe('/srv/app/.easel');
     expect(config.publicUrl).toBe('http://127.0.0.1:3000');
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.services).toEqual(['diffusion']);
+    expect(existsSync(`${config.modelsDir}/easel-tiny/model_index.json`)).toBe(true);
   });
 
   it('reads numbers given as strings', () => {

@@ -25,8 +25,18 @@ const schema = z.object({
   EASEL_MAX_DELIVERIES: positiveInt.default(3),
   EASEL_ACK_WAIT_MS: positiveInt.default(60000),
   EASEL_DEFAULT_MODEL: z.string().min(1).default('easel-tiny'),
+  /** Where the bundled models live (default: the repository's models/). */
   EASEL_MODELS_DIR: z.string().min(1).optional(),
+  /** Threads per ONNX Runtime session; 0 lets ORT choose. */
   EASEL_ORT_THREADS: nonNegativeInt.default(0),
+  /** Memory budget for loaded models, in bytes (default 8 GiB). */
+  EASEL_MODEL_CACHE_BYTES: positiveInt.optional(),
+  /** Comma-separated services this process's workers run. */
+  EASEL_SERVICES: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of service names').default('diffusion'),
+  /** Jobs one worker runs at once per service. */
+  EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
+  /** Hosts that init_image/mask_image/webhook URLs may reach even though they are private (tests, internal image hosts). */
+  EASEL_FETCH_ALLOW_HOSTS: z.string().default(''),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
@@ -37,7 +47,15 @@ export type EaselConfig = z.infer<typeof schema> & {
   /** EASEL_HOME made absolute. */
   home: string;
   publicUrl: string;
+  /** EASEL_MODELS_DIR made absolute, or the repository's models/. */
+  modelsDir: string;
+  services: string[];
+  fetchAllowHosts: string[];
 };
+
+/** packages/config/{src,dist} → the repository root's models/. */
+const BUNDLED_MODELS_DIR = resolve(__dirname, '..', '..', '..', 'models');
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 const KNOWN = new Set(Object.keys(schema.shape));
 
@@ -64,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const home = isAbsolute(config.EASEL_HOME) ? config.EASEL_HOME : resolve(cwd, config.EASEL_HOME);
   const host = config.EASEL_HOST === '0.0.0.0' ? '127.0.0.1' : config.EASEL_HOST;
   const publicUrl = (config.EASEL_PUBLIC_URL ?? `http://${host}:${config.PORT}`).replace(/\/$/, '');
-  return { ...config, home, publicUrl };
+  const modelsDir = config.EASEL_MODELS_DIR ? resolve(cwd, config.EASEL_MODELS_DIR) : BUNDLED_MODELS_DIR;
+  return { ...config, home, publicUrl, modelsDir, services: list(config.EASEL_SERVICES), fetchAllowHosts: list(config.EASEL_FETCH_ALLOW_HOSTS) };
 }

@@ -1,18 +1,14 @@
-/**
- * What travels on the bus for one job. JSON for now; the protobuf contract in proto/
- * replaces it in distributed mode without changing these fields.
- */
-export interface JobPayload {
-  jobId: number;
-  tenantId: string;
-  kind: string;
-  modelId: string | null;
+import type { Job } from '@easel/db';
+
+/** What the gateway keeps in `jobs.request`: everything needed to publish the job again after a restart. */
+export interface StoredJobRequest {
   params: Record<string, unknown>;
+  artifactToken: string;
+  /** Values that `meta` must show differently from the request (what was really done). */
+  metaOverrides?: Record<string, unknown>;
+  /** How many files the job will produce (future_links). */
+  outputs: number;
+  extension: string;
 }
 
-export const encodeJobPayload = (payload: JobPayload) => new TextEncoder().encode(JSON.stringify(payload));
-export const decodeJobPayload = (data: Uint8Array) => JSON.parse(new TextDecoder().decode(data)) as JobPayload;
-
-/** Event types published on `events.job.<id>`. */
-export const JOB_ENDED = 'ended';
-export const JOB_PROGRESS = 'progress';
+export const storedRequest = (job: Pick<Job, 'request'>) => job.request as unknown as StoredJobRequest;

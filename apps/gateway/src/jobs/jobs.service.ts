@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { JobsRepository, type Database, type SubmitJobInput } from '@easel/db';
+import { encodeEvent, encodeJobPayload, JOB_ENDED } from '@easel/contracts';
+import { JobsRepository, type Database, type Job, type SubmitJobInput } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
 import type { EaselConfig } from '@easel/config';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
-import { encodeJobPayload, JOB_ENDED } from './job-message';
+import { storedRequest, type StoredJobRequest } from './job-message';
 
 export const DEFAULT_POOL = 'default';
 
@@ -23,16 +24,16 @@ export class JobsService implements OnModuleInit {
   onModuleInit(): void {
     // A job the bus gave up on (its worker kept dying or failing) ends failed, credits back.
     this.bus.onDeadLetter(async (message, deliveries) => {
-      await this.repository.fail(Number(message.id), `gave up after ${deliveries} deliveries`);
-      await this.bus.publishEvent({ jobId: message.id, type: JOB_ENDED, data: new Uint8Array() });
+      if (await this.repository.fail(Number(message.id), `gave up after ${deliveries} deliveries`)) {
+        await this.bus.publishEvent({ jobId: message.id, type: JOB_ENDED, data: encodeEvent({ status: 'failed' }) });
+      }
     });
   }
 
   /** Records the job (holding its price) and puts it on the bus. */
-  async submit(input: SubmitJobInput & { params: Record<string, unknown> }) {
-    const { params, ...row } = input;
-    const { job, created } = await this.repository.submit(row);
-    if (created) await this.publish(job.id, job.tenantId, job.service, job.kind, job.modelId, params);
+  async submit(input: Omit<SubmitJobInput, 'request'> & { request: StoredJobRequest }) {
+    const { job, created } = await this.repository.submit({ ...input, request: input.request as never });
+    if (created) await this.publish(job);
     return { job, created };
   }
 
@@ -69,20 +70,20 @@ export class JobsService implements OnModuleInit {
         if (await this.repository.fail(job.id, 'interrupted by a restart too many times')) failed++;
         continue;
       }
-      const params = (job.request as { params?: Record<string, unknown> }).params ?? {};
-      await this.publish(job.id, job.tenantId, job.service, job.kind, job.modelId, params);
+      await this.publish(job);
       resumed++;
     }
     if (resumed + failed > 0) this.logger.log(`recovered unfinished jobs: ${resumed} resumed, ${failed} failed`);
     return { resumed, failed };
   }
 
-  private async publish(jobId: number, tenantId: string, service: string, kind: string, modelId: string | null, params: Record<string, unknown>) {
+  private async publish(job: Job) {
+    const { params, artifactToken } = storedRequest(job);
     await this.bus.publish({
-      id: String(jobId),
-      service,
+      id: String(job.id),
+      service: job.service,
       pool: DEFAULT_POOL,
-      payload: encodeJobPayload({ jobId, tenantId, kind, modelId, params }),
+      payload: encodeJobPayload({ jobId: job.id, tenantId: job.tenantId, kind: job.kind, modelId: job.modelId, artifactToken, params }),
     });
   }
 }

@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './ledger.repository';
 export * from './jobs.repository';
+export * from './artifacts.repository';

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { EaselConfig } from '@easel/config';
+import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db';
+import { createGateway, type Gateway } from '@easel/gateway';
+import { InProcessJobBus } from '@easel/jobs';
+import { BundledModelCatalog } from '@easel/model-store';
+import { LocalArtifactStore } from '@easel/storage';
+import { startWorker, type Worker } from '@easel/worker';
+import { claimHome } from './home-lock';
+import { assertPortFree } from './port-check';
+
+export interface EmbeddedEaselInstance {
+  url: string;
+  gateway: Gateway;
+  /** The admin key, only on the first start of this EASEL_HOME. */
+  adminKey: string | null;
+  artifactsDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Embedded mode: the gateway and every worker in this process, on PGlite (same schema and
+ * migrations as PostgreSQL), the in-process bus and the filesystem artifact store, all
+ * under EASEL_HOME.
+ */
+export async function startEmbedded(config: EaselConfig, log: (line: string) => void = () => undefined): Promise<EmbeddedEaselInstance> {
+  await assertPortFree(config.PORT, config.EASEL_HOST);
+  const releaseHome = await claimHome(config.home);
+  const artifactsDir = join(config.home, 'artifacts');
+  let db: Database | undefined;
+  let gateway: Gateway | undefined;
+  let worker: Worker | undefined;
+  const bus = new InProcessJobBus();
+  const close = async () => {
+    await gateway?.close(); // stop answering first; then let running jobs finish or hand them back
+    await worker?.stop();
+    await bus.close();
+    await db?.close();
+    await releaseHome();
+  };
+  try {
+    db = await openEmbeddedDatabase({ dataDir: join(config.home, 'db') });
+    const applied = await applyMigrations(db.sql);
+    if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
+    const store = new LocalArtifactStore(artifactsDir);
+    const catalog = new BundledModelCatalog(config.modelsDir);
+    worker = await startWorker({ config, db, bus, store, catalog, log });
+    gateway = await createGateway({ config, db, bus, store, catalog });
+    const url = await gateway.listen(config.PORT, config.EASEL_HOST);
+    return { url, gateway, adminKey: gateway.bootstrap.adminKey, artifactsDir, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '@easel/config';
+import { CliError } from './cli-error';
+import { migrate } from './commands/migrate';
+import { up } from './commands/up';
+
+function fail(error: unknown): never {
+  if (error instanceof CliError || error instanceof ConfigError) {
+    process.stderr.write(`easel: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`easel: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}
+
+const program = new Command('easel').description('Self-hosted Stable Diffusion API').showHelpAfterError();
+
+program
+  .command('up')
+  .description('run Easel in embedded mode: gateway, workers, database and artifact store in this process')
+  .option('--first-image <prompt>', 'once started, generate an image from this prompt through the API')
+  .option('--exit-after-first-image', 'stop after the first image (for scripts)')
+  .action(async (options: { firstImage?: string; exitAfterFirstImage?: boolean }) => {
+    await up(loadConfig(), options);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations to DATABASE_URL')
+  .action(async () => {
+    await migrate(loadConfig());
+  });
+
+program.parseAsync(process.argv).catch(fail);

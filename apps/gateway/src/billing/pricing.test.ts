@@ -1,0 +1,18 @@
+import { priceOf } from './pricing';
+
+describe('priceOf', () => {
+  const base = { modelId: 'easel-tiny', width: 512, height: 512, steps: 20, samples: 1 };
+
+  it('charges one credit for a 512×512 image at 20 steps and scales with samples, steps and pixels', () => {
+    expect(priceOf(base)).toBe(1);
+    expect(priceOf({ ...base, samples: 4 })).toBe(4);
+    expect(priceOf({ ...base, steps: 40 })).toBe(2);
+    expect(priceOf({ ...base, width: 1024, height: 512 })).toBe(2);
+    expect(priceOf({ ...base, width: 128, height: 128 })).toBe(0.063);
+  });
+
+  it('uses the model row of the table when there is one, and never charges zero', () => {
+    expect(priceOf(base, { default: 1, 'easel-tiny': 0.5 })).toBe(0.5);
+    expect(priceOf({ ...base, width: 8, height: 8, steps: 1 }, { default: 1 })).toBe(0.001);
+  });
+});

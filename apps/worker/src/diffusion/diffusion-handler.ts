@@ -1,0 +1,98 @@
+import { DIFFUSION_SERVICE, type DiffusionParams, type DiffusionResult, type JobPayload } from '@easel/contracts';
+import { DiffusionEngine, describeError, type GenerateRequest } from '@easel/engine-diffusion';
+import type { ModelCatalog } from '@easel/model-store';
+import { loadInputImage } from '../inputs/input-image';
+import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
+
+export interface DiffusionHandlerOptions {
+  engine: DiffusionEngine;
+  catalog: ModelCatalog;
+  defaultModel: string;
+  fetchAllowHosts: readonly string[];
+}
+
+const EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
+
+/** text2img / img2img / inpaint on the diffusion engine. */
+export class DiffusionHandler implements ServiceHandler {
+  readonly service = DIFFUSION_SERVICE;
+
+  constructor(private readonly options: DiffusionHandlerOptions) {}
+
+  async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
+    const params = payload.params as unknown as DiffusionParams;
+    const modelId = payload.modelId ?? this.options.defaultModel;
+    const model = await this.options.catalog.find(payload.tenantId, modelId);
+    if (!model) throw new PermanentJobError('Model id not found', 'model_id');
+    const request = await this.toEngineRequest(params);
+    try {
+      const started = performance.now();
+      const generated = await this.options.engine.generate(model.location, request, {
+        signal: context.signal,
+        onProgress: ({ step, total }) => context.progress(step, total),
+      });
+      const result: DiffusionResult = {
+        seeds: generated.seeds,
+        width: generated.width,
+        height: generated.height,
+        steps: generated.steps,
+        scheduler: generated.scheduler,
+        modelId,
+        format: generated.format,
+        generationTime: (performance.now() - started) / 1000,
+        nsfwContentDetected: false,
+        timings: phaseSeconds(generated.timings),
+      };
+      return {
+        result: result as unknown as Record<string, unknown>,
+        files: generated.images.map((body) => ({ body, contentType: generated.mimeType, extension: EXTENSIONS[generated.format] })),
+      };
+    } catch (error) {
+      // Request and model problems fail the job at once; anything else may pass on another try.
+      const info = describeError(error);
+      if (info.code !== 'internal' && info.code !== 'inference_failed' && info.code !== 'cancelled') throw new PermanentJobError(info.message, info.field);
+      throw error;
+    }
+  }
+
+  private async toEngineRequest(p: DiffusionParams): Promise<GenerateRequest> {
+    const [initImage, maskImage] = await Promise.all([
+      p.initImage ? loadInputImage('init_image', p.initImage, this.options.fetchAllowHosts) : undefined,
+      p.maskImage ? loadInputImage('mask_image', p.maskImage, this.options.fetchAllowHosts) : undefined,
+    ]);
+    return {
+      prompt: p.prompt,
+      negativePrompt: p.negativePrompt,
+      width: p.width ?? undefined,
+      height: p.height ?? undefined,
+      samples: p.samples,
+      steps: p.steps,
+      guidanceScale: p.guidanceScale,
+      seed: p.seed,
+      scheduler: p.scheduler ?? undefined,
+      useKarrasSigmas: p.useKarrasSigmas,
+      algorithmType: p.algorithmType ?? undefined,
+      clipSkip: p.clipSkip,
+      strength: p.strength ?? undefined,
+      initImage,
+      maskImage,
+      outputFormat: p.outputFormat,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.options.engine.dispose();
+  }
+}
+
+function phaseSeconds(t: { totalMs: number; textEncoderMs: number; unetMs: number[]; vaeEncodeMs: number; vaeDecodeMs: number; imageIoMs: number }) {
+  const s = (ms: number) => Math.round(ms) / 1000;
+  return {
+    total: s(t.totalMs),
+    text_encoder: s(t.textEncoderMs),
+    unet: s(t.unetMs.reduce((a, b) => a + b, 0)),
+    vae_encode: s(t.vaeEncodeMs),
+    vae_decode: s(t.vaeDecodeMs),
+    image_io: s(t.imageIoMs),
+  };
+}

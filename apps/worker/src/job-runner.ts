@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { artifactKey, artifactTokenFor, decodeJobPayload, encodeEvent, JOB_ENDED, type JobPayload } from '@easel/contracts';
+import type { ArtifactRecord, JobsRepository } from '@easel/db';
+import type { JobBus, JobConsumer, JobDelivery } from '@easel/jobs';
+import type { ArtifactStore } from '@easel/storage';
+import { ProgressReporter } from './progress-reporter';
+import { PermanentJobError, type ServiceHandler } from './service-handler';
+
+export interface JobRunnerOptions {
+  bus: JobBus;
+  jobs: JobsRepository;
+  store: ArtifactStore;
+  handler: ServiceHandler;
+  pool: string;
+  concurrency: number;
+  ackWaitMs: number;
+  maxDeliver: number;
+  /** How long `temp: yes` artifacts stay downloadable. */
+  tempArtifactSeconds?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * Takes one service's jobs off the bus and settles each in the database: running →
+ * success with its artifacts (credits captured) or failed (credits released). A job
+ * interrupted by shutdown is handed back to the bus and stays `running` in the database,
+ * so the next start resumes it.
+ */
+export class JobRunner {
+  private consumer?: JobConsumer;
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly options: JobRunnerOptions) {}
+
+  async start(): Promise<void> {
+    const { bus, handler, pool, concurrency, ackWaitMs, maxDeliver } = this.options;
+    this.consumer = await bus.consume(handler.service, pool, (delivery) => this.handle(delivery), { concurrency, ackWaitMs, maxDeliver });
+  }
+
+  /** Stops taking jobs; jobs still running after `graceMs` are cancelled and handed back. */
+  async stop(graceMs: number): Promise<void> {
+    const timer = setTimeout(() => this.shutdown.abort(), graceMs);
+    try {
+      await this.consumer?.drain();
+    } finally {
+      clearTimeout(timer);
+      this.shutdown.abort();
+    }
+  }
+
+  private async handle(delivery: JobDelivery): Promise<void> {
+    let payload: JobPayload;
+    try {
+      payload = decodeJobPayload(delivery.payload);
+    } catch (error) {
+      this.options.log?.(`dropped malformed message ${delivery.id}: ${(error as Error).message}`);
+      return;
+    }
+    const { jobs } = this.options;
+    if (!(await jobs.start(payload.jobId))) return; // ended already: a duplicate delivery
+    const progress = new ProgressReporter(this.options.bus, jobs, delivery, payload.jobId);
+    try {
+      const output = await this.options.handler.run(payload, { signal: this.shutdown.signal, progress: (s, t) => progress.step(s, t) });
+      const artifacts = await this.storeFiles(payload, output.files);
+      await progress.flush();
+      if (await jobs.succeed(payload.jobId, output.result as never, artifacts)) await this.ended(payload.jobId, 'success');
+    } catch (error) {
+      await progress.flush();
+      if (error instanceof PermanentJobError) {
+        if (await jobs.fail(payload.jobId, error.message)) await this.ended(payload.jobId, 'failed');
+        return;
+      }
+      this.options.log?.(`job ${payload.jobId} attempt ${delivery.deliveryCount} ${this.shutdown.signal.aborted ? 'interrupted by shutdown' : `failed: ${(error as Error).message}`}`);
+      throw error; // handed back to the bus: retried, or dead-lettered after the last delivery
+    }
+  }
+
+  private async storeFiles(payload: JobPayload, files: { body: Buffer; contentType: string; extension: string }[]): Promise<ArtifactRecord[]> {
+    const temp = (payload.params as { temp?: boolean }).temp === true;
+    const expiresAt = temp ? new Date(Date.now() + (this.options.tempArtifactSeconds ?? 3600) * 1000) : null;
+    return Promise.all(
+      files.map(async (file, index) => {
+        const storageKey = artifactKey(payload.tenantId, payload.jobId, index, file.extension);
+        const info = await this.options.store.put(storageKey, file.body, { contentType: file.contentType });
+        const token = payload.artifactToken ? artifactTokenFor(payload.artifactToken, index) : randomUUID();
+        return { index, storageKey, token, contentType: file.contentType, bytes: info.size, expiresAt };
+      }),
+    );
+  }
+
+  private ended(jobId: number, status: 'success' | 'failed') {
+    return this.options.bus.publishEvent({ jobId: String(jobId), type: JOB_ENDED, data: encodeEvent({ status }) });
+  }
+}

@@ -1,0 +1,31 @@
+import type { JobPayload } from '@easel/contracts';
+
+export interface JobOutput {
+  /** Stored as the job's result JSON. */
+  result: Record<string, unknown>;
+  files: { body: Buffer; contentType: string; extension: string }[];
+}
+
+export interface JobContext {
+  /** Report a step; the runner throttles what reaches the database and the bus. */
+  progress(step: number, total: number): void;
+  signal: AbortSignal;
+}
+
+/** One service's work (diffusion, upscaling...): turns a payload into files and a result. */
+export interface ServiceHandler {
+  readonly service: string;
+  run(payload: JobPayload, context: JobContext): Promise<JobOutput>;
+  close?(): Promise<void>;
+}
+
+/**
+ * A failure that running the job again cannot fix (bad input, unknown model): the job
+ * fails at once instead of being redelivered.
+ */
+export class PermanentJobError extends Error {
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
+
+interface BundledManifest {
+  models: { model_id: string; model_name: string; category: ModelCategory }[];
+}
+
+/** The models shipped in the repository's models/ folder and listed in its bundled.json. */
+export class BundledModelCatalog implements ModelCatalog {
+  private readonly entries: ModelEntry[];
+
+  constructor(modelsDir: string) {
+    const manifestPath = join(modelsDir, 'bundled.json');
+    if (!existsSync(manifestPath)) throw new Error(`no bundled model manifest at ${manifestPath}`);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BundledManifest;
+    this.entries = manifest.models.map((m) => {
+      if (!MODEL_ID_PATTERN.test(m.model_id)) throw new Error(`bundled.json: invalid model_id ${JSON.stringify(m.model_id)}`);
+      const location = join(modelsDir, m.model_id);
+      if (!existsSync(join(location, 'model_index.json'))) throw new Error(`bundled.json lists ${m.model_id}, but ${location} has no model_index.json`);
+      return { modelId: m.model_id, name: m.model_name, category: m.category, visibility: 'public', status: 'ready', location, tenantId: null };
+    });
+  }
+
+  async list(): Promise<ModelEntry[]> {
+    return [...this.entries];
+  }
+
+  async find(_tenantId: string, modelId: string): Promise<ModelEntry | null> {
+    return this.entries.find((e) => e.modelId === modelId && e.status === 'ready') ?? null;
+  }
+}

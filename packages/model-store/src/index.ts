@@ -1,0 +1,2 @@
+export * from './model-catalog';
+export * from './bundled-model-catalog';

@@ -1,0 +1,22 @@
+export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings';
+
+export interface ModelEntry {
+  modelId: string;
+  name: string;
+  category: ModelCategory;
+  visibility: 'public' | 'private';
+  status: 'ready' | 'loading' | 'failed';
+  /** Absolute path of the model's directory (diffusers ONNX layout) or file. */
+  location: string;
+  /** null for models every tenant sees. */
+  tenantId: string | null;
+}
+
+/** The models a tenant may use. Implementations: the bundled models; later the per-tenant store. */
+export interface ModelCatalog {
+  list(tenantId: string): Promise<ModelEntry[]>;
+  /** The model if this tenant may use it and it is ready to run, else null. */
+  find(tenantId: string, modelId: string): Promise<ModelEntry | null>;
+}
+
+export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
