@@ -58,9 +58,12 @@ describe('coerceBoolean', () => {
     expect(boolean(raw)).toEqual({ ok: true, value: expected });
   });
 
-  it.each<unknown>(['maybe', 'y', 'on', 2, -1, 0.5, '2', [], ['yes'], {}, { yes: true }, NaN])('refuses %p', (raw) => {
-    expect(boolean(raw)).toEqual({ ok: false, error: 'The some field field must be yes or no.' });
-  });
+  it.each<unknown>(['maybe', 'y', 'on', 2, -1, 0.5, '2', [], ['yes'], {}, { yes: true }, NaN])(
+    'refuses %p',
+    (raw) => {
+      expect(boolean(raw)).toEqual({ ok: false, error: 'The some field field must be yes or no.' });
+    },
+  );
 });
 
 describe('coerceNumber', () => {
@@ -151,9 +154,15 @@ describe('coerceStringList', () => {
     ['a', ['a']],
     ['a,b', ['a', 'b']],
     [' a , b ,, c,', ['a', 'b', 'c']],
-    [['a', ' b ', ''], ['a', 'b']],
+    [
+      ['a', ' b ', ''],
+      ['a', 'b'],
+    ],
     [123, ['123']],
-    [['x', 7], ['x', '7']],
+    [
+      ['x', 7],
+      ['x', '7'],
+    ],
     [null, []],
     ['', []],
     [',', []],
@@ -174,7 +183,10 @@ describe('coerceNumberList', () => {
     [' 0.6 , 0.8 ,', [0.6, 0.8]],
     ['0.6,,0.8', [0.6, 0.8]], // empty entries are skipped, as in lists of ids
     [0.7, [0.7]],
-    [[0.6, '0.8'], [0.6, 0.8]],
+    [
+      [0.6, '0.8'],
+      [0.6, 0.8],
+    ],
     [null, []],
     ['', []],
   ])('reads %p as %p', (raw, expected) => {
@@ -184,7 +196,10 @@ describe('coerceNumberList', () => {
   it.each<unknown>(['a', '0.6,abc', [null], [true], [[1]], true, { a: 1 }, NaN, Infinity])(
     'refuses %p',
     (raw) => {
-      expect(list(raw)).toEqual({ ok: false, error: 'The some field must be a comma-separated list of numbers.' });
+      expect(list(raw)).toEqual({
+        ok: false,
+        error: 'The some field must be a comma-separated list of numbers.',
+      });
     },
   );
 });

@@ -27,11 +27,13 @@ export const messages = {
   between: (field: string, min: number, max: number) =>
     `The ${attribute(field)} field must be between ${num(min)} and ${num(max)}.`,
   atLeast: (field: string, min: number) => `The ${attribute(field)} must be at least ${num(min)}.`,
-  notGreaterThan: (field: string, max: number) => `The ${attribute(field)} must not be greater than ${num(max)}.`,
+  notGreaterThan: (field: string, max: number) =>
+    `The ${attribute(field)} must not be greater than ${num(max)}.`,
   multipleOf: (field: string, step: number) => `The ${attribute(field)} must be a multiple of ${num(step)}.`,
   maxCharacters: (field: string, max: number) =>
     `The ${attribute(field)} must not be greater than ${num(max)} characters.`,
-  maxItems: (field: string, max: number) => `The ${attribute(field)} must not have more than ${num(max)} items.`,
+  maxItems: (field: string, max: number) =>
+    `The ${attribute(field)} must not have more than ${num(max)} items.`,
   /** Laravel's `in` rule; `allowed` lists the accepted values so the client can fix the request. */
   oneOf: (field: string, allowed: readonly string[]) =>
     `The selected ${attribute(field)} is invalid. Allowed: ${allowed.join(', ')}.`,

@@ -1,5 +1,15 @@
-import { SCHEDULER_NAMES, canonicalSchedulerName, createScheduler, isSchedulerName } from '@easel/engine-diffusion';
-import { SCHEDULER_CLASS_NAMES, knownSchedulerKeys, lookupScheduler, schedulerDisplayName } from './scheduler-names';
+import {
+  SCHEDULER_NAMES,
+  canonicalSchedulerName,
+  createScheduler,
+  isSchedulerName,
+} from '@easel/engine-diffusion';
+import {
+  SCHEDULER_CLASS_NAMES,
+  knownSchedulerKeys,
+  lookupScheduler,
+  schedulerDisplayName,
+} from './scheduler-names';
 
 describe('scheduler display names', () => {
   it.each([
@@ -26,7 +36,10 @@ describe('scheduler display names', () => {
   });
 
   it('knows what a label implies', () => {
-    expect(lookupScheduler('DPM++ 2M Karras')).toEqual({ className: 'DPMSolverMultistepScheduler', karras: true });
+    expect(lookupScheduler('DPM++ 2M Karras')).toEqual({
+      className: 'DPMSolverMultistepScheduler',
+      karras: true,
+    });
     expect(lookupScheduler('DPM++ 2M SDE Karras')).toEqual({
       className: 'DPMSolverMultistepScheduler',
       karras: true,
@@ -54,7 +67,8 @@ describe('agreement with the engine registry (packages/engine-diffusion)', () =>
       const { config } = createScheduler(key) as unknown as { config: Record<string, unknown> };
       // An option the label does not imply is left to the scheduler's own default (no Karras sigmas).
       expect([key, config.use_karras_sigmas === true]).toEqual([key, label.karras === true]);
-      if (label.algorithmType !== undefined) expect([key, config.algorithm_type]).toEqual([key, label.algorithmType]);
+      if (label.algorithmType !== undefined)
+        expect([key, config.algorithm_type]).toEqual([key, label.algorithmType]);
     }
   });
 });
