@@ -340,8 +340,10 @@ function readUpscale(fields: FieldReader): Upscale | null {
   if (typeof raw === 'number' || typeof raw === 'string') {
     const word = String(raw).toLowerCase().replace(/x$/, '');
     if (word === 'yes' || word === 'true') return 2;
-    if (['no', 'false', 'none', '0', '1'].includes(word)) return null;
-    if (word === '2' || word === '3' || word === '4') return Number(word) as Upscale;
+    if (['no', 'false', 'none'].includes(word)) return null;
+    const factor = /^\d+(?:\.0*)?$/.test(word) ? Number(word) : NaN; // "2", "2.0"
+    if (factor === 0 || factor === 1) return null;
+    if (factor === 2 || factor === 3 || factor === 4) return factor;
   }
   fields.fail('upscale', messages.oneOf('upscale', UPSCALE_ALLOWED));
   return null;
