@@ -1,2 +1,3 @@
 export * from './job-bus';
 export * from './in-process-job-bus';
+export * from './jetstream-job-bus';

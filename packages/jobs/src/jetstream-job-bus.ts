@@ -1,0 +1,243 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  RetentionPolicy,
+  StorageType,
+  connect,
+  nanos,
+  type ConnectionOptions,
+  type ConsumerConfig,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+  type Subscription as NatsSubscription,
+} from 'nats';
+import { EVENT_TYPE_HEADER, fromNatsHeaders, toNatsHeaders } from './jetstream-codec';
+import { JetStreamConsumer } from './jetstream-consumer';
+import { DeadLetterListener } from './jetstream-dead-letter';
+import {
+  assertToken,
+  consumerName,
+  eventSubject,
+  jobSubject,
+  serviceSubjects,
+  streamName,
+} from './jetstream-names';
+import {
+  DEFAULT_CONSUME_OPTIONS,
+  type ConsumeOptions,
+  type DeadLetterHandler,
+  type JobBus,
+  type JobConsumer,
+  type JobEvent,
+  type JobHandler,
+  type JobMessage,
+  type PublishResult,
+  type Subscription,
+} from './job-bus';
+
+export interface JetStreamJobBusOptions {
+  /** NATS server URL(s); defaults to nats://127.0.0.1:4222. */
+  servers?: string | string[];
+  /** Streams are named `<prefix><service>`; tests use a unique prefix. */
+  streamPrefix?: string;
+  /** How long the server remembers a job id for de-duplication. */
+  duplicateWindowMs?: number;
+  /** How long one idle pull waits on the server; bounds how long drain() of an idle consumer takes. */
+  pullExpiresMs?: number;
+  /** Extra connection options (credentials, TLS, name). */
+  connection?: Omit<ConnectionOptions, 'servers'>;
+}
+
+const ANY_JOB = '*';
+
+/**
+ * Distributed-mode bus on NATS JetStream: one work-queue stream per service
+ * (`jobs.<service>.<pool>`), one durable pull consumer per service and pool, the job id
+ * as `Nats-Msg-Id`, and progress events on core NATS (`events.job.<id>`), which are
+ * not kept: the database row holds the outcome.
+ */
+export class JetStreamJobBus implements JobBus {
+  private readonly knownStreams = new Map<string, Promise<void>>();
+  private readonly consumers = new Set<JetStreamConsumer>();
+  private readonly subscriptions = new Set<NatsSubscription>();
+  private deadLetter: DeadLetterListener | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly connection: NatsConnection,
+    private readonly client: JetStreamClient,
+    private readonly manager: JetStreamManager,
+    private readonly options: Required<Omit<JetStreamJobBusOptions, 'servers' | 'connection'>>,
+  ) {}
+
+  static async connect(options: JetStreamJobBusOptions = {}): Promise<JetStreamJobBus> {
+    const connection = await connect({ ...options.connection, servers: options.servers ?? 'nats://127.0.0.1:4222' });
+    try {
+      const manager = await connection.jetstreamManager();
+      return new JetStreamJobBus(connection, connection.jetstream(), manager, {
+        streamPrefix: options.streamPrefix ?? 'easel-jobs-',
+        duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
+        pullExpiresMs: options.pullExpiresMs ?? 2_000,
+      });
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+  }
+
+  async publish(input: Omit<JobMessage, 'headers'> & { headers?: Record<string, string> }): Promise<PublishResult> {
+    this.assertOpen();
+    assertToken('service', input.service);
+    assertToken('pool', input.pool);
+    await this.ensureStream(input.service);
+    const ack = await this.client.publish(jobSubject(input.service, input.pool), input.payload, {
+      msgID: input.id,
+      headers: toNatsHeaders(input.headers ?? {}),
+    });
+    return { duplicate: ack.duplicate };
+  }
+
+  async consume(service: string, pool: string, handler: JobHandler, options: ConsumeOptions = {}): Promise<JobConsumer> {
+    this.assertOpen();
+    assertToken('service', service);
+    assertToken('pool', pool);
+    const settings = { ...DEFAULT_CONSUME_OPTIONS, ...options, pullExpiresMs: this.options.pullExpiresMs };
+    await this.ensureStream(service);
+    const stream = streamName(this.options.streamPrefix, service);
+    await this.ensureConsumer(stream, {
+      durable_name: consumerName(pool),
+      filter_subject: jobSubject(service, pool),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(settings.ackWaitMs),
+      max_deliver: settings.maxDeliver,
+    });
+    const consumer = new JetStreamConsumer(await this.client.consumers.get(stream, consumerName(pool)), handler, settings);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  onDeadLetter(handler: DeadLetterHandler): void {
+    this.assertOpen();
+    void this.deadLetter?.close();
+    this.deadLetter = new DeadLetterListener(this.connection, this.manager, this.options.streamPrefix, handler);
+  }
+
+  async publishEvent(event: Omit<JobEvent, 'headers'> & { headers?: Record<string, string> }): Promise<void> {
+    this.assertOpen();
+    assertToken('job id', event.jobId);
+    this.connection.publish(eventSubject(event.jobId), event.data, {
+      headers: toNatsHeaders(event.headers ?? {}, { [EVENT_TYPE_HEADER]: event.type }),
+    });
+  }
+
+  async subscribeEvents(jobId: string, handler: (event: JobEvent) => void): Promise<Subscription> {
+    this.assertOpen();
+    if (jobId !== ANY_JOB) assertToken('job id', jobId);
+    const subscription = this.connection.subscribe(eventSubject(jobId), {
+      callback: (error, message) => {
+        if (error) return;
+        handler({
+          jobId: message.subject.slice(eventSubject('').length),
+          type: message.headers?.get(EVENT_TYPE_HEADER) ?? '',
+          data: message.data,
+          headers: fromNatsHeaders(message.headers),
+        });
+      },
+    });
+    this.subscriptions.add(subscription);
+    // The server must know about the subscription before the caller publishes what it waits for.
+    await this.connection.flush();
+    return {
+      unsubscribe: async () => {
+        this.subscriptions.delete(subscription);
+        subscription.unsubscribe();
+        await this.connection.flush();
+      },
+    };
+  }
+
+  async pending(service: string, pool: string): Promise<number> {
+    assertToken('service', service);
+    assertToken('pool', pool);
+    const stream = streamName(this.options.streamPrefix, service);
+    try {
+      return (await this.manager.consumers.info(stream, consumerName(pool))).num_pending;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    // No consumer yet: in a work-queue stream every stored message of the pool is waiting.
+    try {
+      const info = await this.manager.streams.info(stream, { subjects_filter: jobSubject(service, pool) });
+      return info.state.subjects?.[jobSubject(service, pool)] ?? 0;
+    } catch (error) {
+      if (isNotFound(error)) return 0;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const consumer of this.consumers) consumer.stop();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    await this.deadLetter?.close();
+    await this.connection.close();
+  }
+
+  private ensureStream(service: string): Promise<void> {
+    let ready = this.knownStreams.get(service);
+    if (!ready) {
+      ready = this.createStream(service);
+      this.knownStreams.set(service, ready);
+      ready.catch(() => this.knownStreams.delete(service));
+    }
+    return ready;
+  }
+
+  private async createStream(service: string): Promise<void> {
+    const name = streamName(this.options.streamPrefix, service);
+    try {
+      await this.manager.streams.info(name);
+      return;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    // Adding a stream that another process just added with the same settings succeeds.
+    await this.manager.streams.add({
+      name,
+      subjects: [serviceSubjects(service)],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      duplicate_window: nanos(this.options.duplicateWindowMs),
+    });
+  }
+
+  /** Creates the durable consumer, or brings an existing one to this caller's ack wait and max deliveries. */
+  private async ensureConsumer(stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
+    try {
+      const existing = await this.manager.consumers.info(stream, config.durable_name);
+      if (existing.config.ack_wait !== config.ack_wait || existing.config.max_deliver !== config.max_deliver) {
+        await this.manager.consumers.update(stream, config.durable_name, {
+          ack_wait: config.ack_wait,
+          max_deliver: config.max_deliver,
+        });
+      }
+      return;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    await this.manager.consumers.add(stream, config);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('job bus is closed');
+  }
+}
+
+/** JetStream answers 404 for a stream or consumer that does not exist. */
+function isNotFound(error: unknown): boolean {
+  const api = (error as { api_error?: { code?: number } })?.api_error;
+  return api?.code === 404;
+}
