@@ -1,2 +1,3 @@
 export * from './artifact-store';
 export * from './local-artifact-store';
+export * from './s3-artifact-store';

@@ -1,6 +1,9 @@
 import { JetStreamJobBus } from '@easel/jobs';
+import { S3ArtifactStore } from '@easel/storage';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'nats';
+import { startS3Server, type TestS3Server } from '../s3/start-s3-server';
+import { artifactStoreContract } from './artifact-store.contract';
 import { jobBusContract } from './job-bus.contract';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -18,4 +21,15 @@ afterAll(async () => {
     if (name.startsWith(streamPrefix)) await manager.streams.delete(name);
   }
   await connection.close();
+});
+
+let s3: TestS3Server | undefined;
+artifactStoreContract('S3 (minio client on an S3 test server)', {
+  signsUrls: true,
+  create: async () => {
+    s3 = await startS3Server();
+    // 5 MiB parts (S3's minimum) so the contract's 12 MiB stream goes up as a multipart upload.
+    return S3ArtifactStore.open({ ...s3, bucket: 'easel-contract', createBucket: true, partSizeBytes: 5 * 1024 * 1024 });
+  },
+  cleanup: async () => s3?.stop(),
 });
