@@ -1,0 +1,3 @@
+module easel-helm-render
+
+go 1.19
