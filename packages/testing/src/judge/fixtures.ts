@@ -23,8 +23,11 @@ export interface HeldoutPrompt {
   position: PositionName;
 }
 
-export function groundTruth(): Array<GroundTruthImage & { png: Buffer }> {
-  const dir = join(FIXTURES_DIR, 'ground-truth');
+/**
+ * The committed ground-truth images, or a larger set made with
+ * `make_fixtures.py --per-shape 100 --out DIR` when JUDGE_GROUND_TRUTH=DIR is set.
+ */
+export function groundTruth(dir = process.env.JUDGE_GROUND_TRUTH ?? join(FIXTURES_DIR, 'ground-truth')): Array<GroundTruthImage & { png: Buffer }> {
   const rows = JSON.parse(readFileSync(join(dir, 'captions.json'), 'utf8')) as GroundTruthImage[];
   return rows.map((r) => ({ ...r, png: readFileSync(join(dir, r.file)) }));
 }

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { Mask } from './mask';
 
 /** 8-bit RGB pixels, interleaved, row-major: pixel (x, y) channel c is `data[(y * width + x) * 3 + c]`. */
 export interface RgbImage {
@@ -23,6 +24,13 @@ export async function encodePng(img: RgbImage): Promise<Buffer> {
   })
     .png()
     .toBuffer();
+}
+
+/** A mask → black/white PNG (white = set), e.g. an inpainting `maskImage` (white = repaint). */
+export async function encodeMaskPng(mask: Mask): Promise<Buffer> {
+  const data = new Uint8Array(mask.width * mask.height * 3);
+  for (let i = 0; i < mask.data.length; i++) data.fill(mask.data[i] ? 255 : 0, i * 3, i * 3 + 3);
+  return encodePng({ width: mask.width, height: mask.height, data });
 }
 
 export function pixelAt(img: RgbImage, x: number, y: number): Rgb {

@@ -1,4 +1,4 @@
-export { decodeImage, encodePng, medianColour, colourDistance, pixelAt, type RgbImage, type Rgb } from './image';
+export { decodeImage, encodePng, encodeMaskPng, medianColour, colourDistance, pixelAt, type RgbImage, type Rgb } from './image';
 export {
   PALETTE,
   COLOR_NAMES,
@@ -9,7 +9,7 @@ export {
   type ShapeName,
   type PositionName,
 } from './palette';
-export { emptyMask, maskArea, maskCentroid, maskBounds, maskIou, type Mask } from './mask';
+export { emptyMask, rectMask, maskArea, maskCentroid, maskBounds, maskIou, type Mask } from './mask';
 export { largestComponent, enclosedHoles } from './components';
 export { backgroundColour } from './background';
 export { mainObject, foregroundMask, FOREGROUND_DISTANCE, MIN_OBJECT_AREA, type MainObject } from './main-object';

@@ -1,10 +1,10 @@
 import { parseCaption } from './caption';
 import { groundTruth, heldoutPrompts } from './fixtures';
-import { decodeImage, encodePng, type RgbImage } from './image';
+import { decodeImage, encodeMaskPng, encodePng, type RgbImage } from './image';
 import { judgeImage } from './judge-image';
 import { judgePrompt } from './judge-prompt';
 import { colorFraction, differenceByMask } from './measure';
-import { emptyMask } from './mask';
+import { rectMask } from './mask';
 import { COLOR_NAMES, PALETTE, POSITION_NAMES, SHAPE_NAMES, type ColorName } from './palette';
 import { positionName } from './position';
 
@@ -29,7 +29,7 @@ describe('pixel judge on ground-truth dataset images (fixtures/ground-truth, fro
     const rate = 1 - wrong.length / GT.length;
     console.log(`judge self-test: ${GT.length - wrong.length}/${GT.length} ground-truth images fully accepted`, wrong);
     expect(rate).toBeGreaterThanOrEqual(0.95);
-  });
+  }, 60_000);
 
   it('rejects the same images under a caption that names the wrong colour, background, position or shape', async () => {
     let rejected = 0;
@@ -52,8 +52,9 @@ describe('pixel judge on ground-truth dataset images (fixtures/ground-truth, fro
         if (!v.pass[attr] && !v.acceptedWithShape) rejected++;
       }
     }
+    console.log(`judge self-test: ${rejected}/${total} mismatched captions rejected`);
     expect(rejected / total).toBeGreaterThanOrEqual(0.95);
-  });
+  }, 60_000);
 
   it('finds no object in a flat image, and still names its background', () => {
     const j = judgeImage(flat(32, 32, 'cyan'));
@@ -112,10 +113,13 @@ describe('measurement helpers', () => {
     img.data.set(PALETTE.red, 0);
     img.data.set(PALETTE.red, 3);
     expect(colorFraction(img, 'red')).toBeCloseTo(2 / 64);
+    expect(colorFraction(img, 'red', { within: rectMask(8, 8, 0, 0, 2, 1) })).toBe(1);
+    expect(colorFraction(img, 'red', { within: rectMask(8, 8, 0, 1, 8, 8) })).toBe(0);
     const back = await decodeImage(await encodePng(img));
     expect(back).toEqual(img);
-    const mask = emptyMask(8, 8);
-    mask.data[0] = 1;
+    const mask = rectMask(8, 8, 0, 0, 1, 1);
+    const maskPng = await decodeImage(await encodeMaskPng(mask));
+    expect([maskPng.data[0], maskPng.data[3]]).toEqual([255, 0]);
     const other = flat(8, 8, 'blue');
     const d = differenceByMask(img, other, mask);
     // one red pixel inside the mask, one outside; red vs blue differs by 190 + 30 + 190 over 3 channels

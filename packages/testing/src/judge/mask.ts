@@ -59,3 +59,11 @@ export function maskIou(a: Mask, b: Mask): number {
   }
   return union === 0 ? 0 : inter / union;
 }
+
+/** A mask with the rectangle [x0, x1) × [y0, y1) set. */
+export function rectMask(width: number, height: number, x0: number, y0: number, x1: number, y1: number): Mask {
+  const mask = emptyMask(width, height);
+  for (let y = Math.max(0, y0); y < Math.min(height, y1); y++)
+    for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) mask.data[y * width + x] = 1;
+  return mask;
+}

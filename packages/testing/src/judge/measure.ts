@@ -3,18 +3,21 @@ import type { Mask } from './mask';
 import { nearestColor, PALETTE, type ColorName } from './palette';
 
 /**
- * Fraction of pixels whose nearest named colour is `name` and that lie within `maxDistance`
- * of it (RGB units; far-off pixels belong to no named colour).
+ * Fraction of pixels (of the image, or of the pixels set in `within`) whose nearest named colour
+ * is `name` and that lie within `maxDistance` of it (RGB units; far-off pixels belong to no named colour).
  */
-export function colorFraction(img: RgbImage, name: ColorName, maxDistance = 80): number {
+export function colorFraction(img: RgbImage, name: ColorName, options: { within?: Mask; maxDistance?: number } = {}): number {
+  const { within, maxDistance = 80 } = options;
   const target = PALETTE[name];
-  let n = 0;
-  const total = img.width * img.height;
-  for (let i = 0; i < total; i++) {
+  let hits = 0;
+  let total = 0;
+  for (let i = 0, len = img.width * img.height; i < len; i++) {
+    if (within && !within.data[i]) continue;
+    total++;
     const p = [img.data[i * 3], img.data[i * 3 + 1], img.data[i * 3 + 2]] as const;
-    if (nearestColor(p) === name && colourDistance(p, target) <= maxDistance) n++;
+    if (nearestColor(p) === name && colourDistance(p, target) <= maxDistance) hits++;
   }
-  return n / total;
+  return total === 0 ? 0 : hits / total;
 }
 
 /** Mean absolute per-channel difference (0–255) of two same-sized images over the pixels where `where(i)` holds. */
