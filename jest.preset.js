@@ -26,6 +26,7 @@ module.exports = function jestPreset(dir, overrides = {}) {
     moduleNameMapper: {
       // Prisma's generated client imports its siblings as './x.js' (ESM style).
       '^(\\.{1,2}/.*)\\.js$': '$1',
+      '^@easel/(easel|gateway|worker)$': path.join(__dirname, 'apps/$1/src'),
       '^@easel/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src'),
     },
     ...overrides,

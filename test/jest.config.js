@@ -1,2 +1,6 @@
-const preset = require('../jest.preset')(__dirname);
-module.exports = { ...preset, testMatch: ['<rootDir>/**/*.test.ts'], testTimeout: 120_000 };
+const path = require('node:path');
+const preset = require('../jest.preset')(__dirname, {
+  // The e2e suites run the diffusion engine in-process: ONNX Runtime needs the shared typed arrays.
+  testEnvironment: path.join(__dirname, '../packages/engine-diffusion/jest.environment.js'),
+});
+module.exports = { ...preset, testMatch: ['<rootDir>/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/'], testTimeout: 120_000 };

@@ -37,7 +37,6 @@ export async function createGateway(deps: GatewayDependencies): Promise<Gateway>
     bodyParser: false, // installJsonBodyParsing owns JSON parsing (the dialect's error for bad bodies)
   });
   app.useGlobalFilters(new DialectExceptionFilter());
-  app.enableShutdownHooks([]);
   await app.init();
   const bootstrap = await app.get(TenantsService).bootstrap();
   await app.get(JobsService).recoverUnfinished();

@@ -47,6 +47,8 @@ export async function startEmbedded(config: EaselConfig, log: (line: string) => 
     worker = await startWorker({ config, db, bus, store, catalog, log });
     gateway = await createGateway({ config, db, bus, store, catalog });
     const url = await gateway.listen(config.PORT, config.EASEL_HOST);
+    // PORT=0 picks a free port: links must name the real one.
+    if (config.PORT === 0 && !config.EASEL_PUBLIC_URL) config.publicUrl = url;
     return { url, gateway, adminKey: gateway.bootstrap.adminKey, artifactsDir, close };
   } catch (error) {
     await close().catch(() => undefined);
