@@ -54,6 +54,8 @@ type output struct {
 	Dependencies        []DependencyReport `json:"dependencies"`
 	MissingDependencies []string           `json:"missingDependencies"`
 	Warnings            []string           `json:"warnings"`
+	// The coalesced values the templates saw (what `helm get values --all` shows).
+	Values map[string]interface{} `json:"values"`
 }
 
 func main() {
@@ -177,5 +179,5 @@ func run(args []string) error {
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
-	return enc.Encode(output{Manifests: manifests, Notes: notes, Dependencies: report, MissingDependencies: missing, Warnings: warnings})
+	return enc.Encode(output{Manifests: manifests, Notes: notes, Dependencies: report, MissingDependencies: missing, Warnings: warnings, Values: vals})
 }
