@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateManifest, type ManifestProblem } from './k8s-validate';
-import { CHART_DIR, RenderError, buildRenderer, copyChart, render, type RenderOutput, type RenderedManifest } from './render';
+import { CHART_DIR, RenderError, buildRenderer, copyChart, render, testRenderer, type RenderOutput, type RenderedManifest } from './render';
 
 const ENTERPRISE = join(CHART_DIR, 'ci', 'enterprise-values.yaml');
 const CRDS = ['keda.sh/v1alpha1', 'monitoring.coreos.com/v1'];
@@ -53,6 +53,12 @@ const workers = (out: RenderOutput) => byKind(out, 'Deployment').filter((m) => m
 const gateway = (out: RenderOutput) => byKind(out, 'Deployment').find((m) => m.object.metadata.labels['app.kubernetes.io/component'] === 'gateway')!;
 const envOf = (container: any): Record<string, any> => Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+test("the renderer reproduces Helm's template behaviours (its Go tests)", () => {
+  const { ok, output } = testRenderer();
+  if (!ok) throw new Error(output);
+  expect(output).toMatch(/^ok\s+easel-helm-render/m);
+});
 
 const cases = [
   { label: 'default values', valuesFiles: [] as string[], keda: false },

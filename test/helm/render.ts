@@ -52,7 +52,15 @@ export function buildRenderer(): string {
   mkdirSync(gopathSrc, { recursive: true });
   rmSync(link, { force: true });
   symlinkSync(join(__dirname, 'renderer'), link, 'dir');
-  const env = {
+  const env = goEnv();
+  const result = spawnSync('go', ['build', '-o', BINARY, 'easel-helm-render'], { cwd: BUILD_DIR, env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building the chart renderer failed:\n${result.stderr}${result.stdout}`);
+  built = BINARY;
+  return BINARY;
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     GO111MODULE: 'off',
     GOPATH: `${join(BUILD_DIR, 'gopath')}:/usr/share/gocode`,
@@ -61,10 +69,13 @@ export function buildRenderer(): string {
     GOPROXY: 'off',
     CGO_ENABLED: '0',
   };
-  const result = spawnSync('go', ['build', '-o', BINARY, 'easel-helm-render'], { cwd: BUILD_DIR, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`building the chart renderer failed:\n${result.stderr}${result.stdout}`);
-  built = BINARY;
-  return BINARY;
+}
+
+/** Runs the renderer's own Go tests (Helm behaviours checked against Helm's output); returns go test's output. */
+export function testRenderer(): { ok: boolean; output: string } {
+  buildRenderer();
+  const result = spawnSync('go', ['test', 'easel-helm-render'], { cwd: BUILD_DIR, env: goEnv(), encoding: 'utf8' });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
 export interface RenderedManifest {
