@@ -1,1 +1,3 @@
-module.exports = require('../../jest.preset')(__dirname);
+// Contract suites wait on real servers (NATS redelivery after an ack wait, S3): allow them time
+// when the machine is busy; each test still bounds its own waits.
+module.exports = require('../../jest.preset')(__dirname, { testTimeout: 30_000 });

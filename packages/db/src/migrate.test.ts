@@ -1,7 +1,8 @@
 import { openEmbeddedDatabase } from './embedded-database';
 import { openPostgresDatabase } from './postgres-database';
 import { applyMigrations, readMigrations } from './migrate';
-import { findSchemaDrift } from './schema-drift';
+import { findSchemaDrift, SCHEMA_FILE } from './schema-drift';
+import { readFileSync } from 'node:fs';
 import type { Database } from './database';
 import { randomBytes } from 'node:crypto';
 
@@ -44,8 +45,6 @@ describe.each(targets)('migrations on %s', (_name, open) => {
   });
 
   it('notices drift: a schema with an extra column does not match', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { SCHEMA_FILE } = await import('./schema-drift');
     const altered = readFileSync(SCHEMA_FILE, 'utf8').replace('  name               String        @unique', '  name String @unique\n  plan String');
     expect(await findSchemaDrift(db.sql, altered)).toEqual(['column tenants.plan is missing']);
   });
