@@ -207,6 +207,32 @@ describe('the enterprise values', () => {
   });
 });
 
+test('a pool added in values (as the chart README shows) gets its own Deployment, PDB and ScaledObject', async () => {
+  const values = writeValues('extra-pool', {
+    keda: { enabled: true },
+    pools: {
+      'diffusion-xl': {
+        enabled: true,
+        service: 'diffusion',
+        ortProvider: 'tensorrt',
+        gpu: 1,
+        nodeSelector: { 'easel.dev/gpu-pool': 'h100' },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        resources: { requests: { cpu: '4', memory: '24Gi' }, limits: { memory: '32Gi' } },
+        scaling: { minReplicas: 0, maxReplicas: 8, scaleToZero: true, lagThreshold: 4 },
+        pdb: { enabled: true, maxUnavailable: 1 },
+      },
+    },
+  });
+  const out = render(CHART_DIR, { valuesFiles: [values], apiVersions: CRDS });
+  expect(await problemsOf(out)).toEqual([]);
+  const named = (kind: string) => byKind(out, kind).map((m) => m.name);
+  for (const kind of ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service']) expect(named(kind)).toContain('easel-worker-diffusion-xl');
+  const so = byKind(out, 'ScaledObject').find((m) => m.name === 'easel-worker-diffusion-xl')!;
+  expect(so.object.spec.triggers[0].metadata).toEqual(expect.objectContaining({ stream: 'easel-diffusion', consumer: 'pool-diffusion-xl' }));
+  expect(so.object.spec.minReplicaCount).toBe(0);
+});
+
 describe('the test catches a broken chart', () => {
   function brokenCopy(name: string, edit: (dir: string) => void): string {
     const dir = copyChart(join(scratch, name));
