@@ -19,7 +19,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateManifest, type ManifestProblem } from './k8s-validate';
-import { CHART_DIR, RenderError, buildRenderer, copyChart, render, testRenderer, type RenderOutput, type RenderedManifest } from './render';
+import {
+  CHART_DIR,
+  RenderError,
+  buildRenderer,
+  copyChart,
+  render,
+  testRenderer,
+  type RenderOutput,
+  type RenderedManifest,
+} from './render';
 
 const ENTERPRISE = join(CHART_DIR, 'ci', 'enterprise-values.yaml');
 const CRDS = ['keda.sh/v1alpha1', 'monitoring.coreos.com/v1'];
@@ -49,10 +58,18 @@ async function problemsOf(out: RenderOutput): Promise<string[]> {
 }
 
 const byKind = (out: RenderOutput, kind: string) => out.manifests.filter((m) => m.kind === kind);
-const workers = (out: RenderOutput) => byKind(out, 'Deployment').filter((m) => m.object.metadata.labels['app.kubernetes.io/component'] === 'worker');
-const gateway = (out: RenderOutput) => byKind(out, 'Deployment').find((m) => m.object.metadata.labels['app.kubernetes.io/component'] === 'gateway')!;
-const envOf = (container: any): Record<string, any> => Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
-const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const workers = (out: RenderOutput) =>
+  byKind(out, 'Deployment').filter(
+    (m) => m.object.metadata.labels['app.kubernetes.io/component'] === 'worker',
+  );
+const gateway = (out: RenderOutput) =>
+  byKind(out, 'Deployment').find(
+    (m) => m.object.metadata.labels['app.kubernetes.io/component'] === 'gateway',
+  )!;
+const envOf = (container: any): Record<string, any> =>
+  Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 test("the renderer reproduces Helm's template behaviours (its Go tests)", () => {
   const { ok, output } = testRenderer();
@@ -95,12 +112,15 @@ describe.each(cases)('chart rendered with $label', ({ valuesFiles, keda }) => {
       expect(worker.resources.requests['nvidia.com/gpu']).toBe(pool.gpu);
       expect(spec.nodeSelector).toEqual(pool.nodeSelector);
       expect(Object.keys(spec.nodeSelector).length).toBeGreaterThan(0);
-      expect(spec.tolerations).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu' })]));
+      expect(spec.tolerations).toEqual(
+        expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu' })]),
+      );
       const env = envOf(worker);
       expect(env.EASEL_SERVICES).toBe(pool.service ?? name);
       expect(env.EASEL_POOL).toBe(name);
       expect(env.EASEL_ORT_PROVIDER).toBe(pool.ortProvider);
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) expect(worker[probe].grpc.port).toBe(out.values.worker.grpcPort);
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+        expect(worker[probe].grpc.port).toBe(out.values.worker.grpcPort);
       // With KEDA the ScaledObject owns the replica count.
       if (keda) expect(dep!.object.spec.replicas).toBeUndefined();
       else expect(dep!.object.spec.replicas).toBe(pool.replicaCount);
@@ -120,23 +140,40 @@ describe.each(cases)('chart rendered with $label', ({ valuesFiles, keda }) => {
 
   test('NetworkPolicy: workers accept only the gateway and reach only DNS, NATS, PostgreSQL and S3', () => {
     const policies = byKind(out, 'NetworkPolicy');
-    const workerPolicy = policies.find((p) => p.object.metadata.labels['app.kubernetes.io/component'] === 'worker')!;
+    const workerPolicy = policies.find(
+      (p) => p.object.metadata.labels['app.kubernetes.io/component'] === 'worker',
+    )!;
     const spec = workerPolicy.object.spec;
     expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    for (const w of workers(out)) expect(matches(spec.podSelector.matchLabels, w.object.spec.template.metadata.labels)).toBe(true);
+    for (const w of workers(out))
+      expect(matches(spec.podSelector.matchLabels, w.object.spec.template.metadata.labels)).toBe(true);
     // Exactly one ingress rule, from the gateway's pods only.
     expect(spec.ingress).toHaveLength(1);
     expect(spec.ingress[0].from).toHaveLength(1);
     const peer = spec.ingress[0].from[0];
     expect(Object.keys(peer)).toEqual(['podSelector']);
-    expect(matches(peer.podSelector.matchLabels, gateway(out).object.spec.template.metadata.labels)).toBe(true);
-    for (const w of workers(out)) expect(matches(peer.podSelector.matchLabels, w.object.spec.template.metadata.labels)).toBe(false);
-    const egressPorts = spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort((a: number, b: number) => a - b);
-    expect([...new Set(egressPorts)]).toEqual([53, 443, 4222, 5432, 9000].filter((p) => egressPorts.includes(p)));
+    expect(matches(peer.podSelector.matchLabels, gateway(out).object.spec.template.metadata.labels)).toBe(
+      true,
+    );
+    for (const w of workers(out))
+      expect(matches(peer.podSelector.matchLabels, w.object.spec.template.metadata.labels)).toBe(false);
+    const egressPorts = spec.egress
+      .flatMap((r: any) => r.ports.map((p: any) => p.port))
+      .sort((a: number, b: number) => a - b);
+    expect([...new Set(egressPorts)]).toEqual(
+      [53, 443, 4222, 5432, 9000].filter((p) => egressPorts.includes(p)),
+    );
     expect(egressPorts).toEqual(expect.arrayContaining([53, 4222, 5432]));
     // The gateway is the one component with an ingress rule open to outside clients.
-    const gwPolicy = policies.find((p) => p.object.metadata.labels['app.kubernetes.io/component'] === 'gateway')!;
-    expect(matches(gwPolicy.object.spec.podSelector.matchLabels, gateway(out).object.spec.template.metadata.labels)).toBe(true);
+    const gwPolicy = policies.find(
+      (p) => p.object.metadata.labels['app.kubernetes.io/component'] === 'gateway',
+    )!;
+    expect(
+      matches(
+        gwPolicy.object.spec.podSelector.matchLabels,
+        gateway(out).object.spec.template.metadata.labels,
+      ),
+    ).toBe(true);
   });
 
   test('the migrations Job is a Helm hook running the gateway image with `migrate`', () => {
@@ -162,9 +199,13 @@ describe.each(cases)('chart rendered with $label', ({ valuesFiles, keda }) => {
       const poolValues = out.values.pools[pool];
       const [trigger] = so.object.spec.triggers;
       expect(trigger.type).toBe('nats-jetstream');
-      expect(trigger.metadata.stream).toBe(`${out.values.jetstream.streamPrefix}${poolValues.service ?? pool}`);
+      expect(trigger.metadata.stream).toBe(
+        `${out.values.jetstream.streamPrefix}${poolValues.service ?? pool}`,
+      );
       expect(trigger.metadata.consumer).toBe(`pool-${pool}`);
-      expect(so.object.spec.minReplicaCount).toBe(poolValues.scaling.scaleToZero ? 0 : poolValues.scaling.minReplicas);
+      expect(so.object.spec.minReplicaCount).toBe(
+        poolValues.scaling.scaleToZero ? 0 : poolValues.scaling.minReplicas,
+      );
     }
   });
 });
@@ -181,11 +222,18 @@ describe('the enterprise values', () => {
     for (const d of byKind(out, 'Deployment')) {
       const spec = d.object.spec.template.spec;
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
-        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) refs.add(`${e.name}<-${e.valueFrom.secretKeyRef.name}`);
+        for (const e of c.env ?? [])
+          if (e.valueFrom?.secretKeyRef) refs.add(`${e.name}<-${e.valueFrom.secretKeyRef.name}`);
       }
     }
     expect([...refs].sort()).toEqual(
-      ['DATABASE_URL<-easel-database', 'S3_ACCESS_KEY<-easel-s3', 'S3_BUCKET<-easel-s3', 'S3_ENDPOINT<-easel-s3', 'S3_SECRET_KEY<-easel-s3'].sort(),
+      [
+        'DATABASE_URL<-easel-database',
+        'S3_ACCESS_KEY<-easel-s3',
+        'S3_BUCKET<-easel-s3',
+        'S3_ENDPOINT<-easel-s3',
+        'S3_SECRET_KEY<-easel-s3',
+      ].sort(),
     );
   });
 
@@ -201,7 +249,9 @@ describe('the enterprise values', () => {
     for (const w of workers(out)) {
       const [init] = w.object.spec.template.spec.initContainers;
       expect(envOf(init).MODELS_PREFIX).toBe('easel/models/');
-      expect(w.object.spec.template.spec.volumes.find((v: any) => v.name === 'models').emptyDir).toBeDefined();
+      expect(
+        w.object.spec.template.spec.volumes.find((v: any) => v.name === 'models').emptyDir,
+      ).toBeDefined();
     }
     expect(byKind(out, 'PersistentVolumeClaim')).toHaveLength(0);
   });
@@ -227,9 +277,12 @@ test('a pool added in values (as the chart README shows) gets its own Deployment
   const out = render(CHART_DIR, { valuesFiles: [values], apiVersions: CRDS });
   expect(await problemsOf(out)).toEqual([]);
   const named = (kind: string) => byKind(out, kind).map((m) => m.name);
-  for (const kind of ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service']) expect(named(kind)).toContain('easel-worker-diffusion-xl');
+  for (const kind of ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service'])
+    expect(named(kind)).toContain('easel-worker-diffusion-xl');
   const so = byKind(out, 'ScaledObject').find((m) => m.name === 'easel-worker-diffusion-xl')!;
-  expect(so.object.spec.triggers[0].metadata).toEqual(expect.objectContaining({ stream: 'easel-diffusion', consumer: 'pool-diffusion-xl' }));
+  expect(so.object.spec.triggers[0].metadata).toEqual(
+    expect.objectContaining({ stream: 'easel-diffusion', consumer: 'pool-diffusion-xl' }),
+  );
   expect(so.object.spec.minReplicaCount).toBe(0);
 });
 
@@ -245,13 +298,19 @@ describe('the test catches a broken chart', () => {
   };
 
   test('a template that does not parse fails the render', () => {
-    const dir = brokenCopy('unclosed', (d) => appendTo(d, 'gateway/service.yaml', '\n{{- if .Values.gateway.port }}\n'));
+    const dir = brokenCopy('unclosed', (d) =>
+      appendTo(d, 'gateway/service.yaml', '\n{{- if .Values.gateway.port }}\n'),
+    );
     expect(() => render(dir)).toThrow(RenderError);
-    expect(() => render(dir)).toThrow(/parse error at \(easel\/templates\/gateway\/service\.yaml.*unexpected EOF/);
+    expect(() => render(dir)).toThrow(
+      /parse error at \(easel\/templates\/gateway\/service\.yaml.*unexpected EOF/,
+    );
   });
 
   test('a template calling an unknown function fails the render', () => {
-    const dir = brokenCopy('nofunc', (d) => appendTo(d, 'gateway/service.yaml', '\n  # {{ .Values.gateway.port | toYml }}\n'));
+    const dir = brokenCopy('nofunc', (d) =>
+      appendTo(d, 'gateway/service.yaml', '\n  # {{ .Values.gateway.port | toYml }}\n'),
+    );
     expect(() => render(dir)).toThrow(/function "toYml" not defined/);
   });
 
@@ -268,7 +327,10 @@ describe('the test catches a broken chart', () => {
   test('a template with a misspelt key renders but fails schema validation', async () => {
     const dir = brokenCopy('selectorz', (d) => {
       const p = join(d, 'templates', 'gateway', 'deployment.yaml');
-      writeFileSync(p, readFileSync(p, 'utf8').replace('  selector:\n    matchLabels:', '  selectorz:\n    matchLabels:'));
+      writeFileSync(
+        p,
+        readFileSync(p, 'utf8').replace('  selector:\n    matchLabels:', '  selectorz:\n    matchLabels:'),
+      );
     });
     const problems = await problemsOf(render(dir));
     expect(problems).toEqual([
@@ -282,16 +344,37 @@ describe('the test catches a broken chart', () => {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
       metadata: { name: 'x' },
-      spec: { scaleTargetRef: { name: 'x' }, minReplicaCount: 'zero', triggers: [{ type: 'nats-jetstream', metadat: { stream: 's' } }] },
+      spec: {
+        scaleTargetRef: { name: 'x' },
+        minReplicaCount: 'zero',
+        triggers: [{ type: 'nats-jetstream', metadat: { stream: 's' } }],
+      },
     };
     expect(await validateManifest(scaledObject)).toEqual([
-      expect.objectContaining({ path: '/spec/minReplicaCount', message: expect.stringMatching(/must be integer/) }),
-      expect.objectContaining({ path: '/spec/triggers/0', message: expect.stringMatching(/required property metadata/) }),
-      expect.objectContaining({ path: '/spec/triggers/0/metadat', message: expect.stringMatching(/unknown field/) }),
+      expect.objectContaining({
+        path: '/spec/minReplicaCount',
+        message: expect.stringMatching(/must be integer/),
+      }),
+      expect.objectContaining({
+        path: '/spec/triggers/0',
+        message: expect.stringMatching(/required property metadata/),
+      }),
+      expect.objectContaining({
+        path: '/spec/triggers/0/metadat',
+        message: expect.stringMatching(/unknown field/),
+      }),
     ]);
-    const serviceMonitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'x' }, spec: { selector: {}, endpoint: [] } };
+    const serviceMonitor = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'x' },
+      spec: { selector: {}, endpoint: [] },
+    };
     expect(await validateManifest(serviceMonitor)).toEqual([
-      expect.objectContaining({ path: '/spec', message: expect.stringMatching(/required property endpoints/) }),
+      expect.objectContaining({
+        path: '/spec',
+        message: expect.stringMatching(/required property endpoints/),
+      }),
       expect.objectContaining({ path: '/spec/endpoint', message: expect.stringMatching(/unknown field/) }),
     ]);
     expect(await validateManifest({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual([
@@ -302,13 +385,21 @@ describe('the test catches a broken chart', () => {
   test('values that produce an invalid field fail validation (wrong type, misspelt key)', async () => {
     const values = writeValues('bad-affinity', {
       gateway: { affinity: { podAntiAfinity: {} } },
-      pools: { diffusion: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: 'gpu-nodes' } } } },
+      pools: {
+        diffusion: {
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: 'gpu-nodes' } },
+        },
+      },
     });
     const problems = await problemsOf(render(CHART_DIR, { valuesFiles: [values] }));
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/Deployment\/easel-gateway .*\/spec\/template\/spec\/affinity\/podAntiAfinity: unknown field/),
-        expect.stringMatching(/Deployment\/easel-worker-diffusion .*requiredDuringSchedulingIgnoredDuringExecution: must be object/),
+        expect.stringMatching(
+          /Deployment\/easel-gateway .*\/spec\/template\/spec\/affinity\/podAntiAfinity: unknown field/,
+        ),
+        expect.stringMatching(
+          /Deployment\/easel-worker-diffusion .*requiredDuringSchedulingIgnoredDuringExecution: must be object/,
+        ),
       ]),
     );
   });
@@ -316,8 +407,14 @@ describe('the test catches a broken chart', () => {
   test('values.schema.json rejects typos and wrong types in the main keys', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ gateway: { replicas: 3 } }, /gateway: Additional property replicas is not allowed/],
-      [{ pools: { diffusion: { nodeselector: { a: 'b' } } } }, /pools\.diffusion: Additional property nodeselector is not allowed/],
-      [{ pools: { video: { gpu: '1' } } }, /pools\.video\.gpu: Invalid type\. Expected: integer, given: string/],
+      [
+        { pools: { diffusion: { nodeselector: { a: 'b' } } } },
+        /pools\.diffusion: Additional property nodeselector is not allowed/,
+      ],
+      [
+        { pools: { video: { gpu: '1' } } },
+        /pools\.video\.gpu: Invalid type\. Expected: integer, given: string/,
+      ],
       [{ pools: { video: { ortProvider: 'cudaa' } } }, /pools\.video\.ortProvider/],
       [{ modelStore: { type: 'nfs' } }, /modelStore\.type/],
       [{ kedaa: { enabled: true } }, /Additional property kedaa is not allowed/],
@@ -331,11 +428,15 @@ describe('the test catches a broken chart', () => {
 
   test('an unusable combination of values fails with a clear message', () => {
     const file = writeValues('no-db', { postgresql: { enabled: false } });
-    expect(() => render(CHART_DIR, { valuesFiles: [file] })).toThrow(/database: set database\.existingSecret or database\.url, or enable the bundled postgresql/);
+    expect(() => render(CHART_DIR, { valuesFiles: [file] })).toThrow(
+      /database: set database\.existingSecret or database\.url, or enable the bundled postgresql/,
+    );
   });
 
   test('like Helm, the renderer refuses absent dependencies unless told they are expected to be absent', () => {
-    expect(() => render(CHART_DIR, { allowMissingDependencies: false })).toThrow(/missing in charts\/ directory: minio, nats, postgresql/);
+    expect(() => render(CHART_DIR, { allowMissingDependencies: false })).toThrow(
+      /missing in charts\/ directory: minio, nats, postgresql/,
+    );
   });
 });
 
@@ -372,8 +473,15 @@ describe('dependency conditions', () => {
   });
 
   test('the enterprise values switch off postgresql and minio (bring your own) and keep nats', () => {
-    const out = render(withStubDependencies(), { allowMissingDependencies: false, valuesFiles: [ENTERPRISE], apiVersions: CRDS });
+    const out = render(withStubDependencies(), {
+      allowMissingDependencies: false,
+      valuesFiles: [ENTERPRISE],
+      apiVersions: CRDS,
+    });
     expect(stubs(out)).toEqual(['easel-nats-stub']);
-    expect(out.dependencies.filter((d) => !d.enabled).map((d) => d.reason)).toEqual(['condition postgresql.enabled is false', 'condition minio.enabled is false']);
+    expect(out.dependencies.filter((d) => !d.enabled).map((d) => d.reason)).toEqual([
+      'condition postgresql.enabled is false',
+      'condition minio.enabled is false',
+    ]);
   });
 });

@@ -15,7 +15,9 @@
 
 // The packages are ESM-only; the Jest preset compiles tests to CommonJS, where a
 // plain `import()` would become `require()`. This keeps a real dynamic import.
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
 
 type Validatable = { prototype: { validate(this: unknown): void } };
 
@@ -49,7 +51,8 @@ async function loadModel(apiVersion: string, kind: string): Promise<Validatable 
   return pending;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Wraps `value` so that every own property read (or `in` test) is recorded in `seen` as a JSON pointer. */
 function track(value: unknown, path: string, seen: Set<string>): unknown {
@@ -62,7 +65,8 @@ function track(value: unknown, path: string, seen: Set<string>): unknown {
     });
   }
   if (isObject(value)) {
-    const own = (target: object, key: string | symbol) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key);
+    const own = (target: object, key: string | symbol) =>
+      typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key);
     return new Proxy(value, {
       get(target, key, receiver) {
         const v = Reflect.get(target, key, receiver) as unknown;
@@ -107,10 +111,17 @@ export async function validateManifest(obj: Record<string, unknown>): Promise<Ma
   try {
     model.prototype.validate.call(track(obj, '', seen));
   } catch (err) {
-    const errors = (err as { errors?: Array<{ instancePath: string; keyword?: string; message?: string; params?: unknown }> }).errors;
+    const errors = (
+      err as {
+        errors?: Array<{ instancePath: string; keyword?: string; message?: string; params?: unknown }>;
+      }
+    ).errors;
     if (!errors) throw err;
     for (const e of errors) {
-      problems.push({ path: e.instancePath, message: `${e.message ?? 'invalid'} ${JSON.stringify(e.params ?? {})}` });
+      problems.push({
+        path: e.instancePath,
+        message: `${e.message ?? 'invalid'} ${JSON.stringify(e.params ?? {})}`,
+      });
       if (e.keyword === 'type') typeErrors.push(e.instancePath);
     }
   }

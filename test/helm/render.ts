@@ -53,8 +53,13 @@ export function buildRenderer(): string {
   rmSync(link, { force: true });
   symlinkSync(join(__dirname, 'renderer'), link, 'dir');
   const env = goEnv();
-  const result = spawnSync('go', ['build', '-o', BINARY, 'easel-helm-render'], { cwd: BUILD_DIR, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`building the chart renderer failed:\n${result.stderr}${result.stdout}`);
+  const result = spawnSync('go', ['build', '-o', BINARY, 'easel-helm-render'], {
+    cwd: BUILD_DIR,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`building the chart renderer failed:\n${result.stderr}${result.stdout}`);
   built = BINARY;
   return BINARY;
 }
@@ -74,7 +79,11 @@ function goEnv(): NodeJS.ProcessEnv {
 /** Runs the renderer's own Go tests (Helm behaviours checked against Helm's output); returns go test's output. */
 export function testRenderer(): { ok: boolean; output: string } {
   buildRenderer();
-  const result = spawnSync('go', ['test', 'easel-helm-render'], { cwd: BUILD_DIR, env: goEnv(), encoding: 'utf8' });
+  const result = spawnSync('go', ['test', 'easel-helm-render'], {
+    cwd: BUILD_DIR,
+    env: goEnv(),
+    encoding: 'utf8',
+  });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -123,7 +132,8 @@ export function render(chartDir: string, options: RenderOptions = {}): RenderOut
   for (const a of options.apiVersions ?? []) args.push('--api-versions', a);
   args.push(...(options.extraArgs ?? []), chartDir);
   const result = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new RenderError(result.stderr.trim() || `renderer exited with ${result.status}`);
+  if (result.status !== 0)
+    throw new RenderError(result.stderr.trim() || `renderer exited with ${result.status}`);
   return JSON.parse(result.stdout) as RenderOutput;
 }
 
