@@ -3,11 +3,13 @@ import { JobsModule } from '../jobs/jobs.module';
 import { KeysModule } from '../keys/keys.module';
 import { GenerationController } from './generation.controller';
 import { GenerationService } from './generation.service';
+import { JobViewService } from './job-view.service';
 import { OutputController } from './output.controller';
 
 @Module({
   imports: [JobsModule, KeysModule],
   controllers: [GenerationController, OutputController],
-  providers: [GenerationService],
+  providers: [GenerationService, JobViewService],
+  exports: [JobViewService],
 })
 export class GenerationModule {}

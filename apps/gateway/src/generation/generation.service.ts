@@ -2,16 +2,16 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import { DIFFUSION_SERVICE } from '@easel/contracts';
-import { InsufficientCreditsError as LedgerInsufficientCredits, JobsRepository, type Database } from '@easel/db';
+import { InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
 import type { ModelCatalog } from '@easel/model-store';
-import type { ArtifactStore } from '@easel/storage';
 import { priceOf } from '../billing/pricing';
-import { InsufficientCreditsError, ModelNotFoundError, NotFoundError, ValidationError } from '../common/api-errors';
+import { InsufficientCreditsError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { JobsService } from '../jobs/jobs.service';
-import { storedRequest, type StoredJobRequest } from '../jobs/job-message';
+import type { StoredJobRequest } from '../jobs/job-message';
 import type { Principal } from '../keys/principal';
-import { ARTIFACT_STORE, CONFIG, DATABASE, MODEL_CATALOG } from '../tokens';
-import { failedBody, processingBody, successBody, type DialectResponse, type JobWithArtifacts } from './generation-responses';
+import { CONFIG, MODEL_CATALOG } from '../tokens';
+import type { DialectResponse } from './generation-responses';
+import { JobViewService } from './job-view.service';
 import { isOnlyMissingModelId, parseFetchId, parseGenerationRequest, type GenerationKind } from './request';
 import { NOT_APPLIED_META, unsupportedFeatures } from './unsupported-features';
 
@@ -28,17 +28,12 @@ export interface SubmitOptions {
 /** text2img / img2img / inpaint and fetch: validate, price, queue, answer within the sync window. */
 @Injectable()
 export class GenerationService {
-  private readonly repository: JobsRepository;
-
   constructor(
     private readonly jobs: JobsService,
+    private readonly view: JobViewService,
     @Inject(CONFIG) private readonly config: EaselConfig,
-    @Inject(DATABASE) db: Database,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
-    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
-  ) {
-    this.repository = new JobsRepository(db.prisma);
-  }
+  ) {}
 
   async submit(principal: Principal, kind: GenerationKind, body: Record<string, unknown>, options: SubmitOptions = {}): Promise<DialectResponse> {
     const parsed = parseGenerationRequest(kind, body, { requireModelId: options.requireModelId });
@@ -87,33 +82,12 @@ export class GenerationService {
       throw error;
     }
     await this.jobs.waitForEnd(job.id, this.config.EASEL_SYNC_WINDOW_MS);
-    return this.respond(principal.tenantId, job.id);
+    return this.view.describe(principal.tenantId, job.id);
   }
 
   async fetch(principal: Principal, pathId: string | undefined, body: Record<string, unknown>): Promise<DialectResponse> {
     const id = parseFetchId(pathId, body);
     if (!id.ok) throw new ValidationError(id.errors);
-    return this.respond(principal.tenantId, id.value);
-  }
-
-  private async respond(tenantId: string, jobId: number): Promise<DialectResponse> {
-    const job = (await this.repository.getForTenant(jobId, tenantId)) as JobWithArtifacts | null;
-    if (!job) throw new NotFoundError('Request not found');
-    const { publicUrl } = this.config;
-    if (job.status === 'success') {
-      const wantsBase64 = (storedRequest(job).params as { base64?: boolean }).base64 === true;
-      const base64 = wantsBase64 ? await Promise.all(job.artifacts.map(async (a) => (await this.store.getBuffer(a.storageKey)).toString('base64'))) : undefined;
-      return successBody(job, publicUrl, base64);
-    }
-    if (job.status === 'failed') return failedBody(job);
-    return processingBody(job, publicUrl, await this.eta(job));
-  }
-
-  /** Seconds until the job ends: what its worker last reported, else queue position × mean job time. */
-  private async eta(job: JobWithArtifacts): Promise<number> {
-    if (job.status === 'running' && job.eta !== null) return job.eta;
-    const mean = (await this.repository.recentMeanSeconds()) ?? 5;
-    const ahead = await this.repository.countUnfinished();
-    return mean * Math.max(1, ahead);
+    return this.view.describe(principal.tenantId, id.value);
   }
 }
