@@ -90,4 +90,43 @@ describe('embedded mode through the public API', () => {
     const fetched = await api('/api/v4/dreambooth/fetch', { key, request_id: String(body.id) });
     expect(fetched.body).toMatchObject({ status: 'success', id: body.id });
   });
+
+  it('operators manage tenants, keys, credits and limits; tenants never see each other\'s jobs', async () => {
+    const tenant = await api('/api/v1/enterprise/tenants/create', { key, name: 'acme', credits: '5', max_concurrent_jobs: 2 });
+    expect(tenant).toMatchObject({ status: 201, body: { status: 'success', tenant: { name: 'acme', credits: '5.000', max_concurrent_jobs: 2 } } });
+    const tenantId = tenant.body.tenant.id;
+    const created = await api('/api/v1/enterprise/keys/create', { key, tenant_id: tenantId, name: 'acme app' });
+    expect(created.body.api_key).toMatch(/^esk_/);
+    const acmeKey = created.body.api_key;
+
+    // A generate-only key cannot use the operator endpoints.
+    expect((await api('/api/v1/enterprise/tenants/list', { key: acmeKey })).status).toBe(403);
+
+    const job = await api('/api/v3/text2img', { key: acmeKey, prompt: 'a red circle', num_inference_steps: 2 });
+    expect(job.body.status).toBe('success');
+    expect((await api(`/api/v3/fetch/${job.body.id}`, { key })).status).toBe(404);
+    expect((await api(`/api/v3/fetch/${job.body.id}`, { key: acmeKey })).body.status).toBe('success');
+
+    await api('/api/v1/enterprise/credits/add', { key, tenant_id: tenantId, amount: 10, note: 'top-up' });
+    const report = await api('/api/v1/enterprise/credits/report', { key, tenant_id: tenantId });
+    expect(report.body.ledger_sum).toBe(report.body.credits);
+    expect(report.body.entries.map((e: any) => e.kind)).toEqual(['grant', 'capture', 'hold', 'grant']);
+    expect(Number(report.body.credits)).toBeLessThan(15);
+
+    const listed = await api('/api/v1/enterprise/keys/list', { key, tenant_id: tenantId });
+    expect(listed.body.keys).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain(acmeKey);
+    expect((await api('/api/v1/enterprise/keys/revoke', { key, tenant_id: tenantId, key_id: created.body.prefix })).status).toBe(200);
+    expect((await api('/api/v3/system_load', { key: acmeKey })).status).toBe(401);
+    expect(await api('/api/v1/enterprise/keys/revoke', { key, tenant_id: tenantId, key_id: 'not-a-key' })).toMatchObject({ status: 404 });
+    expect(await api('/api/v1/enterprise/tenants/create', { key, name: '', credits: 'lots' })).toMatchObject({
+      status: 422,
+      body: { message: { name: ['The name field is required.'], credits: ['The credits field must be a number.'] } },
+    });
+  });
+
+  it('model_list shows the models the key may use', async () => {
+    const { body } = await api('/api/v4/dreambooth/model_list', { key });
+    expect(body).toEqual([expect.objectContaining({ model_id: 'easel-tiny', status: 'model_ready' })]);
+  });
 });

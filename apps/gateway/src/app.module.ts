@@ -5,7 +5,9 @@ import type { JobBus } from '@easel/jobs';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
 import { BillingModule } from './billing/billing.module';
+import { EnterpriseModule } from './enterprise/enterprise.module';
 import { GenerationModule } from './generation/generation.module';
+import { ModelsModule } from './models/models.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
@@ -51,6 +53,8 @@ export class AppModule {
         JobsModule,
         SystemModule,
         GenerationModule,
+        ModelsModule,
+        EnterpriseModule,
       ],
     };
   }

@@ -4,5 +4,5 @@ import { KeysModule } from '../keys/keys.module';
 import { SystemController } from './system.controller';
 import { SystemService } from './system.service';
 
-@Module({ imports: [JobsModule, KeysModule], controllers: [SystemController], providers: [SystemService] })
+@Module({ imports: [JobsModule, KeysModule], controllers: [SystemController], providers: [SystemService], exports: [SystemService] })
 export class SystemModule {}
