@@ -2,3 +2,4 @@ export * from './errors';
 export * from './ledger.repository';
 export * from './jobs.repository';
 export * from './artifacts.repository';
+export * from './webhooks.repository';

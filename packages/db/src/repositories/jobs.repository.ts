@@ -1,5 +1,6 @@
 import type { Job, Prisma, PrismaClient } from '../generated/prisma/client';
 import { LedgerRepository } from './ledger.repository';
+import { enqueueJobEndedWebhook } from './webhooks.repository';
 
 export type JobStatus = 'queued' | 'running' | 'success' | 'failed';
 export const UNFINISHED: JobStatus[] = ['queued', 'running'];
@@ -100,7 +101,7 @@ export class JobsRepository {
     await this.prisma.job.updateMany({ where: { id, status: 'running' }, data: { progress, eta } });
   }
 
-  /** Settles a job as succeeded: result, artifacts and the capture of its held credits. */
+  /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox). */
   async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[]): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const job = await tx.job.findUnique({ where: { id } });
@@ -114,11 +115,12 @@ export class JobsRepository {
         await tx.artifact.createMany({ data: artifacts.map((a) => ({ ...a, jobId: id, tenantId: job.tenantId })) });
       }
       if (Number(job.creditsHeld) > 0) await this.ledger.capture(tx, job.tenantId, id);
+      await enqueueJobEndedWebhook(tx, job);
       return true;
     });
   }
 
-  /** Settles a job as failed and gives its held credits back. */
+  /** Settles a job as failed, gives its held credits back and owes its webhook (outbox). */
   async fail(id: number, error: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const job = await tx.job.findUnique({ where: { id } });
@@ -130,6 +132,7 @@ export class JobsRepository {
       if (count !== 1) return false;
       const held = Number(job.creditsHeld);
       if (held > 0) await this.ledger.release(tx, job.tenantId, id, held);
+      await enqueueJobEndedWebhook(tx, job);
       return true;
     });
   }
