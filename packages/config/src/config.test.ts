@@ -23,6 +23,9 @@ describe('loadConfig', () => {
     [{ EASEL_LOG_LEVEL: 'loud' }, /^EASEL_LOG_LEVEL="loud" is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL="mysql:\/\/x" is invalid: must be a postgresql/],
     [{ EASEL_PROT: '1' }, /^EASEL_PROT is not a setting Easel knows/],
+    [{ EASEL_WEBHOOK_SECRET: 'short' }, /^EASEL_WEBHOOK_SECRET="short" is invalid: must be at least 16/],
+    [{ EASEL_WEBHOOK_MAX_ATTEMPTS: '0' }, /^EASEL_WEBHOOK_MAX_ATTEMPTS="0" is invalid/],
+    [{ EASEL_WEBHOOK_BACKOFF_MS: '5s,30s' }, /^EASEL_WEBHOOK_BACKOFF_MS="5s,30s" is invalid: must be a comma-separated list of milliseconds/],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -31,5 +34,22 @@ describe('loadConfig', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  it('has webhook defaults: no secret (generated on first use), 6 attempts, 5 s to 1 h backoff', () => {
+    const config = loadConfig({});
+    expect(config.EASEL_WEBHOOK_SECRET).toBeUndefined();
+    expect(config.EASEL_WEBHOOK_MAX_ATTEMPTS).toBe(6);
+    expect(config.webhookBackoffMs).toEqual([5000, 30000, 120000, 600000, 3600000]);
+    expect(config.EASEL_WEBHOOK_POLL_MS).toBe(500);
+    expect(config.EASEL_WEBHOOK_TIMEOUT_MS).toBe(10000);
+  });
+
+  it('reads the webhook settings', () => {
+    const config = loadConfig({ EASEL_WEBHOOK_SECRET: 's'.repeat(32), EASEL_WEBHOOK_MAX_ATTEMPTS: '2', EASEL_WEBHOOK_BACKOFF_MS: '10,20', EASEL_WEBHOOK_POLL_MS: '50' });
+    expect(config.EASEL_WEBHOOK_SECRET).toBe('s'.repeat(32));
+    expect(config.EASEL_WEBHOOK_MAX_ATTEMPTS).toBe(2);
+    expect(config.webhookBackoffMs).toEqual([10, 20]);
+    expect(config.EASEL_WEBHOOK_POLL_MS).toBe(50);
   });
 });

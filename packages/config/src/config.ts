@@ -37,6 +37,22 @@ const schema = z.object({
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
   /** Hosts that init_image/mask_image/webhook URLs may reach even though they are private (tests, internal image hosts). */
   EASEL_FETCH_ALLOW_HOSTS: z.string().default(''),
+  /**
+   * The key webhooks are signed with (HMAC-SHA256). Unset: one is generated on first use and
+   * kept in $EASEL_HOME/webhook-secret; replicas of a distributed gateway must share one, so set it there.
+   */
+  EASEL_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Attempts per webhook delivery before it is given up as failed. */
+  EASEL_WEBHOOK_MAX_ATTEMPTS: positiveInt.default(6),
+  /** Waits between webhook attempts, in milliseconds (the last repeats); each gets up to 20% jitter. */
+  EASEL_WEBHOOK_BACKOFF_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+    .default('5000,30000,120000,600000,3600000'),
+  /** How often the webhook dispatcher looks for due deliveries (it also wakes when a job ends). */
+  EASEL_WEBHOOK_POLL_MS: positiveInt.default(500),
+  /** Time limit of one webhook POST. */
+  EASEL_WEBHOOK_TIMEOUT_MS: positiveInt.default(10000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
@@ -51,6 +67,8 @@ export type EaselConfig = z.infer<typeof schema> & {
   modelsDir: string;
   services: string[];
   fetchAllowHosts: string[];
+  /** EASEL_WEBHOOK_BACKOFF_MS as numbers. */
+  webhookBackoffMs: number[];
 };
 
 /** packages/config/{src,dist} → the repository root's models/. */
@@ -83,5 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const host = config.EASEL_HOST === '0.0.0.0' ? '127.0.0.1' : config.EASEL_HOST;
   const publicUrl = (config.EASEL_PUBLIC_URL ?? `http://${host}:${config.PORT}`).replace(/\/$/, '');
   const modelsDir = config.EASEL_MODELS_DIR ? resolve(cwd, config.EASEL_MODELS_DIR) : BUNDLED_MODELS_DIR;
-  return { ...config, home, publicUrl, modelsDir, services: list(config.EASEL_SERVICES), fetchAllowHosts: list(config.EASEL_FETCH_ALLOW_HOSTS) };
+  return {
+    ...config,
+    home,
+    publicUrl,
+    modelsDir,
+    services: list(config.EASEL_SERVICES),
+    fetchAllowHosts: list(config.EASEL_FETCH_ALLOW_HOSTS),
+    webhookBackoffMs: list(config.EASEL_WEBHOOK_BACKOFF_MS).map(Number),
+  };
 }
