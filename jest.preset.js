@@ -8,6 +8,8 @@ module.exports = function jestPreset(dir, overrides = {}) {
     rootDir: dir,
     displayName: path.basename(dir),
     testEnvironment: 'node',
+    // Suites talk to real servers and run models on 2 shared cores; each test bounds its own waits.
+    testTimeout: 30_000,
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/**/*.spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     transform: {

@@ -11,3 +11,14 @@ export class TenantNotFoundError extends Error {
     this.name = 'TenantNotFoundError';
   }
 }
+
+/** The API key already has as many unfinished (queued or running) jobs as it may have. */
+export class ConcurrencyLimitError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly unfinished: number,
+  ) {
+    super(`concurrent jobs limit reached: ${unfinished} unfinished, limit ${limit}`);
+    this.name = 'ConcurrencyLimitError';
+  }
+}

@@ -3,3 +3,4 @@ export * from './ledger.repository';
 export * from './jobs.repository';
 export * from './artifacts.repository';
 export * from './webhooks.repository';
+export * from './rate-limits.repository';

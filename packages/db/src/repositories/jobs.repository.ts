@@ -1,5 +1,6 @@
 import type { Job, Prisma, PrismaClient } from '../generated/prisma/client';
-import { LedgerRepository } from './ledger.repository';
+import { ConcurrencyLimitError } from './errors';
+import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
 
 export type JobStatus = 'queued' | 'running' | 'success' | 'failed';
@@ -16,7 +17,16 @@ export interface SubmitJobInput {
   webhookUrl?: string | null;
   idempotencyKey?: string | null;
   price: number;
+  /**
+   * At most this many unfinished (queued or running) jobs for `apiKeyId`, this one
+   * included; over it, submit throws ConcurrencyLimitError and records nothing. Checked
+   * and inserted under a per-key lock, so concurrent submits never exceed it.
+   */
+  maxUnfinishedForKey?: number | null;
 }
+
+/** Namespace of the per-key advisory locks (the two-int form keeps them apart from single-bigint locks). */
+const KEY_CAPACITY_LOCK_SPACE = 0x45534c4b; // 'ESLK'
 
 export interface ArtifactRecord {
   index: number;
@@ -47,6 +57,9 @@ export class JobsRepository {
     }
     try {
       const job = await this.prisma.$transaction(async (tx) => {
+        if (input.apiKeyId && input.maxUnfinishedForKey != null) {
+          await this.claimKeyCapacity(tx, input.apiKeyId, input.maxUnfinishedForKey);
+        }
         const created = await tx.job.create({
           data: {
             tenantId: input.tenantId,
@@ -156,6 +169,17 @@ export class JobsRepository {
     if (jobs.length === 0) return null;
     const total = jobs.reduce((sum, j) => sum + (j.finishedAt!.getTime() - j.startedAt!.getTime()), 0);
     return total / jobs.length / 1000;
+  }
+
+  /**
+   * Takes the key's lock for the rest of the transaction, then counts its unfinished jobs.
+   * A second submit for the key waits on the lock until this transaction ends, and its
+   * count (a new statement, so a new snapshot under READ COMMITTED) sees the job inserted here.
+   */
+  private async claimKeyCapacity(tx: Tx, apiKeyId: string, limit: number): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CAPACITY_LOCK_SPACE}::int4, hashtext(${apiKeyId}))`;
+    const unfinished = await tx.job.count({ where: { apiKeyId, status: { in: UNFINISHED } } });
+    if (unfinished >= limit) throw new ConcurrencyLimitError(limit, unfinished);
   }
 
   private findByIdempotencyKey(tenantId: string, idempotencyKey: string) {
