@@ -2,13 +2,14 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import { DIFFUSION_SERVICE } from '@easel/contracts';
-import { InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
+import { ConcurrencyLimitError, InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
 import type { ModelCatalog } from '@easel/model-store';
 import { priceOf } from '../billing/pricing';
 import { InsufficientCreditsError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { JobsService } from '../jobs/jobs.service';
 import type { StoredJobRequest } from '../jobs/job-message';
 import type { Principal } from '../keys/principal';
+import { LimitsService } from '../limits/limits.service';
 import { CONFIG, MODEL_CATALOG } from '../tokens';
 import type { DialectResponse } from './generation-responses';
 import { JobViewService } from './job-view.service';
@@ -31,6 +32,7 @@ export class GenerationService {
   constructor(
     private readonly jobs: JobsService,
     private readonly view: JobViewService,
+    private readonly limits: LimitsService,
     @Inject(CONFIG) private readonly config: EaselConfig,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
   ) {}
@@ -46,6 +48,8 @@ export class GenerationService {
     if (Object.keys(unsupported).length > 0) throw new ValidationError(unsupported);
     const modelId = request.modelId ?? this.config.EASEL_DEFAULT_MODEL;
     if (!(await this.catalog.find(principal.tenantId, modelId))) throw new ModelNotFoundError();
+    // Only a request that validated counts as sent (spam filter, requests per minute).
+    const admission = await this.limits.admit(principal, body, { idempotencyKey: options.idempotencyKey });
 
     // The seed is fixed here, so a job that is retried or resumed draws the same pixels.
     const params = { ...request, modelId, seed: request.seed ?? randomInt(0, MAX_SEED) };
@@ -76,8 +80,12 @@ export class GenerationService {
         webhookUrl: request.webhook,
         idempotencyKey: options.idempotencyKey ?? null,
         price,
+        maxUnfinishedForKey: this.limits.maxUnfinishedFor(principal),
       }));
     } catch (error) {
+      // Not accepted after all: the same body may be sent again without tripping the spam filter.
+      await admission.release();
+      if (error instanceof ConcurrencyLimitError) throw await this.limits.concurrencyExceeded(error);
       if (error instanceof LedgerInsufficientCredits) throw new InsufficientCreditsError();
       throw error;
     }

@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConcurrencyLimitError, JobsRepository, type Database } from '@easel/db';
+import { RateLimitError } from '../common/api-errors';
+import type { Principal } from '../keys/principal';
+import { DATABASE } from '../tokens';
+import { bodyFingerprint } from './canonical-json';
+import type { LimitStore } from './limit-store';
+import { LIMIT_STORE } from './limits.tokens';
+
+/** The spam filter's window: the same body from the same key within it is refused. */
+export const SPAM_WINDOW_MS = 30_000;
+/** The requests-per-minute window. */
+export const RPM_WINDOW_MS = 60_000;
+/** Retry-After for the concurrent-jobs limit before any job has finished to measure. */
+const DEFAULT_JOB_SECONDS = 10;
+
+/** A request let through; `release` takes its spam-filter mark back if it is refused later after all. */
+export interface Admission {
+  release(): Promise<void>;
+}
+
+export interface AdmitOptions {
+  /** A request with an Idempotency-Key repeats on purpose: the spam filter leaves it alone. */
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Per-key limits on generation requests, checked after a request validated:
+ * 1. the spam filter — the same body (canonical JSON, `key` included) from one key within
+ *    30 s is refused;
+ * 2. requests per minute — `principal.rateLimitPerMinute` requests in a fixed 60 s window
+ *    that opens with the key's first request (not aligned to the clock's minutes);
+ * 3. concurrent jobs — `principal.maxConcurrentJobs` unfinished jobs, enforced by
+ *    JobsRepository.submit under a per-key lock (see `maxUnfinishedFor`).
+ * A limit below 1 is not enforced.
+ */
+@Injectable()
+export class LimitsService {
+  private readonly jobs: JobsRepository;
+
+  constructor(
+    @Inject(LIMIT_STORE) private readonly store: LimitStore,
+    @Inject(DATABASE) db: Database,
+  ) {
+    this.jobs = new JobsRepository(db.prisma);
+  }
+
+  /** Counts the request against the spam filter and the per-minute limit, or throws RateLimitError. */
+  async admit(principal: Principal, body: Record<string, unknown>, options: AdmitOptions = {}): Promise<Admission> {
+    let spamMark: { bucket: string; windowEndsAt: number } | null = null;
+    if (!options.idempotencyKey) {
+      const bucket = `spam:${principal.keyId}:${bodyFingerprint(body)}`;
+      const spam = await this.store.hit(bucket, 1, SPAM_WINDOW_MS);
+      if (!spam.allowed) throw new RateLimitError(seconds(spam.retryAfterMs));
+      spamMark = { bucket, windowEndsAt: spam.windowEndsAt };
+    }
+    const release = async () => {
+      const mark = spamMark;
+      spamMark = null;
+      // Best effort: failing to take the mark back only makes the client wait out the window.
+      if (mark) await this.store.release(mark.bucket, mark.windowEndsAt).catch(() => undefined);
+    };
+    const perMinute = principal.rateLimitPerMinute;
+    if (perMinute >= 1) {
+      const rpm = await this.store.hit(`rpm:${principal.keyId}`, perMinute, RPM_WINDOW_MS);
+      if (!rpm.allowed) {
+        await release();
+        const wait = seconds(rpm.retryAfterMs);
+        throw new RateLimitError(
+          wait,
+          `rate limit of ${perMinute} requests per minute exceeded for this api key, please wait for ${wait} seconds and try again`,
+        );
+      }
+    }
+    return { release };
+  }
+
+  /** The cap to hand JobsRepository.submit as `maxUnfinishedForKey` (null: none). */
+  maxUnfinishedFor(principal: Principal): number | null {
+    return principal.maxConcurrentJobs >= 1 ? principal.maxConcurrentJobs : null;
+  }
+
+  /** The dialect's answer to a submit refused for the concurrent-jobs limit; Retry-After estimates one job's run time. */
+  async concurrencyExceeded(error: ConcurrencyLimitError): Promise<RateLimitError> {
+    const mean = await this.jobs.recentMeanSeconds().catch(() => null);
+    const wait = seconds((mean ?? DEFAULT_JOB_SECONDS) * 1000);
+    return new RateLimitError(
+      wait,
+      `concurrent jobs limit reached: this api key may have ${error.limit} jobs queued or running at once, please wait for one to finish (about ${wait} seconds) and try again`,
+    );
+  }
+}
+
+/** Whole seconds to wait, at least 1. */
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}

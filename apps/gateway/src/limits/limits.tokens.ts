@@ -1,0 +1,3 @@
+/** Injection tokens of the limits module. */
+export const LIMIT_STORE = Symbol('LimitStore');
+export const LIMITS_CLOCK = Symbol('LimitsClock');
