@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { EaselProcess, freePort, post, tempHome } from './helpers';
+import { spawnSync } from 'node:child_process';
+import { EASEL_CLI, EaselProcess, freePort, post, tempHome } from './helpers';
 
 /**
  * `easel up` as a real process: stop it (SIGTERM, then SIGKILL mid-job) and start it again
@@ -80,5 +81,28 @@ describe('easel up across restarts', () => {
       await first.stop('SIGTERM');
       await rm(`${home}-other`, { recursive: true, force: true });
     }
+  });
+
+  it('`easel keys` creates, lists and revokes keys on the stopped home, and points to the API while it runs', async () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [EASEL_CLI, 'keys', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    const created = cli('create', '--name', 'ci', '--scopes', 'generate');
+    expect(created.status).toBe(0);
+    const key = /^(esk_\w+)$/m.exec(created.stdout)![1];
+    const prefix = /created key (esk_\w+)/.exec(created.stdout)![1];
+    expect(cli('create', '--scopes', 'root').stderr).toMatch(/scopes is invalid: root/);
+
+    easel = await EaselProcess.start(env);
+    const url = (await easel.waitFor(/listening on (\S+)/))[1];
+    expect((await post(`${url}/api/v3/system_load`, { key })).body.status).toBe('ok');
+    const whileRunning = cli('list');
+    expect(whileRunning.status).toBe(2);
+    expect(whileRunning.stderr).toMatch(/in use by another easel process.*\/api\/v1\/enterprise\/keys/);
+    expect(await easel.stop('SIGTERM')).toBe(0);
+
+    expect(cli('list').stdout).toMatch(new RegExp(`${prefix}\t.*\tgenerate\tactive\tci`));
+    expect(cli('revoke', prefix).status).toBe(0);
+    easel = await EaselProcess.start(env);
+    expect((await post(`${url}/api/v3/system_load`, { key })).status).toBe(401);
+    expect(await easel.stop('SIGTERM')).toBe(0);
   });
 });

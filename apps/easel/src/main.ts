@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '@easel/config';
 import { CliError } from './cli-error';
+import { keysCreate, keysList, keysRevoke, type KeyCreateOptions } from './commands/keys';
 import { migrate } from './commands/migrate';
 import { up } from './commands/up';
 
@@ -31,5 +32,23 @@ program
   .action(async () => {
     await migrate(loadConfig());
   });
+
+const keys = program.command('keys').description('manage API keys (embedded database in EASEL_HOME, or DATABASE_URL)');
+keys
+  .command('create')
+  .option('--tenant <name-or-id>', 'tenant (default: the default tenant)')
+  .option('--name <name>', 'a label for the key')
+  .option('--scopes <list>', 'comma-separated: generate, admin', 'generate')
+  .option('--rate-limit <n>', 'requests per minute (default: the tenant\'s)')
+  .option('--max-concurrent <n>', 'unfinished jobs at once (default: the tenant\'s)')
+  .action(async (options: KeyCreateOptions) => keysCreate(loadConfig(), options));
+keys
+  .command('list')
+  .option('--tenant <name-or-id>', 'tenant (default: the default tenant)')
+  .action(async (options: { tenant?: string }) => keysList(loadConfig(), options));
+keys
+  .command('revoke <id-or-prefix>')
+  .option('--tenant <name-or-id>', 'tenant (default: the default tenant)')
+  .action(async (id: string, options: { tenant?: string }) => keysRevoke(loadConfig(), id, options));
 
 program.parseAsync(process.argv).catch(fail);
