@@ -13,6 +13,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG } from './tokens';
 
 /** The adapters a gateway runs on: embedded or distributed implementations of the same interfaces. */
@@ -55,6 +56,7 @@ export class AppModule {
         GenerationModule,
         ModelsModule,
         EnterpriseModule,
+        WebhooksModule,
       ],
     };
   }

@@ -10,7 +10,11 @@ const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127
 
 const targets: Array<[string, () => Promise<Database>]> = [
   ['embedded PGlite', () => openEmbeddedDatabase()],
-  ['PostgreSQL', () => openPostgresDatabase({ url: `${POSTGRES_URL}?schema=webhooks_repo_${randomBytes(4).toString('hex')}` })],
+  [
+    'PostgreSQL',
+    () =>
+      openPostgresDatabase({ url: `${POSTGRES_URL}?schema=webhooks_repo_${randomBytes(4).toString('hex')}` }),
+  ],
 ];
 
 describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
@@ -39,7 +43,16 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
   });
 
   const submit = (webhookUrl: string | null) =>
-    jobs.submit({ tenantId, service: 'diffusion', kind: 'text2img', request: { prompt: 'x' }, price: 0, webhookUrl }).then((r) => r.job);
+    jobs
+      .submit({
+        tenantId,
+        service: 'diffusion',
+        kind: 'text2img',
+        request: { prompt: 'x' },
+        price: 0,
+        webhookUrl,
+      })
+      .then((r) => r.job);
 
   it('owes one webhook per ended job that has a URL, inserted with the settling, never twice', async () => {
     const succeeded = await submit('https://example.com/hook');
@@ -52,7 +65,10 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
     expect(await jobs.fail(succeeded.id, 'late')).toBe(false);
     expect(await jobs.succeed(failed.id, {}, [])).toBe(false);
 
-    const rows = await db.prisma.webhookDelivery.findMany({ where: { job: { tenantId } }, orderBy: { id: 'asc' } });
+    const rows = await db.prisma.webhookDelivery.findMany({
+      where: { job: { tenantId } },
+      orderBy: { id: 'asc' },
+    });
     expect(rows.map((r) => [r.jobId, r.url, r.status, r.attempts, r.payload])).toEqual([
       [succeeded.id, 'https://example.com/hook', 'pending', 0, {}],
       [failed.id, 'https://example.com/other', 'pending', 0, {}],
@@ -61,7 +77,9 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
 
   it('settles nothing and owes nothing when the outbox insert fails: one transaction', async () => {
     // A constraint makes the outbox insert fail inside the settling transaction.
-    await db.sql.exec(`ALTER TABLE webhook_deliveries ADD CONSTRAINT refuse_one CHECK (url <> 'https://refused.example/')`);
+    await db.sql.exec(
+      `ALTER TABLE webhook_deliveries ADD CONSTRAINT refuse_one CHECK (url <> 'https://refused.example/')`,
+    );
     try {
       const job = await submit('https://refused.example/');
       await expect(jobs.succeed(job.id, { ok: true }, [])).rejects.toThrow();
@@ -77,11 +95,23 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
     await jobs.fail(job.id, 'boom');
 
     const [claimed] = await webhooks.claimDue(10, 60_000);
-    expect(claimed).toMatchObject({ jobId: job.id, tenantId, url: 'https://example.com/hook', payload: {}, attempts: 1 });
+    expect(claimed).toMatchObject({
+      jobId: job.id,
+      tenantId,
+      url: 'https://example.com/hook',
+      payload: {},
+      attempts: 1,
+    });
     expect(await webhooks.claimDue(10, 60_000)).toEqual([]); // leased
 
     await webhooks.savePayload(claimed.id, 1, { status: 'failed', id: job.id });
-    expect(await webhooks.markAttemptFailed(claimed.id, 1, { statusCode: 500, error: 'http_status: HTTP 500', retryInMs: 0 })).toBe(true);
+    expect(
+      await webhooks.markAttemptFailed(claimed.id, 1, {
+        statusCode: 500,
+        error: 'http_status: HTTP 500',
+        retryInMs: 0,
+      }),
+    ).toBe(true);
     const [again] = await webhooks.claimDue(10, 60_000);
     expect(again).toMatchObject({ id: claimed.id, attempts: 2, payload: { status: 'failed', id: job.id } });
 
@@ -99,9 +129,20 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
     const job = await submit('http://10.0.0.1/hook');
     await jobs.succeed(job.id, {}, []);
     const [claimed] = await webhooks.claimDue(10, 60_000);
-    expect(await webhooks.markAttemptFailed(claimed.id, 1, { statusCode: null, error: 'blocked_address: private', retryInMs: null })).toBe(true);
+    expect(
+      await webhooks.markAttemptFailed(claimed.id, 1, {
+        statusCode: null,
+        error: 'blocked_address: private',
+        retryInMs: null,
+      }),
+    ).toBe(true);
     expect(await webhooks.claimDue(10, 0)).toEqual([]);
-    expect((await webhooks.logForJob(tenantId, job.id))![0]).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null, lastError: 'blocked_address: private' });
+    expect((await webhooks.logForJob(tenantId, job.id))![0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: 'blocked_address: private',
+    });
   });
 
   it('never hands one delivery to two concurrent claimers', async () => {

@@ -32,7 +32,10 @@ export interface DeliveryLogEntry {
  * the webhook it owes are committed together (a crash right after settling loses nothing).
  * The body is built when the delivery is sent; `payload` holds a placeholder until then.
  */
-export async function enqueueJobEndedWebhook(tx: Prisma.TransactionClient, job: { id: number; webhookUrl: string | null }): Promise<void> {
+export async function enqueueJobEndedWebhook(
+  tx: Prisma.TransactionClient,
+  job: { id: number; webhookUrl: string | null },
+): Promise<void> {
   if (!job.webhookUrl) return;
   await tx.webhookDelivery.create({ data: { jobId: job.id, url: job.webhookUrl, payload: {} } });
 }
@@ -65,12 +68,20 @@ export class WebhooksRepository {
       SELECT c.id, c.job_id AS "jobId", j.tenant_id::text AS "tenantId", c.url, c.payload, c.attempts
       FROM claimed c JOIN jobs j ON j.id = c.job_id
       ORDER BY c.id`;
-    return rows.map((r) => ({ ...r, id: Number(r.id), jobId: Number(r.jobId), attempts: Number(r.attempts) }));
+    return rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      jobId: Number(r.jobId),
+      attempts: Number(r.attempts),
+    }));
   }
 
   /** Keeps the body that is being sent, so the delivery log shows it. */
   async savePayload(id: number, attempt: number, payload: Prisma.InputJsonValue): Promise<void> {
-    await this.prisma.webhookDelivery.updateMany({ where: { id, attempts: attempt, status: 'pending' }, data: { payload } });
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id, attempts: attempt, status: 'pending' },
+      data: { payload },
+    });
   }
 
   /** The receiver accepted the delivery. False when this attempt's lease had already passed to another. */
@@ -86,7 +97,11 @@ export class WebhooksRepository {
    * Records a failed attempt: tried again `retryInMs` from now (database time), or, with
    * `retryInMs` null, given up as `failed`.
    */
-  async markAttemptFailed(id: number, attempt: number, outcome: { statusCode: number | null; error: string; retryInMs: number | null }): Promise<boolean> {
+  async markAttemptFailed(
+    id: number,
+    attempt: number,
+    outcome: { statusCode: number | null; error: string; retryInMs: number | null },
+  ): Promise<boolean> {
     const error = outcome.error.slice(0, 1000);
     const count =
       outcome.retryInMs === null
