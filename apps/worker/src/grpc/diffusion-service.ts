@@ -1,0 +1,222 @@
+import { resolve, basename } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
+import { diffusionv1 } from '@easel/contracts';
+import type { DiffusionEngine, GenerateRequest as EngineRequest, GenerateResult as EngineResult, OutputFormat } from '@easel/engine-diffusion';
+import type { ModelCatalog, ModelEntry } from '@easel/model-store';
+import { loadInputImage } from '../inputs/input-image';
+import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
+
+const { GenerationKind, OutputFormat: ProtoOutputFormat } = diffusionv1;
+
+export interface DiffusionServiceOptions {
+  engine: DiffusionEngine;
+  catalog: ModelCatalog;
+  /** The model a request without model_id runs on. */
+  defaultModel: string;
+  /** Generations run at once; a Generate beyond that is RESOURCE_EXHAUSTED. */
+  maxConcurrent: number;
+  /** Reported by GetCapacity (default "cpu"). */
+  device?: string;
+  /** Hosts init_image/mask_image URLs may resolve to despite the SSRF guard (default none). */
+  fetchAllowHosts?: readonly string[];
+}
+
+const FORMATS: Record<number, OutputFormat> = {
+  [ProtoOutputFormat.UNSPECIFIED]: 'png',
+  [ProtoOutputFormat.PNG]: 'png',
+  [ProtoOutputFormat.JPEG]: 'jpeg',
+  [ProtoOutputFormat.WEBP]: 'webp',
+};
+
+/** easel.diffusion.v1.DiffusionService on the diffusion engine: handlers for grpc-js `addService`. */
+export class DiffusionGrpcService {
+  private busy = 0;
+  /** Model directories seen → model ids, to name the engine's loaded models. */
+  private readonly modelIds = new Map<string, string>();
+
+  constructor(private readonly options: DiffusionServiceOptions) {
+    if (!Number.isInteger(options.maxConcurrent) || options.maxConcurrent < 1) throw new Error('maxConcurrent must be an integer ≥ 1');
+  }
+
+  get slotsBusy(): number {
+    return this.busy;
+  }
+
+  handlers(): UntypedServiceImplementation {
+    return {
+      generate: (call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>) => void this.generate(call),
+      listModels: unary((req: diffusionv1.ListModelsRequest) => this.listModels(req)),
+      loadModel: unary((req: diffusionv1.LoadModelRequest) => this.loadModel(req)),
+      unloadModel: unary((req: diffusionv1.UnloadModelRequest) => this.unloadModel(req)),
+      getCapacity: unary(async () => this.capacity()),
+    };
+  }
+
+  private async generate(call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>): Promise<void> {
+    const abort = new AbortController();
+    const onCancelled = () => abort.abort();
+    call.on('cancelled', onCancelled);
+    let slot = false;
+    try {
+      const req = call.request;
+      const engineRequest = checkRequest(req);
+      const { modelId, model } = await this.findModel(req.tenantId, req.modelId);
+      if (this.busy >= this.options.maxConcurrent) {
+        throw new GrpcError(status.RESOURCE_EXHAUSTED, `all ${this.options.maxConcurrent} generation slot(s) are busy; retry later`, undefined, 'no_free_slot');
+      }
+      this.busy++;
+      slot = true;
+      await this.loadImages(req, engineRequest);
+      if (abort.signal.aborted || call.cancelled) return;
+
+      const started = performance.now();
+      const result = await this.options.engine.generate(model.location, engineRequest, {
+        signal: abort.signal,
+        onProgress: ({ step, total, elapsedMs }) => {
+          if (call.cancelled) return;
+          const eta = step > 0 ? ((elapsedMs / step) * (total - step)) / 1000 : 0;
+          call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'progress', value: { step, total, eta } } }));
+        },
+      });
+      if (call.cancelled) return;
+      call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'result', value: toProtoResult(result, modelId, (performance.now() - started) / 1000) } }));
+      call.end();
+    } catch (error) {
+      if (call.cancelled) return; // the client is gone: nobody to tell
+      call.emit('error', toServiceError(error));
+    } finally {
+      if (slot) this.busy--;
+      call.off('cancelled', onCancelled);
+    }
+  }
+
+  private async listModels(req: diffusionv1.ListModelsRequest): Promise<diffusionv1.ListModelsResponse> {
+    const loaded = new Set(this.options.engine.loadedModels());
+    const entries = await this.options.catalog.list(req.tenantId);
+    return create(diffusionv1.ListModelsResponseSchema, { models: entries.map((e) => this.toProtoModel(e, loaded)) });
+  }
+
+  private async loadModel(req: diffusionv1.LoadModelRequest): Promise<diffusionv1.LoadModelResponse> {
+    const { model } = await this.findModel(req.tenantId, requiredModelId(req.modelId));
+    const started = performance.now();
+    const loaded = await this.options.engine.loadModel(model.location);
+    return create(diffusionv1.LoadModelResponseSchema, {
+      model: this.toProtoModel(model, new Set(this.options.engine.loadedModels())),
+      nativeSize: loaded.info.nativeSize,
+      bytes: BigInt(loaded.info.bytes),
+      loadTime: (performance.now() - started) / 1000,
+    });
+  }
+
+  private async unloadModel(req: diffusionv1.UnloadModelRequest): Promise<diffusionv1.UnloadModelResponse> {
+    const { model } = await this.findModel(req.tenantId, requiredModelId(req.modelId));
+    return create(diffusionv1.UnloadModelResponseSchema, { unloaded: await this.options.engine.unloadModel(model.location) });
+  }
+
+  capacity(): diffusionv1.GetCapacityResponse {
+    return create(diffusionv1.GetCapacityResponseSchema, {
+      slotsTotal: this.options.maxConcurrent,
+      slotsBusy: this.busy,
+      loadedModels: this.options.engine.loadedModels().map((dir) => this.modelIds.get(dir) ?? basename(dir)),
+      device: this.options.device ?? 'cpu',
+    });
+  }
+
+  private async findModel(tenantId: string, requested: string | undefined): Promise<{ modelId: string; model: ModelEntry }> {
+    const modelId = requested || this.options.defaultModel;
+    const model = await this.options.catalog.find(tenantId, modelId);
+    if (!model) throw modelNotFound(modelId);
+    this.modelIds.set(resolve(model.location), model.modelId);
+    return { modelId, model };
+  }
+
+  private toProtoModel(entry: ModelEntry, loaded: ReadonlySet<string>): diffusionv1.Model {
+    return create(diffusionv1.ModelSchema, {
+      modelId: entry.modelId,
+      name: entry.name,
+      category: entry.category,
+      visibility: entry.visibility,
+      status: entry.status,
+      loaded: loaded.has(resolve(entry.location)),
+    });
+  }
+
+  private async loadImages(req: diffusionv1.GenerateRequest, into: EngineRequest): Promise<void> {
+    if (req.kind === GenerationKind.TEXT2IMG) return;
+    const allow = this.options.fetchAllowHosts ?? [];
+    const [init, mask] = await Promise.all([
+      req.initImage ? loadInputImage('init_image', req.initImage, allow) : undefined,
+      req.maskImage ? loadInputImage('mask_image', req.maskImage, allow) : undefined,
+    ]);
+    if (init) into.initImage = init;
+    if (mask) into.maskImage = mask;
+  }
+}
+
+/** Shape checks the engine cannot make (kind vs images, enum values); the engine checks the ranges. */
+function checkRequest(req: diffusionv1.GenerateRequest): EngineRequest {
+  if (!(req.kind in GenerationKind)) throw invalidArgument('kind', `unknown generation kind ${req.kind}`);
+  if (req.kind === GenerationKind.IMG2IMG && !req.initImage) throw invalidArgument('init_image', 'The init image field is required for img2img.');
+  if (req.kind === GenerationKind.INPAINT && !req.initImage) throw invalidArgument('init_image', 'The init image field is required for inpainting.');
+  if (req.kind === GenerationKind.INPAINT && !req.maskImage) throw invalidArgument('mask_image', 'The mask image field is required for inpainting.');
+  const outputFormat = FORMATS[req.outputFormat];
+  if (!outputFormat) throw invalidArgument('output_format', 'The output format must be one of png, jpeg, webp.');
+  return {
+    prompt: req.prompt,
+    negativePrompt: req.negativePrompt ?? null,
+    width: req.width,
+    height: req.height,
+    samples: req.samples,
+    steps: req.steps,
+    guidanceScale: req.guidanceScale,
+    seed: req.seed === undefined ? null : Number(req.seed),
+    scheduler: req.scheduler,
+    useKarrasSigmas: req.useKarrasSigmas,
+    algorithmType: req.algorithmType,
+    clipSkip: req.clipSkip,
+    strength: req.strength,
+    outputFormat,
+  };
+}
+
+function requiredModelId(modelId: string): string {
+  if (!modelId) throw invalidArgument('model_id', 'The model id field is required.');
+  return modelId;
+}
+
+function toProtoResult(r: EngineResult, modelId: string, seconds: number): diffusionv1.GenerateResult {
+  const s = (ms: number) => Math.round(ms) / 1000;
+  return create(diffusionv1.GenerateResultSchema, {
+    images: r.images.map((data) => ({ data, mimeType: r.mimeType })),
+    seeds: r.seeds.map((seed) => BigInt(seed)),
+    width: r.width,
+    height: r.height,
+    steps: r.steps,
+    scheduler: r.scheduler,
+    modelId,
+    format: r.format,
+    guidanceScale: r.guidanceScale,
+    generationTime: seconds,
+    nsfwContentDetected: false,
+    timings: {
+      total: s(r.timings.totalMs),
+      text_encoder: s(r.timings.textEncoderMs),
+      unet: s(r.timings.unetMs.reduce((a, b) => a + b, 0)),
+      vae_encode: s(r.timings.vaeEncodeMs),
+      vae_decode: s(r.timings.vaeDecodeMs),
+      image_io: s(r.timings.imageIoMs),
+    },
+  });
+}
+
+/** A grpc-js unary handler from an async function; thrown errors become gRPC statuses. */
+function unary<Req, Res>(fn: (request: Req) => Promise<Res>) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+    fn(call.request).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(error)),
+    );
+  };
+}
