@@ -12,9 +12,11 @@ try {
   const problems = [];
   for (const file of expected) {
     if (!actual.includes(file)) problems.push(`missing: src/gen/${file}`);
-    else if (readFileSync(join(out, file), 'utf8') !== readFileSync(join(genDir, file), 'utf8')) problems.push(`differs: src/gen/${file}`);
+    else if (readFileSync(join(out, file), 'utf8') !== readFileSync(join(genDir, file), 'utf8'))
+      problems.push(`differs: src/gen/${file}`);
   }
-  for (const file of actual) if (!expected.includes(file)) problems.push(`not generated from proto/ (stale?): src/gen/${file}`);
+  for (const file of actual)
+    if (!expected.includes(file)) problems.push(`not generated from proto/ (stale?): src/gen/${file}`);
   if (problems.length > 0) {
     console.error(`check:generated: src/gen is out of date with proto/:\n  ${problems.join('\n  ')}`);
     console.error('Run `node scripts/pnpm.mjs --filter @easel/contracts generate` and commit src/gen.');

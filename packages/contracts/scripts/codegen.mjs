@@ -23,7 +23,9 @@ function run(command, args) {
   const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8' });
   if (result.error) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) {
-    throw new Error(`${[command, ...args].join(' ')} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${[command, ...args].join(' ')} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+    );
   }
 }
 

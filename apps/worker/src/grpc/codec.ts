@@ -1,4 +1,10 @@
-import { fromBinary, toBinary, type DescMessage, type DescService, type MessageShape } from '@bufbuild/protobuf';
+import {
+  fromBinary,
+  toBinary,
+  type DescMessage,
+  type DescService,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 
 /**

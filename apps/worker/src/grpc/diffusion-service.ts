@@ -1,9 +1,19 @@
 import { resolve, basename } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type {
+  sendUnaryData,
+  ServerUnaryCall,
+  ServerWritableStream,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { diffusionv1 } from '@easel/contracts';
-import type { DiffusionEngine, GenerateRequest as EngineRequest, GenerateResult as EngineResult, OutputFormat } from '@easel/engine-diffusion';
+import type {
+  DiffusionEngine,
+  GenerateRequest as EngineRequest,
+  GenerateResult as EngineResult,
+  OutputFormat,
+} from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
 import { loadInputImage } from '../inputs/input-image';
 import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
@@ -37,7 +47,8 @@ export class DiffusionGrpcService {
   private readonly modelIds = new Map<string, string>();
 
   constructor(private readonly options: DiffusionServiceOptions) {
-    if (!Number.isInteger(options.maxConcurrent) || options.maxConcurrent < 1) throw new Error('maxConcurrent must be an integer ≥ 1');
+    if (!Number.isInteger(options.maxConcurrent) || options.maxConcurrent < 1)
+      throw new Error('maxConcurrent must be an integer ≥ 1');
   }
 
   get slotsBusy(): number {
@@ -46,7 +57,8 @@ export class DiffusionGrpcService {
 
   handlers(): UntypedServiceImplementation {
     return {
-      generate: (call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>) => void this.generate(call),
+      generate: (call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>) =>
+        void this.generate(call),
       listModels: unary((req: diffusionv1.ListModelsRequest) => this.listModels(req)),
       loadModel: unary((req: diffusionv1.LoadModelRequest) => this.loadModel(req)),
       unloadModel: unary((req: diffusionv1.UnloadModelRequest) => this.unloadModel(req)),
@@ -54,7 +66,9 @@ export class DiffusionGrpcService {
     };
   }
 
-  private async generate(call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>): Promise<void> {
+  private async generate(
+    call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>,
+  ): Promise<void> {
     const abort = new AbortController();
     const onCancelled = () => abort.abort();
     call.on('cancelled', onCancelled);
@@ -64,7 +78,12 @@ export class DiffusionGrpcService {
       const engineRequest = checkRequest(req);
       const { modelId, model } = await this.findModel(req.tenantId, req.modelId);
       if (this.busy >= this.options.maxConcurrent) {
-        throw new GrpcError(status.RESOURCE_EXHAUSTED, `all ${this.options.maxConcurrent} generation slot(s) are busy; retry later`, undefined, 'no_free_slot');
+        throw new GrpcError(
+          status.RESOURCE_EXHAUSTED,
+          `all ${this.options.maxConcurrent} generation slot(s) are busy; retry later`,
+          undefined,
+          'no_free_slot',
+        );
       }
       this.busy++;
       slot = true;
@@ -77,11 +96,22 @@ export class DiffusionGrpcService {
         onProgress: ({ step, total, elapsedMs }) => {
           if (call.cancelled) return;
           const eta = step > 0 ? ((elapsedMs / step) * (total - step)) / 1000 : 0;
-          call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'progress', value: { step, total, eta } } }));
+          call.write(
+            create(diffusionv1.GenerateEventSchema, {
+              event: { case: 'progress', value: { step, total, eta } },
+            }),
+          );
         },
       });
       if (call.cancelled) return;
-      call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'result', value: toProtoResult(result, modelId, (performance.now() - started) / 1000) } }));
+      call.write(
+        create(diffusionv1.GenerateEventSchema, {
+          event: {
+            case: 'result',
+            value: toProtoResult(result, modelId, (performance.now() - started) / 1000),
+          },
+        }),
+      );
       call.end();
     } catch (error) {
       if (call.cancelled) return; // the client is gone: nobody to tell
@@ -95,7 +125,9 @@ export class DiffusionGrpcService {
   private async listModels(req: diffusionv1.ListModelsRequest): Promise<diffusionv1.ListModelsResponse> {
     const loaded = new Set(this.options.engine.loadedModels());
     const entries = await this.options.catalog.list(req.tenantId);
-    return create(diffusionv1.ListModelsResponseSchema, { models: entries.map((e) => this.toProtoModel(e, loaded)) });
+    return create(diffusionv1.ListModelsResponseSchema, {
+      models: entries.map((e) => this.toProtoModel(e, loaded)),
+    });
   }
 
   private async loadModel(req: diffusionv1.LoadModelRequest): Promise<diffusionv1.LoadModelResponse> {
@@ -112,7 +144,9 @@ export class DiffusionGrpcService {
 
   private async unloadModel(req: diffusionv1.UnloadModelRequest): Promise<diffusionv1.UnloadModelResponse> {
     const { model } = await this.findModel(req.tenantId, requiredModelId(req.modelId));
-    return create(diffusionv1.UnloadModelResponseSchema, { unloaded: await this.options.engine.unloadModel(model.location) });
+    return create(diffusionv1.UnloadModelResponseSchema, {
+      unloaded: await this.options.engine.unloadModel(model.location),
+    });
   }
 
   capacity(): diffusionv1.GetCapacityResponse {
@@ -124,7 +158,10 @@ export class DiffusionGrpcService {
     });
   }
 
-  private async findModel(tenantId: string, requested: string | undefined): Promise<{ modelId: string; model: ModelEntry }> {
+  private async findModel(
+    tenantId: string,
+    requested: string | undefined,
+  ): Promise<{ modelId: string; model: ModelEntry }> {
     const modelId = requested || this.options.defaultModel;
     const model = await this.options.catalog.find(tenantId, modelId);
     if (!model) throw modelNotFound(modelId);
@@ -158,11 +195,15 @@ export class DiffusionGrpcService {
 /** Shape checks the engine cannot make (kind vs images, enum values); the engine checks the ranges. */
 function checkRequest(req: diffusionv1.GenerateRequest): EngineRequest {
   if (!(req.kind in GenerationKind)) throw invalidArgument('kind', `unknown generation kind ${req.kind}`);
-  if (req.kind === GenerationKind.IMG2IMG && !req.initImage) throw invalidArgument('init_image', 'The init image field is required for img2img.');
-  if (req.kind === GenerationKind.INPAINT && !req.initImage) throw invalidArgument('init_image', 'The init image field is required for inpainting.');
-  if (req.kind === GenerationKind.INPAINT && !req.maskImage) throw invalidArgument('mask_image', 'The mask image field is required for inpainting.');
+  if (req.kind === GenerationKind.IMG2IMG && !req.initImage)
+    throw invalidArgument('init_image', 'The init image field is required for img2img.');
+  if (req.kind === GenerationKind.INPAINT && !req.initImage)
+    throw invalidArgument('init_image', 'The init image field is required for inpainting.');
+  if (req.kind === GenerationKind.INPAINT && !req.maskImage)
+    throw invalidArgument('mask_image', 'The mask image field is required for inpainting.');
   const outputFormat = FORMATS[req.outputFormat];
-  if (!outputFormat) throw invalidArgument('output_format', 'The output format must be one of png, jpeg, webp.');
+  if (!outputFormat)
+    throw invalidArgument('output_format', 'The output format must be one of png, jpeg, webp.');
   return {
     prompt: req.prompt,
     negativePrompt: req.negativePrompt ?? null,

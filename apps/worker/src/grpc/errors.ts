@@ -15,8 +15,15 @@ export class GrpcError extends Error {
   }
 }
 
-export const invalidArgument = (field: string, message: string) => new GrpcError(status.INVALID_ARGUMENT, `${field}: ${message}`, field, 'invalid_argument');
-export const modelNotFound = (modelId: string) => new GrpcError(status.NOT_FOUND, `model_id: model ${JSON.stringify(modelId)} not found`, 'model_id', 'model_not_found');
+export const invalidArgument = (field: string, message: string) =>
+  new GrpcError(status.INVALID_ARGUMENT, `${field}: ${message}`, field, 'invalid_argument');
+export const modelNotFound = (modelId: string) =>
+  new GrpcError(
+    status.NOT_FOUND,
+    `model_id: model ${JSON.stringify(modelId)} not found`,
+    'model_id',
+    'model_not_found',
+  );
 
 /** Engine codes for a broken model directory (not the caller's fault, but retrying will not help). */
 const MODEL_CODES = new Set(['model_file_missing', 'model_file_corrupt', 'graph_mismatch']);
@@ -37,13 +44,19 @@ export function toServiceError(error: unknown): Partial<ServiceError> {
 function classify(error: unknown): GrpcError {
   if (error instanceof GrpcError) return error;
   if (error instanceof PermanentJobError) {
-    return error.field ? invalidArgument(error.field, error.message) : new GrpcError(status.INVALID_ARGUMENT, error.message);
+    return error.field
+      ? invalidArgument(error.field, error.message)
+      : new GrpcError(status.INVALID_ARGUMENT, error.message);
   }
   const info = describeError(error);
   if (info.code === 'cancelled') return new GrpcError(status.CANCELLED, info.message, undefined, info.code);
-  if (info.code === 'internal' || info.code === 'inference_failed') return new GrpcError(status.INTERNAL, info.message, undefined, info.code);
-  if (MODEL_CODES.has(info.code)) return new GrpcError(status.FAILED_PRECONDITION, `model_id: ${info.message}`, 'model_id', info.code);
+  if (info.code === 'internal' || info.code === 'inference_failed')
+    return new GrpcError(status.INTERNAL, info.message, undefined, info.code);
+  if (MODEL_CODES.has(info.code))
+    return new GrpcError(status.FAILED_PRECONDITION, `model_id: ${info.message}`, 'model_id', info.code);
   // Every other engine code is about the request (size, steps, scheduler, unsupported feature, ...).
   const field = info.field;
-  return field ? new GrpcError(status.INVALID_ARGUMENT, `${field}: ${info.message}`, field, info.code) : new GrpcError(status.INVALID_ARGUMENT, info.message, undefined, info.code);
+  return field
+    ? new GrpcError(status.INVALID_ARGUMENT, `${field}: ${info.message}`, field, info.code)
+    : new GrpcError(status.INVALID_ARGUMENT, info.message, undefined, info.code);
 }

@@ -25,10 +25,18 @@ beforeAll(async () => {
   server = await startGrpcServer({
     port: 0,
     host: '127.0.0.1',
-    diffusion: { engine, catalog: new BundledModelCatalog(MODELS), defaultModel: 'easel-tiny', maxConcurrent: 1 },
+    diffusion: {
+      engine,
+      catalog: new BundledModelCatalog(MODELS),
+      defaultModel: 'easel-tiny',
+      maxConcurrent: 1,
+    },
   });
   address = `127.0.0.1:${server.port}`;
-  const Client = grpc.makeGenericClientConstructor(grpcServiceDefinition(diffusionv1.DiffusionService), 'DiffusionService');
+  const Client = grpc.makeGenericClientConstructor(
+    grpcServiceDefinition(diffusionv1.DiffusionService),
+    'DiffusionService',
+  );
   client = new Client(address, grpc.credentials.createInsecure());
 });
 
@@ -38,7 +46,12 @@ afterAll(async () => {
   await engine?.dispose();
 });
 
-const request = (fields: Request) => create(diffusionv1.GenerateRequestSchema, { tenantId: 'tenant-1', prompt: 'a red circle on a blue background', ...fields });
+const request = (fields: Request) =>
+  create(diffusionv1.GenerateRequestSchema, {
+    tenantId: 'tenant-1',
+    prompt: 'a red circle on a blue background',
+    ...fields,
+  });
 
 /** Run Generate to its end: every event, or the error status it ended with. */
 function generate(req: diffusionv1.GenerateRequest) {
@@ -52,15 +65,20 @@ function generate(req: diffusionv1.GenerateRequest) {
 }
 
 const unary = <T>(method: string, req: unknown) =>
-  new Promise<T>((resolve, reject) => client[method](req, (error: grpc.ServiceError | null, res: T) => (error ? reject(error) : resolve(res))));
+  new Promise<T>((resolve, reject) =>
+    client[method](req, (error: grpc.ServiceError | null, res: T) => (error ? reject(error) : resolve(res))),
+  );
 
-const capacity = () => unary<diffusionv1.GetCapacityResponse>('getCapacity', create(diffusionv1.GetCapacityRequestSchema));
+const capacity = () =>
+  unary<diffusionv1.GetCapacityResponse>('getCapacity', create(diffusionv1.GetCapacityRequestSchema));
 
 describe('DiffusionService over gRPC', () => {
   it('streams progress events, then one result with the PNG and the requested seed', async () => {
     const { events, error } = await generate(request({ width: 128, height: 128, steps: 4, seed: 1234n }));
     expect(error).toBeUndefined();
-    const progress = events.filter((e) => e.event.case === 'progress').map((e) => e.event.value as diffusionv1.GenerateProgress);
+    const progress = events
+      .filter((e) => e.event.case === 'progress')
+      .map((e) => e.event.value as diffusionv1.GenerateProgress);
     expect(progress.length).toBeGreaterThanOrEqual(4);
     expect(progress.map((p) => p.step)).toEqual(progress.map((_, i) => i + 1));
     expect(progress.every((p) => p.total === progress.length && p.eta >= 0)).toBe(true);
@@ -69,7 +87,14 @@ describe('DiffusionService over gRPC', () => {
     expect(events.at(-1)!.event.case).toBe('result');
     expect(events.filter((e) => e.event.case === 'result')).toHaveLength(1);
     const result = events.at(-1)!.event.value as diffusionv1.GenerateResult;
-    expect(result).toMatchObject({ seeds: [1234n], width: 128, height: 128, steps: 4, modelId: 'easel-tiny', format: 'png' });
+    expect(result).toMatchObject({
+      seeds: [1234n],
+      width: 128,
+      height: 128,
+      steps: 4,
+      modelId: 'easel-tiny',
+      format: 'png',
+    });
     expect(result.scheduler).toMatch(/Scheduler$/);
     expect(result.timings.total).toBeGreaterThan(0);
     expect(result.images).toHaveLength(1);
@@ -80,7 +105,9 @@ describe('DiffusionService over gRPC', () => {
   });
 
   it('answers NOT_FOUND for an unknown model', async () => {
-    const { events, error } = await generate(request({ modelId: 'no-such-model', width: 128, height: 128, steps: 1 }));
+    const { events, error } = await generate(
+      request({ modelId: 'no-such-model', width: 128, height: 128, steps: 1 }),
+    );
     expect(events).toEqual([]);
     expect(error?.code).toBe(grpc.status.NOT_FOUND);
     expect(error?.details).toContain('no-such-model');
@@ -111,7 +138,8 @@ describe('DiffusionService over gRPC', () => {
 
     call.cancel();
     expect((await ended)?.code).toBe(grpc.status.CANCELLED);
-    for (let i = 0; i < 100 && (await capacity()).slotsBusy !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await capacity()).slotsBusy !== 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await capacity()).slotsBusy).toBe(0);
     expect(engineGenerate).toHaveBeenCalledTimes(1); // the refused call never reached the engine
     expect(engineGenerate.mock.calls[0][2]?.signal?.aborted).toBe(true);
@@ -120,30 +148,55 @@ describe('DiffusionService over gRPC', () => {
   });
 
   it('reports capacity, lists, unloads and loads models', async () => {
-    expect(await capacity()).toMatchObject({ slotsTotal: 1, slotsBusy: 0, device: 'cpu', loadedModels: ['easel-tiny'] });
-    const list = await unary<diffusionv1.ListModelsResponse>('listModels', create(diffusionv1.ListModelsRequestSchema, { tenantId: 't' }));
-    expect(list.models).toEqual([expect.objectContaining({ modelId: 'easel-tiny', status: 'ready', loaded: true })]);
+    expect(await capacity()).toMatchObject({
+      slotsTotal: 1,
+      slotsBusy: 0,
+      device: 'cpu',
+      loadedModels: ['easel-tiny'],
+    });
+    const list = await unary<diffusionv1.ListModelsResponse>(
+      'listModels',
+      create(diffusionv1.ListModelsRequestSchema, { tenantId: 't' }),
+    );
+    expect(list.models).toEqual([
+      expect.objectContaining({ modelId: 'easel-tiny', status: 'ready', loaded: true }),
+    ]);
 
-    const unloaded = await unary<diffusionv1.UnloadModelResponse>('unloadModel', create(diffusionv1.UnloadModelRequestSchema, { tenantId: 't', modelId: 'easel-tiny' }));
+    const unloaded = await unary<diffusionv1.UnloadModelResponse>(
+      'unloadModel',
+      create(diffusionv1.UnloadModelRequestSchema, { tenantId: 't', modelId: 'easel-tiny' }),
+    );
     expect(unloaded.unloaded).toBe(true);
     expect((await capacity()).loadedModels).toEqual([]);
 
-    const loaded = await unary<diffusionv1.LoadModelResponse>('loadModel', create(diffusionv1.LoadModelRequestSchema, { tenantId: 't', modelId: 'easel-tiny' }));
+    const loaded = await unary<diffusionv1.LoadModelResponse>(
+      'loadModel',
+      create(diffusionv1.LoadModelRequestSchema, { tenantId: 't', modelId: 'easel-tiny' }),
+    );
     expect(loaded.model).toMatchObject({ modelId: 'easel-tiny', loaded: true });
     expect(loaded.nativeSize).toBe(128);
     expect(loaded.bytes).toBeGreaterThan(0n);
     expect((await capacity()).loadedModels).toEqual(['easel-tiny']);
 
-    await expect(unary('loadModel', create(diffusionv1.LoadModelRequestSchema, { modelId: 'nope' }))).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    await expect(
+      unary('loadModel', create(diffusionv1.LoadModelRequestSchema, { modelId: 'nope' })),
+    ).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
   });
 });
 
 describe('standard services', () => {
   it('health Check is SERVING, and NOT_SERVING after setServing(false)', async () => {
-    const Health = grpc.makeGenericClientConstructor(healthDefinition as unknown as grpc.ServiceDefinition, 'Health');
+    const Health = grpc.makeGenericClientConstructor(
+      healthDefinition as unknown as grpc.ServiceDefinition,
+      'Health',
+    );
     const health: any = new Health(address, grpc.credentials.createInsecure());
     const check = (service: string) =>
-      new Promise<any>((resolve, reject) => health.Check({ service }, (error: grpc.ServiceError | null, res: any) => (error ? reject(error) : resolve(res))));
+      new Promise<any>((resolve, reject) =>
+        health.Check({ service }, (error: grpc.ServiceError | null, res: any) =>
+          error ? reject(error) : resolve(res),
+        ),
+      );
     try {
       expect(await check('')).toEqual({ status: 'SERVING' });
       expect(await check(SERVICE)).toEqual({ status: 'SERVING' });
@@ -159,9 +212,17 @@ describe('standard services', () => {
   });
 
   it('server reflection lists the services and serves the DiffusionService descriptor', async () => {
-    const protoPath = join(dirname(require.resolve('@grpc/reflection')), '../proto/grpc/reflection/v1/reflection.proto');
-    const pkg = grpc.loadPackageDefinition(loadSync(protoPath, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true })) as any;
-    const reflection = new pkg.grpc.reflection.v1.ServerReflection(address, grpc.credentials.createInsecure());
+    const protoPath = join(
+      dirname(require.resolve('@grpc/reflection')),
+      '../proto/grpc/reflection/v1/reflection.proto',
+    );
+    const pkg = grpc.loadPackageDefinition(
+      loadSync(protoPath, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true }),
+    ) as any;
+    const reflection = new pkg.grpc.reflection.v1.ServerReflection(
+      address,
+      grpc.credentials.createInsecure(),
+    );
     const ask = (req: object) =>
       new Promise<any>((resolve, reject) => {
         const stream = reflection.ServerReflectionInfo();
@@ -178,9 +239,17 @@ describe('standard services', () => {
       expect(names).toEqual(expect.arrayContaining([SERVICE, 'grpc.health.v1.Health']));
 
       const files = await ask({ file_containing_symbol: SERVICE });
-      const protos = files.file_descriptor_response.file_descriptor_proto.map((b: Buffer) => fromBinary(FileDescriptorProtoSchema, b));
+      const protos = files.file_descriptor_response.file_descriptor_proto.map((b: Buffer) =>
+        fromBinary(FileDescriptorProtoSchema, b),
+      );
       const file = protos.find((p: any) => p.package === 'easel.diffusion.v1');
-      expect(file.service[0].method.map((m: any) => m.name)).toEqual(['Generate', 'ListModels', 'LoadModel', 'UnloadModel', 'GetCapacity']);
+      expect(file.service[0].method.map((m: any) => m.name)).toEqual([
+        'Generate',
+        'ListModels',
+        'LoadModel',
+        'UnloadModel',
+        'GetCapacity',
+      ]);
       expect(file.service[0].method[0].serverStreaming).toBe(true);
     } finally {
       reflection.close();

@@ -21,7 +21,9 @@ function withDependencies(file: DescFile, seen = new Set<string>(), out: DescFil
  * in the generated code (no .proto file is read at run time).
  */
 export function reflectionService(files: DescFile[]): ReflectionService {
-  const descriptors = files.flatMap((file) => withDependencies(file)).map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)));
+  const descriptors = files
+    .flatMap((file) => withDependencies(file))
+    .map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)));
   const definition = {
     'easel.files': { fileDescriptorProtos: descriptors },
     // grpc-health-check's own proto-loader definition carries grpc/health/v1/health.proto.

@@ -40,9 +40,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   reflectionService([diffusionv1.file_easel_diffusion_v1_diffusion]).addToServer(server);
 
   const host = options.host ?? '0.0.0.0';
-  const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${options.port}` : `${host}:${options.port}`;
+  const address =
+    host.includes(':') && !host.startsWith('[') ? `[${host}]:${options.port}` : `${host}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
   });
 
   let closing: Promise<void> | undefined;
