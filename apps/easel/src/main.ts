@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '@easel/config';
 import { CliError } from './cli-error';
 import { keysCreate, keysList, keysRevoke, type KeyCreateOptions } from './commands/keys';
 import { migrate } from './commands/migrate';
+import { serveGateway, serveWorker } from './commands/serve';
 import { up } from './commands/up';
 
 function fail(error: unknown): never {
@@ -32,6 +33,16 @@ program
   .action(async () => {
     await migrate(loadConfig());
   });
+
+program
+  .command('gateway')
+  .description('distributed mode: run the HTTP gateway alone (PostgreSQL, NATS, S3 from the environment)')
+  .action(async () => serveGateway(loadConfig()));
+
+program
+  .command('worker')
+  .description('distributed mode: run the workers of EASEL_SERVICES for EASEL_POOL')
+  .action(async () => serveWorker(loadConfig()));
 
 const keys = program.command('keys').description('manage API keys (embedded database in EASEL_HOME, or DATABASE_URL)');
 keys

@@ -6,6 +6,7 @@ import type { JobBus } from '@easel/jobs';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
+import { startGrpcServer, type GrpcServerHandle } from './grpc';
 import { JobRunner } from './job-runner';
 import type { ServiceHandler } from './service-handler';
 
@@ -18,20 +19,24 @@ export interface WorkerDependencies {
   store: ArtifactStore;
   catalog: ModelCatalog;
   pool?: string;
+  /** Also serve the services over gRPC on this port (distributed mode); 0 picks a free port. */
+  grpcPort?: number;
   log?: (message: string) => void;
 }
 
 export interface Worker {
   services: string[];
+  /** The gRPC port, when `grpcPort` was given. */
+  grpcPort: number | null;
   stop(graceMs?: number): Promise<void>;
 }
 
-function createHandler(service: string, deps: WorkerDependencies): ServiceHandler {
+function createHandler(service: string, deps: WorkerDependencies, engine: DiffusionEngine): ServiceHandler {
   const { config } = deps;
   switch (service) {
     case DIFFUSION_SERVICE:
       return new DiffusionHandler({
-        engine: new DiffusionEngine({ intraOpNumThreads: config.EASEL_ORT_THREADS || undefined, cacheBudgetBytes: config.EASEL_MODEL_CACHE_BYTES }),
+        engine,
         catalog: deps.catalog,
         defaultModel: config.EASEL_DEFAULT_MODEL,
         fetchAllowHosts: config.fetchAllowHosts,
@@ -43,8 +48,15 @@ function createHandler(service: string, deps: WorkerDependencies): ServiceHandle
 
 /** Starts one job runner per service in EASEL_SERVICES. */
 export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
+  const { config } = deps;
   const jobs = new JobsRepository(deps.db.prisma);
-  const handlers = deps.config.services.map((service) => createHandler(service, deps));
+  // One engine (one model cache) for the bus and for direct gRPC calls.
+  const engine = new DiffusionEngine({
+    device: config.EASEL_ORT_PROVIDER,
+    intraOpNumThreads: config.EASEL_ORT_THREADS || undefined,
+    cacheBudgetBytes: config.EASEL_MODEL_CACHE_BYTES,
+  });
+  const handlers = config.services.map((service) => createHandler(service, deps, engine));
   const runners = handlers.map(
     (handler) =>
       new JobRunner({
@@ -59,11 +71,20 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
         log: deps.log,
       }),
   );
+  let grpc: GrpcServerHandle | null = null;
+  if (deps.grpcPort !== undefined) {
+    grpc = await startGrpcServer({
+      port: deps.grpcPort,
+      diffusion: { engine, catalog: deps.catalog, defaultModel: config.EASEL_DEFAULT_MODEL, maxConcurrent: config.EASEL_WORKER_CONCURRENCY, device: config.EASEL_ORT_PROVIDER, fetchAllowHosts: config.fetchAllowHosts },
+    });
+  }
   for (const runner of runners) await runner.start();
   return {
     services: handlers.map((h) => h.service),
+    grpcPort: grpc?.port ?? null,
     async stop(graceMs = 10_000) {
-      await Promise.all(runners.map((r) => r.stop(graceMs)));
+      grpc?.setServing(false);
+      await Promise.all([...runners.map((r) => r.stop(graceMs)), grpc?.close()]);
       await Promise.all(handlers.map((h) => h.close?.()));
     },
   };

@@ -53,6 +53,25 @@ const schema = z.object({
   EASEL_WEBHOOK_POLL_MS: positiveInt.default(500),
   /** Time limit of one webhook POST. */
   EASEL_WEBHOOK_TIMEOUT_MS: positiveInt.default(10000),
+  /** Distributed mode: the worker pool this process serves and the gRPC port it listens on. */
+  EASEL_POOL: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a single name of letters, digits, - or _').default('default'),
+  EASEL_GRPC_PORT: port.default(50051),
+  /** ONNX Runtime execution provider: cuda falls back to cpu when its binaries are absent. */
+  EASEL_ORT_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** JetStream streams are named <prefix><service> (the Helm chart's KEDA triggers use the same). */
+  EASEL_STREAM_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, - or _').default('easel-'),
+  NATS_URL: z.string().regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// URL').optional(),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TOKEN: z.string().optional(),
+  /** S3 / MinIO artifact store (distributed mode). */
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional(),
+  S3_ACCESS_KEY: z.string().optional(),
+  S3_SECRET_KEY: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  /** Where clients reach S3 when it differs from S3_ENDPOINT (signed links name this host). */
+  S3_PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')

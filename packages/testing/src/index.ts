@@ -2,3 +2,4 @@ export * from './wait';
 export * from './contracts/job-bus.contract';
 export * from './contracts/artifact-store.contract';
 export * from './judge';
+export * from './s3/start-s3-server';

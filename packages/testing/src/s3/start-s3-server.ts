@@ -25,9 +25,9 @@ const xmlReply = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${bo
  * unsigned requests are refused (buckets are private), and ListMultipartUploads, which
  * the minio client asks before every streamed upload, answers "none in progress".
  */
-export async function startS3Server(): Promise<TestS3Server> {
+export async function startS3Server(options: { port?: number } = {}): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'easel-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+  const server = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, silent: true, directory });
   let multipartUploads = 0;
   server.middleware.unshift(async (context, next) => {
     const signed = 'authorization' in context.headers || 'X-Amz-Algorithm' in context.query || 'Signature' in context.query;

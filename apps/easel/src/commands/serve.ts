@@ -1,0 +1,53 @@
+import type { EaselConfig } from '@easel/config';
+import { createGateway } from '@easel/gateway';
+import { BundledModelCatalog } from '@easel/model-store';
+import { startWorker } from '@easel/worker';
+import { openDistributedAdapters } from '../distributed/adapters';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Runs until SIGINT/SIGTERM, then calls `stop` once and exits 0. */
+function stopOnSignals(name: string, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`easel ${name}: ${signal}: stopping`);
+    stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        say(`easel ${name}: error while stopping: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => handler('SIGINT'));
+  process.once('SIGTERM', () => handler('SIGTERM'));
+}
+
+/** `easel gateway`: the HTTP API alone, dispatching to workers over NATS (distributed mode). */
+export async function serveGateway(config: EaselConfig): Promise<void> {
+  const adapters = await openDistributedAdapters(config);
+  const catalog = new BundledModelCatalog(config.modelsDir);
+  const gateway = await createGateway({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog });
+  const url = await gateway.listen(config.PORT, config.EASEL_HOST);
+  say(`easel gateway: listening on ${url}`);
+  if (gateway.bootstrap.adminKey) say(`easel gateway: first start: admin API key (shown once):\n  ${gateway.bootstrap.adminKey}`);
+  stopOnSignals('gateway', async () => {
+    await gateway.close();
+    await adapters.close();
+  });
+}
+
+/** `easel worker`: takes the jobs of EASEL_SERVICES for EASEL_POOL from NATS (distributed mode). */
+export async function serveWorker(config: EaselConfig): Promise<void> {
+  const adapters = await openDistributedAdapters(config);
+  const catalog = new BundledModelCatalog(config.modelsDir);
+  const worker = await startWorker({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog, pool: config.EASEL_POOL, grpcPort: config.EASEL_GRPC_PORT, log: (line) => say(`easel worker: ${line}`) });
+  say(`easel worker: running ${worker.services.join(', ')} for pool ${config.EASEL_POOL}, gRPC on port ${worker.grpcPort} (pid ${process.pid})`);
+  stopOnSignals('worker', async () => {
+    // Drain: stop pulling, let running jobs finish (or hand them back after the grace period).
+    await worker.stop(30_000);
+    await adapters.close();
+  });
+}
