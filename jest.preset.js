@@ -10,6 +10,8 @@ module.exports = function jestPreset(dir, overrides = {}) {
     testEnvironment: 'node',
     // Suites talk to real servers and run models on 2 shared cores; each test bounds its own waits.
     testTimeout: 30_000,
+    // CI's log lists every test that ran.
+    verbose: Boolean(process.env.CI),
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/**/*.spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     transform: {

@@ -68,13 +68,16 @@ describe('easel up across restarts', () => {
     expect(await easel.stop('SIGTERM')).toBe(0);
   });
 
-  it('refuses a second process on the same EASEL_HOME, and a busy port, with one line and exit code 2', async () => {
+  it('refuses a second process on the same EASEL_HOME, a busy port, an unwritable home and a bad setting, with one line and exit code 2', async () => {
     const first = await EaselProcess.start(env);
     try {
       const second = await EaselProcess.start({ ...env, PORT: String(await freePort()) }).catch((error: Error) => error);
       expect(String(second)).toMatch(/exited \(2\)[\s\S]*is in use by another easel process/);
       const busyPort = await EaselProcess.start({ ...env, EASEL_HOME: `${home}-other` }).catch((error: Error) => error);
       expect(String(busyPort)).toMatch(/exited \(2\)[\s\S]*port \d+ on 127.0.0.1 is already in use/);
+      const unwritable = await EaselProcess.start({ ...env, EASEL_HOME: '/etc/hostname/easel', PORT: String(await freePort()) }).catch((error: Error) => error);
+      expect(String(unwritable)).toMatch(/exited \(2\)[\s\S]*EASEL_HOME=\/etc\/hostname\/easel is not a writable folder/);
+      expect(String(unwritable)).not.toMatch(/\n\s+at /); // one line, no stack trace
       const badConfig = await EaselProcess.start({ ...env, EASEL_HOME: `${home}-x`, EASEL_PROT: '1' }).catch((error: Error) => error);
       expect(String(badConfig)).toMatch(/exited \(2\)[\s\S]*EASEL_PROT is not a setting Easel knows/);
     } finally {

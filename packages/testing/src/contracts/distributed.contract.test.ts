@@ -3,7 +3,9 @@ import { S3ArtifactStore } from '@easel/storage';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'nats';
 import { startS3Server, type TestS3Server } from '../s3/start-s3-server';
+import { openPostgresDatabase } from '@easel/db';
 import { artifactStoreContract } from './artifact-store.contract';
+import { databaseContract } from './database.contract';
 import { jobBusContract } from './job-bus.contract';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -32,4 +34,11 @@ artifactStoreContract('S3 (minio client on an S3 test server)', {
     return S3ArtifactStore.open({ ...s3, bucket: 'easel-contract', createBucket: true, partSizeBytes: 5 * 1024 * 1024 });
   },
   cleanup: async () => s3?.stop(),
+});
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const schema = `contract_${randomUUID().slice(0, 8)}`;
+databaseContract('PostgreSQL', {
+  create: () => openPostgresDatabase({ url: `${POSTGRES_URL}?schema=${schema}` }),
+  cleanup: (db) => db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
 });
