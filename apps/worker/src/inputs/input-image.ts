@@ -1,12 +1,31 @@
 import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
+import sharp from 'sharp';
 import { PermanentJobError } from '../service-handler';
 
 export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
 const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
 const BASE64 = /^[A-Za-z0-9+/\s]+={0,2}\s*$/;
 
+const IMAGE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
+
+/** The bytes' own format decides, not the URL's extension or the server's Content-Type. */
+async function assertImage(field: string, bytes: Buffer): Promise<Buffer> {
+  const format = await sharp(bytes)
+    .metadata()
+    .then((m) => m.format)
+    .catch(() => undefined);
+  if (!format || !IMAGE_FORMATS.has(format)) {
+    throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} is not an image (PNG, JPEG, WebP, GIF, TIFF or AVIF).`, field);
+  }
+  return bytes;
+}
+
 /** An init or mask image as the client sent it: an http(s) URL, a data: URI or bare base64. */
 export async function loadInputImage(field: string, value: string, allowHosts: readonly string[]): Promise<Buffer> {
+  return assertImage(field, await loadInputBytes(field, value, allowHosts));
+}
+
+async function loadInputBytes(field: string, value: string, allowHosts: readonly string[]): Promise<Buffer> {
   const trimmed = value.trim();
   if (/^https?:\/\//i.test(trimmed)) {
     try {
