@@ -5,20 +5,25 @@ export interface DiffusionParams {
   kind: 'text2img' | 'img2img' | 'inpaint';
   prompt: string;
   negativePrompt: string | null;
+  /** null → the model's default size. */
   width: number | null;
   height: number | null;
   samples: number;
   steps: number;
   guidanceScale: number;
+  /** null → random (the gateway fixes one before queueing, so a retried job draws the same pixels). */
   seed: number | null;
+  /** As the client wrote it (trimmed); the engine resolves names and labels. null → the model's scheduler. */
   scheduler: string | null;
   useKarrasSigmas: boolean;
   algorithmType: string | null;
   clipSkip: number;
+  /** img2img/inpaint only (`strength` or its alias `prompt_strength`); null → the engine decides. */
   strength: number | null;
   /** URL or base64, as the client sent it; the worker fetches/decodes. */
   initImage: string | null;
   maskImage: string | null;
+  /** Easel extension (`output_format`): the artifacts' encoding. */
   outputFormat: 'png' | 'jpeg' | 'webp';
   /** Artifact links expire soon (`temp: yes`). */
   temp: boolean;

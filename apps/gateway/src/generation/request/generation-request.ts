@@ -16,6 +16,7 @@ import {
   coerceStringList,
   normalizeInput,
 } from './coercion';
+import type { DiffusionParams } from '@easel/contracts';
 import { messages } from './messages';
 import { lookupScheduler } from './scheduler-names';
 
@@ -28,30 +29,12 @@ export type SafetyCheckerType = 'blank' | 'blur' | 'pixelate' | 'black';
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
 export type Upscale = 2 | 3 | 4;
 
-export interface GenerationRequest {
-  kind: GenerationKind;
-  prompt: string;
-  negativePrompt: string | null;
-  /** null → the model's default size. */
-  width: number | null;
-  height: number | null;
-  samples: number;
-  steps: number;
-  guidanceScale: number;
-  /** null → random, picked by the engine and reported back. */
-  seed: number | null;
-  /** As the client wrote it (trimmed); the engine resolves names and labels. null → the model's scheduler. */
-  scheduler: string | null;
-  useKarrasSigmas: boolean;
-  algorithmType: string | null;
-  clipSkip: number;
-  /** img2img/inpaint only (`strength` or its alias `prompt_strength`); null → the engine decides. */
-  strength: number | null;
-  /** http(s) URL, `data:` URI or bare base64 — not fetched here. */
-  initImage: string | null;
-  maskImage: string | null;
+/**
+ * A validated generation request: what the diffusion worker needs (`DiffusionParams`, shared
+ * with the workers through @easel/contracts) plus what only the gateway acts on.
+ */
+export interface GenerationRequest extends DiffusionParams {
   base64: boolean;
-  temp: boolean;
   webhook: string | null;
   trackId: string | number | null;
   modelId: string | null;
@@ -69,8 +52,6 @@ export interface GenerationRequest {
   loraStrength: number[];
   embeddingsModel: string[];
   vae: string | null;
-  /** Easel extension (`output_format`): the artifacts' encoding. */
-  outputFormat: OutputFormat;
 }
 
 export interface ParseGenerationOptions {
