@@ -69,6 +69,7 @@ export class JetStreamJobBus implements JobBus {
     private readonly client: JetStreamClient,
     private readonly manager: JetStreamManager,
     private readonly options: Required<Omit<JetStreamJobBusOptions, 'servers' | 'connection'>>,
+    private readonly inboxPrefix: string | undefined,
   ) {}
 
   static async connect(options: JetStreamJobBusOptions = {}): Promise<JetStreamJobBus> {
@@ -79,7 +80,7 @@ export class JetStreamJobBus implements JobBus {
         streamPrefix: options.streamPrefix ?? 'easel-jobs-',
         duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
         pullExpiresMs: options.pullExpiresMs ?? 2_000,
-      });
+      }, options.connection?.inboxPrefix);
     } catch (error) {
       await connection.close();
       throw error;
@@ -113,7 +114,8 @@ export class JetStreamJobBus implements JobBus {
       ack_wait: nanos(settings.ackWaitMs),
       max_deliver: settings.maxDeliver,
     });
-    const consumer = new JetStreamConsumer(await this.client.consumers.get(stream, consumerName(pool)), handler, settings);
+    const source = { connection: this.connection, stream, consumer: consumerName(pool), inboxPrefix: this.inboxPrefix };
+    const consumer = new JetStreamConsumer(source, handler, settings);
     this.consumers.add(consumer);
     return consumer;
   }
