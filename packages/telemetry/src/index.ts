@@ -1,0 +1,4 @@
+export * from './telemetry';
+export * from './propagation';
+export * from './spans';
+export * from './http';
