@@ -52,4 +52,12 @@ describe('loadConfig', () => {
     expect(config.webhookBackoffMs).toEqual([10, 20]);
     expect(config.EASEL_WEBHOOK_POLL_MS).toBe(50);
   });
+
+  it('tracing is off unless EASEL_TRACING=otlp; reads the standard OTEL endpoint and service name', () => {
+    expect(loadConfig({}).EASEL_TRACING).toBe('none');
+    const config = loadConfig({ EASEL_TRACING: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'easel-eu' });
+    expect(config).toMatchObject({ EASEL_TRACING: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'easel-eu' });
+    expect(() => loadConfig({ EASEL_TRACING: 'jaeger' })).toThrow(/^EASEL_TRACING="jaeger" is invalid/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT="collector" is invalid/);
+  });
 });

@@ -72,6 +72,11 @@ const schema = z.object({
   S3_REGION: z.string().default('us-east-1'),
   /** Where clients reach S3 when it differs from S3_ENDPOINT (signed links name this host). */
   S3_PUBLIC_URL: z.url().optional(),
+  /** Traces: `otlp` exports to OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP), `none` records nothing. */
+  EASEL_TRACING: z.enum(['otlp', 'none']).default('none'),
+  /** The standard OpenTelemetry variables Easel reads; other OTEL_* ones reach the exporter as usual. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
