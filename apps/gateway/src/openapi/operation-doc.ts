@@ -1,0 +1,124 @@
+import { SetMetadata } from '@nestjs/common';
+import type { GenerationKind } from '../generation/request';
+
+/** What a route's request body is; each has a schema in the document. */
+export type RequestDoc =
+  | { type: 'generation'; kind: GenerationKind; requireModelId?: boolean }
+  /** `{key}` plus the job id in the path or as `request_id`. */
+  | { type: 'fetch' }
+  /** `{key}` and nothing else the route reads. */
+  | { type: 'key' }
+  /** `{key}` plus route-specific fields (described in prose). */
+  | { type: 'key-and-fields' }
+  /** `{key, id}` or `{key, request_id}`. */
+  | { type: 'job-id' }
+  /** No body (GET routes). */
+  | { type: 'none' };
+
+/** The success answer of a route: a component schema name, or a media type and free schema. */
+export type SuccessDoc = { status: number; schema?: string; contentType?: string; description?: string };
+
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  tags?: string[];
+  request?: RequestDoc;
+  /** Answers on success; the dialect's error responses are added from `request`. */
+  success?: SuccessDoc[];
+  /** The route creates a job (generation): its 2xx answers count as accepted jobs in /metrics. */
+  submitsJob?: boolean;
+}
+
+export const OPERATION_DOC = 'easel:openapi:operation';
+
+/**
+ * Describes a route in /openapi.json. A route without it still appears (summary from its
+ * handler's name, a `{key}` body for POST); a controller in this folder uses it directly.
+ */
+export const ApiOperationDoc = (doc: OperationDoc) => SetMetadata(OPERATION_DOC, doc);
+
+const generation = (kind: GenerationKind, requireModelId: boolean, summary: string, description: string): OperationDoc => ({
+  summary,
+  description,
+  tags: [requireModelId ? 'community models (dreambooth)' : 'image generation'],
+  request: { type: 'generation', kind, requireModelId },
+  submitsJob: true,
+});
+
+const SYNC_WINDOW =
+  'Answers `success` when the job ends within the sync window (EASEL_SYNC_WINDOW_MS, default 8 s), else `processing` (202) with `fetch_result` and `future_links`; a job that ended failed answers the `failed` shape (200).';
+
+const admin = (summary: string, description?: string): OperationDoc => ({
+  summary,
+  description: `Admin keys only. ${description ?? ''}`.trim(),
+  tags: ['enterprise'],
+  request: { type: 'key-and-fields' },
+});
+
+/**
+ * Docs for the routes of controllers outside this folder, by `Controller.handler` (so the
+ * controllers stay free of documentation code). An entry whose handler no longer exists is
+ * caught by openapi.test.ts; a handler without an entry gets the generic description.
+ */
+export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
+  'GenerationController.text2img': generation('text2img', false, 'Text to image', SYNC_WINDOW),
+  'GenerationController.img2img': generation('img2img', false, 'Image to image', `init_image is the starting point. ${SYNC_WINDOW}`),
+  'GenerationController.inpaint': generation('inpaint', false, 'Inpainting', `mask_image: white is repainted. ${SYNC_WINDOW}`),
+  'GenerationController.dreamboothText2img': generation('text2img', true, 'Text to image with a community model', `model_id is required. ${SYNC_WINDOW}`),
+  'GenerationController.dreamboothImg2img': generation('img2img', true, 'Image to image with a community model', `model_id is required. ${SYNC_WINDOW}`),
+  'GenerationController.dreamboothInpaint': generation('inpaint', true, 'Inpainting with a community model', `model_id is required. ${SYNC_WINDOW}`),
+  'GenerationController.fetch': {
+    summary: 'Fetch a job',
+    description: 'The success, processing or failed shape. Only the key\'s own tenant may fetch a job.',
+    tags: ['image generation'],
+    request: { type: 'fetch' },
+  },
+  'OutputController.get': {
+    summary: 'A generated file',
+    description: 'The `output`, `proxy_links` and `future_links` URLs: `/output/<token>/<job>-<i>.<ext>`. No key: the random per-job token is the capability.',
+    tags: ['image generation'],
+    request: { type: 'none' },
+    success: [{ status: 200, contentType: 'image/*', description: 'The image (png, jpeg or webp).' }],
+  },
+  'SystemController.systemLoad': {
+    summary: 'Queue length and the time to work through it',
+    tags: ['system'],
+    request: { type: 'key' },
+    success: [{ status: 200, schema: 'SystemLoad' }],
+  },
+  'ModelsController.list': {
+    summary: 'Models visible to the key',
+    tags: ['community models (dreambooth)'],
+    request: { type: 'key' },
+    success: [{ status: 200, schema: 'ModelList' }],
+  },
+  'WebhookLogsController.logs': {
+    summary: 'Webhook deliveries of a job',
+    description: 'Easel\'s addition: each signed delivery of the job-ended webhook, its attempts and last error.',
+    tags: ['webhooks'],
+    request: { type: 'job-id' },
+    success: [{ status: 200, schema: 'WebhookLogs' }],
+  },
+  'HealthController.healthz': {
+    summary: 'The process is up',
+    tags: ['operations'],
+    request: { type: 'none' },
+    success: [{ status: 200, schema: 'Health' }],
+  },
+  'HealthController.readyz': {
+    summary: 'The process can serve (its database answers)',
+    tags: ['operations'],
+    request: { type: 'none' },
+    success: [{ status: 200, schema: 'Health' }, { status: 503, description: 'The database does not answer.' }],
+  },
+  'EnterpriseController.createTenant': admin('Create a tenant', 'Fields: name (required), credits, rate_limit_per_minute, max_concurrent_jobs.'),
+  'EnterpriseController.listTenants': admin('List tenants'),
+  'EnterpriseController.setLimits': admin('Set a tenant\'s limits', 'Fields: tenant_id, rate_limit_per_minute, max_concurrent_jobs.'),
+  'EnterpriseController.createKey': admin('Create an API key', 'Fields: tenant_id, name, scopes (generate, admin), rate_limit_per_minute, max_concurrent_jobs. The secret is in the answer, once.'),
+  'EnterpriseController.listKeys': admin('List API keys', 'Fields: tenant_id.'),
+  'EnterpriseController.revokeKey': admin('Revoke an API key', 'Fields: tenant_id, key_id (required).'),
+  'EnterpriseController.addCredits': admin('Add credits to a tenant', 'Fields: tenant_id, amount (required), note.'),
+  'EnterpriseController.creditReport': admin('A tenant\'s credit ledger', 'Fields: tenant_id, limit.'),
+  'EnterpriseController.systemDetails': admin('System details (CPU, loaded models, queue)'),
+  'EnterpriseController.allModels': admin('Every model of the deployment'),
+};
