@@ -11,6 +11,8 @@ import { ModelsModule } from './models/models.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -57,6 +59,8 @@ export class AppModule {
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,
+        OpenApiModule,
+        MetricsModule,
       ],
     };
   }
