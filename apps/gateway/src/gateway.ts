@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { registerHttpTracing } from '@easel/telemetry';
 import { AppModule, type GatewayDependencies } from './app.module';
 import { DialectExceptionFilter } from './common/dialect-exception.filter';
 import { installJsonBodyParsing } from './common/json-body';
@@ -30,6 +31,8 @@ export interface Gateway {
 /** Builds the HTTP gateway on the given adapters, creates the first admin key if needed and recovers unfinished jobs. */
 export async function createGateway(deps: GatewayDependencies): Promise<Gateway> {
   const adapter = new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024 });
+  // First hooks on the instance: every request gets a server span, active while its handler runs.
+  registerHttpTracing(adapter.getInstance());
   installJsonBodyParsing(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(deps), adapter, {
     logger: LOG_LEVELS[deps.config.EASEL_LOG_LEVEL] ?? LOG_LEVELS.info,

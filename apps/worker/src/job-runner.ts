@@ -3,6 +3,8 @@ import { artifactKey, artifactTokenFor, decodeJobPayload, encodeEvent, JOB_ENDED
 import type { ArtifactRecord, JobsRepository } from '@easel/db';
 import type { JobBus, JobConsumer, JobDelivery } from '@easel/jobs';
 import type { ArtifactStore } from '@easel/storage';
+import { extractTraceContext, withSpan } from '@easel/telemetry';
+import { SpanKind } from '@opentelemetry/api';
 import { ProgressReporter } from './progress-reporter';
 import { PermanentJobError, type ServiceHandler } from './service-handler';
 
@@ -48,7 +50,19 @@ export class JobRunner {
     }
   }
 
-  private async handle(delivery: JobDelivery): Promise<void> {
+  /** One `process job` span per delivery, a child of the gateway's `publish` span (W3C context in the message headers). */
+  private handle(delivery: JobDelivery): Promise<void> {
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': `jobs.${delivery.service}.${delivery.pool}`,
+      'messaging.message.id': delivery.id,
+      'easel.delivery_count': delivery.deliveryCount,
+    };
+    return withSpan('process job', { kind: SpanKind.CONSUMER, attributes }, () => this.process(delivery), extractTraceContext(delivery.headers));
+  }
+
+  private async process(delivery: JobDelivery): Promise<void> {
     let payload: JobPayload;
     try {
       payload = decodeJobPayload(delivery.payload);
@@ -61,7 +75,7 @@ export class JobRunner {
     const progress = new ProgressReporter(this.options.bus, jobs, delivery, payload.jobId);
     try {
       const output = await this.options.handler.run(payload, { signal: this.shutdown.signal, progress: (s, t) => progress.step(s, t) });
-      const artifacts = await this.storeFiles(payload, output.files);
+      const artifacts = await withSpan('upload', { attributes: { 'easel.artifacts': output.files.length } }, () => this.storeFiles(payload, output.files));
       await progress.flush();
       if (await jobs.succeed(payload.jobId, output.result as never, artifacts)) await this.ended(payload.jobId, 'success');
     } catch (error) {

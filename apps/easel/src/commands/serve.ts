@@ -1,10 +1,16 @@
 import type { EaselConfig } from '@easel/config';
 import { createGateway } from '@easel/gateway';
 import { BundledModelCatalog } from '@easel/model-store';
+import { startTelemetry } from '@easel/telemetry';
 import { startWorker } from '@easel/worker';
 import { openDistributedAdapters } from '../distributed/adapters';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** EASEL_TRACING=otlp: spans to OTEL_EXPORTER_OTLP_ENDPOINT as OTEL_SERVICE_NAME (default `role`); otherwise only trace context passes through. */
+export function startProcessTelemetry(config: EaselConfig, role: string) {
+  return startTelemetry({ serviceName: config.OTEL_SERVICE_NAME ?? role, exporter: config.EASEL_TRACING, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+}
 
 /** Runs until SIGINT/SIGTERM, then calls `stop` once and exits 0. */
 function stopOnSignals(name: string, stop: () => Promise<void>): void {
@@ -27,6 +33,7 @@ function stopOnSignals(name: string, stop: () => Promise<void>): void {
 
 /** `easel gateway`: the HTTP API alone, dispatching to workers over NATS (distributed mode). */
 export async function serveGateway(config: EaselConfig): Promise<void> {
+  const telemetry = await startProcessTelemetry(config, 'easel-gateway');
   const adapters = await openDistributedAdapters(config);
   const catalog = new BundledModelCatalog(config.modelsDir);
   const gateway = await createGateway({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog });
@@ -36,11 +43,13 @@ export async function serveGateway(config: EaselConfig): Promise<void> {
   stopOnSignals('gateway', async () => {
     await gateway.close();
     await adapters.close();
+    await telemetry.shutdown();
   });
 }
 
 /** `easel worker`: takes the jobs of EASEL_SERVICES for EASEL_POOL from NATS (distributed mode). */
 export async function serveWorker(config: EaselConfig): Promise<void> {
+  const telemetry = await startProcessTelemetry(config, 'easel-worker');
   const adapters = await openDistributedAdapters(config);
   const catalog = new BundledModelCatalog(config.modelsDir);
   const worker = await startWorker({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog, pool: config.EASEL_POOL, grpcPort: config.EASEL_GRPC_PORT, log: (line) => say(`easel worker: ${line}`) });
@@ -49,5 +58,6 @@ export async function serveWorker(config: EaselConfig): Promise<void> {
     // Drain: stop pulling, let running jobs finish (or hand them back after the grace period).
     await worker.stop(30_000);
     await adapters.close();
+    await telemetry.shutdown();
   });
 }

@@ -3,6 +3,7 @@ import type { EaselConfig } from '@easel/config';
 import { ApiKeysService } from '@easel/gateway';
 import { startEmbedded } from '../embedded/start-embedded';
 import { generateFirstImage } from '../first-image';
+import { startProcessTelemetry } from './serve';
 
 export interface UpOptions {
   firstImage?: string;
@@ -19,6 +20,7 @@ function curlExample(url: string, key: string): string {
 
 /** `easel up`: everything in this process until Ctrl-C / SIGTERM. */
 export async function up(config: EaselConfig, options: UpOptions): Promise<void> {
+  const telemetry = await startProcessTelemetry(config, 'easel');
   const easel = await startEmbedded(config, (line) => say(`easel: ${line}`));
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
@@ -26,6 +28,7 @@ export async function up(config: EaselConfig, options: UpOptions): Promise<void>
       say(`easel: ${reason}: stopping (running jobs finish or resume at the next start)`);
       try {
         await easel.close();
+        await telemetry.shutdown();
         say('easel: stopped');
       } catch (error) {
         say(`easel: error while stopping: ${(error as Error).message}`);

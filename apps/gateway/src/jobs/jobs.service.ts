@@ -3,6 +3,8 @@ import { encodeEvent, encodeJobPayload, JOB_ENDED } from '@easel/contracts';
 import { JobsRepository, type Database, type Job, type SubmitJobInput } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
 import type { EaselConfig } from '@easel/config';
+import { injectTraceHeaders, withSpan } from '@easel/telemetry';
+import { SpanKind } from '@opentelemetry/api';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { storedRequest, type StoredJobRequest } from './job-message';
 
@@ -79,11 +81,16 @@ export class JobsService implements OnModuleInit {
 
   private async publish(job: Job) {
     const { params, artifactToken } = storedRequest(job);
-    await this.bus.publish({
-      id: String(job.id),
-      service: job.service,
-      pool: DEFAULT_POOL,
-      payload: encodeJobPayload({ jobId: job.id, tenantId: job.tenantId, kind: job.kind, modelId: job.modelId, artifactToken, params }),
-    });
+    // The worker's span for this job is a child of this one: the trace context travels in the message headers.
+    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': `jobs.${job.service}.${DEFAULT_POOL}`, 'messaging.message.id': String(job.id) };
+    await withSpan('publish', { kind: SpanKind.PRODUCER, attributes }, () =>
+      this.bus.publish({
+        id: String(job.id),
+        service: job.service,
+        pool: DEFAULT_POOL,
+        payload: encodeJobPayload({ jobId: job.id, tenantId: job.tenantId, kind: job.kind, modelId: job.modelId, artifactToken, params }),
+        headers: injectTraceHeaders(),
+      }),
+    );
   }
 }

@@ -8,6 +8,8 @@ import type {
 } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { diffusionv1 } from '@easel/contracts';
+import { extractTraceMetadata, withSpan } from '@easel/telemetry';
+import { SpanKind } from '@opentelemetry/api';
 import type {
   DiffusionEngine,
   GenerateRequest as EngineRequest,
@@ -57,8 +59,15 @@ export class DiffusionGrpcService {
 
   handlers(): UntypedServiceImplementation {
     return {
+      // A server span per Generate, child of the caller's trace context (W3C `traceparent` in the call metadata):
+      // the engine's phase spans nest under it.
       generate: (call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>) =>
-        void this.generate(call),
+        void withSpan(
+          'easel.diffusion.v1.DiffusionService/Generate',
+          { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': 'easel.diffusion.v1.DiffusionService', 'rpc.method': 'Generate' } },
+          () => this.generate(call),
+          extractTraceMetadata(call.metadata),
+        ),
       listModels: unary((req: diffusionv1.ListModelsRequest) => this.listModels(req)),
       loadModel: unary((req: diffusionv1.LoadModelRequest) => this.loadModel(req)),
       unloadModel: unary((req: diffusionv1.UnloadModelRequest) => this.unloadModel(req)),

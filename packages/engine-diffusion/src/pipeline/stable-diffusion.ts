@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { trace, type Attributes } from '@opentelemetry/api';
 import { CancelledError } from '../errors';
 import type { DiffusionModel } from '../model/load-model';
 import type { Graph } from '../model/session';
@@ -9,6 +10,17 @@ import { applyGuidance, blendMasked, downsampleMask, repeatBatch, scale } from '
 import { encodePrompts } from './text-conditioning';
 import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './types';
 import { normalizeRequest } from './validate';
+
+const tracer = trace.getTracer('@easel/engine-diffusion');
+
+/**
+ * Records a finished pipeline phase as a span, child of the caller's active span (the worker's
+ * job), from `startMs` to now (both `performance.now()` times). A no-op until a process
+ * registers an OpenTelemetry SDK: the engine itself only uses the API.
+ */
+function phaseSpan(name: string, startMs: number, attributes?: Attributes): void {
+  tracer.startSpan(name, { startTime: startMs, attributes }).end(performance.now());
+}
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
@@ -68,6 +80,7 @@ export async function runStableDiffusion(
   let t = performance.now();
   const text = await encodePrompts(model, req.prompt, req.negativePrompt, guidance, req.clipSkip, request.promptWeighting !== false);
   timings.textEncoderMs = performance.now() - t;
+  phaseSpan('text_encoder', t, { 'easel.prompt_tokens': text.tokenCount });
   const rowLen = text.seqLen * info.textWidth;
   const ehs = new Float32Array(B * rowLen);
   for (let i = 0; i < n; i++) {
@@ -115,6 +128,7 @@ export async function runStableDiffusion(
       }
     }
     timings.vaeEncodeMs = performance.now() - t;
+    phaseSpan('vae_encode', t);
     if (timesteps.length === 0) latents = imageLatents.slice();
     else if (req.mode === 'inpaint' && req.strength >= 1) latents = scale(noise, scheduler.initNoiseSigma);
     else latents = scheduler.addNoise(imageLatents, noise, timesteps[0]);
@@ -163,6 +177,7 @@ export async function runStableDiffusion(
     timings.stepMs.push(performance.now() - stepStart);
     onProgress?.({ step: i + 1, total: timesteps.length, elapsedMs: performance.now() - loopStart });
   }
+  phaseSpan('denoise', loopStart, { 'easel.steps': timesteps.length, 'easel.unet_ms': Math.round(timings.unetMs.reduce((a, b) => a + b, 0)) });
   checkAbort(signal);
 
   // 5. decode each sample, encode images
@@ -176,6 +191,7 @@ export async function runStableDiffusion(
     decoded.push(out[decOut].data as Float32Array);
   }
   timings.vaeDecodeMs = performance.now() - t;
+  phaseSpan('vae_decode', t, { 'easel.samples': n });
   t = performance.now();
   const pixels = request.returnPixels ? new Float32Array(n * 3 * W * H) : undefined;
   const images = await Promise.all(
