@@ -12,13 +12,18 @@ export class MetricsController {
   @ApiOperationDoc({
     summary: 'Prometheus metrics',
     description:
-      'HTTP requests and latency by route pattern, jobs by state (read from the database on each scrape), queue depth, accepted jobs and the process\'s own metrics.',
+      "HTTP requests and latency by route pattern, jobs by state (read from the database on each scrape), queue depth, accepted jobs and the process's own metrics.",
     tags: ['operations'],
     request: { type: 'none' },
-    success: [{ status: 200, contentType: 'text/plain', description: 'Prometheus text exposition format 0.0.4.' }],
+    success: [
+      { status: 200, contentType: 'text/plain', description: 'Prometheus text exposition format 0.0.4.' },
+    ],
   })
   async scrape(@Res() reply: FastifyReply) {
     const body = await this.metrics.metrics();
-    return reply.header('content-type', this.metrics.registry.contentType).header('cache-control', 'no-store').send(body);
+    return reply
+      .header('content-type', this.metrics.registry.contentType)
+      .header('cache-control', 'no-store')
+      .send(body);
   }
 }

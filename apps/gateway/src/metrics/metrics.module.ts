@@ -26,7 +26,12 @@ export class MetricsModule implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
-    const submitting = new Set(this.catalog.routes().filter((r) => r.doc?.submitsJob).map((r) => `${r.method} ${r.path}`));
+    const submitting = new Set(
+      this.catalog
+        .routes()
+        .filter((r) => r.doc?.submitsJob)
+        .map((r) => `${r.method} ${r.path}`),
+    );
     // Fastify builds each route's hook list when it becomes ready, so a hook added here covers every route.
     fastify.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;

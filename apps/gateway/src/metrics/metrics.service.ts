@@ -57,7 +57,9 @@ export class MetricsService {
     });
     const failed = (source: string) => (error: unknown) => {
       scrapeErrors.inc({ source });
-      this.logger.warn(`${source} unreadable for /metrics: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `${source} unreadable for /metrics: ${error instanceof Error ? error.message : String(error)}`,
+      );
     };
     const readJobs = () => this.jobCounts();
     new Gauge({
@@ -69,7 +71,8 @@ export class MetricsService {
         try {
           const counts = await readJobs();
           for (const state of JOB_STATES) this.set({ state }, counts[state] ?? 0);
-          for (const [state, n] of Object.entries(counts)) if (!(JOB_STATES as readonly string[]).includes(state)) this.set({ state }, n);
+          for (const [state, n] of Object.entries(counts))
+            if (!(JOB_STATES as readonly string[]).includes(state)) this.set({ state }, n);
         } catch (error) {
           failed('database')(error);
         }

@@ -14,7 +14,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (line.startsWith('#')) continue;
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const have = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[3]);
   }
   return undefined;
@@ -34,7 +36,13 @@ describe('GET /metrics', () => {
     db = await openEmbeddedDatabase();
     await applyMigrations(db.sql);
     bus = new InProcessJobBus();
-    gateway = await createGateway({ config, db, bus, store: new LocalArtifactStore(dir), catalog: new BundledModelCatalog(config.modelsDir) });
+    gateway = await createGateway({
+      config,
+      db,
+      bus,
+      store: new LocalArtifactStore(dir),
+      catalog: new BundledModelCatalog(config.modelsDir),
+    });
     key = gateway.bootstrap.adminKey!;
   }, 60_000);
 
@@ -52,9 +60,14 @@ describe('GET /metrics', () => {
     return response.body;
   };
   const post = (url: string, body: Record<string, unknown>) =>
-    gateway.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    gateway.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
 
-  it('exposes the process\'s default metrics and every job state, zero included', async () => {
+  it("exposes the process's default metrics and every job state, zero included", async () => {
     const text = await scrape();
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
@@ -71,8 +84,19 @@ describe('GET /metrics', () => {
     expect((await post('/api/v3/system_load', { key })).statusCode).toBe(200);
     const after = await scrape();
     expect(sample(after, 'easel_http_requests_total', labels)).toBe(countBefore + 1);
-    expect(sample(after, 'easel_http_request_duration_seconds_count', { method: 'POST', route: '/api/v3/system_load' })).toBe(countBefore + 1);
-    expect(sample(after, 'easel_http_request_duration_seconds_bucket', { method: 'POST', route: '/api/v3/system_load', le: '+Inf' })).toBe(countBefore + 1);
+    expect(
+      sample(after, 'easel_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/api/v3/system_load',
+      }),
+    ).toBe(countBefore + 1);
+    expect(
+      sample(after, 'easel_http_request_duration_seconds_bucket', {
+        method: 'POST',
+        route: '/api/v3/system_load',
+        le: '+Inf',
+      }),
+    ).toBe(countBefore + 1);
   });
 
   it('labels routes by pattern, not by URL, and unknown URLs as unmatched', async () => {
@@ -80,8 +104,16 @@ describe('GET /metrics', () => {
     await post('/api/v3/fetch/654321', { key });
     await gateway.app.inject({ method: 'GET', url: '/no/such/path/7' });
     const text = await scrape();
-    expect(sample(text, 'easel_http_requests_total', { method: 'POST', route: '/api/v3/fetch/:id', status: '404' })).toBe(2);
-    expect(sample(text, 'easel_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(
+      sample(text, 'easel_http_requests_total', {
+        method: 'POST',
+        route: '/api/v3/fetch/:id',
+        status: '404',
+      }),
+    ).toBe(2);
+    expect(
+      sample(text, 'easel_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' }),
+    ).toBe(1);
     expect(text).not.toContain('123456');
     expect(text).not.toContain('/no/such/path');
   });
@@ -89,14 +121,23 @@ describe('GET /metrics', () => {
   it('counts refused requests too (status from the guard)', async () => {
     await post('/api/v3/text2img', { key: 'esk_wrong', prompt: 'x' });
     const text = await scrape();
-    expect(sample(text, 'easel_http_requests_total', { method: 'POST', route: '/api/v3/text2img', status: '401' })).toBe(1);
+    expect(
+      sample(text, 'easel_http_requests_total', { method: 'POST', route: '/api/v3/text2img', status: '401' }),
+    ).toBe(1);
     expect(sample(text, 'easel_jobs_accepted_total', { route: '/api/v3/text2img' }) ?? 0).toBe(0);
   });
 
   it('a submitted job shows in accepted jobs, jobs by state and queue depth', async () => {
     const before = await scrape();
     const queuedBefore = sample(before, 'easel_jobs', { state: 'queued' })!;
-    const response = await post('/api/v3/text2img', { key, prompt: 'a red circle', width: 64, height: 64, num_inference_steps: 2, track_id: 'metrics-1' });
+    const response = await post('/api/v3/text2img', {
+      key,
+      prompt: 'a red circle',
+      width: 64,
+      height: 64,
+      num_inference_steps: 2,
+      track_id: 'metrics-1',
+    });
     expect(response.statusCode).toBe(202);
     expect(response.json().status).toBe('processing');
     // A validation error is not an accepted job.

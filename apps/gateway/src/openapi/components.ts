@@ -15,8 +15,15 @@ const OUTPUT_LINK =
   'Links are `<EASEL_PUBLIC_URL>/output/<token>/<job id>-<index>.<ext>`: the token is random per job, so a link is the capability to read the file (no key needed). ext follows output_format (png, jpg, webp).';
 
 export const SCHEMAS: Record<string, Schema> = {
-  JobId: { type: 'integer', minimum: 1, description: 'Job ids are numbers; fetch also accepts them as numeric strings.' },
-  TrackId: { anyOf: [{ type: 'string' }, { type: 'number' }], description: 'The request\'s track_id, echoed back.' },
+  JobId: {
+    type: 'integer',
+    minimum: 1,
+    description: 'Job ids are numbers; fetch also accepts them as numeric strings.',
+  },
+  TrackId: {
+    anyOf: [{ type: 'string' }, { type: 'number' }],
+    description: "The request's track_id, echoed back.",
+  },
   GenerationSuccess: {
     type: 'object',
     required: ['status', 'id', 'output', 'meta'],
@@ -29,7 +36,11 @@ export const SCHEMAS: Record<string, Schema> = {
         items: { type: 'string' },
         description: `URLs of the images, or base64 data when the request said base64: yes. ${OUTPUT_LINK}`,
       },
-      proxy_links: { type: 'array', items: { type: 'string', format: 'uri' }, description: 'The same links (always URLs).' },
+      proxy_links: {
+        type: 'array',
+        items: { type: 'string', format: 'uri' },
+        description: 'The same links (always URLs).',
+      },
       nsfw_content_detected: { type: 'boolean' },
       meta: {
         type: 'object',
@@ -37,7 +48,11 @@ export const SCHEMAS: Record<string, Schema> = {
         description:
           'Every parameter used: prompt, negative_prompt, W, H, steps, guidance_scale, seed (the one drawn when none was sent), seeds, n_samples, scheduler (diffusers class name), model_id, safety_checker, upscale, clip_skip…',
       },
-      timings: { type: 'object', additionalProperties: true, description: 'Easel\'s addition: where the worker\'s time went.' },
+      timings: {
+        type: 'object',
+        additionalProperties: true,
+        description: "Easel's addition: where the worker's time went.",
+      },
       track_id: ref('TrackId'),
     },
   },
@@ -48,9 +63,19 @@ export const SCHEMAS: Record<string, Schema> = {
       status: { const: 'processing' },
       tip: { type: 'string' },
       eta: { type: 'number', description: 'Estimated seconds until the job ends.' },
-      messege: { const: 'Try to fetch request after given estimated time', description: 'Misspelled as the service has it.' },
-      message: { const: 'Try to fetch request after given estimated time', description: 'The same, spelled right.' },
-      fetch_result: { type: 'string', format: 'uri', description: 'POST here with {"key"} to get the result.' },
+      messege: {
+        const: 'Try to fetch request after given estimated time',
+        description: 'Misspelled as the service has it.',
+      },
+      message: {
+        const: 'Try to fetch request after given estimated time',
+        description: 'The same, spelled right.',
+      },
+      fetch_result: {
+        type: 'string',
+        format: 'uri',
+        description: 'POST here with {"key"} to get the result.',
+      },
       id: ref('JobId'),
       output: { type: 'array', maxItems: 0 },
       future_links: {
@@ -70,7 +95,7 @@ export const SCHEMAS: Record<string, Schema> = {
       id: { anyOf: [ref('JobId'), { const: '' }] },
       message: { const: 'Failed, Try Again' },
       output: { const: '' },
-      error: { type: 'string', description: 'Easel\'s addition: why the job failed.' },
+      error: { type: 'string', description: "Easel's addition: why the job failed." },
       track_id: ref('TrackId'),
     },
   },
@@ -78,7 +103,9 @@ export const SCHEMAS: Record<string, Schema> = {
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'string' } },
     description: 'One entry per bad field, Laravel-style sentences.',
-    examples: [{ prompt: ['The prompt field is required.'], width: ['The width must not be greater than 1024.'] }],
+    examples: [
+      { prompt: ['The prompt field is required.'], width: ['The width must not be greater than 1024.'] },
+    ],
   }),
   InvalidApiKey: errorWith(
     { const: 'Invalid Api Key' },
@@ -187,14 +214,23 @@ export const RESPONSES: Record<string, Schema> = {
   RateLimitExceeded: {
     description: 'Spam filter, requests-per-minute or concurrent-jobs limit of the key.',
     headers: {
-      'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
+      'Retry-After': {
+        description: 'Seconds to wait before trying again.',
+        schema: { type: 'integer', minimum: 1 },
+      },
     },
     content: json(ref('RateLimitExceeded')),
   },
-  ModelNotFound: { description: 'The model_id is unknown to the key\'s tenant (or missing where required).', content: json(ref('ModelNotFound')) },
-  InsufficientCredits: { description: 'The tenant cannot pay for the job.', content: json(ref('InsufficientCredits')) },
+  ModelNotFound: {
+    description: "The model_id is unknown to the key's tenant (or missing where required).",
+    content: json(ref('ModelNotFound')),
+  },
+  InsufficientCredits: {
+    description: 'The tenant cannot pay for the job.',
+    content: json(ref('InsufficientCredits')),
+  },
   Forbidden: { description: 'The key lacks the scope the route needs.', content: json(ref('Error')) },
-  NotFound: { description: 'Not found (or not the key\'s tenant\'s).', content: json(ref('Error')) },
+  NotFound: { description: "Not found (or not the key's tenant's).", content: json(ref('Error')) },
 };
 
 export const PARAMETERS: Record<string, Schema> = {
@@ -203,7 +239,7 @@ export const PARAMETERS: Record<string, Schema> = {
     in: 'header',
     required: false,
     description:
-      'Easel\'s addition: a request with the same key (per tenant) returns the first job instead of creating a new one, and is not counted by the spam filter.',
+      "Easel's addition: a request with the same key (per tenant) returns the first job instead of creating a new one, and is not counted by the spam filter.",
     schema: { type: 'string' },
   },
 };

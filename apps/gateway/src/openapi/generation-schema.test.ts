@@ -20,8 +20,10 @@ const base = (kind: GenerationKind): Record<string, unknown> => ({
   ...(kind !== 'text2img' ? { init_image: IMAGE } : {}),
   ...(kind === 'inpaint' ? { mask_image: IMAGE } : {}),
 });
-const parse = (kind: GenerationKind, fields: Record<string, unknown>) => parseGenerationRequest(kind, { ...base(kind), ...fields });
-const properties = (kind: GenerationKind) => generationRequestSchema(kind, false).properties as Record<string, Schema>;
+const parse = (kind: GenerationKind, fields: Record<string, unknown>) =>
+  parseGenerationRequest(kind, { ...base(kind), ...fields });
+const properties = (kind: GenerationKind) =>
+  generationRequestSchema(kind, false).properties as Record<string, Schema>;
 
 /** The branch of a tolerant number that carries its limits. */
 function numericBranch(schema: Schema): Schema | undefined {
@@ -48,7 +50,13 @@ describe('generation request schema', () => {
 
   it('requires what the parser requires', () => {
     expect(generationRequestSchema('text2img', false).required).toEqual(['key', 'prompt']);
-    expect(generationRequestSchema('inpaint', true).required).toEqual(['key', 'prompt', 'init_image', 'mask_image', 'model_id']);
+    expect(generationRequestSchema('inpaint', true).required).toEqual([
+      'key',
+      'prompt',
+      'init_image',
+      'mask_image',
+      'model_id',
+    ]);
     expect(parse('text2img', { prompt: null }).ok).toBe(false);
     expect(parse('img2img', { init_image: null }).ok).toBe(false);
     expect(parse('inpaint', { mask_image: null }).ok).toBe(false);
@@ -61,24 +69,27 @@ describe('generation request schema', () => {
     ['algorithm_type', ALGORITHM_TYPES],
     ['upscale', UPSCALE_VALUES],
   ])('%s: the parser accepts every documented value and refuses others', (field, values) => {
-    for (const value of values) expect([field, value, parse('text2img', { [field]: value }).ok]).toEqual([field, value, true]);
+    for (const value of values)
+      expect([field, value, parse('text2img', { [field]: value }).ok]).toEqual([field, value, true]);
     expect(parse('text2img', { [field]: 'certainly-not-a-value' }).ok).toBe(false);
   });
 
   it('documents the enums in the schema itself', () => {
     const props = properties('text2img');
-    const enums = (field: string) => (props[field].anyOf as Schema[]).flatMap((s) => (s.enum as unknown[]) ?? []);
+    const enums = (field: string) =>
+      (props[field].anyOf as Schema[]).flatMap((s) => (s.enum as unknown[]) ?? []);
     expect(enums('safety_checker_type')).toEqual(expect.arrayContaining([...SAFETY_CHECKER_TYPES]));
     expect(enums('output_format')).toEqual(expect.arrayContaining([...OUTPUT_FORMATS]));
     expect(enums('scheduler')).toContain('DPMSolverMultistepScheduler');
   });
 
-  it.each(KINDS)('%s: documented ranges are the parser\'s (both ends in, just outside refused)', (kind) => {
+  it.each(KINDS)("%s: documented ranges are the parser's (both ends in, just outside refused)", (kind) => {
     let checked = 0;
     for (const [field, schema] of Object.entries(properties(kind))) {
       const numeric = numericBranch(schema);
       if (!numeric || (numeric.minimum === undefined && numeric.maximum === undefined)) continue;
-      const step = numeric.type === 'integer' ? (typeof numeric.multipleOf === 'number' ? numeric.multipleOf : 1) : 0.5;
+      const step =
+        numeric.type === 'integer' ? (typeof numeric.multipleOf === 'number' ? numeric.multipleOf : 1) : 0.5;
       const extras = (schema.anyOf as Schema[]).map((s) => s.const);
       for (const [value, accepted] of [
         [numeric.minimum, true],
@@ -89,7 +100,11 @@ describe('generation request schema', () => {
         if (value === undefined || extras.includes(value)) continue;
         expect([field, value, parse(kind, { [field]: value }).ok]).toEqual([field, value, accepted]);
         // Numbers are accepted as numeric strings with the same limits.
-        expect([field, String(value), parse(kind, { [field]: String(value) }).ok]).toEqual([field, String(value), accepted]);
+        expect([field, String(value), parse(kind, { [field]: String(value) }).ok]).toEqual([
+          field,
+          String(value),
+          accepted,
+        ]);
       }
       checked++;
     }

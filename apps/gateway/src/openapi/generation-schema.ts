@@ -5,7 +5,14 @@
  */
 import { GENERATION_DEFAULTS, GENERATION_LIMITS, type GenerationKind } from '../generation/request';
 import { SCHEDULER_CLASS_NAMES } from '../generation/request/scheduler-names';
-import { idList, type Schema, tolerantEnum, tolerantFlag, tolerantNumber, tolerantString } from './json-schema';
+import {
+  idList,
+  type Schema,
+  tolerantEnum,
+  tolerantFlag,
+  tolerantNumber,
+  tolerantString,
+} from './json-schema';
 
 const L = GENERATION_LIMITS;
 const D = GENERATION_DEFAULTS;
@@ -41,7 +48,9 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
         'What to draw. Longer than 77 CLIP tokens (after weighting is folded) is chunked by 75 tokens as A1111 does. Required.',
     },
   },
-  negative_prompt: { schema: tolerantString({ maxLength: L.maxPromptCharacters, description: 'What to avoid.' }) },
+  negative_prompt: {
+    schema: tolerantString({ maxLength: L.maxPromptCharacters, description: 'What to avoid.' }),
+  },
   model_id: {
     schema: {
       anyOf: [{ type: 'string', maxLength: L.maxIdCharacters }, { type: 'number' }, { type: 'null' }],
@@ -54,12 +63,16 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
   strength: {
     schema: tolerantNumber({
       ...range(L.strength),
-      description: 'How far from init_image to go (0 keeps it, 1 ignores it). Unset: 0.8 for img2img, 1 for inpaint.',
+      description:
+        'How far from init_image to go (0 keeps it, 1 ignores it). Unset: 0.8 for img2img, 1 for inpaint.',
     }),
     kinds: IMAGE_KINDS,
   },
   prompt_strength: {
-    schema: tolerantNumber({ ...range(L.strength), description: 'Alias of strength (strength wins when both are sent).' }),
+    schema: tolerantNumber({
+      ...range(L.strength),
+      description: 'Alias of strength (strength wins when both are sent).',
+    }),
     kinds: IMAGE_KINDS,
   },
   width: {
@@ -80,12 +93,28 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
       description: `Pixels, a multiple of ${L.sideMultiple}; see width. Unset: the model's native size.`,
     }),
   },
-  samples: { schema: tolerantNumber({ integer: true, ...range(L.samples), default: D.samples, description: 'Images to generate.' }) },
+  samples: {
+    schema: tolerantNumber({
+      integer: true,
+      ...range(L.samples),
+      default: D.samples,
+      description: 'Images to generate.',
+    }),
+  },
   num_inference_steps: {
-    schema: tolerantNumber({ integer: true, ...range(L.steps), default: D.steps, description: 'Denoising steps.' }),
+    schema: tolerantNumber({
+      integer: true,
+      ...range(L.steps),
+      default: D.steps,
+      description: 'Denoising steps.',
+    }),
   },
   guidance_scale: {
-    schema: tolerantNumber({ ...range(L.guidanceScale), default: D.guidanceScale, description: 'Classifier-free guidance scale.' }),
+    schema: tolerantNumber({
+      ...range(L.guidanceScale),
+      default: D.guidanceScale,
+      description: 'Classifier-free guidance scale.',
+    }),
   },
   seed: {
     schema: tolerantNumber({
@@ -109,26 +138,33 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
     },
   },
   use_karras_sigmas: {
-    schema: tolerantFlag({ default: D.useKarrasSigmas, description: 'Karras noise schedule (implied by a "… Karras" label).' }),
+    schema: tolerantFlag({
+      default: D.useKarrasSigmas,
+      description: 'Karras noise schedule (implied by a "… Karras" label).',
+    }),
   },
   algorithm_type: {
     schema: tolerantEnum(ALGORITHM_TYPES, {
-      description: 'DPM-Solver variant ("dpmsolver+++" is the public docs\' spelling of dpmsolver++; "none" unsets it).',
+      description:
+        'DPM-Solver variant ("dpmsolver+++" is the public docs\' spelling of dpmsolver++; "none" unsets it).',
     }),
   },
   clip_skip: { schema: tolerantNumber({ integer: true, ...range(L.clipSkip), default: D.clipSkip }) },
-  safety_checker: { schema: tolerantFlag({ default: D.safetyChecker, description: 'NSFW check of the outputs.' }) },
+  safety_checker: {
+    schema: tolerantFlag({ default: D.safetyChecker, description: 'NSFW check of the outputs.' }),
+  },
   safety_checker_type: {
     schema: tolerantEnum(SAFETY_CHECKER_TYPES, {
       default: D.safetyCheckerType,
-      description: 'What replaces an NSFW image. sensitive_content_text (the service\'s own default) is read as blank.',
+      description:
+        "What replaces an NSFW image. sensitive_content_text (the service's own default) is read as blank.",
     }),
   },
   enhance_prompt: {
     schema: tolerantFlag({
       default: D.enhancePrompt,
       description:
-        'Easel\'s choice: default no (the service defaults to yes). Easel never rewrites a prompt unasked: the same prompt and seed must give the same pixels.' +
+        "Easel's choice: default no (the service defaults to yes). Easel never rewrites a prompt unasked: the same prompt and seed must give the same pixels." +
         NOT_AVAILABLE,
     }),
   },
@@ -151,10 +187,17 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
   },
   highres_fix: { schema: tolerantFlag({ default: D.highresFix, description: NOT_AVAILABLE.trim() }) },
   tomesd: {
-    schema: tolerantFlag({ default: D.tomesd, description: 'Token merging. Accepted, not applied (meta reports "no").' }),
+    schema: tolerantFlag({
+      default: D.tomesd,
+      description: 'Token merging. Accepted, not applied (meta reports "no").',
+    }),
   },
   lora_model: {
-    schema: idList({ maxItems: L.maxAdapters, maxLength: L.maxIdCharacters, description: 'LoRA model ids.' + NOT_AVAILABLE }),
+    schema: idList({
+      maxItems: L.maxAdapters,
+      maxLength: L.maxIdCharacters,
+      description: 'LoRA model ids.' + NOT_AVAILABLE,
+    }),
   },
   lora_strength: {
     schema: {
@@ -176,7 +219,12 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
   },
   embeddings: { schema: idList({ description: 'Alias of embeddings_model (embeddings_model wins).' }) },
   vae: { schema: tolerantString({ maxLength: L.maxIdCharacters, description: 'A VAE id.' + NOT_AVAILABLE }) },
-  base64: { schema: tolerantFlag({ default: D.base64, description: 'yes: `output` holds base64 data instead of URLs.' }) },
+  base64: {
+    schema: tolerantFlag({
+      default: D.base64,
+      description: 'yes: `output` holds base64 data instead of URLs.',
+    }),
+  },
   temp: { schema: tolerantFlag({ default: D.temp, description: 'yes: short-lived artifact URLs.' }) },
   webhook: {
     schema: tolerantString({
@@ -195,7 +243,8 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
   output_format: {
     schema: tolerantEnum(OUTPUT_FORMATS, {
       default: D.outputFormat,
-      description: 'Easel\'s addition: the image format, and the extension of the output links (png, jpg, webp).',
+      description:
+        "Easel's addition: the image format, and the extension of the output links (png, jpg, webp).",
     }),
   },
 };

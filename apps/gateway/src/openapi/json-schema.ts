@@ -26,7 +26,11 @@ export function caseInsensitiveWords(words: readonly string[]): string {
 
 export const NULL: Schema = { type: 'null' };
 /** `""` and blanks mean unset too (Laravel's ConvertEmptyStringsToNull). */
-export const BLANK: Schema = { type: 'string', pattern: '^\\s*$', description: 'blank: the same as null (unset)' };
+export const BLANK: Schema = {
+  type: 'string',
+  pattern: '^\\s*$',
+  description: 'blank: the same as null (unset)',
+};
 
 interface NumberOptions {
   integer?: boolean;
@@ -74,7 +78,9 @@ export function tolerantFlag(options: { default?: boolean; description?: string 
 }
 
 /** A string (trimmed) of at most `maxLength` characters; null or blank for unset. */
-export function tolerantString(options: { maxLength?: number; default?: unknown; description?: string; format?: string } = {}): Schema {
+export function tolerantString(
+  options: { maxLength?: number; default?: unknown; description?: string; format?: string } = {},
+): Schema {
   const text: Schema = { type: 'string' };
   if (options.maxLength !== undefined) text.maxLength = options.maxLength;
   if (options.format !== undefined) text.format = options.format;
@@ -82,7 +88,10 @@ export function tolerantString(options: { maxLength?: number; default?: unknown;
 }
 
 /** One of `values` (any letter case); null or blank for unset. */
-export function tolerantEnum(values: readonly string[], options: { default?: unknown; description?: string } = {}): Schema {
+export function tolerantEnum(
+  values: readonly string[],
+  options: { default?: unknown; description?: string } = {},
+): Schema {
   return withMeta(
     {
       anyOf: [
@@ -97,8 +106,15 @@ export function tolerantEnum(values: readonly string[], options: { default?: unk
 }
 
 /** Ids as a comma-separated string or an array of strings/numbers. */
-export function idList(options: { maxItems?: number; maxLength?: number; description?: string } = {}): Schema {
-  const item: Schema = { anyOf: [{ type: 'string', ...(options.maxLength ? { maxLength: options.maxLength } : {}) }, { type: 'number' }] };
+export function idList(
+  options: { maxItems?: number; maxLength?: number; description?: string } = {},
+): Schema {
+  const item: Schema = {
+    anyOf: [
+      { type: 'string', ...(options.maxLength ? { maxLength: options.maxLength } : {}) },
+      { type: 'number' },
+    ],
+  };
   return withMeta(
     {
       anyOf: [

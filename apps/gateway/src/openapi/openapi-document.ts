@@ -41,7 +41,11 @@ function operationId(route: RouteInfo, path: string): string {
   return `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
 }
 
-const KEY_ERRORS = { '400': responseRef('InvalidApiKey'), '401': responseRef('InvalidApiKey'), '403': responseRef('Forbidden') };
+const KEY_ERRORS = {
+  '400': responseRef('InvalidApiKey'),
+  '401': responseRef('InvalidApiKey'),
+  '403': responseRef('Forbidden'),
+};
 
 function requestBody(request: RequestDoc): Schema | undefined {
   switch (request.type) {
@@ -61,7 +65,10 @@ function requestBody(request: RequestDoc): Schema | undefined {
           properties: {
             key: { type: 'string' },
             id: { anyOf: [schemaRef('JobId'), { type: 'string', pattern: '^\\s*\\d+\\s*$' }] },
-            request_id: { anyOf: [schemaRef('JobId'), { type: 'string', pattern: '^\\s*\\d+\\s*$' }], description: 'Used when id is absent.' },
+            request_id: {
+              anyOf: [schemaRef('JobId'), { type: 'string', pattern: '^\\s*\\d+\\s*$' }],
+              description: 'Used when id is absent.',
+            },
           },
           additionalProperties: true,
         }),
@@ -81,7 +88,10 @@ function responsesFor(route: RouteInfo, doc: OperationDoc, request: RequestDoc):
       description: 'The job ended within the sync window: the success shape, or the failed shape.',
       content: json({ oneOf: [schemaRef('GenerationSuccess'), schemaRef('GenerationFailed')] }),
     };
-    responses['202'] = { description: 'Queued or running: fetch it later.', content: json(schemaRef('GenerationProcessing')) };
+    responses['202'] = {
+      description: 'Queued or running: fetch it later.',
+      content: json(schemaRef('GenerationProcessing')),
+    };
     Object.assign(responses, KEY_ERRORS);
     responses['402'] = responseRef('InsufficientCredits');
     responses['404'] = responseRef('ModelNotFound');
@@ -106,7 +116,11 @@ function responsesFor(route: RouteInfo, doc: OperationDoc, request: RequestDoc):
       ...(success.schema
         ? { content: json(schemaRef(success.schema)) }
         : success.contentType
-          ? { content: { [success.contentType]: { schema: { type: 'string', contentMediaType: success.contentType } } } }
+          ? {
+              content: {
+                [success.contentType]: { schema: { type: 'string', contentMediaType: success.contentType } },
+              },
+            }
           : {}),
     };
   }
@@ -141,7 +155,9 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
     const method = route.method.toLowerCase();
     if (!OPENAPI_METHODS.has(method)) continue;
     const doc = route.doc ?? genericDoc(route);
-    const request = doc.request ?? (route.method === 'POST' ? { type: 'key-and-fields' as const } : { type: 'none' as const });
+    const request =
+      doc.request ??
+      (route.method === 'POST' ? { type: 'key-and-fields' as const } : { type: 'none' as const });
     const { path, params } = toOpenApiPath(route.path);
     const parameters: Schema[] = params.map((name) => ({
       name,
@@ -172,11 +188,11 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
       summary: 'A self-hosted server of the Stable Diffusion API (ModelsLab) dialect.',
       description: [
         'Every API call is `POST` with `Content-Type: application/json` and the API key in the body as `key`.',
-        'Responses are JSON with `status` one of success, processing, error, failed; HTTP status codes follow them (200/202, 4xx for the client\'s mistakes, 5xx for ours).',
+        "Responses are JSON with `status` one of success, processing, error, failed; HTTP status codes follow them (200/202, 4xx for the client's mistakes, 5xx for ours).",
         'Numbers may be sent as strings, flags as yes/no, true/false or 1/0, and null or "" for "unset".',
         '',
-        'Easel\'s own additions: `Idempotency-Key` (the same key returns the first job), the `error` field of failed jobs, `output_format`, signed webhooks with a delivery log (`/api/v3/webhook_logs`), `/healthz`, `/readyz`, `/metrics`, this document and `/docs`.',
-        'This document is generated from the running routes and the request parser\'s limits and defaults.',
+        "Easel's own additions: `Idempotency-Key` (the same key returns the first job), the `error` field of failed jobs, `output_format`, signed webhooks with a delivery log (`/api/v3/webhook_logs`), `/healthz`, `/readyz`, `/metrics`, this document and `/docs`.",
+        "This document is generated from the running routes and the request parser's limits and defaults.",
       ].join('\n'),
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },

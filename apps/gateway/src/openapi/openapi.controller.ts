@@ -59,7 +59,9 @@ const INITIALIZER_JS = `window.onload = function () {
 function packageVersion(): string {
   try {
     // src/openapi or dist/openapi → the package root.
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -105,14 +107,23 @@ export class OpenApiController {
 
   @Get('docs/:file')
   @ApiOperationDoc({
-    summary: 'Swagger UI\'s static files',
+    summary: "Swagger UI's static files",
     tags: ['operations'],
     request: { type: 'none' },
-    success: [{ status: 200, contentType: 'application/octet-stream', description: 'A CSS, JavaScript or image file of swagger-ui-dist.' }],
+    success: [
+      {
+        status: 200,
+        contentType: 'application/octet-stream',
+        description: 'A CSS, JavaScript or image file of swagger-ui-dist.',
+      },
+    ],
   })
   asset(@Param('file') file: string, @Res() reply: FastifyReply) {
     if (file === 'easel-initializer.js') {
-      return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(INITIALIZER_JS);
+      return reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(INITIALIZER_JS);
     }
     const contentType = Object.hasOwn(SWAGGER_FILES, file) ? SWAGGER_FILES[file] : undefined;
     if (!contentType) throw new NotFoundError('Not found');

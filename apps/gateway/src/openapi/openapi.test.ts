@@ -54,7 +54,13 @@ describe('GET /openapi.json and /docs', () => {
       for (const method of [route.method].flat()) registered.push({ method, url: route.url });
     });
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ config, db, bus, store: new LocalArtifactStore(dir), catalog: new BundledModelCatalog(config.modelsDir) }),
+      AppModule.register({
+        config,
+        db,
+        bus,
+        store: new LocalArtifactStore(dir),
+        catalog: new BundledModelCatalog(config.modelsDir),
+      }),
       adapter,
       { logger: false },
     );
@@ -90,18 +96,30 @@ describe('GET /openapi.json and /docs', () => {
     const fromRouter = registered
       .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS')
       .map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.url).path}`);
-    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => `${method} ${path}`),
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`),
     );
     expect(fromRouter.length).toBeGreaterThan(25);
     expect([...new Set(documented)].sort()).toEqual([...new Set(fromRouter)].sort());
-    for (const expected of ['post /api/v3/text2img', 'post /api/v3/fetch/{id}', 'post /api/v4/dreambooth/fetch', 'get /metrics', 'get /docs', 'get /healthz']) {
+    for (const expected of [
+      'post /api/v3/text2img',
+      'post /api/v3/fetch/{id}',
+      'post /api/v4/dreambooth/fetch',
+      'get /metrics',
+      'get /docs',
+      'get /healthz',
+    ]) {
       expect(documented).toContain(expected);
     }
   });
 
   it('has no documentation for handlers that no longer exist', () => {
-    const handlers = new Set(app.get(RouteCatalog).routes().map((r) => r.handler));
+    const handlers = new Set(
+      app
+        .get(RouteCatalog)
+        .routes()
+        .map((r) => r.handler),
+    );
     expect(Object.keys(KNOWN_OPERATIONS).filter((h) => !handlers.has(h))).toEqual([]);
   });
 
@@ -111,14 +129,26 @@ describe('GET /openapi.json and /docs', () => {
     expect(schema.required).toEqual(['key', 'prompt']);
     expect(schema.properties.samples.default).toBe(1);
     expect(schema.properties.enhance_prompt.default).toBe('no');
-    expect(schema.properties.width.anyOf[0]).toMatchObject({ type: 'integer', minimum: 64, maximum: 1024, multipleOf: 8 });
-    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '202', '401', '402', '404', '422', '429']));
+    expect(schema.properties.width.anyOf[0]).toMatchObject({
+      type: 'integer',
+      minimum: 64,
+      maximum: 1024,
+      multipleOf: 8,
+    });
+    expect(Object.keys(op.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '401', '402', '404', '422', '429']),
+    );
     expect(op.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
-    expect(document.paths['/api/v4/dreambooth'].post.requestBody.content['application/json'].schema.required).toContain('model_id');
-    expect(document.paths['/api/v3/img2img'].post.requestBody.content['application/json'].schema.properties.strength).toBeDefined();
+    expect(
+      document.paths['/api/v4/dreambooth'].post.requestBody.content['application/json'].schema.required,
+    ).toContain('model_id');
+    expect(
+      document.paths['/api/v3/img2img'].post.requestBody.content['application/json'].schema.properties
+        .strength,
+    ).toBeDefined();
   });
 
-  it('has the dialect\'s response shapes as components', () => {
+  it("has the dialect's response shapes as components", () => {
     const { schemas, responses } = document.components;
     expect(schemas.GenerationProcessing.properties.messege).toBeDefined();
     expect(schemas.GenerationFailed.properties.error).toBeDefined();
@@ -126,7 +156,10 @@ describe('GET /openapi.json and /docs', () => {
     expect(schemas.ModelNotFound.properties.message.const).toBe('Model id not found');
     expect(schemas.InsufficientCredits.properties.message.const).toBe('Insufficient credits');
     expect(responses.RateLimitExceeded.headers['Retry-After']).toBeDefined();
-    expect(schemas.ValidationError.properties.message.additionalProperties).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(schemas.ValidationError.properties.message.additionalProperties).toEqual({
+      type: 'array',
+      items: { type: 'string' },
+    });
   });
 
   it('describes an undocumented route generically (POST with a key body)', () => {
@@ -135,8 +168,12 @@ describe('GET /openapi.json and /docs', () => {
       { version: '1' },
     ) as Record<string, any>;
     const op = doc.paths['/api/v6/new_thing/{id}'].post;
-    expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/KeyBody' });
-    expect(op.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\s*\\d+\\s*$' } }]);
+    expect(op.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/KeyBody',
+    });
+    expect(op.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\s*\\d+\\s*$' } },
+    ]);
     expect(op.responses['201']).toBeDefined();
     expect(op.responses['401']).toEqual({ $ref: '#/components/responses/InvalidApiKey' });
     expect(validateOpenApi(doc).valid).toBe(true);
@@ -161,7 +198,7 @@ describe('GET /openapi.json and /docs', () => {
     expect(initializer.body).toContain("url: '/openapi.json'");
   });
 
-  it('/docs serves nothing but swagger-ui-dist\'s listed files', async () => {
+  it("/docs serves nothing but swagger-ui-dist's listed files", async () => {
     for (const url of ['/docs/package.json', '/docs/..%2F..%2Fpackage.json', '/docs/nope.js']) {
       expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
     }

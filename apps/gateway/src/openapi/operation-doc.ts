@@ -37,7 +37,12 @@ export const OPERATION_DOC = 'easel:openapi:operation';
  */
 export const ApiOperationDoc = (doc: OperationDoc) => SetMetadata(OPERATION_DOC, doc);
 
-const generation = (kind: GenerationKind, requireModelId: boolean, summary: string, description: string): OperationDoc => ({
+const generation = (
+  kind: GenerationKind,
+  requireModelId: boolean,
+  summary: string,
+  description: string,
+): OperationDoc => ({
   summary,
   description,
   tags: [requireModelId ? 'community models (dreambooth)' : 'image generation'],
@@ -62,20 +67,46 @@ const admin = (summary: string, description?: string): OperationDoc => ({
  */
 export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   'GenerationController.text2img': generation('text2img', false, 'Text to image', SYNC_WINDOW),
-  'GenerationController.img2img': generation('img2img', false, 'Image to image', `init_image is the starting point. ${SYNC_WINDOW}`),
-  'GenerationController.inpaint': generation('inpaint', false, 'Inpainting', `mask_image: white is repainted. ${SYNC_WINDOW}`),
-  'GenerationController.dreamboothText2img': generation('text2img', true, 'Text to image with a community model', `model_id is required. ${SYNC_WINDOW}`),
-  'GenerationController.dreamboothImg2img': generation('img2img', true, 'Image to image with a community model', `model_id is required. ${SYNC_WINDOW}`),
-  'GenerationController.dreamboothInpaint': generation('inpaint', true, 'Inpainting with a community model', `model_id is required. ${SYNC_WINDOW}`),
+  'GenerationController.img2img': generation(
+    'img2img',
+    false,
+    'Image to image',
+    `init_image is the starting point. ${SYNC_WINDOW}`,
+  ),
+  'GenerationController.inpaint': generation(
+    'inpaint',
+    false,
+    'Inpainting',
+    `mask_image: white is repainted. ${SYNC_WINDOW}`,
+  ),
+  'GenerationController.dreamboothText2img': generation(
+    'text2img',
+    true,
+    'Text to image with a community model',
+    `model_id is required. ${SYNC_WINDOW}`,
+  ),
+  'GenerationController.dreamboothImg2img': generation(
+    'img2img',
+    true,
+    'Image to image with a community model',
+    `model_id is required. ${SYNC_WINDOW}`,
+  ),
+  'GenerationController.dreamboothInpaint': generation(
+    'inpaint',
+    true,
+    'Inpainting with a community model',
+    `model_id is required. ${SYNC_WINDOW}`,
+  ),
   'GenerationController.fetch': {
     summary: 'Fetch a job',
-    description: 'The success, processing or failed shape. Only the key\'s own tenant may fetch a job.',
+    description: "The success, processing or failed shape. Only the key's own tenant may fetch a job.",
     tags: ['image generation'],
     request: { type: 'fetch' },
   },
   'OutputController.get': {
     summary: 'A generated file',
-    description: 'The `output`, `proxy_links` and `future_links` URLs: `/output/<token>/<job>-<i>.<ext>`. No key: the random per-job token is the capability.',
+    description:
+      'The `output`, `proxy_links` and `future_links` URLs: `/output/<token>/<job>-<i>.<ext>`. No key: the random per-job token is the capability.',
     tags: ['image generation'],
     request: { type: 'none' },
     success: [{ status: 200, contentType: 'image/*', description: 'The image (png, jpeg or webp).' }],
@@ -94,7 +125,8 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   },
   'WebhookLogsController.logs': {
     summary: 'Webhook deliveries of a job',
-    description: 'Easel\'s addition: each signed delivery of the job-ended webhook, its attempts and last error.',
+    description:
+      "Easel's addition: each signed delivery of the job-ended webhook, its attempts and last error.",
     tags: ['webhooks'],
     request: { type: 'job-id' },
     success: [{ status: 200, schema: 'WebhookLogs' }],
@@ -109,16 +141,31 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'The process can serve (its database answers)',
     tags: ['operations'],
     request: { type: 'none' },
-    success: [{ status: 200, schema: 'Health' }, { status: 503, description: 'The database does not answer.' }],
+    success: [
+      { status: 200, schema: 'Health' },
+      { status: 503, description: 'The database does not answer.' },
+    ],
   },
-  'EnterpriseController.createTenant': admin('Create a tenant', 'Fields: name (required), credits, rate_limit_per_minute, max_concurrent_jobs.'),
+  'EnterpriseController.createTenant': admin(
+    'Create a tenant',
+    'Fields: name (required), credits, rate_limit_per_minute, max_concurrent_jobs.',
+  ),
   'EnterpriseController.listTenants': admin('List tenants'),
-  'EnterpriseController.setLimits': admin('Set a tenant\'s limits', 'Fields: tenant_id, rate_limit_per_minute, max_concurrent_jobs.'),
-  'EnterpriseController.createKey': admin('Create an API key', 'Fields: tenant_id, name, scopes (generate, admin), rate_limit_per_minute, max_concurrent_jobs. The secret is in the answer, once.'),
+  'EnterpriseController.setLimits': admin(
+    "Set a tenant's limits",
+    'Fields: tenant_id, rate_limit_per_minute, max_concurrent_jobs.',
+  ),
+  'EnterpriseController.createKey': admin(
+    'Create an API key',
+    'Fields: tenant_id, name, scopes (generate, admin), rate_limit_per_minute, max_concurrent_jobs. The secret is in the answer, once.',
+  ),
   'EnterpriseController.listKeys': admin('List API keys', 'Fields: tenant_id.'),
   'EnterpriseController.revokeKey': admin('Revoke an API key', 'Fields: tenant_id, key_id (required).'),
-  'EnterpriseController.addCredits': admin('Add credits to a tenant', 'Fields: tenant_id, amount (required), note.'),
-  'EnterpriseController.creditReport': admin('A tenant\'s credit ledger', 'Fields: tenant_id, limit.'),
+  'EnterpriseController.addCredits': admin(
+    'Add credits to a tenant',
+    'Fields: tenant_id, amount (required), note.',
+  ),
+  'EnterpriseController.creditReport': admin("A tenant's credit ledger", 'Fields: tenant_id, limit.'),
   'EnterpriseController.systemDetails': admin('System details (CPU, loaded models, queue)'),
   'EnterpriseController.allModels': admin('Every model of the deployment'),
 };

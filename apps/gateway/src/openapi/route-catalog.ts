@@ -65,12 +65,20 @@ export class RouteCatalog {
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod] ?? 'GET';
         const handlerName = `${metatype.name}.${name}`;
         const defaultStatus =
-          (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
+          (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
+          (method === 'POST' ? 201 : 200);
         const doc =
-          this.reflector.get<OperationDoc | undefined>(OPERATION_DOC, handler as () => unknown) ?? KNOWN_OPERATIONS[handlerName];
+          this.reflector.get<OperationDoc | undefined>(OPERATION_DOC, handler as () => unknown) ??
+          KNOWN_OPERATIONS[handlerName];
         for (const prefix of prefixes) {
           for (const path of asArray(paths)) {
-            routes.push({ method, path: joinRoutePath(prefix, path), defaultStatus, handler: handlerName, doc });
+            routes.push({
+              method,
+              path: joinRoutePath(prefix, path),
+              defaultStatus,
+              handler: handlerName,
+              doc,
+            });
           }
         }
       }
