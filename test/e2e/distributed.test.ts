@@ -90,11 +90,11 @@ describe('distributed mode on one machine', () => {
   });
 
   it('a worker killed in the middle of a job: the job finishes on the other worker', async () => {
-    const pids = [...output.matchAll(/worker-[ab]\s+\| easel worker: running diffusion .*\(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    const workerA = Number((await waitFor(/worker-a\s+\| easel worker: running diffusion .*\(pid (\d+)\)/))[1]);
     // Two long jobs keep both workers (one job each) busy; then one worker dies without warning.
     const jobs = await Promise.all([1, 2].map((seed) => post(`${url}/api/v3/text2img`, { key, prompt: 'a green square', seed, samples: 4, num_inference_steps: 50 })));
     await new Promise((r) => setTimeout(r, 1500));
-    process.kill(pids[0], 'SIGKILL');
+    process.kill(workerA, 'SIGKILL');
     await waitFor(/worker-a\s+\| exited \(SIGKILL\)/);
     for (const job of jobs) expect((await waitForEnd(job.body.id, 120_000)).status).toBe('success');
     expect((await post(`${url}/api/v3/system_load`, { key })).body.queue_num).toBe(0);
