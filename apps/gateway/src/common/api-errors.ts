@@ -97,3 +97,17 @@ export class JobFailedError extends ApiError {
     return { status: 'failed', id: this.jobId, message: 'Failed, Try Again', output: '' };
   }
 }
+
+/** The job could not be queued (the bus is unreachable): nothing was charged; try again shortly. */
+export class QueueUnavailableError extends ApiError {
+  readonly httpStatus = 503;
+  constructor(readonly jobId: number) {
+    super('Failed, Try Again');
+  }
+  body() {
+    return { status: 'failed', id: this.jobId, message: 'Failed, Try Again', output: '', error: 'the job queue is unavailable; nothing was charged, please retry' };
+  }
+  override headers() {
+    return { 'retry-after': '5' };
+  }
+}

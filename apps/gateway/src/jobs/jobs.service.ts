@@ -5,6 +5,7 @@ import type { JobBus } from '@easel/jobs';
 import type { EaselConfig } from '@easel/config';
 import { injectTraceHeaders, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
+import { QueueUnavailableError } from '../common/api-errors';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { storedRequest, type StoredJobRequest } from './job-message';
 
@@ -35,7 +36,16 @@ export class JobsService implements OnModuleInit {
   /** Records the job (holding its price) and puts it on the bus. */
   async submit(input: Omit<SubmitJobInput, 'request'> & { request: StoredJobRequest }) {
     const { job, created } = await this.repository.submit({ ...input, request: input.request as never });
-    if (created) await this.publish(job);
+    if (created) {
+      try {
+        await this.publish(job);
+      } catch (error) {
+        // Without this the row would wait, queued and charged, for the next gateway start.
+        this.logger.warn(`job ${job.id} could not be queued: ${(error as Error).message}`);
+        await this.repository.fail(job.id, `could not be queued: ${(error as Error).message}`);
+        throw new QueueUnavailableError(job.id);
+      }
+    }
     return { job, created };
   }
 
