@@ -29,7 +29,12 @@ describe('fault tolerance of distributed mode', () => {
         { scenario: 'total', accepted: 0, succeeded: 0, failed: 0, lost: 0, deliveredTwice: 0, refused: 0 },
       );
       const line = (t: Tally) => `  ${t.scenario.padEnd(22)} accepted ${t.accepted}, succeeded ${t.succeeded}, failed ${t.failed}, lost ${t.lost}, delivered twice ${t.deliveredTwice}, refused ${t.refused}`;
-      const refusals = [...new Set(cluster.ledger.refused.map((r) => r.slice(0, 160)))];
+      const counts = new Map<string, number>();
+      for (const r of cluster.ledger.refused) {
+        const shape = r.replace(/"id":\d+,/, '').slice(0, 200);
+        counts.set(shape, (counts.get(shape) ?? 0) + 1);
+      }
+      const refusals = [...counts].map(([shape, n]) => `${n} × ${shape}`);
       process.stdout.write(`fault suite:\n${[...tallies, total].map(line).join('\n')}\n`);
       if (refusals.length > 0) process.stdout.write(`  refused (not accepted, so not counted as lost):\n${refusals.map((r) => `    ${r}`).join('\n')}\n`);
       if (stranded.length > 0) process.stdout.write(`  refused requests whose job row is still unfinished (no client holds its id): ${stranded.join(', ')}\n`);
