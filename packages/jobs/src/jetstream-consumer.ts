@@ -102,7 +102,11 @@ export class JetStreamConsumer implements JobConsumer {
 
   private receive(message: Msg): void {
     if (JetStreamDelivery.isDelivery(message)) {
-      this.endPull(message.subject); // one message per request: the server is done with it
+      // A delivered job carries its stream subject, not the request's inbox, so it cannot
+      // name the request it answers. The server serves waiting requests in the order they
+      // came (one message each), so it answered our oldest open one.
+      const oldest = this.pulls.keys().next();
+      if (!oldest.done) this.endPull(oldest.value);
       this.accept(new JetStreamDelivery(message));
     } else {
       const code = message.headers?.code ?? 0;

@@ -26,7 +26,8 @@ export async function openDistributedAdapters(config: EaselConfig): Promise<Dist
     bus = await JetStreamJobBus.connect({
       servers: config.NATS_URL ?? 'nats://127.0.0.1:4222',
       streamPrefix: config.EASEL_STREAM_PREFIX,
-      connection: { user: config.NATS_USER, pass: config.NATS_PASSWORD, token: config.NATS_TOKEN, name: 'easel' },
+      // Keep reconnecting through NATS outages of any length (the library gives up after 10 tries).
+      connection: { user: config.NATS_USER, pass: config.NATS_PASSWORD, token: config.NATS_TOKEN, name: 'easel', maxReconnectAttempts: -1 },
     });
     const store = await S3ArtifactStore.open({
       endPoint: endpoint.hostname,
