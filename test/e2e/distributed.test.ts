@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthDefinition } from 'grpc-health-check';
 import { connect } from 'nats';
 import { openPostgresDatabase } from '@easel/db';
 import { freePort, post, REPO_ROOT } from './helpers';
@@ -87,6 +89,22 @@ describe('distributed mode on one machine', () => {
     const image = await fetch(done.output[0]);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('each worker answers the standard gRPC health check with SERVING', async () => {
+    const Health = grpc.makeGenericClientConstructor(healthDefinition as unknown as grpc.ServiceDefinition, 'Health');
+    for (const name of ['worker-a', 'worker-b']) {
+      const port = (await waitFor(new RegExp(`${name}\\s+\\| easel worker: running diffusion .*gRPC on port (\\d+)`)))[1];
+      const health: any = new Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      try {
+        const answer = await new Promise<any>((resolve, reject) =>
+          health.Check({ service: 'easel.diffusion.v1.DiffusionService' }, (error: grpc.ServiceError | null, res: any) => (error ? reject(error) : resolve(res))),
+        );
+        expect(answer).toEqual({ status: 'SERVING' });
+      } finally {
+        health.close();
+      }
+    }
   });
 
   it('a worker killed in the middle of a job: the job finishes on the other worker', async () => {
