@@ -1,7 +1,8 @@
 import { DIFFUSION_SERVICE, type DiffusionParams, type DiffusionResult, type JobPayload } from '@easel/contracts';
 import { DiffusionEngine, describeError, type GenerateRequest } from '@easel/engine-diffusion';
 import type { ModelCatalog } from '@easel/model-store';
-import { loadInputImage } from '../inputs/input-image';
+import { loadInputImages } from '../inputs/input-image';
+import { phaseSeconds } from './phase-seconds';
 import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
 
 export interface DiffusionHandlerOptions {
@@ -56,10 +57,7 @@ export class DiffusionHandler implements ServiceHandler {
   }
 
   private async toEngineRequest(p: DiffusionParams): Promise<GenerateRequest> {
-    const [initImage, maskImage] = await Promise.all([
-      p.initImage ? loadInputImage('init_image', p.initImage, this.options.fetchAllowHosts) : undefined,
-      p.maskImage ? loadInputImage('mask_image', p.maskImage, this.options.fetchAllowHosts) : undefined,
-    ]);
+    const { initImage, maskImage } = await loadInputImages(p, this.options.fetchAllowHosts);
     return {
       prompt: p.prompt,
       negativePrompt: p.negativePrompt,
@@ -83,16 +81,4 @@ export class DiffusionHandler implements ServiceHandler {
   async close(): Promise<void> {
     await this.options.engine.dispose();
   }
-}
-
-function phaseSeconds(t: { totalMs: number; textEncoderMs: number; unetMs: number[]; vaeEncodeMs: number; vaeDecodeMs: number; imageIoMs: number }) {
-  const s = (ms: number) => Math.round(ms) / 1000;
-  return {
-    total: s(t.totalMs),
-    text_encoder: s(t.textEncoderMs),
-    unet: s(t.unetMs.reduce((a, b) => a + b, 0)),
-    vae_encode: s(t.vaeEncodeMs),
-    vae_decode: s(t.vaeDecodeMs),
-    image_io: s(t.imageIoMs),
-  };
 }

@@ -17,7 +17,8 @@ import type {
   OutputFormat,
 } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
-import { loadInputImage } from '../inputs/input-image';
+import { phaseSeconds } from '../diffusion/phase-seconds';
+import { loadInputImages } from '../inputs/input-image';
 import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
 
 const { GenerationKind, OutputFormat: ProtoOutputFormat } = diffusionv1;
@@ -191,13 +192,9 @@ export class DiffusionGrpcService {
 
   private async loadImages(req: diffusionv1.GenerateRequest, into: EngineRequest): Promise<void> {
     if (req.kind === GenerationKind.TEXT2IMG) return;
-    const allow = this.options.fetchAllowHosts ?? [];
-    const [init, mask] = await Promise.all([
-      req.initImage ? loadInputImage('init_image', req.initImage, allow) : undefined,
-      req.maskImage ? loadInputImage('mask_image', req.maskImage, allow) : undefined,
-    ]);
-    if (init) into.initImage = init;
-    if (mask) into.maskImage = mask;
+    const { initImage, maskImage } = await loadInputImages(req, this.options.fetchAllowHosts ?? []);
+    if (initImage) into.initImage = initImage;
+    if (maskImage) into.maskImage = maskImage;
   }
 }
 
@@ -237,7 +234,6 @@ function requiredModelId(modelId: string): string {
 }
 
 function toProtoResult(r: EngineResult, modelId: string, seconds: number): diffusionv1.GenerateResult {
-  const s = (ms: number) => Math.round(ms) / 1000;
   return create(diffusionv1.GenerateResultSchema, {
     images: r.images.map((data) => ({ data, mimeType: r.mimeType })),
     seeds: r.seeds.map((seed) => BigInt(seed)),
@@ -250,14 +246,7 @@ function toProtoResult(r: EngineResult, modelId: string, seconds: number): diffu
     guidanceScale: r.guidanceScale,
     generationTime: seconds,
     nsfwContentDetected: false,
-    timings: {
-      total: s(r.timings.totalMs),
-      text_encoder: s(r.timings.textEncoderMs),
-      unet: s(r.timings.unetMs.reduce((a, b) => a + b, 0)),
-      vae_encode: s(r.timings.vaeEncodeMs),
-      vae_decode: s(r.timings.vaeDecodeMs),
-      image_io: s(r.timings.imageIoMs),
-    },
+    timings: phaseSeconds(r.timings),
   });
 }
 

@@ -43,3 +43,15 @@ async function loadInputBytes(field: string, value: string, allowHosts: readonly
   if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} is larger than ${MAX_INPUT_IMAGE_BYTES} bytes.`, field);
   return bytes;
 }
+
+/** A request's init and mask images (either may be absent), fetched or decoded in parallel. */
+export async function loadInputImages(
+  images: { initImage?: string | null; maskImage?: string | null },
+  allowHosts: readonly string[],
+): Promise<{ initImage?: Buffer; maskImage?: Buffer }> {
+  const [initImage, maskImage] = await Promise.all([
+    images.initImage ? loadInputImage('init_image', images.initImage, allowHosts) : undefined,
+    images.maskImage ? loadInputImage('mask_image', images.maskImage, allowHosts) : undefined,
+  ]);
+  return { initImage, maskImage };
+}
