@@ -1,5 +1,11 @@
 export const DIFFUSION_SERVICE = 'diffusion';
 
+/**
+ * File extension per output format: the gateway names `future_links` with it before the
+ * worker has written anything, so both must take it from here.
+ */
+export const OUTPUT_EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
+
 /** A diffusion job's parameters, as the gateway validated them (camelCase of API.md's fields). */
 export interface DiffusionParams {
   kind: 'text2img' | 'img2img' | 'inpaint';

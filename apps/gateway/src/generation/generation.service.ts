@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
-import { DIFFUSION_SERVICE } from '@easel/contracts';
+import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS } from '@easel/contracts';
 import { ConcurrencyLimitError, InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
 import type { ModelCatalog } from '@easel/model-store';
 import { priceOf } from '../billing/pricing';
@@ -13,13 +13,11 @@ import { LimitsService } from '../limits/limits.service';
 import { CONFIG, MODEL_CATALOG } from '../tokens';
 import type { DialectResponse } from './generation-responses';
 import { JobViewService } from './job-view.service';
-import { isOnlyMissingModelId, parseFetchId, parseGenerationRequest, type GenerationKind } from './request';
+import { GENERATION_LIMITS, isOnlyMissingModelId, parseFetchId, parseGenerationRequest, type GenerationKind } from './request';
 import { NOT_APPLIED_META, unsupportedFeatures } from './unsupported-features';
 
-const EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
 /** Size assumed for pricing when the request leaves it to the model. */
 const PRICING_DEFAULT_SIDE = 512;
-const MAX_SEED = 4294967295;
 
 export interface SubmitOptions {
   requireModelId?: boolean;
@@ -52,12 +50,12 @@ export class GenerationService {
     const admission = await this.limits.admit(principal, body, { idempotencyKey: options.idempotencyKey });
 
     // The seed is fixed here, so a job that is retried or resumed draws the same pixels.
-    const params = { ...request, modelId, seed: request.seed ?? randomInt(0, MAX_SEED) };
+    const params = { ...request, modelId, seed: request.seed ?? randomInt(0, GENERATION_LIMITS.seed.max) };
     const stored: StoredJobRequest = {
       params: params as unknown as Record<string, unknown>,
       artifactToken: randomBytes(18).toString('base64url'),
       outputs: request.samples,
-      extension: EXTENSIONS[request.outputFormat],
+      extension: OUTPUT_EXTENSIONS[request.outputFormat],
       metaOverrides: NOT_APPLIED_META,
     };
     const price = priceOf({

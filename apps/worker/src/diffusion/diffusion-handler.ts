@@ -1,4 +1,4 @@
-import { DIFFUSION_SERVICE, type DiffusionParams, type DiffusionResult, type JobPayload } from '@easel/contracts';
+import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS, type DiffusionParams, type DiffusionResult, type JobPayload } from '@easel/contracts';
 import { DiffusionEngine, describeError, type GenerateRequest } from '@easel/engine-diffusion';
 import type { ModelCatalog } from '@easel/model-store';
 import { loadInputImages } from '../inputs/input-image';
@@ -12,7 +12,6 @@ export interface DiffusionHandlerOptions {
   fetchAllowHosts: readonly string[];
 }
 
-const EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
 
 /** text2img / img2img / inpaint on the diffusion engine. */
 export class DiffusionHandler implements ServiceHandler {
@@ -46,7 +45,7 @@ export class DiffusionHandler implements ServiceHandler {
       };
       return {
         result: result as unknown as Record<string, unknown>,
-        files: generated.images.map((body) => ({ body, contentType: generated.mimeType, extension: EXTENSIONS[generated.format] })),
+        files: generated.images.map((body) => ({ body, contentType: generated.mimeType, extension: OUTPUT_EXTENSIONS[generated.format] })),
       };
     } catch (error) {
       // Request and model problems fail the job at once; anything else may pass on another try.
