@@ -1,28 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
-import { JobsRepository, type Database } from '@easel/db';
 import type { ArtifactStore } from '@easel/storage';
 import { NotFoundError } from '../common/api-errors';
 import { storedRequest } from '../jobs/job-message';
-import { ARTIFACT_STORE, CONFIG, DATABASE } from '../tokens';
+import { JobsService } from '../jobs/jobs.service';
+import { ARTIFACT_STORE, CONFIG } from '../tokens';
 import { failedBody, processingBody, successBody, type DialectResponse, type JobWithArtifacts } from './generation-responses';
 
 /** A job as the dialect shows it (fetch, the generation answer, the webhook body). */
 @Injectable()
 export class JobViewService {
-  private readonly repository: JobsRepository;
-
   constructor(
+    private readonly jobs: JobsService,
     @Inject(CONFIG) private readonly config: EaselConfig,
-    @Inject(DATABASE) db: Database,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
-  ) {
-    this.repository = new JobsRepository(db.prisma);
-  }
+  ) {}
 
   /** The success, processing or failed body of a tenant's job; another tenant's job is not found. */
   async describe(tenantId: string, jobId: number): Promise<DialectResponse> {
-    const job = (await this.repository.getForTenant(jobId, tenantId)) as JobWithArtifacts | null;
+    const job = (await this.jobs.repository.getForTenant(jobId, tenantId)) as JobWithArtifacts | null;
     if (!job) throw new NotFoundError('Request not found');
     const { publicUrl } = this.config;
     if (job.status === 'success') {
@@ -37,8 +33,7 @@ export class JobViewService {
   /** Seconds until the job ends: what its worker last reported, else queue position × mean job time. */
   private async eta(job: JobWithArtifacts): Promise<number> {
     if (job.status === 'running' && job.eta !== null) return job.eta;
-    const mean = (await this.repository.recentMeanSeconds()) ?? 5;
-    const ahead = await this.repository.countUnfinished();
-    return mean * Math.max(1, ahead);
+    const { jobs, jobSeconds } = await this.jobs.queueEstimate();
+    return jobSeconds * Math.max(1, jobs);
   }
 }

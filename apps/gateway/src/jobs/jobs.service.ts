@@ -10,6 +10,8 @@ import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { storedRequest, type StoredJobRequest } from './job-message';
 
 export const DEFAULT_POOL = 'default';
+/** Seconds a job is assumed to take before any has finished. */
+const FIRST_JOB_GUESS_SECONDS = 5;
 
 @Injectable()
 export class JobsService implements OnModuleInit {
@@ -47,6 +49,12 @@ export class JobsService implements OnModuleInit {
       }
     }
     return { job, created };
+  }
+
+  /** Jobs not yet ended, and what one takes: the mean of recent successful jobs, or a first guess. */
+  async queueEstimate(): Promise<{ jobs: number; jobSeconds: number }> {
+    const [jobs, mean] = await Promise.all([this.repository.countUnfinished(), this.repository.recentMeanSeconds()]);
+    return { jobs, jobSeconds: mean ?? FIRST_JOB_GUESS_SECONDS };
   }
 
   /** Waits until the job ends or `timeoutMs` passes; returns the job row as it then is. */

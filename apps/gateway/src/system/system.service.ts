@@ -1,20 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JobsService } from '../jobs/jobs.service';
 
-/** Seconds a job is assumed to take before any has finished. */
-const FIRST_JOB_GUESS_SECONDS = 5;
-
 @Injectable()
 export class SystemService {
   constructor(private readonly jobs: JobsService) {}
 
   /** `{"queue_num":n,"queue_time":seconds,"status":"ok"}`: jobs not yet ended and the time to work through them. */
   async load() {
-    const [queueNum, mean] = await Promise.all([
-      this.jobs.repository.countUnfinished(),
-      this.jobs.repository.recentMeanSeconds(),
-    ]);
-    const queueTime = Math.round(queueNum * (mean ?? FIRST_JOB_GUESS_SECONDS) * 100) / 100;
-    return { queue_num: queueNum, queue_time: queueTime, status: 'ok' };
+    const { jobs, jobSeconds } = await this.jobs.queueEstimate();
+    return { queue_num: jobs, queue_time: Math.round(jobs * jobSeconds * 100) / 100, status: 'ok' };
   }
 }
