@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EaselConfig } from '@easel/config';
 import { applyMigrations, openEmbeddedDatabase, openPostgresDatabase, type Database } from '@easel/db';
-import { ApiKeysService } from '@easel/gateway';
+import { ApiKeysService, isUuid } from '@easel/gateway';
 import { CliError } from '../cli-error';
 import { claimHome } from '../embedded/home-lock';
 
@@ -32,7 +32,7 @@ async function withDatabase<T>(config: EaselConfig, work: (db: Database) => Prom
 
 async function tenantId(db: Database, requested: string | undefined): Promise<string> {
   const tenant = requested
-    ? await db.prisma.tenant.findFirst({ where: { OR: [{ name: requested }, ...(/^[0-9a-f-]{36}$/i.test(requested) ? [{ id: requested }] : [])] } })
+    ? await db.prisma.tenant.findFirst({ where: { OR: [{ name: requested }, ...(isUuid(requested) ? [{ id: requested }] : [])] } })
     : await db.prisma.tenant.findUnique({ where: { name: 'default' } });
   if (!tenant) throw new CliError(requested ? `no tenant named or with id ${requested}` : 'no default tenant yet: run `easel up` once first');
   return tenant.id;

@@ -1,8 +1,8 @@
 import { ValidationError } from '../common/api-errors';
+import { isUuid } from '../common/uuid';
 import { coerceInteger, coerceNumber, coerceString, coerceStringList, normalizeInput } from '../generation/request/coercion';
 import { messages } from '../generation/request/messages';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads an admin request body with the dialect's tolerance, collecting every field error. */
 export class AdminFields {
@@ -25,7 +25,7 @@ export class AdminFields {
 
   uuid(field: string, options: { required?: boolean } = {}): string | null {
     const value = this.string(field, options);
-    if (value !== null && !UUID.test(value)) return this.fail(field, `The ${field.replace(/_/g, ' ')} must be a valid UUID.`);
+    if (value !== null && !isUuid(value)) return this.fail(field, `The ${field.replace(/_/g, ' ')} must be a valid UUID.`);
     return value;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '@easel/db';
 import { InvalidApiKeyError, NotFoundError, ValidationError } from '../common/api-errors';
+import { isUuid } from '../common/uuid';
 import { DATABASE } from '../tokens';
 import { generateKey, hashesMatch, hashKey, prefixOf } from './key-format';
 import { SCOPES, type Principal, type Scope } from './principal';
@@ -81,7 +82,7 @@ export class ApiKeysService {
   /** Revokes by id or prefix, within one tenant only. */
   async revoke(tenantId: string, idOrPrefix: string): Promise<void> {
     const isPrefix = idOrPrefix.startsWith('esk_');
-    if (!isPrefix && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix)) throw new NotFoundError('Key not found');
+    if (!isPrefix && !isUuid(idOrPrefix)) throw new NotFoundError('Key not found');
     const { count } = await this.db.prisma.apiKey.updateMany({
       where: { tenantId, revokedAt: null, ...(isPrefix ? { prefix: idOrPrefix } : { id: idOrPrefix }) },
       data: { revokedAt: new Date() },
