@@ -1,13 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '@easel/config';
-import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db';
-import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
-import { LocalArtifactStore } from '@easel/storage';
-import { createGateway, type Gateway } from '../gateway';
+import type { Gateway } from '../gateway';
 import { ApiKeysService } from '../keys/api-keys.service';
+import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 
 const SPAM_BODY = {
   status: 'error',
@@ -26,32 +19,21 @@ interface Answer {
  * stay queued, so the concurrent-jobs limit can be watched filling up.
  */
 describe('per-key limits, end to end (embedded)', () => {
+  let harness: TestGateway;
   let gateway: Gateway;
-  let db: Database;
-  let bus: InProcessJobBus;
-  let dir: string;
   let keys: ApiKeysService;
   let tenantId: string;
   let adminKey: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'easel-limits-'));
-    const config = loadConfig({ EASEL_SYNC_WINDOW_MS: '0', EASEL_LOG_LEVEL: 'error', PORT: '0' });
-    db = await openEmbeddedDatabase();
-    await applyMigrations(db.sql);
-    bus = new InProcessJobBus();
-    gateway = await createGateway({ config, db, bus, store: new LocalArtifactStore(dir), catalog: new BundledModelCatalog(config.modelsDir) });
+    harness = await startTestGateway();
+    gateway = harness.gateway;
     adminKey = gateway.bootstrap.adminKey!;
     tenantId = gateway.bootstrap.tenantId;
     keys = gateway.app.get(ApiKeysService);
   }, 60_000);
 
-  afterAll(async () => {
-    await gateway?.close();
-    await bus?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => harness?.close());
 
   const post = async (body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> => {
     const response = await gateway.app.inject({

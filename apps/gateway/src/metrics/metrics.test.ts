@@ -1,12 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '@easel/config';
-import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db';
-import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
-import { LocalArtifactStore } from '@easel/storage';
-import { createGateway, type Gateway } from '../gateway';
+import type { Gateway } from '../gateway';
+import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 
 /** The value of one sample line (`name{labels} value`), or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -24,34 +17,17 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 /** /metrics over HTTP on the embedded database, with no worker: a submitted job stays queued. */
 describe('GET /metrics', () => {
+  let harness: TestGateway;
   let gateway: Gateway;
-  let db: Database;
-  let bus: InProcessJobBus;
-  let dir: string;
   let key: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'easel-metrics-'));
-    const config = loadConfig({ EASEL_SYNC_WINDOW_MS: '0', EASEL_LOG_LEVEL: 'error', PORT: '0' });
-    db = await openEmbeddedDatabase();
-    await applyMigrations(db.sql);
-    bus = new InProcessJobBus();
-    gateway = await createGateway({
-      config,
-      db,
-      bus,
-      store: new LocalArtifactStore(dir),
-      catalog: new BundledModelCatalog(config.modelsDir),
-    });
+    harness = await startTestGateway();
+    gateway = harness.gateway;
     key = gateway.bootstrap.adminKey!;
   }, 60_000);
 
-  afterAll(async () => {
-    await gateway?.close();
-    await bus?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => harness?.close());
 
   const scrape = async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/metrics' });

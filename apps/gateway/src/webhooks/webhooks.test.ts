@@ -4,7 +4,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@easel/config';
 import { encodeEvent, JOB_ENDED } from '@easel/contracts';
 import {
   applyMigrations,
@@ -14,10 +13,9 @@ import {
   type Database,
 } from '@easel/db';
 import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
-import { LocalArtifactStore } from '@easel/storage';
 import { eventually, sleep } from '@easel/testing';
-import { createGateway, type Gateway } from '../gateway';
+import type { Gateway } from '../gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { ApiKeysService } from '../keys/api-keys.service';
 import { verifySignature } from './webhook-signature';
 
@@ -96,37 +94,20 @@ interface Harness {
 }
 
 async function startGateway(db: Database, home: string, env: Record<string, string> = {}): Promise<Harness> {
-  const config = loadConfig({
-    EASEL_SYNC_WINDOW_MS: '0',
-    EASEL_LOG_LEVEL: 'error',
-    PORT: '0',
-    EASEL_HOME: home,
-    EASEL_FETCH_ALLOW_HOSTS: '127.0.0.1',
-    EASEL_WEBHOOK_SECRET: SECRET,
-    EASEL_WEBHOOK_MAX_ATTEMPTS: '3',
-    EASEL_WEBHOOK_BACKOFF_MS: '200',
-    EASEL_WEBHOOK_POLL_MS: '50',
-    ...env,
-  });
-  const bus = new InProcessJobBus();
-  const store = new LocalArtifactStore(join(home, 'artifacts'));
-  const gateway = await createGateway({
-    config,
+  const { gateway, bus, close } = await startTestGateway({
     db,
-    bus,
-    store,
-    catalog: new BundledModelCatalog(config.modelsDir),
+    home,
+    env: {
+      EASEL_FETCH_ALLOW_HOSTS: '127.0.0.1',
+      EASEL_WEBHOOK_SECRET: SECRET,
+      EASEL_WEBHOOK_MAX_ATTEMPTS: '3',
+      EASEL_WEBHOOK_BACKOFF_MS: '200',
+      EASEL_WEBHOOK_POLL_MS: '50',
+      ...env,
+    },
   });
   const url = await gateway.listen(0, '127.0.0.1');
-  return {
-    gateway,
-    bus,
-    url,
-    async close() {
-      await gateway.close();
-      await bus.close();
-    },
-  };
+  return { gateway, bus, url, close };
 }
 
 async function post(
