@@ -6,6 +6,9 @@ export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
 const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
 const BASE64 = /^[A-Za-z0-9+/\s]+={0,2}\s*$/;
 
+/** A field as the messages name it, Laravel-style: `init_image` → "init image". */
+const attribute = (field: string) => field.replace(/_/g, ' ');
+
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
 /** The bytes' own format decides, not the URL's extension or the server's Content-Type. */
@@ -15,7 +18,7 @@ async function assertImage(field: string, bytes: Buffer): Promise<Buffer> {
     .then((m) => m.format)
     .catch(() => undefined);
   if (!format || !IMAGE_FORMATS.has(format)) {
-    throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} is not an image (PNG, JPEG, WebP, GIF, TIFF or AVIF).`, field);
+    throw new PermanentJobError(`The ${attribute(field)} is not an image (PNG, JPEG, WebP, GIF, TIFF or AVIF).`, field);
   }
   return bytes;
 }
@@ -32,15 +35,15 @@ async function loadInputBytes(field: string, value: string, allowHosts: readonly
       return (await safeFetch(trimmed, { maxBytes: MAX_INPUT_IMAGE_BYTES, allowHosts, timeoutMs: 20_000 })).body;
     } catch (error) {
       const reason = error instanceof SafeFetchError ? error.message : String(error);
-      throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} could not be downloaded: ${reason}`, field);
+      throw new PermanentJobError(`The ${attribute(field)} could not be downloaded: ${reason}`, field);
     }
   }
   const base64 = trimmed.replace(DATA_URI, '');
   if (base64.length === 0 || !BASE64.test(base64)) {
-    throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must be an http(s) URL or base64 image data.`, field);
+    throw new PermanentJobError(`The ${attribute(field)} must be an http(s) URL or base64 image data.`, field);
   }
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} is larger than ${MAX_INPUT_IMAGE_BYTES} bytes.`, field);
+  if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw new PermanentJobError(`The ${attribute(field)} is larger than ${MAX_INPUT_IMAGE_BYTES} bytes.`, field);
   return bytes;
 }
 
