@@ -63,9 +63,10 @@ console.log(`text encoder              ${f(median(results.map((t) => t.textEncod
 console.log(`UNet per step (run)       ${f(unetPerStep)}   step wall (UNet + CFG + scheduler) ${f(stepWall)}   all steps ${f(median(results.map((t) => sum(t.stepMs))))}`);
 console.log(`VAE decode                ${f(median(results.map((t) => t.vaeDecodeMs)))}`);
 
-const weights = join(ROOT, 'models', 'training', '.work', 'run', 'weights.pt');
 const sampler = join(ROOT, 'models', 'training', 'reference_sampler.py');
-if (model === tiny && existsSync('/usr/bin/python3') && existsSync(weights) && existsSync(sampler)) {
+// The reference rebuilds its torch modules from the committed ONNX graphs (onnx_weights.py).
+const hasTorch = () => spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx'], { encoding: 'utf8' }).status === 0;
+if (model === tiny && existsSync('/usr/bin/python3') && existsSync(sampler) && hasTorch()) {
   const tmp = mkdtempSync(join(tmpdir(), 'easel-bench-'));
   const refTotals = [];
   let refTimings;
@@ -87,5 +88,5 @@ if (model === tiny && existsSync('/usr/bin/python3') && existsSync(weights) && e
     console.log(`steady-state per step     TS ${f(stepWall)} vs PyTorch ${f(median(refTimings.steps_ms))}: ${(median(refTimings.steps_ms) / stepWall).toFixed(2)}x`);
   }
 } else {
-  console.log('PyTorch reference: skipped (needs models/easel-tiny, /usr/bin/python3 with torch and models/training/.work/run/weights.pt)');
+  console.log('PyTorch reference: skipped (needs models/easel-tiny and /usr/bin/python3 with Debian's python3-torch and python3-onnx)');
 }

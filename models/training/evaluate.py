@@ -3,7 +3,7 @@
 triples never seen in training) with the PyTorch reference sampler and the pixel judge.
 
     /usr/bin/python3 models/training/evaluate.py [--steps 20 --guidance 7.5 --scheduler dpmpp_2m]
-        [--seeds 1] [--weights models/training/.work/run/weights.pt] [--grid grid.png] [--json out.json]
+        [--seeds 1] [--weights train.py-weights.pt] [--grid grid.png] [--json out.json]
 
 A prompt is "accepted" when colour, background and position are all right; shape accuracy
 (template IoU, judge.py) is reported separately and as "accepted_with_shape".
@@ -55,7 +55,7 @@ def grid(imgs, cols=10):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--weights", default=os.path.join(HERE, ".work", "run", "weights.pt"))
+    ap.add_argument("--weights", default=None, help="train.py weights.pt; default: rebuilt from --model-dir")
     ap.add_argument("--model-dir", default=os.path.join(HERE, "..", "easel-tiny"))
     ap.add_argument("--prompts", default=os.path.join(HERE, "heldout_prompts.json"))
     ap.add_argument("--steps", type=int, default=20)

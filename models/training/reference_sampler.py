@@ -29,8 +29,9 @@ Details (all follow diffusers' maths with SD 1.5's scheduler config: scaled_line
   * decode: latents / scaling_factor -> VAE decoder -> [-1,1] (clamped); PNG = round((x+1)*127.5).
   * --save-npy writes the decoded float32 array [1,3,H,W] in [-1,1] (before quantisation).
   * --timings writes {"text_encoder_ms", "steps_ms": [...], "vae_decode_ms", "total_ms"}.
-Weights: --weights (default models/training/.work/run/weights.pt, a torch state-dict bundle written
-by train.py); tokenizer from --model-dir (default models/easel-tiny).
+Weights: read from the exported ONNX graphs of --model-dir (default models/easel-tiny) by
+onnx_weights.py, so a fresh clone can run it; --weights takes a train.py weights.pt instead.
+Tokenizer from --model-dir.
 """
 import argparse
 import json
@@ -45,6 +46,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import models as M  # noqa: E402
+import onnx_weights  # noqa: E402
 import tokenizer as T  # noqa: E402
 
 SCHEDULERS = ("dpmpp_2m", "euler", "ddim")
@@ -76,13 +78,16 @@ def make_timesteps(name, steps, spacing="leading", offset=1, n_train=1000):
 class Pipeline:
     def __init__(self, weights, model_dir, threads=2):
         torch.set_num_threads(threads)
-        ck = torch.load(weights, map_location="cpu")
-        self.te = M.TextEncoder(**ck["text_config"])
-        self.te.load_state_dict(ck["text_encoder"])
-        self.vae = M.AutoencoderKL(**ck["vae_config"])
-        self.vae.load_state_dict(ck["vae"])
-        self.unet = M.UNet(**ck["unet_config"])
-        self.unet.load_state_dict(ck["unet"])
+        if weights:
+            ck = torch.load(weights, map_location="cpu")
+            self.te = M.TextEncoder(**ck["text_config"])
+            self.te.load_state_dict(ck["text_encoder"])
+            self.vae = M.AutoencoderKL(**ck["vae_config"])
+            self.vae.load_state_dict(ck["vae"])
+            self.unet = M.UNet(**ck["unet_config"])
+            self.unet.load_state_dict(ck["unet"])
+        else:
+            self.te, self.vae, self.unet, ck = onnx_weights.load_models(model_dir)
         for m in (self.te, self.vae, self.unet):
             m.eval()
         self.scaling = float(ck["scaling_factor"])
@@ -209,7 +214,8 @@ def main():
     ap.add_argument("--timestep-spacing", default="leading", choices=("leading", "linspace", "trailing"))
     ap.add_argument("--height", type=int, default=128)
     ap.add_argument("--width", type=int, default=128)
-    ap.add_argument("--weights", default=os.path.join(HERE, ".work", "run", "weights.pt"))
+    ap.add_argument("--weights", default=None,
+                    help="a train.py weights.pt; default: the weights of --model-dir's ONNX graphs")
     ap.add_argument("--model-dir", default=os.path.join(HERE, "..", "easel-tiny"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default="out.png")

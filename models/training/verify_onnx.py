@@ -14,7 +14,7 @@ import models as M
 from reference_sampler import Pipeline
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--weights", default=os.path.join(HERE, ".work", "run", "weights.pt"))
+ap.add_argument("--weights", default=None, help="train.py weights.pt; default: rebuilt from --model-dir")
 ap.add_argument("--model-dir", default=os.path.join(HERE, "..", "easel-tiny"))
 ap.add_argument("--dir", default=os.path.join(HERE, ".work", "verify"))
 a = ap.parse_args()

@@ -34,7 +34,7 @@ def sha(path):
 def main():
     noise = np.random.default_rng(1234).standard_normal((1, 4, 16, 16)).astype(np.float32)
     np.save(os.path.join(HERE, "noise.npy"), noise)
-    pipe = R.Pipeline(os.path.join(ROOT, "models", "training", ".work", "run", "weights.pt"), MODEL, threads=2)
+    pipe = R.Pipeline(None, MODEL, threads=2)  # weights rebuilt from MODEL's ONNX graphs
     for name in SCHEDULERS:
         img, _ = pipe(SETTINGS["prompt"], SETTINGS["negative_prompt"], 0, noise, SETTINGS["steps"], SETTINGS["guidance"],
                       name, SETTINGS["height"], SETTINGS["width"])
