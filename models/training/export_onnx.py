@@ -68,6 +68,11 @@ def _dump(obj, path):
 
 
 def load_models(weights):
+    """weights: a train.py weights.pt, or an exported model directory (re-export)."""
+    if os.path.isdir(weights):
+        import onnx_weights
+
+        return onnx_weights.load_models(weights)
     ck = torch.load(weights, map_location="cpu")
     te = M.TextEncoder(**ck["text_config"])
     te.load_state_dict(ck["text_encoder"])
@@ -110,11 +115,14 @@ def export(weights, tok_dir, out):
         sample = torch.randn(2, 4, 16, 16)
         ts = torch.tensor([999, 999], dtype=torch.int64)
         ctx = torch.randn(2, 77, W)
+        unet.return_mid_attention_probs = True
         all_warn += _export(unet, (sample, ts, ctx), os.path.join(out, "unet", "model.onnx"),
-                            ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
+                            ["sample", "timestep", "encoder_hidden_states"], ["out_sample", "mid_attention_probs"],
                             {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "steps"},
                              "encoder_hidden_states": {0: "batch", 1: "sequence"},
-                             "out_sample": {0: "batch", 2: "height", 3: "width"}})
+                             "out_sample": {0: "batch", 2: "height", 3: "width"},
+                             "mid_attention_probs": {0: "batch_heads", 1: "tokens", 2: "keys"}})
+        unet.return_mid_attention_probs = False
         img = torch.rand(1, 3, 128, 128) * 2 - 1
         all_warn += _export(M.VaeEncoderExport(vae), (img,), os.path.join(out, "vae_encoder", "model.onnx"),
                             ["sample"], ["latent_sample"],
@@ -130,7 +138,8 @@ def export(weights, tok_dir, out):
     td = os.path.join(out, "tokenizer")
     os.makedirs(td, exist_ok=True)
     for f in ("vocab.json", "merges.txt", "special_tokens_map.json", "tokenizer_config.json"):
-        shutil.copy(os.path.join(tok_dir, f), os.path.join(td, f))
+        if os.path.abspath(os.path.join(tok_dir, f)) != os.path.abspath(os.path.join(td, f)):
+            shutil.copy(os.path.join(tok_dir, f), os.path.join(td, f))
     _dump(SCHEDULER_CONFIG, os.path.join(out, "scheduler", "scheduler_config.json"))
     _dump(MODEL_INDEX, os.path.join(out, "model_index.json"))
     vocab = tcfg["vocab_size"]
@@ -196,7 +205,8 @@ def export(weights, tok_dir, out):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--weights", default=os.path.join(HERE, ".work", "run", "weights.pt"))
+    ap.add_argument("--weights", default=os.path.join(HERE, ".work", "run", "weights.pt"),
+                    help="train.py weights.pt, or an exported model directory to re-export")
     ap.add_argument("--tokenizer", default=os.path.join(HERE, ".work", "run", "tokenizer"))
     ap.add_argument("--out", default="models/easel-tiny")
     a = ap.parse_args()

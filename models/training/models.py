@@ -39,13 +39,17 @@ def lin(x, layer):
     return y.reshape(*shp[:-1], y.shape[-1])
 
 
-def attention_core(q, k, v, mask=None):
-    """q [G,n,d] (already scaled), k/v [G,m,d], mask [n,m] additive -> [G,n,d]."""
-    if not FAST_CPU:
+def attention_core(q, k, v, mask=None, probs_out=None):
+    """q [G,n,d] (already scaled), k/v [G,m,d], mask [n,m] additive -> [G,n,d].
+    probs_out (a list) receives the softmax probabilities [G,n,m] (self-attention guidance)."""
+    if not FAST_CPU or probs_out is not None:
         s = q @ k.transpose(-1, -2)
         if mask is not None:
             s = s + mask
-        return torch.softmax(s, dim=-1) @ v
+        probs = torch.softmax(s, dim=-1)
+        if probs_out is not None:
+            probs_out.append(probs)
+        return probs @ v
     G, n, d = q.shape
     m = k.shape[1]
     s = F.conv1d(q.transpose(1, 2).reshape(1, G * d, n), k.reshape(G * m, d, 1), groups=G).reshape(G, m, n)
@@ -234,6 +238,7 @@ class Attention(nn.Module):
         self.to_k = nn.Linear(ctx_dim, dim, bias=False)
         self.to_v = nn.Linear(ctx_dim, dim, bias=False)
         self.to_out = nn.Linear(dim, dim)
+        self.probs_out = None  # a list to receive the attention probabilities, when asked
 
     def forward(self, x, ctx):
         b, n, d = x.shape
@@ -243,7 +248,7 @@ class Attention(nn.Module):
         q = lin(x, self.to_q).reshape(b, n, h, d // h).transpose(1, 2).reshape(b * h, n, d // h) * (d // h) ** -0.5
         k = lin(ctx, self.to_k).reshape(bc, m, h, d // h).transpose(1, 2).reshape(bc * h, m, d // h)
         v = lin(ctx, self.to_v).reshape(bc, m, h, d // h).transpose(1, 2).reshape(bc * h, m, d // h)
-        o = attention_core(q, k, v).reshape(b, h, n, d // h).transpose(1, 2).reshape(b, n, d)
+        o = attention_core(q, k, v, probs_out=self.probs_out).reshape(b, h, n, d // h).transpose(1, 2).reshape(b, n, d)
         return lin(o, self.to_out)
 
 
@@ -313,6 +318,9 @@ class UNet(nn.Module):
         self.conv_out = nn.Conv2d(cur, out_channels, 3, padding=1)
         nn.init.zeros_(self.conv_out.weight)
         nn.init.zeros_(self.conv_out.bias)
+        # The export sets this: a second output, `mid_attention_probs` [batch*heads, h*w, h*w],
+        # the mid block's self-attention probabilities that self-attention guidance (SAG) needs.
+        self.return_mid_attention_probs = False
 
     def forward(self, sample, timestep, encoder_hidden_states):
         # timestep may be [1] or [batch] (diffusers' ONNX pipeline passes shape [1]); it broadcasts.
@@ -327,13 +335,17 @@ class UNet(nn.Module):
             else:
                 h = m(h)
             hs.append(h)
+        probs = [] if self.return_mid_attention_probs else None
+        self.mid_attn.attn1.probs_out = probs
         h = self.mid2(self.mid_attn(self.mid1(h, emb), ctx), emb)
+        self.mid_attn.attn1.probs_out = None
         for m in self.up:
             if isinstance(m, nn.ModuleList):
                 h = m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), ctx)
             else:
                 h = m(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        out = self.conv_out(F.silu(self.norm_out(h)))
+        return (out, probs[0]) if probs is not None else out
 
 
 def build_all(vocab_size=None):
