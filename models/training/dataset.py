@@ -111,12 +111,53 @@ def draw_shape(d, shape, cx, cy, r, fill, bg):
         w = r * 0.36
         d.rectangle([cx - r, cy - w, cx + r, cy + w], fill=fill)
         d.rectangle([cx - w, cy - r, cx + w, cy + r], fill=fill)
+    elif shape == "heart":  # only in the adapters' data (train_adapters.py): the base model never sees it
+        lobe = r * 0.52
+        for sx in (-1, 1):
+            lx, ly = cx + sx * lobe * 0.95, cy - r * 0.3
+            d.ellipse([lx - lobe, ly - lobe, lx + lobe, ly + lobe], fill=fill)
+        d.polygon([(cx - r * 0.98, cy - r * 0.12), (cx + r * 0.98, cy - r * 0.12), (cx, cy + r)], fill=fill)
     else:
         raise ValueError(shape)
 
 
-def render(objects, background, size=IMAGE_SIZE, jitter=(0.0, 0.0)):
-    """objects: list of dicts {shape, color, position, size}. Returns a PIL RGB image."""
+# Styles of the adapters' LoRAs (train_adapters.py); the base data set is plain ("flat").
+STRIPE_PERIOD = 16  # px at 128x128: wide enough for the VAE's 8-px latent cells to carry it
+OUTLINE_WIDTH = 4  # px at 128x128
+OUTLINE_COLOR = (15, 15, 15)
+
+
+def draw_styled(im, shape, cx, cy, r, fill, bg, style, scale):
+    """Draw `shape` onto the PIL image `im` in a style: striped (horizontal bands of the colour
+    and the background) or outlined (the flat shape inside a black outline)."""
+    d = ImageDraw.Draw(im)
+    if style == "outlined":
+        mask = Image.new("L", im.size, 0)
+        draw_shape(ImageDraw.Draw(mask), shape, cx, cy, r, 255, 0)
+        from PIL import ImageFilter
+
+        grown = mask.filter(ImageFilter.MaxFilter(2 * OUTLINE_WIDTH * scale + 1))
+        im.paste(OUTLINE_COLOR, (0, 0), grown)
+        im.paste(fill, (0, 0), mask)
+        return
+    if style == "striped":
+        mask = Image.new("L", im.size, 0)
+        draw_shape(ImageDraw.Draw(mask), shape, cx, cy, r, 255, 0)
+        bands = Image.new("L", im.size, 0)
+        bd = ImageDraw.Draw(bands)
+        period = STRIPE_PERIOD * scale
+        for y in range(0, im.size[1], period):
+            bd.rectangle([0, y, im.size[0], y + period // 2 - 1], fill=255)
+        from PIL import ImageChops
+
+        im.paste(fill, (0, 0), ImageChops.multiply(mask, bands))
+        return
+    draw_shape(d, shape, cx, cy, r, fill, bg)
+
+
+def render(objects, background, size=IMAGE_SIZE, jitter=(0.0, 0.0), style=None):
+    """objects: list of dicts {shape, color, position, size}. Returns a PIL RGB image.
+    style: None (flat), "striped" or "outlined" (the adapters' LoRA data)."""
     S = size * SUPERSAMPLE
     bg = COLORS[background]
     im = Image.new("RGB", (S, S), bg)
@@ -125,7 +166,10 @@ def render(objects, background, size=IMAGE_SIZE, jitter=(0.0, 0.0)):
         fx, fy = POSITIONS[o["position"]]
         jx, jy = jitter if i == 0 else (0.0, 0.0)
         r = SIZES[o.get("size")] * S
-        draw_shape(d, o["shape"], (fx + jx) * S, (fy + jy) * S, r, COLORS[o["color"]], bg)
+        if style:
+            draw_styled(im, o["shape"], (fx + jx) * S, (fy + jy) * S, r, COLORS[o["color"]], bg, style, SUPERSAMPLE)
+        else:
+            draw_shape(d, o["shape"], (fx + jx) * S, (fy + jy) * S, r, COLORS[o["color"]], bg)
     return im.resize((size, size), Image.BILINEAR if SUPERSAMPLE == 2 else Image.LANCZOS)
 
 

@@ -88,6 +88,9 @@ def lr_at(progress, base, warm_frac=0.05, final=0.1):
 
 # ----------------------------------------------------------------------------- stage 1
 def train_vae(a, work, tm):
+    if a.init_from:
+        log(f"stage 1 vae: taken from {a.init_from} (not retrained: its latents define the model)")
+        return a._init[1]
     path = os.path.join(work, "vae.pt")
     vae = M.AutoencoderKL(**M.VAE_CFG)
     opt = torch.optim.Adam(vae.parameters(), lr=a.vae_lr)
@@ -151,7 +154,7 @@ def encode_latents(a, work, vae, tok, tm):
         n = min(chunk, a.n_images - s)
         imgs = np.zeros((n, 128, 128, 3), np.uint8)
         for i in range(n):
-            im, cap, _ = dataset.sample_example(s + i, seed=0)
+            im, cap, _ = dataset.sample_example(s + i, seed=a.data_seed)
             imgs[i] = np.asarray(im)
             caps.append(cap)
         x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
@@ -160,7 +163,8 @@ def encode_latents(a, work, vae, tok, tm):
         log(f"latents {s + n}/{a.n_images}")
     lats = torch.cat(lats)
     std = lats.std().item()
-    scaling = round(1.0 / std, 5)
+    # Continuing a model keeps its scaling_factor: the UNet learnt on latents scaled by it.
+    scaling = a._init[3]["scaling_factor"] if a.init_from else round(1.0 / std, 5)
     ids = torch.tensor([tok(c) for c in caps], dtype=torch.int32)
     obj = {"latents": lats, "ids": ids, "captions": caps, "scaling_factor": scaling,
            "latent_mean": lats.mean().item(), "latent_std": std}
@@ -179,6 +183,9 @@ def train_unet(a, work, data, tok, tcfg, tm):
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.01)
     ema_te = M.TextEncoder(**tcfg)
     ema_unet = M.UNet(**M.UNET_CFG)
+    if a.init_from:  # continue training an exported model: its (EMA) weights are the start
+        te.load_state_dict(a._init[0].state_dict())
+        unet.load_state_dict(a._init[2].state_dict())
     ema_te.load_state_dict(te.state_dict())
     ema_unet.load_state_dict(unet.state_dict())
     step, elapsed = 0, 0.0
@@ -291,6 +298,11 @@ def main():
     ap.add_argument("--extend-minutes", type=float, default=0.0,
                     help="continue a finished stage 3 for this many minutes (cosine from --extend-lr)")
     ap.add_argument("--extend-lr", type=float, default=2e-4)
+    ap.add_argument("--init-from", default=None,
+                    help="an exported model directory to continue from: its tokenizer and VAE are kept, the "
+                         "text encoder and UNet start from its weights (read back from the ONNX graphs); "
+                         "use a fresh --work and, for new images, another --data-seed")
+    ap.add_argument("--data-seed", type=int, default=0, help="seed of the synthetic images of stage 2")
     a = ap.parse_args()
     if a.smoke:
         a.vae_steps, a.vae_images, a.n_images, a.unet_steps, a.work = 40, 256, 512, 20, os.path.join(HERE, ".work", "smoke")
@@ -301,7 +313,16 @@ def main():
     t0 = time.time()
 
     tok_dir = os.path.join(a.work, "tokenizer")
-    vocab_size = T.build(tok_dir)
+    if a.init_from:
+        import shutil
+
+        import onnx_weights
+
+        a._init = onnx_weights.load_models(a.init_from)
+        shutil.copytree(os.path.join(a.init_from, "tokenizer"), tok_dir, dirs_exist_ok=True)
+        vocab_size = a._init[3]["text_config"]["vocab_size"]
+    else:
+        vocab_size = T.build(tok_dir)
     tok = T.CLIPBPE(os.path.join(tok_dir, "vocab.json"), os.path.join(tok_dir, "merges.txt"))
     tcfg = dict(M.TEXT_CFG, vocab_size=vocab_size)
     log(f"stage 0 tokenizer: vocab {vocab_size}")
