@@ -67,7 +67,11 @@ export class JobRunner {
     try {
       payload = decodeJobPayload(delivery.payload);
     } catch (error) {
-      this.options.log?.(`dropped malformed message ${delivery.id}: ${(error as Error).message}`);
+      // Redelivering the same bytes cannot help: the job (the message id is its id) fails now, credits back.
+      const reason = (error as Error).message;
+      this.options.log?.(`job message ${delivery.id} is malformed: ${reason}`);
+      const jobId = Number(delivery.id);
+      if (Number.isSafeInteger(jobId) && jobId > 0 && (await this.options.jobs.fail(jobId, reason))) await this.ended(jobId, 'failed');
       return;
     }
     const { jobs } = this.options;
@@ -90,7 +94,7 @@ export class JobRunner {
   }
 
   private async storeFiles(payload: JobPayload, files: { body: Buffer; contentType: string; extension: string }[]): Promise<ArtifactRecord[]> {
-    const temp = (payload.params as { temp?: boolean }).temp === true;
+    const temp = payload.params.temp === true;
     const expiresAt = temp ? new Date(Date.now() + (this.options.tempArtifactSeconds ?? 3600) * 1000) : null;
     return Promise.all(
       files.map(async (file, index) => {
