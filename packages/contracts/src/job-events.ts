@@ -2,7 +2,7 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { MalformedMessageError } from './malformed-message';
 import { JobEventSchema, JobStatus } from './gen/easel/jobs/v1/job_pb';
 
-/** Event types on `events.job.<id>` (the bus's event type); `data` is a binary `easel.jobs.v1.JobEvent`. */
+/** Event types on the job event subject (the bus's event type); `data` is a binary `easel.jobs.v1.JobEvent`. */
 export const JOB_PROGRESS = 'progress';
 export const JOB_ENDED = 'ended';
 
