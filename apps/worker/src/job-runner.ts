@@ -5,6 +5,7 @@ import type { JobBus, JobConsumer, JobDelivery } from '@easel/jobs';
 import type { ArtifactStore } from '@easel/storage';
 import { extractTraceContext, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
+import type { GenerationSlots } from './generation-slots';
 import { ProgressReporter } from './progress-reporter';
 import { PermanentJobError, type ServiceHandler } from './service-handler';
 
@@ -17,6 +18,8 @@ export interface JobRunnerOptions {
   concurrency: number;
   ackWaitMs: number;
   maxDeliver: number;
+  /** Slots shared with the gRPC service: a running job holds one, so GetCapacity counts it. */
+  slots?: GenerationSlots;
   /** How long `temp: yes` artifacts stay downloadable. */
   tempArtifactSeconds?: number;
   log?: (message: string) => void;
@@ -77,6 +80,7 @@ export class JobRunner {
     const { jobs } = this.options;
     if (!(await jobs.start(payload.jobId))) return; // ended already: a duplicate delivery
     const progress = new ProgressReporter(this.options.bus, jobs, delivery, payload.jobId);
+    this.options.slots?.acquire();
     try {
       const output = await this.options.handler.run(payload, { signal: this.shutdown.signal, progress: (s, t) => progress.step(s, t) });
       const artifacts = await withSpan('upload', { attributes: { 'easel.artifacts': output.files.length } }, () => this.storeFiles(payload, output.files));
@@ -90,6 +94,8 @@ export class JobRunner {
       }
       this.options.log?.(`job ${payload.jobId} attempt ${delivery.deliveryCount} ${this.shutdown.signal.aborted ? 'interrupted by shutdown' : `failed: ${(error as Error).message}`}`);
       throw error; // handed back to the bus: retried, or dead-lettered after the last delivery
+    } finally {
+      this.options.slots?.release();
     }
   }
 
