@@ -85,7 +85,7 @@ const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
   steps: required<number>('steps', 'steps'),
   guidanceScale: required<number>('guidanceScale', 'guidance_scale'),
   seed: {
-    write: (value, into) => void (into.seed = value === null ? undefined : BigInt(value)),
+    write: (value, into) => void (into.seed = value === null || value === undefined ? undefined : BigInt(value)), // undefined: a row stored before the field existed
     read: (from) => {
       if (from.seed === undefined) return null;
       if (from.seed > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedMessageError(`diffusion request has a seed above 2^53 (${from.seed})`);
