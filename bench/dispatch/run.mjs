@@ -9,7 +9,7 @@
 //
 //   node scripts/pnpm.mjs --filter @easel/bench dispatch
 //   node bench/dispatch/run.mjs [--latency-jobs 500] [--latency-seconds 30] [--jobs 5000] [--throughput-seconds 30] [--concurrency 32] [--in-flight 256]
-//   (build first: node scripts/pnpm.mjs exec turbo run build --filter @easel/jobs; NATS_URL overrides nats://127.0.0.1:4222)
+//   (build first: node scripts/pnpm.mjs exec turbo run build --filter @easel/jobs --filter @easel/contracts; NATS_URL overrides nats://127.0.0.1:4222)
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,8 +22,14 @@ if (!existsSync(jobsDist)) {
   console.error('packages/jobs is not built: node scripts/pnpm.mjs exec turbo run build --filter @easel/jobs');
   process.exit(1);
 }
+const contractsDist = join(ROOT, 'packages', 'contracts', 'dist', 'index.js');
+if (!existsSync(contractsDist)) {
+  console.error('packages/contracts is not built: node scripts/pnpm.mjs exec turbo run build --filter @easel/contracts');
+  process.exit(1);
+}
 const require = createRequire(jobsDist);
 const { JetStreamJobBus } = require(jobsDist);
+const { encodeJobPayload } = require(contractsDist);
 const { connect } = require('nats');
 
 const args = Object.fromEntries(
@@ -40,11 +46,22 @@ const IN_FLIGHT = Number(args['in-flight'] ?? 256);
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const runId = randomBytes(4).toString('hex');
 const streamPrefix = `bench-${runId}-`;
-// Stream subjects (jobs.<service>.*) are not under the prefix: unique service names keep this run
-// clear of any other stream on the server.
-const LATENCY_SERVICE = `benchlat${runId}`;
-const THROUGHPUT_SERVICE = `benchthr${runId}`;
-const payload = new TextEncoder().encode(JSON.stringify({ jobId: 0, kind: 'text2img', params: { prompt: 'a red circle', width: 128, height: 128, steps: 4 } }));
+// Streams and subjects (<prefix>jobs.<service>.<pool>) are under the run's prefix: nothing else on the server meets them.
+const LATENCY_SERVICE = 'latency';
+const THROUGHPUT_SERVICE = 'throughput';
+// What the gateway publishes for a small text2img job (binary easel.jobs.v1.JobPayload).
+const payload = encodeJobPayload({
+  jobId: 1,
+  tenantId: 'bench',
+  kind: 'text2img',
+  modelId: 'easel-tiny',
+  artifactToken: randomBytes(16).toString('hex'),
+  params: {
+    kind: 'text2img', prompt: 'a red circle on a blue background', negativePrompt: null, width: 128, height: 128, samples: 1, steps: 4,
+    guidanceScale: 7.5, seed: 7, scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1, strength: null,
+    initImage: null, maskImage: null, outputFormat: 'png', temp: false,
+  },
+});
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 const ms = (v) => `${v.toFixed(2)} ms`;
@@ -106,7 +123,7 @@ async function throughput(gateway, worker) {
 const gateway = await JetStreamJobBus.connect({ servers, streamPrefix, connection: { name: 'bench-gateway' } });
 const worker = await JetStreamJobBus.connect({ servers, streamPrefix, connection: { name: 'bench-worker' } });
 try {
-  console.log(`dispatch bench: NATS ${servers}, streams ${streamPrefix}*, node ${process.version}`);
+  console.log(`dispatch bench: NATS ${servers}, streams ${streamPrefix}*, subjects ${streamPrefix}jobs.*.default, ${payload.byteLength}-byte protobuf job payload, node ${process.version}`);
   const l = await latency(gateway, worker);
   console.log(`enqueue → worker start (${l.n} jobs, one at a time): p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  max ${ms(l.max)}  mean ${ms(l.mean)}  (target p99 < 20 ms)`);
   const t = await throughput(gateway, worker);

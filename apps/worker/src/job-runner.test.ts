@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeEvent, encodeJobPayload, JOB_ENDED, type JobPayload } from '@easel/contracts';
+import { decodeEvent, encodeJobPayload, JOB_ENDED, type DiffusionParams, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, LedgerRepository, openEmbeddedDatabase, type Database } from '@easel/db';
 import { InProcessJobBus, type JobEvent } from '@easel/jobs';
 import { LocalArtifactStore } from '@easel/storage';
@@ -18,6 +18,11 @@ class ScriptedHandler implements ServiceHandler {
     return this.script(++this.runs, context);
   }
 }
+
+const params: DiffusionParams = {
+  kind: 'text2img', prompt: 'a red circle', negativePrompt: null, width: null, height: null, samples: 1, steps: 2, guidanceScale: 7.5, seed: 1,
+  scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1, strength: null, initImage: null, maskImage: null, outputFormat: 'png', temp: false,
+};
 
 const png = (n: number): JobOutput => ({ result: { n }, files: [{ body: Buffer.from(`image-${n}`), contentType: 'image/png', extension: 'png' }] });
 
@@ -63,7 +68,7 @@ describe('JobRunner', () => {
 
   async function submit(price = 2) {
     const { job } = await jobs.submit({ tenantId, service: 'scripted', kind: 'text2img', request: {}, price });
-    const payload: JobPayload = { jobId: job.id, tenantId, kind: 'text2img', modelId: null, artifactToken: `tok${job.id}`, params: {} };
+    const payload: JobPayload = { jobId: job.id, tenantId, kind: 'text2img', modelId: null, artifactToken: `tok${job.id}`, params };
     await bus.publish({ id: String(job.id), service: 'scripted', pool: 'default', payload: encodeJobPayload(payload) });
     return job.id;
   }
@@ -118,9 +123,25 @@ describe('JobRunner', () => {
     await start(handler);
     const { job } = await jobs.submit({ tenantId, service: 'scripted', kind: 'text2img', request: {}, price: 1 });
     await jobs.fail(job.id, 'cancelled by the client');
-    await bus.publish({ id: String(job.id), service: 'scripted', pool: 'default', payload: encodeJobPayload({ jobId: job.id, tenantId, kind: 'text2img', modelId: null, artifactToken: 't', params: {} }) });
+    await bus.publish({ id: String(job.id), service: 'scripted', pool: 'default', payload: encodeJobPayload({ jobId: job.id, tenantId, kind: 'text2img', modelId: null, artifactToken: 't', params }) });
     await new Promise((r) => setTimeout(r, 300));
     expect(handler.runs).toBe(0);
+  });
+
+  it('fails a job whose message is not a JobPayload (no retry, credits back) and goes on with the next', async () => {
+    const handler = new ScriptedHandler(async () => png(1));
+    await start(handler);
+    const { job } = await jobs.submit({ tenantId, service: 'scripted', kind: 'text2img', request: {}, price: 2 });
+    await bus.publish({ id: String(job.id), service: 'scripted', pool: 'default', payload: new TextEncoder().encode('{"jobId":1}') });
+    await eventually(async () => expect((await jobs.get(job.id))?.status).toBe('failed'));
+    expect((await jobs.get(job.id))?.error).toMatch(/^malformed job payload: /);
+    await eventually(() => expect(ended.map((e) => decodeEvent(e.data))).toEqual([{ status: 'failed' }]));
+    expect(await ledger.balance(tenantId)).toBe('10.000');
+    expect(handler.runs).toBe(0);
+
+    const next = await submit();
+    await eventually(async () => expect((await jobs.get(next))?.status).toBe('success'));
+    expect(await bus.pending('scripted', 'default')).toBe(0);
   });
 
   it('on shutdown cancels a running job and leaves it running in the database, to be resumed', async () => {

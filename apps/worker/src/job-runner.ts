@@ -5,6 +5,7 @@ import type { JobBus, JobConsumer, JobDelivery } from '@easel/jobs';
 import type { ArtifactStore } from '@easel/storage';
 import { extractTraceContext, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
+import type { GenerationSlots } from './generation-slots';
 import { ProgressReporter } from './progress-reporter';
 import { PermanentJobError, type ServiceHandler } from './service-handler';
 
@@ -17,6 +18,8 @@ export interface JobRunnerOptions {
   concurrency: number;
   ackWaitMs: number;
   maxDeliver: number;
+  /** Slots shared with the gRPC service: a running job holds one, so GetCapacity counts it. */
+  slots?: GenerationSlots;
   /** How long `temp: yes` artifacts stay downloadable. */
   tempArtifactSeconds?: number;
   log?: (message: string) => void;
@@ -67,12 +70,17 @@ export class JobRunner {
     try {
       payload = decodeJobPayload(delivery.payload);
     } catch (error) {
-      this.options.log?.(`dropped malformed message ${delivery.id}: ${(error as Error).message}`);
+      // Redelivering the same bytes cannot help: the job (the message id is its id) fails now, credits back.
+      const reason = (error as Error).message;
+      this.options.log?.(`job message ${delivery.id} is malformed: ${reason}`);
+      const jobId = Number(delivery.id);
+      if (Number.isSafeInteger(jobId) && jobId > 0 && (await this.options.jobs.fail(jobId, reason))) await this.ended(jobId, 'failed');
       return;
     }
     const { jobs } = this.options;
     if (!(await jobs.start(payload.jobId))) return; // ended already: a duplicate delivery
     const progress = new ProgressReporter(this.options.bus, jobs, delivery, payload.jobId);
+    this.options.slots?.acquire();
     try {
       const output = await this.options.handler.run(payload, { signal: this.shutdown.signal, progress: (s, t) => progress.step(s, t) });
       const artifacts = await withSpan('upload', { attributes: { 'easel.artifacts': output.files.length } }, () => this.storeFiles(payload, output.files));
@@ -86,11 +94,13 @@ export class JobRunner {
       }
       this.options.log?.(`job ${payload.jobId} attempt ${delivery.deliveryCount} ${this.shutdown.signal.aborted ? 'interrupted by shutdown' : `failed: ${(error as Error).message}`}`);
       throw error; // handed back to the bus: retried, or dead-lettered after the last delivery
+    } finally {
+      this.options.slots?.release();
     }
   }
 
   private async storeFiles(payload: JobPayload, files: { body: Buffer; contentType: string; extension: string }[]): Promise<ArtifactRecord[]> {
-    const temp = (payload.params as { temp?: boolean }).temp === true;
+    const temp = payload.params.temp === true;
     const expiresAt = temp ? new Date(Date.now() + (this.options.tempArtifactSeconds ?? 3600) * 1000) : null;
     return Promise.all(
       files.map(async (file, index) => {

@@ -6,6 +6,7 @@ import type { JobBus } from '@easel/jobs';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
+import { GenerationSlots } from './generation-slots';
 import { startGrpcServer, type GrpcServerHandle } from './grpc';
 import { JobRunner } from './job-runner';
 import type { ServiceHandler } from './service-handler';
@@ -57,6 +58,8 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
     cacheBudgetBytes: config.EASEL_MODEL_CACHE_BYTES,
   });
   const handlers = config.services.map((service) => createHandler(service, deps, engine));
+  // Bus jobs and gRPC calls share the worker's slots: GetCapacity reports both.
+  const slots = new GenerationSlots(config.EASEL_WORKER_CONCURRENCY);
   const runners = handlers.map(
     (handler) =>
       new JobRunner({
@@ -68,6 +71,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
         concurrency: deps.config.EASEL_WORKER_CONCURRENCY,
         ackWaitMs: deps.config.EASEL_ACK_WAIT_MS,
         maxDeliver: deps.config.EASEL_MAX_DELIVERIES,
+        slots,
         log: deps.log,
       }),
   );
@@ -75,7 +79,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
   if (deps.grpcPort !== undefined) {
     grpc = await startGrpcServer({
       port: deps.grpcPort,
-      diffusion: { engine, catalog: deps.catalog, defaultModel: config.EASEL_DEFAULT_MODEL, maxConcurrent: config.EASEL_WORKER_CONCURRENCY, device: config.EASEL_ORT_PROVIDER, fetchAllowHosts: config.fetchAllowHosts },
+      diffusion: { engine, catalog: deps.catalog, defaultModel: config.EASEL_DEFAULT_MODEL, maxConcurrent: config.EASEL_WORKER_CONCURRENCY, slots, device: config.EASEL_ORT_PROVIDER, fetchAllowHosts: config.fetchAllowHosts },
     });
   }
   for (const runner of runners) await runner.start();

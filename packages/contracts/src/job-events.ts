@@ -1,4 +1,8 @@
-/** Event types on `events.job.<id>`; `data` is JSON. */
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { MalformedMessageError } from './malformed-message';
+import { JobEventSchema, JobStatus } from './gen/easel/jobs/v1/job_pb';
+
+/** Event types on the job event subject (the bus's event type); `data` is a binary `easel.jobs.v1.JobEvent`. */
 export const JOB_PROGRESS = 'progress';
 export const JOB_ENDED = 'ended';
 
@@ -13,5 +17,30 @@ export interface JobEndedEvent {
   status: 'success' | 'failed';
 }
 
-export const encodeEvent = (data: JobProgressEvent | JobEndedEvent): Uint8Array => new TextEncoder().encode(JSON.stringify(data));
-export const decodeEvent = <T>(data: Uint8Array): T => JSON.parse(new TextDecoder().decode(data)) as T;
+const STATUSES: Record<JobEndedEvent['status'], JobStatus> = { success: JobStatus.SUCCESS, failed: JobStatus.FAILED };
+
+export function encodeEvent(data: JobProgressEvent | JobEndedEvent): Uint8Array {
+  const event =
+    'status' in data
+      ? create(JobEventSchema, { event: { case: 'ended', value: { status: STATUSES[data.status] } } })
+      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta } } });
+  return toBinary(JobEventSchema, event);
+}
+
+/** Throws MalformedMessageError for bytes that are not a JobEvent with a known event. */
+export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent {
+  let message;
+  try {
+    message = fromBinary(JobEventSchema, data);
+  } catch (error) {
+    throw new MalformedMessageError(`malformed job event: not an easel.jobs.v1.JobEvent (${(error as Error).message})`, { cause: error });
+  }
+  const { event } = message;
+  if (event.case === 'progress') return { step: event.value.step, total: event.value.total, eta: event.value.eta };
+  if (event.case === 'ended') {
+    if (event.value.status === JobStatus.SUCCESS) return { status: 'success' };
+    if (event.value.status === JobStatus.FAILED) return { status: 'failed' };
+    throw new MalformedMessageError(`malformed job event: unknown status ${event.value.status}`);
+  }
+  throw new MalformedMessageError('malformed job event: no event');
+}

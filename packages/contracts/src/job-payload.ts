@@ -1,8 +1,15 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { DiffusionParams } from './diffusion';
+import { fromGenerateRequest, toGenerateRequest } from './diffusion-proto';
+import { MalformedMessageError } from './malformed-message';
+import { JobPayloadSchema } from './gen/easel/jobs/v1/job_pb';
+
 /**
- * What travels on the bus for one job (JSON). Services read `params` with their own
- * type (e.g. `DiffusionParams`); the protobuf contract in proto/ carries the same fields.
+ * One job as the gateway publishes it and a worker reads it. On the bus it is the binary
+ * protobuf `easel.jobs.v1.JobPayload`, whose `diffusion` request is an
+ * `easel.diffusion.v1.GenerateRequest` (mapping in diffusion-proto.ts).
  */
-export interface JobPayload<P = Record<string, unknown>> {
+export interface JobPayload<P = DiffusionParams> {
   jobId: number;
   tenantId: string;
   kind: string;
@@ -12,14 +19,46 @@ export interface JobPayload<P = Record<string, unknown>> {
   params: P;
 }
 
-export const encodeJobPayload = (payload: JobPayload<unknown>): Uint8Array => new TextEncoder().encode(JSON.stringify(payload));
+export function encodeJobPayload(payload: JobPayload<DiffusionParams>): Uint8Array {
+  const { jobId, tenantId, kind, modelId, artifactToken, params } = payload;
+  const message = create(JobPayloadSchema, {
+    jobId: BigInt(jobId),
+    tenantId,
+    kind,
+    modelId: modelId ?? undefined,
+    artifactToken,
+    request: { case: 'diffusion', value: toGenerateRequest(params, { jobId, tenantId, modelId, artifactToken }) },
+  });
+  return toBinary(JobPayloadSchema, message);
+}
 
-export function decodeJobPayload<P>(data: Uint8Array): JobPayload<P> {
-  const payload = JSON.parse(new TextDecoder().decode(data)) as JobPayload<P>;
-  if (!Number.isInteger(payload.jobId) || typeof payload.tenantId !== 'string' || typeof payload.artifactToken !== 'string') {
-    throw new Error('malformed job payload');
+/** Throws MalformedMessageError for bytes that are not a complete JobPayload. */
+export function decodeJobPayload(data: Uint8Array): JobPayload<DiffusionParams> {
+  let message;
+  try {
+    message = fromBinary(JobPayloadSchema, data);
+  } catch (error) {
+    throw new MalformedMessageError(`malformed job payload: not an easel.jobs.v1.JobPayload (${(error as Error).message})`, { cause: error });
   }
-  return payload;
+  // Arbitrary bytes can parse as unknown fields only: a real job always has these.
+  if (message.jobId <= 0n || message.jobId > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedMessageError(`malformed job payload: job_id ${message.jobId}`);
+  if (!message.tenantId) throw new MalformedMessageError('malformed job payload: no tenant_id');
+  if (!message.kind) throw new MalformedMessageError('malformed job payload: no kind');
+  if (message.request.case !== 'diffusion') throw new MalformedMessageError('malformed job payload: no service request');
+  let params: DiffusionParams;
+  try {
+    params = fromGenerateRequest(message.request.value);
+  } catch (error) {
+    throw new MalformedMessageError(`malformed job payload: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    jobId: Number(message.jobId),
+    tenantId: message.tenantId,
+    kind: message.kind,
+    modelId: message.modelId ?? null,
+    artifactToken: message.artifactToken,
+    params,
+  };
 }
 
 /** The storage key of a job's i-th output, and the file name its public link ends with. */

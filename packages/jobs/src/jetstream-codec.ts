@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type MsgHdrs } from 'nats';
 import type { JobMessage } from './job-bus';
-import { parseJobSubject } from './jetstream-names';
+import type { JetStreamNames } from './jetstream-names';
 
 /** JetStream's de-duplication header: the job id travels in it, so it is the id on the way back too. */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
@@ -28,8 +28,8 @@ export function fromNatsHeaders(values: MsgHdrs | undefined): Record<string, str
 }
 
 /** Rebuilds a job from a stored or delivered JetStream message. */
-export function decodeJob(message: { subject: string; data: Uint8Array; headers?: MsgHdrs }): JobMessage {
+export function decodeJob(names: JetStreamNames, message: { subject: string; data: Uint8Array; headers?: MsgHdrs }): JobMessage {
   const id = message.headers?.get(MSG_ID_HEADER);
   if (!id) throw new Error(`job message on ${message.subject} has no ${MSG_ID_HEADER}`);
-  return { id, ...parseJobSubject(message.subject), payload: message.data, headers: fromNatsHeaders(message.headers) };
+  return { id, ...names.parseJobSubject(message.subject), payload: message.data, headers: fromNatsHeaders(message.headers) };
 }

@@ -1,5 +1,6 @@
 import { createInbox, nanos, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { decodeJob } from './jetstream-codec';
+import type { JetStreamNames } from './jetstream-names';
 import { JetStreamDelivery } from './jetstream-delivery';
 import type { ConsumeOptions, JobConsumer, JobHandler } from './job-bus';
 
@@ -11,6 +12,8 @@ export interface PullOptions extends Required<ConsumeOptions> {
 /** The durable pull consumer to take jobs from. */
 export interface PullSource {
   connection: NatsConnection;
+  /** To read a delivered message's subject back into service and pool. */
+  names: JetStreamNames;
   stream: string;
   consumer: string;
   inboxPrefix?: string;
@@ -211,7 +214,7 @@ export class JetStreamConsumer implements JobConsumer {
     const { deliveryCount } = delivery;
     let job;
     try {
-      job = decodeJob(delivery.message);
+      job = decodeJob(this.source.names, delivery.message);
     } catch {
       return safely(() => delivery.term('not a job message')); // no retry can make it readable
     }

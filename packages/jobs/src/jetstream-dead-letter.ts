@@ -1,7 +1,7 @@
 import type { JetStreamManager, NatsConnection, Subscription } from 'nats';
 import { decodeJob } from './jetstream-codec';
 import type { DeadLetterHandler } from './job-bus';
-import { MAX_DELIVERIES_ADVISORIES } from './jetstream-names';
+import { MAX_DELIVERIES_ADVISORIES, type JetStreamNames } from './jetstream-names';
 
 interface MaxDeliveriesAdvisory {
   stream: string;
@@ -25,11 +25,11 @@ export class DeadLetterListener {
   constructor(
     connection: NatsConnection,
     private readonly manager: JetStreamManager,
-    private readonly streamPrefix: string,
+    private readonly names: JetStreamNames,
     private readonly handler: DeadLetterHandler,
   ) {
     this.subscription = connection.subscribe(MAX_DELIVERIES_ADVISORIES, {
-      queue: `${streamPrefix}dead-letter`,
+      queue: `${names.prefix}dead-letter`,
       callback: (error, message) => {
         if (error) return;
         const run = this.handle(message.json<MaxDeliveriesAdvisory>()).catch(() => undefined);
@@ -45,10 +45,13 @@ export class DeadLetterListener {
   }
 
   private async handle(advisory: MaxDeliveriesAdvisory): Promise<void> {
-    // Other deployments' streams share the advisory subject; only ours are handled here.
-    if (!advisory.stream.startsWith(this.streamPrefix)) return;
+    // Other deployments' streams share the advisory subject; only ours are handled here. A stream
+    // name alone is ambiguous (prefix `easel-` + service `x-y` = prefix `easel-x-` + service `y`);
+    // the job's subject, which starts with `<prefix>jobs.`, is not.
+    if (!advisory.stream.startsWith(this.names.prefix)) return;
     const stored = await this.manager.streams.getMessage(advisory.stream, { seq: advisory.stream_seq });
-    const job = decodeJob({ subject: stored.subject, data: stored.data, headers: stored.header });
+    if (!this.names.ownsJobSubject(stored.subject)) return;
+    const job = decodeJob(this.names, { subject: stored.subject, data: stored.data, headers: stored.header });
     await this.handler(job, advisory.deliveries);
     await this.manager.streams.deleteMessage(advisory.stream, advisory.stream_seq, false);
   }

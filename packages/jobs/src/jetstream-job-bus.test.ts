@@ -126,6 +126,77 @@ describe('JetStreamJobBus across processes', () => {
   });
 });
 
+describe('JetStreamJobBus: two deployments (stream prefixes) on one server', () => {
+  const prefixes = [`${streamPrefix}a-`, `${streamPrefix}b-`];
+  const buses: JetStreamJobBus[] = [];
+  let service: string;
+  const connectAs = async (prefix: string) => {
+    const bus = await JetStreamJobBus.connect({ servers: NATS_URL, streamPrefix: prefix, pullExpiresMs: 1_000 });
+    buses.push(bus);
+    return bus;
+  };
+  beforeEach(() => {
+    service = `svc${randomUUID().slice(0, 8)}`; // the same service name in both deployments
+  });
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((bus) => bus.close()));
+  });
+
+  it('names streams and subjects with the prefix', async () => {
+    const bus = await connectAs(prefixes[0]);
+    const connection = await connect({ servers: NATS_URL });
+    try {
+      const seen: string[] = [];
+      for (const root of ['jobs', 'events']) connection.subscribe(`${prefixes[0]}${root}.>`, { callback: (_error, message) => seen.push(message.subject) });
+      await connection.flush();
+      await bus.publish({ id: '7', service, pool: 'gpu', payload: bytes('p') });
+      await bus.publishEvent({ jobId: '7', type: 'progress', data: bytes('e') });
+      await eventually(() => expect(seen).toEqual([`${prefixes[0]}jobs.${service}.gpu`, `${prefixes[0]}events.job.7`]));
+      const info = await (await connection.jetstreamManager()).streams.info(`${prefixes[0]}${service}`);
+      expect(info.config.subjects).toEqual([`${prefixes[0]}jobs.${service}.*`]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("never delivers, de-duplicates or counts the other's jobs, nor shows its events", async () => {
+    const [a, b] = [await connectAs(prefixes[0]), await connectAs(prefixes[1])];
+    const events: Record<string, string[]> = { a: [], b: [] };
+    await a.subscribeEvents('*', (e) => void events.a.push(`${e.jobId}:${new TextDecoder().decode(e.data)}`));
+    await b.subscribeEvents('*', (e) => void events.b.push(`${e.jobId}:${new TextDecoder().decode(e.data)}`));
+
+    // Same job id, same service and pool: without prefixed subjects the second stream could not even be created.
+    expect(await a.publish({ id: '1', service, pool: 'default', payload: bytes('for a') })).toEqual({ duplicate: false });
+    expect(await b.publish({ id: '1', service, pool: 'default', payload: bytes('for b') })).toEqual({ duplicate: false });
+    await a.publish({ id: '2', service, pool: 'default', payload: bytes('for a') });
+    expect(await a.pending(service, 'default')).toBe(2);
+    expect(await b.pending(service, 'default')).toBe(1);
+
+    const got: Record<string, string[]> = { a: [], b: [] };
+    await a.consume(service, 'default', async (d) => void got.a.push(`${d.id}:${new TextDecoder().decode(d.payload)}`));
+    await b.consume(service, 'default', async (d) => void got.b.push(`${d.id}:${new TextDecoder().decode(d.payload)}`));
+    await a.publishEvent({ jobId: '1', type: 'ended', data: bytes('a ended') });
+    await b.publishEvent({ jobId: '1', type: 'ended', data: bytes('b ended') });
+    await eventually(() => expect({ got, events }).toEqual({ got: { a: ['1:for a', '2:for a'], b: ['1:for b'] }, events: { a: ['1:a ended'], b: ['1:b ended'] } }));
+    await sleep(300);
+    expect({ got, events }).toEqual({ got: { a: ['1:for a', '2:for a'], b: ['1:for b'] }, events: { a: ['1:a ended'], b: ['1:b ended'] } });
+  });
+
+  it("leaves the other deployment's dead letters alone", async () => {
+    const [a, b] = [await connectAs(prefixes[0]), await connectAs(prefixes[1])];
+    const dead: Record<string, string[]> = { a: [], b: [] };
+    a.onDeadLetter(async (message) => void dead.a.push(message.id));
+    b.onDeadLetter(async (message) => void dead.b.push(message.id));
+    await a.consume(service, 'default', async () => {
+      throw new Error('always fails');
+    }, { retryDelayMs: 20, maxDeliver: 1 });
+    await a.publish({ id: 'poison', service, pool: 'default', payload: bytes('') });
+    await eventually(() => expect(dead.a).toEqual(['poison']));
+    await sleep(500);
+    expect(dead).toEqual({ a: ['poison'], b: [] });
+  });
+});
+
 async function storedMessages(service: string): Promise<number> {
   const connection = await connect({ servers: NATS_URL });
   try {

@@ -15,14 +15,7 @@ import {
 import { EVENT_TYPE_HEADER, fromNatsHeaders, toNatsHeaders } from './jetstream-codec';
 import { JetStreamConsumer } from './jetstream-consumer';
 import { DeadLetterListener } from './jetstream-dead-letter';
-import {
-  assertToken,
-  consumerName,
-  eventSubject,
-  jobSubject,
-  serviceSubjects,
-  streamName,
-} from './jetstream-names';
+import { assertToken, JetStreamNames } from './jetstream-names';
 import {
   DEFAULT_CONSUME_OPTIONS,
   type ConsumeOptions,
@@ -39,7 +32,11 @@ import {
 export interface JetStreamJobBusOptions {
   /** NATS server URL(s); defaults to nats://127.0.0.1:4222. */
   servers?: string | string[];
-  /** Streams are named `<prefix><service>`; tests use a unique prefix. */
+  /**
+   * Starts every stream (`<prefix><service>`) and subject (`<prefix>jobs.<service>.<pool>`,
+   * `<prefix>events.job.<id>`): buses with different prefixes on one server never meet.
+   * Default `easel-`; tests use a unique prefix.
+   */
   streamPrefix?: string;
   /** How long the server remembers a job id for de-duplication. */
   duplicateWindowMs?: number;
@@ -53,8 +50,8 @@ const ANY_JOB = '*';
 
 /**
  * Distributed-mode bus on NATS JetStream: one work-queue stream per service
- * (`jobs.<service>.<pool>`), one durable pull consumer per service and pool, the job id
- * as `Nats-Msg-Id`, and progress events on core NATS (`events.job.<id>`), which are
+ * (`<prefix>jobs.<service>.<pool>`), one durable pull consumer per service and pool, the job id
+ * as `Nats-Msg-Id`, and progress events on core NATS (`<prefix>events.job.<id>`), which are
  * not kept: the database row holds the outcome.
  */
 export class JetStreamJobBus implements JobBus {
@@ -68,16 +65,17 @@ export class JetStreamJobBus implements JobBus {
     private readonly connection: NatsConnection,
     private readonly client: JetStreamClient,
     private readonly manager: JetStreamManager,
-    private readonly options: Required<Omit<JetStreamJobBusOptions, 'servers' | 'connection'>>,
+    private readonly names: JetStreamNames,
+    private readonly options: Required<Omit<JetStreamJobBusOptions, 'servers' | 'connection' | 'streamPrefix'>>,
     private readonly inboxPrefix: string | undefined,
   ) {}
 
   static async connect(options: JetStreamJobBusOptions = {}): Promise<JetStreamJobBus> {
+    const names = new JetStreamNames(options.streamPrefix ?? 'easel-');
     const connection = await connect({ ...options.connection, servers: options.servers ?? 'nats://127.0.0.1:4222' });
     try {
       const manager = await connection.jetstreamManager();
-      return new JetStreamJobBus(connection, connection.jetstream(), manager, {
-        streamPrefix: options.streamPrefix ?? 'easel-jobs-',
+      return new JetStreamJobBus(connection, connection.jetstream(), manager, names, {
         duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
         pullExpiresMs: options.pullExpiresMs ?? 2_000,
       }, options.connection?.inboxPrefix);
@@ -92,7 +90,7 @@ export class JetStreamJobBus implements JobBus {
     assertToken('service', input.service);
     assertToken('pool', input.pool);
     await this.ensureStream(input.service);
-    const ack = await this.client.publish(jobSubject(input.service, input.pool), input.payload, {
+    const ack = await this.client.publish(this.names.jobSubject(input.service, input.pool), input.payload, {
       msgID: input.id,
       headers: toNatsHeaders(input.headers ?? {}),
     });
@@ -105,16 +103,16 @@ export class JetStreamJobBus implements JobBus {
     assertToken('pool', pool);
     const settings = { ...DEFAULT_CONSUME_OPTIONS, ...options, pullExpiresMs: this.options.pullExpiresMs };
     await this.ensureStream(service);
-    const stream = streamName(this.options.streamPrefix, service);
+    const stream = this.names.streamName(service);
     await this.ensureConsumer(stream, {
-      durable_name: consumerName(pool),
-      filter_subject: jobSubject(service, pool),
+      durable_name: this.names.consumerName(pool),
+      filter_subject: this.names.jobSubject(service, pool),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(settings.ackWaitMs),
       max_deliver: settings.maxDeliver,
     });
-    const source = { connection: this.connection, stream, consumer: consumerName(pool), inboxPrefix: this.inboxPrefix };
+    const source = { connection: this.connection, names: this.names, stream, consumer: this.names.consumerName(pool), inboxPrefix: this.inboxPrefix };
     const consumer = new JetStreamConsumer(source, handler, settings);
     this.consumers.add(consumer);
     return consumer;
@@ -123,13 +121,13 @@ export class JetStreamJobBus implements JobBus {
   onDeadLetter(handler: DeadLetterHandler): void {
     this.assertOpen();
     void this.deadLetter?.close();
-    this.deadLetter = new DeadLetterListener(this.connection, this.manager, this.options.streamPrefix, handler);
+    this.deadLetter = new DeadLetterListener(this.connection, this.manager, this.names, handler);
   }
 
   async publishEvent(event: Omit<JobEvent, 'headers'> & { headers?: Record<string, string> }): Promise<void> {
     this.assertOpen();
     assertToken('job id', event.jobId);
-    this.connection.publish(eventSubject(event.jobId), event.data, {
+    this.connection.publish(this.names.eventSubject(event.jobId), event.data, {
       headers: toNatsHeaders(event.headers ?? {}, { [EVENT_TYPE_HEADER]: event.type }),
     });
   }
@@ -137,11 +135,11 @@ export class JetStreamJobBus implements JobBus {
   async subscribeEvents(jobId: string, handler: (event: JobEvent) => void): Promise<Subscription> {
     this.assertOpen();
     if (jobId !== ANY_JOB) assertToken('job id', jobId);
-    const subscription = this.connection.subscribe(eventSubject(jobId), {
+    const subscription = this.connection.subscribe(this.names.eventSubject(jobId), {
       callback: (error, message) => {
         if (error) return;
         handler({
-          jobId: message.subject.slice(eventSubject('').length),
+          jobId: this.names.eventJobId(message.subject),
           type: message.headers?.get(EVENT_TYPE_HEADER) ?? '',
           data: message.data,
           headers: fromNatsHeaders(message.headers),
@@ -163,16 +161,17 @@ export class JetStreamJobBus implements JobBus {
   async pending(service: string, pool: string): Promise<number> {
     assertToken('service', service);
     assertToken('pool', pool);
-    const stream = streamName(this.options.streamPrefix, service);
+    const stream = this.names.streamName(service);
+    const subject = this.names.jobSubject(service, pool);
     try {
-      return (await this.manager.consumers.info(stream, consumerName(pool))).num_pending;
+      return (await this.manager.consumers.info(stream, this.names.consumerName(pool))).num_pending;
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
     // No consumer yet: in a work-queue stream every stored message of the pool is waiting.
     try {
-      const info = await this.manager.streams.info(stream, { subjects_filter: jobSubject(service, pool) });
-      return info.state.subjects?.[jobSubject(service, pool)] ?? 0;
+      const info = await this.manager.streams.info(stream, { subjects_filter: subject });
+      return info.state.subjects?.[subject] ?? 0;
     } catch (error) {
       if (isNotFound(error)) return 0;
       throw error;
@@ -199,7 +198,7 @@ export class JetStreamJobBus implements JobBus {
   }
 
   private async createStream(service: string): Promise<void> {
-    const name = streamName(this.options.streamPrefix, service);
+    const name = this.names.streamName(service);
     try {
       await this.manager.streams.info(name);
       return;
@@ -209,7 +208,7 @@ export class JetStreamJobBus implements JobBus {
     // Adding a stream that another process just added with the same settings succeeds.
     await this.manager.streams.add({
       name,
-      subjects: [serviceSubjects(service)],
+      subjects: [this.names.serviceSubjects(service)],
       retention: RetentionPolicy.Workqueue,
       storage: StorageType.File,
       duplicate_window: nanos(this.options.duplicateWindowMs),

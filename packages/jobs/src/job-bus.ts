@@ -34,7 +34,7 @@ export interface JobConsumer {
   drain(): Promise<void>;
 }
 
-/** Progress and results travel as events, addressed by job id (`events.job.<id>`). */
+/** Progress and results travel as events, addressed by job id (on JetStream `<prefix>events.job.<id>`). */
 export interface JobEvent {
   jobId: string;
   type: string;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { encodeEvent, encodeJobPayload, JOB_ENDED } from '@easel/contracts';
+import { encodeEvent, encodeJobPayload, JOB_ENDED, type DiffusionParams } from '@easel/contracts';
 import { JobsRepository, type Database, type Job, type SubmitJobInput } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
 import type { EaselConfig } from '@easel/config';
@@ -106,7 +106,8 @@ export class JobsService implements OnModuleInit {
         id: String(job.id),
         service: job.service,
         pool: DEFAULT_POOL,
-        payload: encodeJobPayload({ jobId: job.id, tenantId: job.tenantId, kind: job.kind, modelId: job.modelId, artifactToken, params }),
+        // The stored params are the validated DiffusionParams (diffusion is the one service the gateway queues).
+        payload: encodeJobPayload({ jobId: job.id, tenantId: job.tenantId, kind: job.kind, modelId: job.modelId, artifactToken, params: params as unknown as DiffusionParams }),
         headers: injectTraceHeaders(),
       }),
     );

@@ -18,6 +18,7 @@ import type {
 } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
 import { phaseSeconds } from '../diffusion/phase-seconds';
+import { GenerationSlots } from '../generation-slots';
 import { loadInputImages } from '../inputs/input-image';
 import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
 
@@ -30,6 +31,8 @@ export interface DiffusionServiceOptions {
   defaultModel: string;
   /** Generations run at once; a Generate beyond that is RESOURCE_EXHAUSTED. */
   maxConcurrent: number;
+  /** Slots shared with the worker's bus jobs (default: this service's own, `maxConcurrent` of them). */
+  slots?: GenerationSlots;
   /** Reported by GetCapacity (default "cpu"). */
   device?: string;
   /** Hosts init_image/mask_image URLs may resolve to despite the SSRF guard (default none). */
@@ -45,17 +48,18 @@ const FORMATS: Record<number, OutputFormat> = {
 
 /** easel.diffusion.v1.DiffusionService on the diffusion engine: handlers for grpc-js `addService`. */
 export class DiffusionGrpcService {
-  private busy = 0;
+  private readonly slots: GenerationSlots;
   /** Model directories seen → model ids, to name the engine's loaded models. */
   private readonly modelIds = new Map<string, string>();
 
   constructor(private readonly options: DiffusionServiceOptions) {
     if (!Number.isInteger(options.maxConcurrent) || options.maxConcurrent < 1)
       throw new Error('maxConcurrent must be an integer ≥ 1');
+    this.slots = options.slots ?? new GenerationSlots(options.maxConcurrent);
   }
 
   get slotsBusy(): number {
-    return this.busy;
+    return this.slots.busy;
   }
 
   handlers(): UntypedServiceImplementation {
@@ -87,15 +91,14 @@ export class DiffusionGrpcService {
       const req = call.request;
       const engineRequest = checkRequest(req);
       const { modelId, model } = await this.findModel(req.tenantId, req.modelId);
-      if (this.busy >= this.options.maxConcurrent) {
+      if (!this.slots.tryAcquire()) {
         throw new GrpcError(
           status.RESOURCE_EXHAUSTED,
-          `all ${this.options.maxConcurrent} generation slot(s) are busy; retry later`,
+          `all ${this.slots.total} generation slot(s) are busy; retry later`,
           undefined,
           'no_free_slot',
         );
       }
-      this.busy++;
       slot = true;
       await this.loadImages(req, engineRequest);
       if (abort.signal.aborted || call.cancelled) return;
@@ -127,7 +130,7 @@ export class DiffusionGrpcService {
       if (call.cancelled) return; // the client is gone: nobody to tell
       call.emit('error', toServiceError(error));
     } finally {
-      if (slot) this.busy--;
+      if (slot) this.slots.release();
       call.off('cancelled', onCancelled);
     }
   }
@@ -161,8 +164,8 @@ export class DiffusionGrpcService {
 
   capacity(): diffusionv1.GetCapacityResponse {
     return create(diffusionv1.GetCapacityResponseSchema, {
-      slotsTotal: this.options.maxConcurrent,
-      slotsBusy: this.busy,
+      slotsTotal: this.slots.total,
+      slotsBusy: this.slots.busy,
       loadedModels: this.options.engine.loadedModels().map((dir) => this.modelIds.get(dir) ?? basename(dir)),
       device: this.options.device ?? 'cpu',
     });

@@ -7,6 +7,7 @@ import { service as healthDefinition } from 'grpc-health-check';
 import { diffusionv1 } from '@easel/contracts';
 import { DiffusionEngine } from '@easel/engine-diffusion';
 import { BundledModelCatalog } from '@easel/model-store';
+import sharp from 'sharp';
 import { grpcServiceDefinition, startGrpcServer, type GrpcServerHandle } from './index';
 
 const MODELS = join(__dirname, '../../../../models');
@@ -102,6 +103,49 @@ describe('DiffusionService over gRPC', () => {
     expect(result.images[0].mimeType).toBe('image/png');
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([128, 128]); // IHDR width, height
+  });
+
+  it('honours every parameter of an img2img request: images, seeds, scheduler, format', async () => {
+    const init = await sharp({ create: { width: 128, height: 128, channels: 3, background: '#f00' } }).png().toBuffer();
+    const { events, error } = await generate(
+      request({
+        kind: diffusionv1.GenerationKind.IMG2IMG,
+        modelId: 'easel-tiny',
+        negativePrompt: 'blurry',
+        initImage: `data:image/png;base64,${init.toString('base64')}`,
+        strength: 0.6,
+        width: 128,
+        height: 128,
+        samples: 2,
+        steps: 4,
+        guidanceScale: 5,
+        seed: 99n,
+        scheduler: 'euler',
+        useKarrasSigmas: false,
+        clipSkip: 1, // easel-tiny's text encoder exposes no hidden states, so 2 is refused (see below)
+        outputFormat: diffusionv1.OutputFormat.JPEG,
+      }),
+    );
+    expect(error).toBeUndefined();
+    const result = events.at(-1)!.event.value as diffusionv1.GenerateResult;
+    expect(result).toMatchObject({ seeds: [99n, 100n], width: 128, height: 128, format: 'jpeg', guidanceScale: 5, modelId: 'easel-tiny' });
+    expect(result.scheduler).toBe('EulerDiscreteScheduler');
+    expect(result.images).toHaveLength(2);
+    for (const image of result.images) {
+      expect(image.mimeType).toBe('image/jpeg');
+      expect((await sharp(Buffer.from(image.data)).metadata()).format).toBe('jpeg');
+    }
+    expect(Buffer.from(result.images[0].data).equals(Buffer.from(result.images[1].data))).toBe(false); // seed + i per sample
+    const { error: clipSkip } = await generate(request({ width: 128, height: 128, steps: 1, clipSkip: 2 }));
+    expect(clipSkip?.metadata.get('easel-error-field')).toEqual(['clip_skip']); // it reached the engine
+  });
+
+  it('answers INVALID_ARGUMENT naming the missing image of an img2img or inpaint request', async () => {
+    const { error: img2img } = await generate(request({ kind: diffusionv1.GenerationKind.IMG2IMG, steps: 1 }));
+    expect(img2img?.metadata.get('easel-error-field')).toEqual(['init_image']);
+    const { error: inpaint } = await generate(request({ kind: diffusionv1.GenerationKind.INPAINT, initImage: 'aGVsbG8=', steps: 1 }));
+    expect(inpaint?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(inpaint?.metadata.get('easel-error-field')).toEqual(['mask_image']);
   });
 
   it('answers NOT_FOUND for an unknown model', async () => {

@@ -2,8 +2,9 @@
 // @generated from file easel/jobs/v1/job.proto (package easel.jobs.v1, syntax proto3)
 /* eslint-disable */
 
-// The envelope of a job on the bus (`jobs.<service>.<pool>`) and of its events
-// (`events.job.<id>`). The message id on the bus is the job id.
+// The envelope of a job on the bus (`<prefix>jobs.<service>.<pool>`) and of its events
+// (`<prefix>events.job.<id>`), binary-encoded; <prefix> is the deployment's
+// EASEL_STREAM_PREFIX. The message id on the bus is the job id.
 
 import type { GenEnum, GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { enumDesc, fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
@@ -81,7 +82,7 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
 export const JobPayloadSchema: GenMessage<JobPayload> = /*@__PURE__*/ messageDesc(file_easel_jobs_v1_job, 0);
 
 /**
- * One event on `events.job.<id>`.
+ * One event on `<prefix>events.job.<id>`.
  *
  * @generated from message easel.jobs.v1.JobEvent
  */

@@ -1,0 +1,132 @@
+import { create } from '@bufbuild/protobuf';
+import type { DiffusionParams } from './diffusion';
+import { MalformedMessageError } from './malformed-message';
+import {
+  GenerateRequestSchema,
+  GenerationKind,
+  OutputFormat,
+  type GenerateRequest,
+} from './gen/easel/diffusion/v1/diffusion_pb';
+
+/** How one `DiffusionParams` field is written into `GenerateRequest` and read back. */
+interface FieldMapping<K extends keyof DiffusionParams> {
+  write(value: DiffusionParams[K], into: GenerateRequest): void;
+  read(from: GenerateRequest): DiffusionParams[K];
+}
+
+/** Proto fields whose TS value is T | undefined. */
+type OptionalProtoKey<T> = { [K in keyof GenerateRequest]-?: undefined extends GenerateRequest[K] ? (Exclude<GenerateRequest[K], undefined> extends T ? K : never) : never }[keyof GenerateRequest];
+/** Proto fields whose TS value is exactly T. */
+type PlainProtoKey<T> = { [K in keyof GenerateRequest]-?: GenerateRequest[K] extends T ? (T extends GenerateRequest[K] ? K : never) : never }[keyof GenerateRequest];
+
+/** A field of the same type on both sides (`string`, `boolean`). */
+const same = <T extends string | boolean>(key: PlainProtoKey<T>) => ({
+  write: (value: T, into: GenerateRequest) => void ((into as unknown as Record<string, T>)[key] = value),
+  read: (from: GenerateRequest) => from[key] as unknown as T,
+});
+
+/** `T | null` ↔ a proto3 `optional` field (null = unset). */
+const nullable = <T extends string | number>(key: OptionalProtoKey<T>) => ({
+  write: (value: T | null, into: GenerateRequest) => void ((into as unknown as Record<string, T | undefined>)[key] = value ?? undefined),
+  read: (from: GenerateRequest) => (from[key] as unknown as T | undefined) ?? null,
+});
+
+/** A value the gateway always sets ↔ a proto3 `optional` field (unset only for direct gRPC calls, whose defaults the engine applies). */
+const required = <T extends number>(key: OptionalProtoKey<T>, name: string) => ({
+  write: (value: T, into: GenerateRequest) => void ((into as unknown as Record<string, T>)[key] = value),
+  read: (from: GenerateRequest): T => {
+    const value = from[key] as unknown as T | undefined;
+    if (value === undefined) throw new MalformedMessageError(`diffusion request has no ${name}`);
+    return value;
+  },
+});
+
+const KINDS: Record<DiffusionParams['kind'], GenerationKind> = {
+  text2img: GenerationKind.TEXT2IMG,
+  img2img: GenerationKind.IMG2IMG,
+  inpaint: GenerationKind.INPAINT,
+};
+
+const FORMATS: Record<DiffusionParams['outputFormat'], OutputFormat> = {
+  png: OutputFormat.PNG,
+  jpeg: OutputFormat.JPEG,
+  webp: OutputFormat.WEBP,
+};
+
+function readKind(from: GenerateRequest): DiffusionParams['kind'] {
+  // UNSPECIFIED: inferred from the images sent, as the proto documents.
+  if (from.kind === GenerationKind.UNSPECIFIED) return from.maskImage ? 'inpaint' : from.initImage ? 'img2img' : 'text2img';
+  const kind = keyOf(KINDS, from.kind);
+  if (!kind) throw new MalformedMessageError(`diffusion request has an unknown kind (${from.kind})`);
+  return kind;
+}
+
+function readFormat(from: GenerateRequest): DiffusionParams['outputFormat'] {
+  if (from.outputFormat === OutputFormat.UNSPECIFIED) return 'png';
+  const format = keyOf(FORMATS, from.outputFormat);
+  if (!format) throw new MalformedMessageError(`diffusion request has an unknown output_format (${from.outputFormat})`);
+  return format;
+}
+
+const keyOf = <K extends string, V>(table: Record<K, V>, value: V) => (Object.keys(table) as K[]).find((k) => table[k] === value);
+
+/**
+ * Every field of `DiffusionParams`, each with its place in `easel.diffusion.v1.GenerateRequest`.
+ * The type requires one entry per field: a field added to DiffusionParams without a mapping
+ * here fails typecheck (add the proto field additively, regenerate, then map it).
+ */
+const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
+  kind: { write: (value, into) => void (into.kind = KINDS[value]), read: readKind },
+  prompt: same<string>('prompt'),
+  negativePrompt: nullable<string>('negativePrompt'),
+  width: nullable<number>('width'),
+  height: nullable<number>('height'),
+  samples: required<number>('samples', 'samples'),
+  steps: required<number>('steps', 'steps'),
+  guidanceScale: required<number>('guidanceScale', 'guidance_scale'),
+  seed: {
+    write: (value, into) => void (into.seed = value === null || value === undefined ? undefined : BigInt(value)), // undefined: a row stored before the field existed
+    read: (from) => {
+      if (from.seed === undefined) return null;
+      if (from.seed > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedMessageError(`diffusion request has a seed above 2^53 (${from.seed})`);
+      return Number(from.seed);
+    },
+  },
+  scheduler: nullable<string>('scheduler'),
+  useKarrasSigmas: same<boolean>('useKarrasSigmas'),
+  algorithmType: nullable<string>('algorithmType'),
+  clipSkip: required<number>('clipSkip', 'clip_skip'),
+  strength: nullable<number>('strength'),
+  initImage: nullable<string>('initImage'),
+  maskImage: nullable<string>('maskImage'),
+  outputFormat: { write: (value, into) => void (into.outputFormat = FORMATS[value]), read: readFormat },
+  temp: same<boolean>('temp'),
+};
+
+const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionParams)[];
+
+/** The job's identity fields that GenerateRequest repeats from the envelope. */
+export interface GenerateRequestIdentity {
+  jobId: number;
+  tenantId: string;
+  modelId: string | null;
+  artifactToken: string;
+}
+
+export function toGenerateRequest(params: DiffusionParams, identity: GenerateRequestIdentity): GenerateRequest {
+  const message = create(GenerateRequestSchema, {
+    jobId: BigInt(identity.jobId),
+    tenantId: identity.tenantId,
+    modelId: identity.modelId ?? undefined,
+    artifactToken: identity.artifactToken,
+  });
+  for (const name of FIELD_NAMES) (FIELDS[name] as FieldMapping<typeof name>).write(params[name], message);
+  return message;
+}
+
+/** Throws MalformedMessageError when a field the gateway always sets is missing or out of range. */
+export function fromGenerateRequest(message: GenerateRequest): DiffusionParams {
+  const params: Partial<Record<keyof DiffusionParams, unknown>> = {};
+  for (const name of FIELD_NAMES) params[name] = FIELDS[name].read(message);
+  return params as DiffusionParams;
+}

@@ -1,0 +1,116 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { DiffusionParams } from './diffusion';
+import { GenerateRequestSchema, GenerationKind, OutputFormat } from './gen/easel/diffusion/v1/diffusion_pb';
+import { JobPayloadSchema } from './gen/easel/jobs/v1/job_pb';
+import { decodeJobPayload, encodeJobPayload, type JobPayload } from './job-payload';
+import { MalformedMessageError } from './malformed-message';
+
+/** Every field away from its default (`Required` so that a new DiffusionParams field must be set here too). */
+const everything: Required<DiffusionParams> = {
+  kind: 'inpaint',
+  prompt: 'a red circle',
+  negativePrompt: 'blurry',
+  width: 256,
+  height: 192,
+  samples: 3,
+  steps: 37,
+  guidanceScale: 4.25,
+  seed: 2 ** 53 - 17,
+  scheduler: 'DPMSolverMultistepScheduler',
+  useKarrasSigmas: true,
+  algorithmType: 'sde-dpmsolver++',
+  clipSkip: 2,
+  strength: 0.35,
+  initImage: 'https://example.com/init.png',
+  maskImage: 'data:image/png;base64,iVBORw0KGgo=',
+  outputFormat: 'webp',
+  temp: true,
+};
+
+/** Every nullable field null, the rest at other values. */
+const nulls: DiffusionParams = {
+  ...everything,
+  kind: 'text2img',
+  negativePrompt: null,
+  width: null,
+  height: null,
+  seed: null,
+  scheduler: null,
+  algorithmType: null,
+  strength: null,
+  initImage: null,
+  maskImage: null,
+  outputFormat: 'jpeg',
+  useKarrasSigmas: false,
+  temp: false,
+};
+
+const job = (params: DiffusionParams, modelId: string | null = 'easel-tiny'): JobPayload<DiffusionParams> => ({
+  jobId: 9_007_199_254_740_000,
+  tenantId: 'tenant-a',
+  kind: params.kind,
+  modelId,
+  artifactToken: 'tok-123',
+  params,
+});
+
+describe('job payload on the bus', () => {
+  it.each([
+    ['every field set', everything, 'easel-tiny'],
+    ['every nullable field null', nulls, null],
+  ] as const)('round-trips with %s', (_name, params, modelId) => {
+    const payload = job(params, modelId);
+    const decoded = decodeJobPayload(encodeJobPayload(payload));
+    expect(decoded).toEqual(payload);
+    expect(Object.keys(decoded.params).sort()).toEqual(Object.keys(everything).sort());
+  });
+
+  it('is the binary easel.jobs.v1.JobPayload carrying a diffusion.v1.GenerateRequest', () => {
+    const message = fromBinary(JobPayloadSchema, encodeJobPayload(job(everything)));
+    expect(message).toMatchObject({ jobId: 9_007_199_254_740_000n, tenantId: 'tenant-a', kind: 'inpaint', modelId: 'easel-tiny', artifactToken: 'tok-123' });
+    expect(message.request.case).toBe('diffusion');
+    expect(message.request.value).toMatchObject({
+      jobId: 9_007_199_254_740_000n,
+      tenantId: 'tenant-a',
+      kind: GenerationKind.INPAINT,
+      prompt: 'a red circle',
+      seed: BigInt(2 ** 53 - 17),
+      guidanceScale: 4.25,
+      outputFormat: OutputFormat.WEBP,
+      maskImage: 'data:image/png;base64,iVBORw0KGgo=',
+    });
+    const unset = fromBinary(JobPayloadSchema, encodeJobPayload(job(nulls, null)));
+    expect(unset.modelId).toBeUndefined();
+    const request = unset.request.value!;
+    for (const field of ['negativePrompt', 'width', 'height', 'seed', 'scheduler', 'algorithmType', 'strength', 'initImage', 'maskImage'] as const)
+      expect(request[field]).toBeUndefined(); // null travels as an unset proto3 optional
+  });
+
+  const generate = (fields: Parameters<typeof create<typeof GenerateRequestSchema>>[1]) =>
+    create(GenerateRequestSchema, { prompt: 'x', samples: 1, steps: 2, guidanceScale: 7.5, clipSkip: 1, ...fields });
+  const envelope = (request?: ReturnType<typeof generate>) =>
+    toBinary(
+      JobPayloadSchema,
+      create(JobPayloadSchema, { jobId: 5n, tenantId: 't', kind: 'text2img', artifactToken: 'a', request: request ? { case: 'diffusion', value: request } : undefined }),
+    );
+
+  it('reads an unspecified kind from the images sent, and an unspecified format as png', () => {
+    expect(decodeJobPayload(envelope(generate({}))).params).toMatchObject({ kind: 'text2img', outputFormat: 'png' });
+    expect(decodeJobPayload(envelope(generate({ initImage: 'i' }))).params.kind).toBe('img2img');
+    expect(decodeJobPayload(envelope(generate({ initImage: 'i', maskImage: 'm' }))).params.kind).toBe('inpaint');
+  });
+
+  it.each([
+    ['empty bytes', new Uint8Array()],
+    ['the old JSON encoding', new TextEncoder().encode(JSON.stringify({ jobId: 5, tenantId: 't', kind: 'text2img', modelId: null, artifactToken: 'a', params: {} }))],
+    ['random bytes', Uint8Array.from({ length: 64 }, (_, i) => (i * 73 + 41) % 256)],
+    ['a truncated message', encodeJobPayload(job(everything)).subarray(0, 40)],
+    ['an envelope without a request', envelope()],
+    ['a request without steps', envelope(generate({ steps: undefined }))],
+    ['a request with an unknown kind', envelope(generate({ kind: 99 as GenerationKind }))],
+    ['a seed beyond 2^53', envelope(generate({ seed: 2n ** 60n }))],
+  ])('rejects %s with a MalformedMessageError', (_name, bytes) => {
+    expect(() => decodeJobPayload(bytes)).toThrow(MalformedMessageError);
+    expect(() => decodeJobPayload(bytes)).toThrow(/^malformed job payload: /);
+  });
+});
