@@ -5,7 +5,7 @@ import type { DiffusionParams } from '@easel/contracts';
 import { QueueUnavailableError } from '../common/api-errors';
 import { JobsService } from './jobs.service';
 
-describe('JobsService.submit when the bus is down', () => {
+describe('JobsService when the bus is down', () => {
   let db: Database;
   beforeAll(async () => {
     db = await openEmbeddedDatabase();
@@ -33,6 +33,31 @@ describe('JobsService.submit when the bus is down', () => {
     const job = await new JobsRepository(db.prisma).get((error as QueueUnavailableError).jobId);
     expect(job).toMatchObject({ status: 'failed' });
     expect(await ledger.balance(tenantId)).toBe('10.000');
+    await bus.close();
+  });
+
+  it('an accepted job whose event subscription fails (NATS reconnecting) is still waited for, by reading its row', async () => {
+    const bus = new InProcessJobBus();
+    bus.subscribeEvents = async () => {
+      throw new Error('CONNECTION_DRAINING');
+    };
+    const service = new JobsService(db, bus, loadConfig({}));
+    const ledger = new LedgerRepository(db.prisma);
+    const jobs = new JobsRepository(db.prisma);
+    const tenantId = (await db.prisma.tenant.create({ data: { name: 'events-down' } })).id;
+    await ledger.grant(tenantId, 10);
+    const request = { params: { prompt: 'x' }, artifactToken: 't2', outputs: 1, extension: 'png' };
+    const { job } = await jobs.submit({ tenantId, service: 'diffusion', kind: 'text2img', request: request as never, price: 1 });
+
+    // Unfinished through the whole window: the answer is the row as it is (processing), not an error.
+    await expect(service.waitForEnd(job.id, 300)).resolves.toMatchObject({ id: job.id, status: 'queued' });
+
+    // Ends half-way through the window: the wait notices without any event.
+    setTimeout(() => void jobs.start(job.id).then(() => jobs.succeed(job.id, {}, [])), 150);
+    const startedAt = Date.now();
+    const ended = await service.waitForEnd(job.id, 20_000);
+    expect(ended).toMatchObject({ status: 'success' });
+    expect(Date.now() - startedAt).toBeLessThan(10_000); // it did not sit out the whole window
     await bus.close();
   });
 });

@@ -12,6 +12,8 @@ import { storedRequest, type StoredJobRequest } from './job-message';
 export const DEFAULT_POOL = 'default';
 /** Seconds a job is assumed to take before any has finished. */
 const FIRST_JOB_GUESS_SECONDS = 5;
+/** How often the sync window re-reads a job's row when the bus could not deliver its events. */
+const POLL_WITHOUT_EVENTS_MS = 200;
 
 @Injectable()
 export class JobsService implements OnModuleInit {
@@ -57,22 +59,35 @@ export class JobsService implements OnModuleInit {
     return { jobs, jobSeconds: mean ?? FIRST_JOB_GUESS_SECONDS };
   }
 
-  /** Waits until the job ends or `timeoutMs` passes; returns the job row as it then is. */
+  /**
+   * Waits until the job ends or `timeoutMs` passes; returns the job row as it then is. The job is
+   * already accepted here, so a bus that cannot take the subscription (NATS reconnecting) must not
+   * fail the request: the wait falls back to reading the row, and the answer is `processing` at worst.
+   */
   async waitForEnd(jobId: number, timeoutMs: number) {
     let resolveEnded: () => void = () => undefined;
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-    const subscription = await this.bus.subscribeEvents(String(jobId), (event) => {
-      if (event.type === JOB_ENDED) resolveEnded();
-    });
+    const subscription = await this.bus
+      .subscribeEvents(String(jobId), (event) => {
+        if (event.type === JOB_ENDED) resolveEnded();
+      })
+      .catch((error: Error) => {
+        this.logger.warn(`job ${jobId}: no event subscription (${error.message}); polling its row instead`);
+        return null;
+      });
+    const deadline = Date.now() + timeoutMs;
     try {
-      const current = await this.repository.get(jobId);
-      if (current && (current.status === 'queued' || current.status === 'running')) {
+      let current = await this.repository.get(jobId);
+      while (current && (current.status === 'queued' || current.status === 'running') && Date.now() < deadline) {
+        const wait = subscription ? deadline - Date.now() : Math.min(POLL_WITHOUT_EVENTS_MS, deadline - Date.now());
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
         clearTimeout(timer);
+        if (subscription) break;
+        current = await this.repository.get(jobId);
       }
     } finally {
-      await subscription.unsubscribe();
+      await subscription?.unsubscribe().catch((error: Error) => this.logger.warn(`job ${jobId}: unsubscribe failed (${error.message})`));
     }
     return this.repository.get(jobId);
   }
