@@ -9,12 +9,17 @@ export const DEFAULT_HIGHRES_STRENGTH = 0.5;
 
 export type RunPipeline = (model: DiffusionModel, request: GenerateRequest, options: GenerateOptions, limits: PipelineLimits) => Promise<GenerateResult>;
 
-const round8 = (v: number) => Math.max(8, Math.round(v / 8) * 8);
-
-/** The first pass's size: the target scaled so its short side is the model's native side (never enlarged). */
-export function highresBaseSize(width: number, height: number, native: number): { width: number; height: number } {
+/**
+ * The first pass's size: the target scaled so its short side is the model's native side (never
+ * enlarged), each side rounded to `multiple` pixels — 8 latent cells (64 px for SD), which every
+ * UNet's down-sampling divides evenly (a size the client chose is the client's business; this
+ * one is ours).
+ */
+export function highresBaseSize(width: number, height: number, native: number, multiple = 64): { width: number; height: number } {
   const s = Math.min(1, native / Math.min(width, height));
-  return s === 1 ? { width, height } : { width: round8(width * s), height: round8(height * s) };
+  if (s === 1) return { width, height };
+  const side = (target: number) => Math.min(target, Math.max(multiple, Math.round((target * s) / multiple) * multiple));
+  return { width: side(width), height: side(height) };
 }
 
 function sumTimings(parts: PhaseTimings[]): PhaseTimings {
@@ -55,14 +60,20 @@ export async function runHighresFix(
   const native = model.info.nativeSize;
   // the target size and the rest are checked before any pass runs
   const { width, height, steps, samples, seed } = normalizeRequest(request, limits, model.info, native);
-  const base = highresBaseSize(width, height, native);
+  const base = highresBaseSize(width, height, native, 8 * model.info.vaeScaleFactor);
   const { signal, onProgress } = options;
   const refineSteps = Math.min(Math.floor(steps * strength), steps);
-  const total = steps + samples * refineSteps;
+  // refine passes' UNet evaluations are known once the first one reports (PNDM adds warm-up steps)
+  let refineTotal = refineSteps;
+  let refinesLeft = samples;
   let done = 0;
-  const progress = (step: number) => onProgress?.({ step: done + step, total, elapsedMs: performance.now() - t0 });
+  const progress = (e: { step: number; total: number }, refining: boolean) => {
+    if (refining) refineTotal = e.total;
+    const total = done + e.total + (refining ? refinesLeft - 1 : refinesLeft) * refineTotal;
+    onProgress?.({ step: done + e.step, total, elapsedMs: performance.now() - t0 });
+  };
 
-  const first = await run(model, { ...request, seed, width: base.width, height: base.height, highresFix: false }, { signal, onProgress: (e) => progress(e.step) }, limits);
+  const first = await run(model, { ...request, seed, width: base.width, height: base.height, highresFix: false }, { signal, onProgress: (e) => progress(e, false) }, limits);
   done += first.timings.stepMs.length;
   const applied = base.width !== width || base.height !== height;
   const report = { baseWidth: base.width, baseHeight: base.height, strength, upscaler: upscaler.name, applied };
@@ -82,11 +93,12 @@ export async function runHighresFix(
     last = await run(
       model,
       { ...request, seed: first.seeds[i], samples: 1, width, height, initImage: enlarged, strength, highresFix: false, initialNoise: undefined },
-      { signal, onProgress: (e) => progress(e.step) },
+      { signal, onProgress: (e) => progress(e, true) },
       limits,
     );
     refineMs += performance.now() - t;
     done += last.timings.stepMs.length;
+    refinesLeft--;
     passes.push(last.timings);
     images.push(last.images[0]);
     if (pixels && last.pixels) pixels.set(last.pixels, i * 3 * width * height);
