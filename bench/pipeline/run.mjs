@@ -118,5 +118,5 @@ if (args.reference === '0') {
     console.log(`steady-state per step     TS ${f(stepWall)} vs PyTorch ${f(median(refTimings.steps_ms))}: ${(median(refTimings.steps_ms) / stepWall).toFixed(2)}x`);
   }
 } else {
-  console.log('PyTorch reference: skipped (needs models/easel-tiny and /usr/bin/python3 with Debian's python3-torch and python3-onnx)');
+  console.log("PyTorch reference: skipped (needs models/easel-tiny and /usr/bin/python3 with Debian's python3-torch and python3-onnx)");
 }
