@@ -12,6 +12,7 @@ export function featureMeta(r: GenerateResult): Record<string, unknown> | undefi
       meta.detected_language = r.prompt.detectedLanguage;
       meta.translated = r.prompt.translated ? 'yes' : 'no';
       if (r.prompt.translatedPrompt !== undefined) meta.translated_prompt = r.prompt.translatedPrompt;
+      if (r.prompt.translatedNegativePrompt !== undefined) meta.translated_negative_prompt = r.prompt.translatedNegativePrompt;
       if (r.prompt.untranslatedWords?.length) meta.untranslated_words = r.prompt.untranslatedWords;
     }
     if (r.prompt.enhancedPrompt !== undefined) meta.enhanced_prompt = r.prompt.enhancedPrompt;

@@ -61,6 +61,14 @@ const TINY = join(MODELS, 'easel-tiny');
     expect(maxAbsDiff(strong.pixels!, plain.pixels!)).toBeGreaterThan(maxAbsDiff(sag.pixels!, plain.pixels!));
   });
 
+  it('a batch of 2 equals the single runs (each sample masks with its own attention), with panorama too', async () => {
+    for (const extra of [{}, { panorama: true, width: 192 }]) {
+      const both = await engine.generate(TINY, { ...request, ...extra, steps: 3, selfAttention: true, samples: 2 });
+      const s1 = await engine.generate(TINY, { ...request, ...extra, steps: 3, selfAttention: true, seed: 12 });
+      expect(maxAbsDiff(both.pixels!.subarray(both.pixels!.length / 2), s1.pixels!)).toBeLessThan(1e-4);
+    }
+  });
+
   it('works with panorama (per window) and with a k-diffusion scheduler', async () => {
     const r = await engine.generate(TINY, { ...request, width: 192, steps: 4, scheduler: 'euler a', selfAttention: true, panorama: true });
     expect([r.width, r.height]).toEqual([192, 128]);

@@ -22,7 +22,7 @@ export async function generate(
   const t0 = performance.now();
   const phasesMs: Record<string, number> = {};
   const prompt = typeof request.prompt === 'string' ? preparePrompt(request.prompt, request, phasesMs) : undefined;
-  const req = prompt ? { ...request, prompt: prompt.used } : request;
+  const req = prompt ? { ...request, prompt: prompt.used, negativePrompt: prompt.translatedNegativePrompt ?? request.negativePrompt } : request;
   const result = req.highresFix ? await runHighresFix(runStableDiffusion, upscaler, model, req, options, limits) : await runStableDiffusion(model, req, options, limits);
   Object.assign(result.timings.phasesMs, phasesMs);
   result.timings.totalMs = performance.now() - t0;

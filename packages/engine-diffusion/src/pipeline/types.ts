@@ -109,6 +109,8 @@ export interface PromptReport {
   /** With multiLingual: whether a translation was applied, and the English prompt. */
   translated?: boolean;
   translatedPrompt?: string;
+  /** With multiLingual: the negative prompt in English, when the dictionary knew any of its words. */
+  translatedNegativePrompt?: string;
   /** Words the dictionary did not know (left as they were). */
   untranslatedWords?: string[];
   /** With enhancePrompt: the enhanced prompt. */

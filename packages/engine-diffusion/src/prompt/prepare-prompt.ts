@@ -7,6 +7,8 @@ import { translatePrompt } from './translate-prompt';
 export interface PromptOptions {
   multiLingual?: boolean;
   enhancePrompt?: boolean;
+  /** Translated with the prompt's language (a negative prompt alone is too short to detect); never enhanced. */
+  negativePrompt?: string | null;
 }
 
 /**
@@ -30,6 +32,10 @@ export function preparePrompt(prompt: string, options: PromptOptions, phasesMs: 
       report.translatedPrompt = translation.text;
       report.untranslatedWords = translation.unknown;
       report.used = translation.text;
+      if (options.negativePrompt) {
+        const negative = translatePrompt(options.negativePrompt, dict.language);
+        if (negative.translatedCount > 0) report.translatedNegativePrompt = negative.text;
+      }
       notes.push(`detected ${dict.name} (${dict.language}); translated to English with Easel's dictionary${translation.unknown.length ? `, ${translation.unknown.length} word(s) left as they were` : ''}`);
     } else {
       report.translated = false;

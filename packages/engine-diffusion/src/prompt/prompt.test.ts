@@ -44,6 +44,12 @@ describe('multi_lingual: detection and dictionary translation', () => {
     expect(detectLanguage(FLAGSHIP)).toBe('en');
   });
 
+  it('translates the negative prompt with the prompt\'s language', () => {
+    const report = preparePrompt('un cercle rouge sur fond bleu', { multiLingual: true, negativePrompt: 'vert' }, {})!;
+    expect(report.translatedNegativePrompt).toBe('green');
+    expect(preparePrompt(FLAGSHIP, { multiLingual: true, negativePrompt: 'vert' }, {})!.translatedNegativePrompt).toBeUndefined();
+  });
+
   it('records its phase time; nothing asked → no report', () => {
     const phases: Record<string, number> = {};
     preparePrompt('un cercle rouge', { multiLingual: true }, phases);
