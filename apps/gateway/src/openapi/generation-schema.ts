@@ -171,7 +171,7 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
     schema: tolerantFlag({
       default: D.multiLingual,
       description:
-        "yes: detect the prompt's language (tinyld, offline) and, for French, Spanish, German, Italian or Portuguese, translate it to English with Easel's dictionary of the bundled model's vocabulary (colours, shapes, positions, sizes, \"on a … background\", articles and prepositions; unknown words are kept). No npm package ships an offline translation model. English and other languages pass unchanged. meta: detected_language, translated (yes/no), translated_prompt, untranslated_words, prompt_used, prompt_note.",
+        "yes: detect the prompt's language (tinyld, offline) and, for French, Spanish, German, Italian or Portuguese, translate it to English with Easel's dictionary of the bundled model's vocabulary (colours, shapes, positions, sizes, \"on a … background\", articles and prepositions; unknown words are kept). No npm package ships an offline translation model. English and other languages pass unchanged. The negative prompt is translated with the prompt's language. meta: detected_language, translated (yes/no), translated_prompt, translated_negative_prompt, untranslated_words, prompt_used, prompt_note.",
     }),
   },
   panorama: {
