@@ -6,6 +6,8 @@
 //   node ../scripts/pnpm.mjs --filter @easel/bench pipeline      (builds engine-diffusion first)
 //   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--spin 1] [--model DIR]
 //   (--spin 1: let ORT's intra-op threads busy-wait between runs, ORT's own default; off by default in DiffusionEngine)
+//   node bench/pipeline/run.mjs --features 1 [--runs 1]: also time each optional feature (highres fix 256×256,
+//   panorama 384×128, self-attention guidance, multi_lingual, enhance_prompt) and print its phases; --reference 0 skips PyTorch
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -63,10 +65,38 @@ console.log(`text encoder              ${f(median(results.map((t) => t.textEncod
 console.log(`UNet per step (run)       ${f(unetPerStep)}   step wall (UNet + CFG + scheduler) ${f(stepWall)}   all steps ${f(median(results.map((t) => sum(t.stepMs))))}`);
 console.log(`VAE decode                ${f(median(results.map((t) => t.vaeDecodeMs)))}`);
 
+if (args.features === '1') await benchFeatures();
+
+async function benchFeatures() {
+  const featureEngine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });
+  const cases = [
+    ['plain 128x128', {}],
+    ['highres_fix 256x256', { highresFix: true, width: 256, height: 256 }],
+    ['panorama 384x128', { panorama: true, width: 384, height: 128 }],
+    ['self_attention', { selfAttention: true }],
+    ['multi_lingual (fr)', { multiLingual: true, prompt: 'un cercle rouge sur fond bleu' }],
+    ['enhance_prompt', { enhancePrompt: true }],
+  ];
+  const base = { ...request, scheduler: schedulers[refName] };
+  await featureEngine.generate(model, base); // warm-up
+  console.log(`\noptional features (${steps} steps, median of ${runs} runs; phases in ms — unet counts the denoising loop's UNet runs, highres_* split the passes):`);
+  for (const [name, extra] of cases) {
+    const all = [];
+    for (let i = 0; i < runs; i++) all.push((await featureEngine.generate(model, { ...base, ...extra })).timings);
+    const phases = { text_encoder: all.map((t) => t.textEncoderMs), unet: all.map((t) => sum(t.unetMs)), vae_decode: all.map((t) => t.vaeDecodeMs), vae_encode: all.map((t) => t.vaeEncodeMs) };
+    for (const k of new Set(all.flatMap((t) => Object.keys(t.phasesMs)))) phases[k] = all.map((t) => t.phasesMs[k] ?? 0);
+    const split = Object.entries(phases).filter(([, v]) => median(v) > 0).map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(', ');
+    console.log(`  ${name.padEnd(22)} total ${f(median(all.map((t) => t.totalMs))).padStart(10)}   ${split}`);
+  }
+  await featureEngine.dispose();
+}
+
 const sampler = join(ROOT, 'models', 'training', 'reference_sampler.py');
 // The reference rebuilds its torch modules from the committed ONNX graphs (onnx_weights.py).
 const hasTorch = () => spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx'], { encoding: 'utf8' }).status === 0;
-if (model === tiny && existsSync('/usr/bin/python3') && existsSync(sampler) && hasTorch()) {
+if (args.reference === '0') {
+  console.log('PyTorch reference: skipped (--reference 0)');
+} else if (model === tiny && existsSync('/usr/bin/python3') && existsSync(sampler) && hasTorch()) {
   const tmp = mkdtempSync(join(tmpdir(), 'easel-bench-'));
   const refTotals = [];
   let refTimings;
@@ -88,5 +118,5 @@ if (model === tiny && existsSync('/usr/bin/python3') && existsSync(sampler) && h
     console.log(`steady-state per step     TS ${f(stepWall)} vs PyTorch ${f(median(refTimings.steps_ms))}: ${(median(refTimings.steps_ms) / stepWall).toFixed(2)}x`);
   }
 } else {
-  console.log('PyTorch reference: skipped (needs models/easel-tiny and /usr/bin/python3 with Debian’s python3-torch and python3-onnx)');
+  console.log("PyTorch reference: skipped (needs models/easel-tiny and /usr/bin/python3 with Debian's python3-torch and python3-onnx)");
 }

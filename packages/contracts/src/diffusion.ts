@@ -33,6 +33,14 @@ export interface DiffusionParams {
   outputFormat: 'png' | 'jpeg' | 'webp';
   /** Artifact links expire soon (`temp: yes`). */
   temp: boolean;
+  /** Optional features (issue 10); absent (jobs queued before they existed) means off. */
+  highresFix?: boolean;
+  /** `highres_fix_strength` (Easel's addition): the second pass's denoising strength; null → the engine's default. */
+  highresFixStrength?: number | null;
+  panorama?: boolean;
+  selfAttention?: boolean;
+  multiLingual?: boolean;
+  enhancePrompt?: boolean;
 }
 
 /** What a successful diffusion job stores as its result. */
@@ -47,4 +55,6 @@ export interface DiffusionResult {
   generationTime: number;
   nsfwContentDetected: boolean;
   timings: Record<string, number>;
+  /** What the optional features did (snake_case, merged into the response meta); absent when none ran. */
+  featureMeta?: Record<string, unknown>;
 }

@@ -3,13 +3,17 @@ import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
 import { ByteBudgetLru } from './model/session-cache';
 import type { SessionOptions } from './model/session';
-import { runStableDiffusion } from './pipeline/stable-diffusion';
+import { generate } from './pipeline/generate';
+import type { ImageUpscaler } from './pipeline/upscaler';
+import { lanczosUpscaler } from './pipeline/upscaler';
 import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './pipeline/types';
 
 export interface DiffusionEngineOptions extends SessionOptions {
   /** Memory budget for loaded models, estimated from .onnx file sizes (default 8 GiB; env EASEL_MODEL_CACHE_BYTES). */
   cacheBudgetBytes?: number;
   limits?: Partial<PipelineLimits>;
+  /** The highres fix's upscaler (default: sharp's Lanczos-3); e.g. an ESRGAN one from packages/engine-upscale. */
+  upscaler?: ImageUpscaler;
   // allowSpinning defaults to false here: on a shared 2-core box ORT's busy-waiting threads
   // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
 }
@@ -34,12 +38,14 @@ export class DiffusionEngine {
   readonly limits: PipelineLimits;
   private readonly cache: ByteBudgetLru<DiffusionModel>;
   private readonly sessionOptions: SessionOptions;
+  private readonly upscaler: ImageUpscaler;
 
   constructor(options: DiffusionEngineOptions = {}) {
     const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
     const budget = options.cacheBudgetBytes ?? (Number.isFinite(envBudget) && envBudget > 0 ? envBudget : 8 * 1024 ** 3);
     this.cache = new ByteBudgetLru(budget, (m) => m.release());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.upscaler = options.upscaler ?? lanczosUpscaler;
     this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning ?? false };
   }
 
@@ -62,7 +68,7 @@ export class DiffusionEngine {
     const key = resolve(dir);
     const { value: model, release } = await this.cache.acquire(key, this.load(key));
     try {
-      return await runStableDiffusion(model, request, options, this.limits);
+      return await generate(model, request, options, this.limits, this.upscaler);
     } finally {
       await release();
     }

@@ -1,2 +1,3 @@
 export * from './model-catalog';
 export * from './bundled-model-catalog';
+export * from './onnx-graph-outputs';

@@ -2,7 +2,7 @@ import type { DiffusionResult } from '@easel/contracts';
 import { artifactFileName } from '@easel/contracts';
 import type { ArtifactRecord, Job } from '@easel/db';
 import { storedRequest } from '../jobs/job-message';
-import { echoMeta, type GenerationRequest } from './request';
+import { echoMeta, resultMeta, type GenerationRequest } from './request';
 
 /** A dialect response body and the HTTP status that goes with it. */
 export interface DialectResponse {
@@ -57,6 +57,7 @@ export function successBody(job: JobWithArtifacts, publicUrl: string, base64Outp
   const meta = {
     ...echoMeta(request, { seed: result.seeds[0], width: result.width, height: result.height, modelId: result.modelId, scheduler: result.scheduler }),
     ...stored.metaOverrides,
+    ...resultMeta(result),
     seeds: result.seeds,
   };
   return {

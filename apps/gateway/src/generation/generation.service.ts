@@ -14,6 +14,7 @@ import { CONFIG, MODEL_CATALOG } from '../tokens';
 import type { DialectResponse } from './generation-responses';
 import { JobViewService } from './job-view.service';
 import { GENERATION_LIMITS, isOnlyMissingModelId, parseFetchId, parseGenerationRequest, type GenerationKind } from './request';
+import { modelCapabilityErrors } from './model-capabilities';
 import { NOT_APPLIED_META, unsupportedFeatures } from './unsupported-features';
 
 /** Size assumed for pricing when the request leaves it to the model. */
@@ -45,7 +46,10 @@ export class GenerationService {
     const unsupported = unsupportedFeatures(request);
     if (Object.keys(unsupported).length > 0) throw new ValidationError(unsupported);
     const modelId = request.modelId ?? this.config.EASEL_DEFAULT_MODEL;
-    if (!(await this.catalog.find(principal.tenantId, modelId))) throw new ModelNotFoundError();
+    const model = await this.catalog.find(principal.tenantId, modelId);
+    if (!model) throw new ModelNotFoundError();
+    const incapable = await modelCapabilityErrors(request, model);
+    if (Object.keys(incapable).length > 0) throw new ValidationError(incapable);
     // Only a request that validated counts as sent (spam filter, requests per minute).
     const admission = await this.limits.admit(principal, body, { idempotencyKey: options.idempotencyKey });
 

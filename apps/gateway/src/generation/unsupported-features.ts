@@ -10,11 +10,10 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
     if (asked) errors[field] = [`The ${field.replace(/_/g, ' ')} option is not available in this deployment.`];
   };
   reject('upscale', req.upscale !== null);
-  reject('highres_fix', req.highresFix);
-  reject('panorama', req.panorama);
-  reject('self_attention', req.selfAttention);
-  reject('multi_lingual', req.multiLingual);
-  reject('enhance_prompt', req.enhancePrompt);
+  // highres_fix, panorama, self_attention, multi_lingual and enhance_prompt run in the engine;
+  // the ones that need a kind or a model they lack are refused here and in model-capabilities.ts.
+  if (req.highresFix && req.kind !== 'text2img') errors.highres_fix = ['The highres fix option is only available for text2img.'];
+  if (req.panorama && req.kind === 'inpaint') errors.panorama = ['The panorama option is not available for inpainting.'];
   reject('lora_model', req.loraModel.length > 0);
   reject('embeddings_model', req.embeddingsModel.length > 0);
   reject('vae', req.vae !== null);

@@ -46,7 +46,7 @@ export const SCHEMAS: Record<string, Schema> = {
         type: 'object',
         additionalProperties: true,
         description:
-          'Every parameter used: prompt, negative_prompt, W, H, steps, guidance_scale, seed (the one drawn when none was sent), seeds, n_samples, scheduler (diffusers class name), model_id, safety_checker, upscale, clip_skip…',
+          'Every parameter used: prompt, negative_prompt, W, H, steps, guidance_scale, seed (the one drawn when none was sent), seeds, n_samples, scheduler (diffusers class name), model_id, safety_checker, upscale, clip_skip…; what the optional features did (detected_language, translated_prompt, enhanced_prompt, prompt_used, highres_fix_base_size, highres_fix_strength, panorama_windows, sag_scale); and generation_time_by_phase: generationTime split by phase in seconds (total, text_encoder, unet, vae_encode, vae_decode, image_io, and when they ran self_attention, panorama_blend, highres_base, highres_upscale, highres_refine, multi_lingual, enhance_prompt).',
       },
       timings: {
         type: 'object',

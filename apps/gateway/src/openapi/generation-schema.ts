@@ -81,7 +81,7 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
       minimum: L.minSide,
       maximum: L.maxSide,
       multipleOf: L.sideMultiple,
-      description: `Pixels, a multiple of ${L.sideMultiple}; width × height at most ${L.maxPixels} (1024×768 or 768×1024). Unset: the model's native size.`,
+      description: `Pixels, a multiple of ${L.sideMultiple}; width × height at most ${L.maxPixels} (1024×768 or 768×1024). With panorama: yes, up to ${L.panorama.maxSide} and ${L.panorama.maxPixels} pixels. Unset: the model's native size.`,
     }),
   },
   height: {
@@ -164,13 +164,29 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
     schema: tolerantFlag({
       default: D.enhancePrompt,
       description:
-        "Easel's choice: default no (the service defaults to yes). Easel never rewrites a prompt unasked: the same prompt and seed must give the same pixels." +
-        NOT_AVAILABLE,
+        "Easel's choice: default no (the service defaults to yes; Easel never rewrites a prompt unasked). yes: a deterministic rewrite into the bundled model's caption phrasing (same input → same output; no LLM): whitespace collapsed, vocabulary synonyms folded (center → centre, big → large, upper → top…), an article before a bare leading object, \"on blue\" → \"on a blue background\". meta.enhanced_prompt shows the result.",
     }),
   },
-  multi_lingual: { schema: tolerantFlag({ default: D.multiLingual, description: NOT_AVAILABLE.trim() }) },
-  panorama: { schema: tolerantFlag({ default: D.panorama, description: NOT_AVAILABLE.trim() }) },
-  self_attention: { schema: tolerantFlag({ default: D.selfAttention, description: NOT_AVAILABLE.trim() }) },
+  multi_lingual: {
+    schema: tolerantFlag({
+      default: D.multiLingual,
+      description:
+        "yes: detect the prompt's language (tinyld, offline) and, for French, Spanish, German, Italian or Portuguese, translate it to English with Easel's dictionary of the bundled model's vocabulary (colours, shapes, positions, sizes, \"on a … background\", articles and prepositions; unknown words are kept). No npm package ships an offline translation model. English and other languages pass unchanged. The negative prompt is translated with the prompt's language. meta: detected_language, translated (yes/no), translated_prompt, translated_negative_prompt, untranslated_words, prompt_used, prompt_note.",
+    }),
+  },
+  panorama: {
+    schema: tolerantFlag({
+      default: D.panorama,
+      description: `yes: MultiDiffusion — the latent is denoised in overlapping windows of the model's native size (stride 8 latent cells), their outputs averaged per cell (centre-weighted) at every step, so wide (or tall) images keep the model's scale. Allows width or height up to ${L.panorama.maxSide} and ${L.panorama.maxPixels} pixels (2048×768). Not for inpaint. meta.panorama_windows: windows per step.`,
+    }),
+  },
+  self_attention: {
+    schema: tolerantFlag({
+      default: D.selfAttention,
+      description:
+        "yes: self-attention guidance (Hong et al. 2022; diffusers' StableDiffusionSAGPipeline, sag_scale 0.75): the predicted x0 is blurred where the UNet's mid-block self-attention concentrates, re-noised and run again, and the guided output moves away from that degraded prediction. Needs a UNet exporting mid_attention_probs (the bundled easel-tiny does); other models get a validation error naming self_attention. meta.sag_scale.",
+    }),
+  },
   upscale: {
     schema: {
       anyOf: [
@@ -185,7 +201,20 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
         NOT_AVAILABLE,
     },
   },
-  highres_fix: { schema: tolerantFlag({ default: D.highresFix, description: NOT_AVAILABLE.trim() }) },
+  highres_fix: {
+    schema: tolerantFlag({
+      default: D.highresFix,
+      description:
+        "text2img only. yes: generate at a base size (the target scaled so its short side is the model's native side, rounded to 64 px), upscale the image (Lanczos-3), then img2img at width × height with highres_fix_strength. meta: highres_fix_base_size, highres_fix_strength, highres_fix_upscaler, highres_fix_applied (no when the target is not larger than the base).",
+    }),
+  },
+  highres_fix_strength: {
+    schema: tolerantNumber({
+      ...range(L.highresFixStrength),
+      description:
+        "Easel's addition: the highres fix's denoising strength (0 keeps the upscaled base image, 1 ignores it). Unset: 0.4 (on the bundled model 0.5 already split objects at 2× its native size).",
+    }),
+  },
   tomesd: {
     schema: tolerantFlag({
       default: D.tomesd,

@@ -2,6 +2,7 @@ import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS, type DiffusionParams, type Diffus
 import { DiffusionEngine, describeError, type GenerateRequest } from '@easel/engine-diffusion';
 import type { ModelCatalog } from '@easel/model-store';
 import { loadInputImages } from '../inputs/input-image';
+import { featureMeta } from './feature-meta';
 import { phaseSeconds } from './phase-seconds';
 import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
 
@@ -43,6 +44,8 @@ export class DiffusionHandler implements ServiceHandler {
         nsfwContentDetected: false,
         timings: phaseSeconds(generated.timings),
       };
+      const features = featureMeta(generated);
+      if (features) result.featureMeta = features;
       return {
         result: result as unknown as Record<string, unknown>,
         files: generated.images.map((body) => ({ body, contentType: generated.mimeType, extension: OUTPUT_EXTENSIONS[generated.format] })),
@@ -74,6 +77,12 @@ export class DiffusionHandler implements ServiceHandler {
       initImage,
       maskImage,
       outputFormat: p.outputFormat,
+      highresFix: p.highresFix,
+      highresFixStrength: p.highresFixStrength ?? undefined,
+      panorama: p.panorama,
+      selfAttention: p.selfAttention,
+      multiLingual: p.multiLingual,
+      enhancePrompt: p.enhancePrompt,
     };
   }
 

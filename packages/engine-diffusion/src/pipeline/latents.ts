@@ -40,3 +40,11 @@ export function blendMasked(latents: Float32Array, keep: Float32Array, mask: Flo
     }
   }
 }
+
+/** [a; b] along the channel axis of one sample (the 9-channel UNet's constant mask and masked-image channels). */
+export function concatPlanes(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -6,9 +6,12 @@ import type { Graph } from '../model/session';
 import { SampleNoise } from '../random/noise';
 import { createScheduler } from '../schedulers/registry';
 import { encodeImage, loadImage, loadMask, MIME_TYPES, toPixels } from './images';
-import { applyGuidance, blendMasked, downsampleMask, repeatBatch, scale } from './latents';
+import { requireSelfAttentionSupport, withSelfAttentionGuidance } from '../guidance/self-attention-guidance';
+import { blendMasked, concatPlanes, downsampleMask, repeatBatch, scale } from './latents';
+import { withPanorama } from './panorama';
+import { createUnetPredictor } from './unet-predictor';
 import { encodePrompts } from './text-conditioning';
-import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './types';
+import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PhaseTimings, type PipelineLimits } from './types';
 import { normalizeRequest } from './validate';
 
 const tracer = trace.getTracer('@easel/engine-diffusion');
@@ -55,6 +58,7 @@ export async function runStableDiffusion(
   const graphs = [model.textEncoder, model.unet, model.vaeDecoder, model.vaeEncoder].filter((g): g is Graph => !!g);
   const ortStart = graphs.reduce((s, g) => s + g.runMs, 0);
   const req = normalizeRequest(request, limits, info, nativeSize(model));
+  if (req.selfAttention) requireSelfAttentionSupport(model);
   const schedulerConfig = request.timestepSpacing ? { ...info.schedulerConfig, timestep_spacing: request.timestepSpacing } : info.schedulerConfig;
   const scheduler = createScheduler(req.scheduler, schedulerConfig, {
     useKarrasSigmas: request.useKarrasSigmas,
@@ -74,7 +78,7 @@ export async function runStableDiffusion(
   const per = C * plane;
   const guidance = req.guidanceScale > 1;
   const B = guidance ? 2 * n : n;
-  const timings = { totalMs: 0, textEncoderMs: 0, stepMs: [] as number[], unetMs: [] as number[], vaeEncodeMs: 0, vaeDecodeMs: 0, imageIoMs: 0, ortMs: 0 };
+  const timings: PhaseTimings = { totalMs: 0, textEncoderMs: 0, stepMs: [], unetMs: [], vaeEncodeMs: 0, vaeDecodeMs: 0, imageIoMs: 0, ortMs: 0, phasesMs: {} };
 
   // 1. text conditioning, laid out [uncond × n; cond × n] for the batched UNet call
   let t = performance.now();
@@ -135,40 +139,36 @@ export async function runStableDiffusion(
   }
   checkAbort(signal);
 
-  // 4. denoising loop; the UNet input buffer is allocated once and refilled each step
-  const inC = info.unetInChannels;
-  const unetIn = new Float32Array(B * inC * plane);
-  if (maskLatent) {
-    // constant channels of the 9-channel UNet: mask and masked-image latents
-    if (info.isInpaintUnet) {
-      for (let b = 0; b < B; b++) {
-        const o = b * inC * plane;
-        unetIn.set(maskLatent, o + C * plane);
-        unetIn.set(maskedImageLatents!, o + (C + 1) * plane);
-      }
-    }
+  // 4. denoising loop: the UNet call (batched CFG), optionally self-attention guided per window, optionally windowed (panorama)
+  const unetMs: number[] = [];
+  const predictor = createUnetPredictor({
+    model,
+    textStates: ehsTensor,
+    samples: n,
+    guidanceScale: req.guidanceScale,
+    inpaintChannels: maskLatent && info.isInpaintUnet ? concatPlanes(maskLatent, maskedImageLatents!) : undefined,
+    wantAttention: req.selfAttention,
+    unetMs,
+  });
+  const sagTiming = { ms: 0 };
+  const panoramaTiming = { ms: 0 };
+  let predict = predictor;
+  if (req.selfAttention) {
+    const referenceStates = new ort.Tensor('float32', ehs.subarray(0, n * rowLen), [n, text.seqLen, info.textWidth]);
+    const reference = createUnetPredictor({ model, textStates: referenceStates, samples: n, guidanceScale: 1 });
+    predict = withSelfAttentionGuidance(predict, { model, samples: n, channels: C, scale: req.sagScale, reference, timing: sagTiming });
   }
-  const tsLen = info.timestepIsScalarBatch ? 1 : B;
-  const tsData = info.timestepType === 'int64' ? new BigInt64Array(tsLen) : new Float32Array(tsLen);
-  const tsTensor = new ort.Tensor(info.timestepType, tsData, [tsLen]);
-  const sampleTensor = new ort.Tensor('float32', unetIn, [B, inC, h, w]);
-  const outName = model.unet.outputs.has('out_sample') ? 'out_sample' : model.unet.outputNames[0];
-  const guided = new Float32Array(n * per);
+  if (req.panorama) predict = withPanorama(predict, { samples: n, channels: C, window: nativeSize(model) / f, timing: panoramaTiming });
   const loopStart = performance.now();
   for (let i = 0; i < timesteps.length; i++) {
     checkAbort(signal);
     const stepStart = performance.now();
     const ts = timesteps[i];
     const scaled = scheduler.scaleModelInput(latents, ts);
-    for (let b = 0; b < B; b++) unetIn.set(scaled.subarray((b % n) * per, (b % n + 1) * per), b * inC * plane);
-    if (tsData instanceof BigInt64Array) tsData.fill(BigInt(Math.trunc(ts)));
-    else tsData.fill(ts);
-    t = performance.now();
-    const out = await model.unet.run({ sample: sampleTensor, timestep: tsTensor, encoder_hidden_states: ehsTensor }, [outName]);
-    timings.unetMs.push(performance.now() - t);
-    const pred = out[outName].data as Float32Array;
-    const eps = guidance ? applyGuidance(pred, n * per, req.guidanceScale, guided) : pred;
-    latents = scheduler.step(eps, ts, latents, noiseSource);
+    const calls = unetMs.length;
+    const { guided } = await predict(scaled, ts, h, w);
+    timings.unetMs.push(unetMs.slice(calls).reduce((a, b) => a + b, 0));
+    latents = scheduler.step(guided, ts, latents, noiseSource);
     if (maskLatent && !info.isInpaintUnet) {
       // diffusers (4-channel UNet): keep the known region on the trajectory of the init image
       const keep = i < timesteps.length - 1 ? scheduler.addNoise(imageLatents!, noise, timesteps[i + 1]) : imageLatents!;
@@ -177,6 +177,8 @@ export async function runStableDiffusion(
     timings.stepMs.push(performance.now() - stepStart);
     onProgress?.({ step: i + 1, total: timesteps.length, elapsedMs: performance.now() - loopStart });
   }
+  if (req.selfAttention) timings.phasesMs.self_attention = sagTiming.ms;
+  if (req.panorama) timings.phasesMs.panorama_blend = panoramaTiming.ms;
   phaseSpan('denoise', loopStart, { 'easel.steps': timesteps.length, 'easel.unet_ms': Math.round(timings.unetMs.reduce((a, b) => a + b, 0)) });
   checkAbort(signal);
 

@@ -41,6 +41,27 @@ export interface GenerateRequest {
   returnPixels?: boolean;
   /** Replace the seeded initial noise (float32 [samples, C, h, w], unit variance) — for parity tests. */
   initialNoise?: Float32Array;
+  /**
+   * MultiDiffusion panorama: denoise in overlapping windows of the model's native size (stride 8
+   * latents), averaging their outputs per latent cell at every step. Allows sides up to
+   * `limits.panoramaMaxSide`. Not with inpainting.
+   */
+  panorama?: boolean;
+  /** Self-attention guidance (needs a UNet exporting `mid_attention_probs`, else `unsupported_feature` on `self_attention`). */
+  selfAttention?: boolean;
+  /** SAG strength (diffusers' `sag_scale`, default 0.75). */
+  sagScale?: number;
+  /**
+   * A1111-style highres fix (text2img): generate at a base size (short side = the model's native
+   * side), upscale the images, then img2img at width × height with `highresFixStrength`.
+   */
+  highresFix?: boolean;
+  /** Denoising strength of the highres-fix pass, 0–1 (default 0.4, DEFAULT_HIGHRES_STRENGTH). */
+  highresFixStrength?: number;
+  /** Detect the prompt's language and translate it to English before encoding (see src/prompt/README). */
+  multiLingual?: boolean;
+  /** Deterministic prompt enrichment (see src/prompt/enhance-prompt.ts). */
+  enhancePrompt?: boolean;
 }
 
 export interface ProgressEvent {
@@ -68,6 +89,34 @@ export interface PhaseTimings {
   imageIoMs: number;
   /** Sum of the time spent inside onnxruntime `run` calls. */
   ortMs: number;
+  /**
+   * Optional features' own cost, by name: `self_attention` (mask, blur and the degraded UNet runs),
+   * `panorama_blend` (window copies and averaging), `highres_base` / `highres_upscale` /
+   * `highres_refine` (the passes of a highres fix: base and refine are whole pipeline runs whose
+   * phases are also summed into the fields above), `multi_lingual`, `enhance_prompt`.
+   */
+  phasesMs: Record<string, number>;
+}
+
+/** What the prompt went through before encoding (multi_lingual, enhance_prompt). */
+export interface PromptReport {
+  /** As the request gave it. */
+  original: string;
+  /** What the text encoder received. */
+  used: string;
+  /** With multiLingual: the detected language (ISO 639-1), or null when detection gave nothing. */
+  detectedLanguage?: string | null;
+  /** With multiLingual: whether a translation was applied, and the English prompt. */
+  translated?: boolean;
+  translatedPrompt?: string;
+  /** With multiLingual: the negative prompt in English, when the dictionary knew any of its words. */
+  translatedNegativePrompt?: string;
+  /** Words the dictionary did not know (left as they were). */
+  untranslatedWords?: string[];
+  /** With enhancePrompt: the enhanced prompt. */
+  enhancedPrompt?: string;
+  /** What was done, in one sentence (for the response meta). */
+  note?: string;
 }
 
 export interface GenerateResult {
@@ -86,6 +135,14 @@ export interface GenerateResult {
   timings: PhaseTimings;
   /** Present when `returnPixels`: float32 NCHW [samples, 3, height, width] in [0, 1]. */
   pixels?: Float32Array;
+  /** Present when multiLingual or enhancePrompt was asked. */
+  prompt?: PromptReport;
+  /** Present when highresFix was asked. */
+  highresFix?: { baseWidth: number; baseHeight: number; strength: number; upscaler: string; applied: boolean };
+  /** Present when panorama was asked: windows per step, window side and stride (latent cells). */
+  panorama?: { windows: number; window: number; stride: number };
+  /** Present when selfAttention was asked. */
+  selfAttention?: { scale: number };
 }
 
 /** Request limits (API.md: 1–4 samples, 1–50 steps, ≤ 1024×768 or 768×1024). */
@@ -96,6 +153,9 @@ export interface PipelineLimits {
   maxSamples: number;
   maxSteps: number;
   maxGuidance: number;
+  /** With panorama: the longest side allowed, and the pixel budget. */
+  panoramaMaxSide: number;
+  panoramaMaxPixels: number;
 }
 
 export const DEFAULT_LIMITS: PipelineLimits = {
@@ -105,4 +165,6 @@ export const DEFAULT_LIMITS: PipelineLimits = {
   maxSamples: 4,
   maxSteps: 50,
   maxGuidance: 20,
+  panoramaMaxSide: 2048,
+  panoramaMaxPixels: 2048 * 768,
 };

@@ -1,4 +1,5 @@
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
+import { DEFAULT_SAG_SCALE } from '../guidance/self-attention-guidance';
 import type { ModelInfo } from '../model/model-info';
 import { MAX_SEED, randomSeed } from '../random/noise';
 import { canonicalSchedulerName, isSchedulerName } from '../schedulers/registry';
@@ -21,6 +22,9 @@ export interface NormalizedRequest {
   strength: number;
   outputFormat: OutputFormat;
   quality: number;
+  panorama: boolean;
+  selfAttention: boolean;
+  sagScale: number;
 }
 
 function int(field: string, value: unknown, fallback: number): number {
@@ -47,16 +51,20 @@ export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, i
   if (mode !== 'text2img' && !info.hasVaeEncoder) throw new UnsupportedFeatureError('init_image', 'This model has no VAE encoder, so it cannot do img2img or inpainting.');
   if (mode !== 'inpaint' && info.isInpaintUnet) throw new UnsupportedFeatureError('mask_image', 'This is an inpainting model: it needs init_image and mask_image.');
 
+  if (req.panorama && mode === 'inpaint') throw new UnsupportedFeatureError('panorama', 'panorama is unsupported with inpainting.');
+  if (req.selfAttention && info.isInpaintUnet) throw new UnsupportedFeatureError('self_attention', 'self_attention is unsupported for inpainting models.');
+  const maxSide = req.panorama ? limits.panoramaMaxSide : limits.maxSide;
+  const maxPixels = req.panorama ? limits.panoramaMaxPixels : limits.maxPixels;
   const width = int('width', req.width, nativeSize);
   const height = int('height', req.height, nativeSize);
   const multiple = Math.max(8, info.vaeScaleFactor);
   for (const [field, v] of [['width', width], ['height', height]] as const) {
     if (v < limits.minSide) throw new InvalidRequestError('size_too_small', field, `The ${field} must be at least ${limits.minSide}.`);
-    if (v > limits.maxSide) throw new InvalidRequestError('size_too_large', field, `The ${field} must not be greater than ${limits.maxSide}.`);
+    if (v > maxSide) throw new InvalidRequestError('size_too_large', field, `The ${field} must not be greater than ${maxSide}.`);
     if (v % multiple !== 0) throw new InvalidRequestError('size_not_multiple', field, `The ${field} must be a multiple of ${multiple}.`);
   }
-  if (width * height > limits.maxPixels) {
-    throw new InvalidRequestError('size_too_large', width >= height ? 'width' : 'height', `The image size ${width}×${height} is above the limit of ${limits.maxPixels} pixels (e.g. 1024×768 or 768×1024).`);
+  if (width * height > maxPixels) {
+    throw new InvalidRequestError('size_too_large', width >= height ? 'width' : 'height', `The image size ${width}×${height} is above the limit of ${maxPixels} pixels (${req.panorama ? 'e.g. 2048×768' : 'e.g. 1024×768 or 768×1024'}).`);
   }
   const samples = int('samples', req.samples, 1);
   between('samples', samples, 1, limits.maxSamples, 'invalid_samples');
@@ -89,7 +97,12 @@ export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, i
     const expected = samples * info.latentChannels * (height / info.vaeScaleFactor) * (width / info.vaeScaleFactor);
     if (req.initialNoise.length !== expected) throw new InvalidRequestError('invalid_noise', 'initial_noise', `The initial noise must have ${expected} values.`);
   }
+  const sagScale = num('sag_scale', req.sagScale, DEFAULT_SAG_SCALE);
+  between('sag_scale', sagScale, 0, 10, 'invalid_sag_scale');
   return {
+    panorama: req.panorama === true,
+    selfAttention: req.selfAttention === true,
+    sagScale,
     mode,
     prompt: req.prompt,
     negativePrompt: req.negativePrompt ?? '',

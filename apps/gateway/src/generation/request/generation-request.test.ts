@@ -58,6 +58,7 @@ describe('parseGenerationRequest — defaults', () => {
       panorama: false,
       selfAttention: false,
       highresFix: false,
+      highresFixStrength: null, // the engine's default (0.4)
       tomesd: false,
       upscale: null,
       loraModel: [],
@@ -596,5 +597,21 @@ describe('isImageReference', () => {
     `https://example.com/${'a'.repeat(2048)}`,
   ])('refuses %s', (value) => {
     expect(isImageReference(value)).toBe(false);
+  });
+});
+
+describe('parseGenerationRequest — panorama sizes and highres_fix_strength', () => {
+  it('panorama allows sides up to 2048 and 2048×768 pixels; without it the limits stay', () => {
+    expect(ok({ prompt: 'p', panorama: 'yes', width: 2048, height: 768 })).toMatchObject({ width: 2048, height: 768, panorama: true });
+    expect(ok({ prompt: 'p', panorama: 'yes', width: 384, height: 128 })).toMatchObject({ width: 384, height: 128 });
+    expect(errors({ prompt: 'p', width: 2048, height: 128 })).toEqual({ width: ['The width must not be greater than 1024.'] });
+    expect(errors({ prompt: 'p', panorama: 'yes', width: 2056, height: 128 })).toEqual({ width: ['The width must not be greater than 2048.'] });
+    expect(errors({ prompt: 'p', panorama: 'yes', width: 2048, height: 1024 }).width).toEqual(['The width must not be greater than 1536 when the height is 1024.']);
+  });
+
+  it('highres_fix_strength: a number in [0, 1], null when unset', () => {
+    expect(ok({ prompt: 'p', highres_fix: 'yes', highres_fix_strength: '0.3' })).toMatchObject({ highresFix: true, highresFixStrength: 0.3 });
+    expect(ok({ prompt: 'p', highres_fix: 'yes' })).toMatchObject({ highresFixStrength: null });
+    expect(errors({ prompt: 'p', highres_fix_strength: 1.5 })).toEqual({ highres_fix_strength: ['The highres fix strength field must be between 0 and 1.'] });
   });
 });

@@ -66,6 +66,9 @@ export const GENERATION_LIMITS = {
   maxSide: 1024,
   /** 1024×768 or 768×1024. */
   maxPixels: 1024 * 768,
+  /** With panorama: yes, wide (or tall) images up to 2048 on a side, 2048×768 pixels. */
+  panorama: { maxSide: 2048, maxPixels: 2048 * 768 },
+  highresFixStrength: { min: 0, max: 1 },
   samples: { min: 1, max: 4 },
   steps: { min: 1, max: 50 },
   guidanceScale: { min: 1, max: 20 },
@@ -266,9 +269,13 @@ function readImage(fields: FieldReader, field: string): string | null {
   return value;
 }
 
-/** Width and height: integers, multiples of 8, 64–1024 each, and 1024×768 pixels at most together. */
-function readSize(fields: FieldReader): { width: number | null; height: number | null } {
-  const { sideMultiple, minSide, maxSide, maxPixels } = GENERATION_LIMITS;
+/**
+ * Width and height: integers, multiples of 8, 64–1024 each, and 1024×768 pixels at most together;
+ * with panorama, up to 2048 on a side and 2048×768 pixels.
+ */
+function readSize(fields: FieldReader, panorama: boolean): { width: number | null; height: number | null } {
+  const { sideMultiple, minSide } = GENERATION_LIMITS;
+  const { maxSide, maxPixels } = panorama ? GENERATION_LIMITS.panorama : GENERATION_LIMITS;
   const side = (field: 'width' | 'height'): number | null => {
     const value = fields.take(field, coerceInteger(fields.get(field), field));
     if (value === undefined || value === null) return null;
@@ -409,7 +416,8 @@ export function parseGenerationRequest(
     strength = fields.number(fields.firstGiven('strength', 'prompt_strength'), L.strength, null);
   }
 
-  const { width, height } = readSize(fields);
+  const panorama = fields.flag('panorama', D.panorama);
+  const { width, height } = readSize(fields, panorama);
   const samples = fields.integer('samples', L.samples, D.samples);
   const steps = fields.integer('num_inference_steps', L.steps, D.steps);
   const guidanceScale = fields.number('guidance_scale', L.guidanceScale, D.guidanceScale);
@@ -437,10 +445,10 @@ export function parseGenerationRequest(
     ) ?? D.safetyCheckerType;
   const enhancePrompt = fields.flag('enhance_prompt', D.enhancePrompt);
   const multiLingual = fields.flag('multi_lingual', D.multiLingual);
-  const panorama = fields.flag('panorama', D.panorama);
   const selfAttention = fields.flag('self_attention', D.selfAttention);
   const upscale = readUpscale(fields);
   const highresFix = fields.flag('highres_fix', D.highresFix);
+  const highresFixStrength = fields.number('highres_fix_strength', L.highresFixStrength, null);
   const tomesd = fields.flag('tomesd', D.tomesd);
 
   const loraModel = fields.ids('lora_model');
@@ -487,6 +495,7 @@ export function parseGenerationRequest(
       panorama,
       selfAttention,
       highresFix,
+      highresFixStrength,
       tomesd,
       upscale,
       loraModel,

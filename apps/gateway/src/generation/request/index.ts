@@ -16,7 +16,7 @@ export type {
   Upscale,
 } from './generation-request';
 export { parseFetchId } from './fetch-request';
-export { echoMeta } from './meta';
+export { echoMeta, resultMeta } from './meta';
 export type { MetaExtras } from './meta';
 export { SCHEDULER_CLASS_NAMES, lookupScheduler, schedulerDisplayName } from './scheduler-names';
 export type { SchedulerClassName, SchedulerLabel } from './scheduler-names';

@@ -1,5 +1,5 @@
 import { parseGenerationRequest, type GenerationKind, type GenerationRequest } from './generation-request';
-import { echoMeta, type MetaExtras } from './meta';
+import { echoMeta, resultMeta, type MetaExtras } from './meta';
 
 function parse(body: Record<string, unknown>, kind: GenerationKind = 'text2img'): GenerationRequest {
   const result = parseGenerationRequest(kind, body);
@@ -156,5 +156,19 @@ describe('echoMeta', () => {
   it('is plain JSON', () => {
     const meta = echoMeta(parse({ prompt: 'x', lora_model: 'a' }), EXTRAS);
     expect(JSON.parse(JSON.stringify(meta))).toEqual(meta);
+  });
+});
+
+describe('resultMeta', () => {
+  it('merges what the features did and the phase split of generationTime', () => {
+    const timings = { total: 1.5, text_encoder: 0.01, unet: 1.2, vae_encode: 0, vae_decode: 0.1, image_io: 0.02, highres_refine: 0.9 };
+    const result = { seeds: [1], width: 256, height: 256, steps: 20, scheduler: 'PNDMScheduler', modelId: 'easel-tiny', format: 'png', generationTime: 1.5, nsfwContentDetected: false, timings };
+    expect(resultMeta(result)).toEqual({ generation_time_by_phase: timings });
+    expect(resultMeta({ ...result, featureMeta: { translated_prompt: 'a red circle', detected_language: 'fr' } })).toEqual({ translated_prompt: 'a red circle', detected_language: 'fr', generation_time_by_phase: timings });
+  });
+
+  it('echoes highres_fix_strength only when highres_fix is asked', () => {
+    expect(echoMeta(parse({ prompt: 'p', highres_fix: 'yes', highres_fix_strength: 0.3 }), EXTRAS)).toMatchObject({ highres_fix: 'yes', highres_fix_strength: 0.3 });
+    expect(echoMeta(parse({ prompt: 'p' }), EXTRAS)).not.toHaveProperty('highres_fix_strength');
   });
 });

@@ -7,6 +7,7 @@
  * Left out on purpose: `key`, `webhook` (it may carry the client's own secret; it is not a
  * generation parameter) and `track_id` (echoed at the top level of the answer).
  */
+import type { DiffusionResult } from '@easel/contracts';
 import type { GenerationRequest } from './generation-request';
 import { schedulerDisplayName } from './scheduler-names';
 
@@ -66,6 +67,8 @@ export function echoMeta(req: GenerationRequest, extras: MetaExtras): Record<str
     temp: yesNo(req.temp),
     output_format: req.outputFormat,
   };
+  // null: the engine's default, which the finished job reports (resultMeta)
+  if (req.highresFix) meta.highres_fix_strength = req.highresFixStrength ?? null;
   if (req.kind === 'img2img' || req.kind === 'inpaint') {
     meta.init_image = isUrl(req.initImage) ? req.initImage : (extras.initImageUrl ?? null);
     meta.strength = req.strength ?? extras.strength ?? null;
@@ -74,4 +77,15 @@ export function echoMeta(req: GenerationRequest, extras: MetaExtras): Record<str
     meta.mask_image = isUrl(req.maskImage) ? req.maskImage : (extras.maskImageUrl ?? null);
   }
   return meta;
+}
+
+/**
+ * What only the finished job knows, merged into `meta`: what the optional features did (the
+ * detected language and translated prompt, the enhanced prompt, the highres fix's base size and
+ * strength, the panorama's windows, the SAG scale — the worker's `featureMeta`) and
+ * `generation_time_by_phase`, the job's `generationTime` split by phase in seconds (text encoder,
+ * UNet, VAE, image I/O and each optional feature's own phase).
+ */
+export function resultMeta(result: DiffusionResult): Record<string, unknown> {
+  return { ...result.featureMeta, generation_time_by_phase: result.timings };
 }

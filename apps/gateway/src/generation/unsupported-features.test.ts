@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { ModelEntry } from '@easel/model-store';
+import { modelCapabilityErrors } from './model-capabilities';
+import { parseGenerationRequest, type GenerationKind, type GenerationRequest } from './request';
+import { unsupportedFeatures } from './unsupported-features';
+
+function parse(body: Record<string, unknown>, kind: GenerationKind = 'text2img'): GenerationRequest {
+  const result = parseGenerationRequest(kind, { prompt: 'a red circle', ...body });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.value;
+}
+
+const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
+const model = (id: string): ModelEntry => ({ modelId: id, name: id, category: 'stable_diffusion', visibility: 'public', status: 'ready', location: join(MODELS, id), tenantId: null });
+const INIT = 'https://example.com/a.png';
+
+describe('the engine features the gateway now lets through', () => {
+  it('highres_fix, panorama, self_attention, multi_lingual and enhance_prompt are accepted on text2img', () => {
+    const req = parse({ highres_fix: 'yes', panorama: 'yes', self_attention: 'yes', multi_lingual: 'yes', enhance_prompt: 'yes' });
+    expect(unsupportedFeatures(req)).toEqual({});
+  });
+
+  it('highres_fix is text2img only, panorama is not for inpaint', () => {
+    expect(unsupportedFeatures(parse({ highres_fix: 'yes', init_image: INIT }, 'img2img'))).toEqual({ highres_fix: ['The highres fix option is only available for text2img.'] });
+    expect(unsupportedFeatures(parse({ panorama: 'yes', init_image: INIT, mask_image: INIT }, 'inpaint'))).toEqual({ panorama: ['The panorama option is not available for inpainting.'] });
+    expect(unsupportedFeatures(parse({ panorama: 'yes', init_image: INIT }, 'img2img'))).toEqual({});
+  });
+
+  it('options still missing an engine are refused, naming the field', () => {
+    expect(unsupportedFeatures(parse({ upscale: '2' }))).toEqual({ upscale: ['The upscale option is not available in this deployment.'] });
+  });
+});
+
+describe('self_attention needs a UNet that exports mid_attention_probs', () => {
+  it('is refused for sd15-random with a validation message naming self_attention', async () => {
+    expect(await modelCapabilityErrors(parse({ self_attention: 'yes' }), model('sd15-random'))).toEqual({
+      self_attention: ['The self attention option is unsupported for this model: its UNet does not output mid_attention_probs.'],
+    });
+  });
+
+  it('is accepted for easel-tiny, and not checked when not asked for', async () => {
+    expect(await modelCapabilityErrors(parse({ self_attention: 'yes' }), model('easel-tiny'))).toEqual({});
+    expect(await modelCapabilityErrors(parse({}), model('sd15-random'))).toEqual({});
+  });
+
+  it('leaves a model whose graph cannot be read to the worker', async () => {
+    expect(await modelCapabilityErrors(parse({ self_attention: 'yes' }), model('no-such-model'))).toEqual({});
+  });
+});
