@@ -41,6 +41,12 @@ const required = <T extends number>(key: OptionalProtoKey<T>, name: string) => (
   },
 });
 
+/** An optional DiffusionParams flag (absent in rows queued before it existed = off) ↔ a proto3 bool. */
+const flag = (key: PlainProtoKey<boolean>) => ({
+  write: (value: boolean | undefined, into: GenerateRequest) => void ((into as unknown as Record<string, boolean>)[key] = value ?? false),
+  read: (from: GenerateRequest) => from[key] as unknown as boolean,
+});
+
 const KINDS: Record<DiffusionParams['kind'], GenerationKind> = {
   text2img: GenerationKind.TEXT2IMG,
   img2img: GenerationKind.IMG2IMG,
@@ -101,6 +107,12 @@ const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
   maskImage: nullable<string>('maskImage'),
   outputFormat: { write: (value, into) => void (into.outputFormat = FORMATS[value]), read: readFormat },
   temp: same<boolean>('temp'),
+  highresFix: flag('highresFix'),
+  highresFixStrength: nullable<number>('highresFixStrength'),
+  panorama: flag('panorama'),
+  selfAttention: flag('selfAttention'),
+  multiLingual: flag('multiLingual'),
+  enhancePrompt: flag('enhancePrompt'),
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionParams)[];

@@ -25,6 +25,12 @@ const everything: Required<DiffusionParams> = {
   maskImage: 'data:image/png;base64,iVBORw0KGgo=',
   outputFormat: 'webp',
   temp: true,
+  highresFix: true,
+  highresFixStrength: 0.45,
+  panorama: true,
+  selfAttention: true,
+  multiLingual: true,
+  enhancePrompt: true,
 };
 
 /** Every nullable field null, the rest at other values. */
@@ -43,6 +49,12 @@ const nulls: DiffusionParams = {
   outputFormat: 'jpeg',
   useKarrasSigmas: false,
   temp: false,
+  highresFixStrength: null,
+  highresFix: false,
+  panorama: false,
+  selfAttention: false,
+  multiLingual: false,
+  enhancePrompt: false,
 };
 
 const job = (params: DiffusionParams, modelId: string | null = 'easel-tiny'): JobPayload<DiffusionParams> => ({

@@ -115,7 +115,7 @@ export class JobsService implements OnModuleInit {
   private async publish(job: Job) {
     const { params, artifactToken } = storedRequest(job);
     // The worker's span for this job is a child of this one: the trace context travels in the message headers.
-    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': `jobs.${job.service}.${DEFAULT_POOL}`, 'messaging.message.id': String(job.id) };
+    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': `${this.config.EASEL_STREAM_PREFIX}jobs.${job.service}.${DEFAULT_POOL}`, 'messaging.message.id': String(job.id) };
     await withSpan('publish', { kind: SpanKind.PRODUCER, attributes }, () =>
       this.bus.publish({
         id: String(job.id),

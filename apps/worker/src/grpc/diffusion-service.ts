@@ -228,6 +228,12 @@ function checkRequest(req: diffusionv1.GenerateRequest): EngineRequest {
     clipSkip: req.clipSkip,
     strength: req.strength,
     outputFormat,
+    highresFix: req.highresFix,
+    highresFixStrength: req.highresFixStrength,
+    panorama: req.panorama,
+    selfAttention: req.selfAttention,
+    multiLingual: req.multiLingual,
+    enhancePrompt: req.enhancePrompt,
   };
 }
 
