@@ -1,6 +1,7 @@
 export * from './job-payload';
 export * from './job-events';
 export * from './diffusion';
+export * from './super-resolution';
 // Generated from proto/ (src/gen, `pnpm --filter @easel/contracts generate`); namespaced so
 // the protobuf messages (e.g. jobsv1.JobPayload) do not clash with the JSON shapes above.
 export * as diffusionv1 from './gen/easel/diffusion/v1/diffusion_pb';
