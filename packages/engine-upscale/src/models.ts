@@ -39,26 +39,6 @@ export const UPSCALE_MODELS: Record<UpscaleModelName, UpscaleModelInfo> = {
 
 export const DEFAULT_UPSCALE_MODEL: UpscaleModelName = 'esrgan-slim';
 
-/**
- * `model_id`s of the dialect's super_resolution endpoint (Real-ESRGAN's names) → the bundled model
- * that stands in for each: the compact general model → slim, the RRDB x4plus/x2plus family → medium.
- * Anime and face models have no counterpart and are refused.
- */
-export const UPSCALE_MODEL_ALIASES: Record<string, UpscaleModelName> = {
-  'esrgan-slim': 'esrgan-slim',
-  'esrgan-medium': 'esrgan-medium',
-  'realesr-general-x4v3': 'esrgan-slim',
-  'realesr-general-wdn-x4v3': 'esrgan-slim',
-  realesrgan_x4plus: 'esrgan-medium',
-  realesrgan_x2plus: 'esrgan-medium',
-  realesrnet_x4plus: 'esrgan-medium',
-};
-
-/** A model id as a client may write it (any letter case) → the bundled model, or null. */
-export function resolveUpscaleModel(id: string): UpscaleModelName | null {
-  return UPSCALE_MODEL_ALIASES[id.trim().toLowerCase()] ?? null;
-}
-
 /** The installed package's folder in node_modules. */
 export function packageDirectory(name: UpscaleModelName): string {
   const info = UPSCALE_MODELS[name];

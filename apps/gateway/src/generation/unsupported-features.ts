@@ -9,7 +9,6 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
   const reject = (field: string, asked: boolean) => {
     if (asked) errors[field] = [`The ${field.replace(/_/g, ' ')} option is not available in this deployment.`];
   };
-  reject('upscale', req.upscale !== null);
   reject('highres_fix', req.highresFix);
   reject('panorama', req.panorama);
   reject('self_attention', req.selfAttention);
@@ -23,7 +22,5 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
 
 /** What `meta` reports for options accepted but not applied (they never change the pixels). */
 export const NOT_APPLIED_META = {
-  // No NSFW classifier is installed yet: say so instead of echoing "yes".
-  safety_checker: 'no',
   tomesd: 'no',
 };
