@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
-import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
+import { startEmbedded } from '@easel/easel';
 import { judgePrompt } from '@easel/testing';
 import { post, REPO_ROOT, tempHome } from './helpers';
 
