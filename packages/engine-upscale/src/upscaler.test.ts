@@ -62,7 +62,9 @@ describe('tiling', () => {
   it('tiled output matches one-pass output, with no seam at the tile borders', async () => {
     const image = await rgb(FIXTURE, { width: 96, height: 96 });
     const whole = await upscaler.upscaleRgb(image, { scale: 2 }, { tileSize: Infinity });
-    const tiled = await upscaler.upscaleRgb(image, { scale: 2 }, { tileSize: 48 });
+    const progress: [number, number][] = [];
+    const tiled = await upscaler.upscaleRgb(image, { scale: 2, onTile: (done, total) => progress.push([done, total]) }, { tileSize: 48 });
+    expect(progress).toEqual(Array.from({ length: 9 }, (_, i) => [i + 1, 9])); // tiles at 0, 32, 48 on each axis
     const agreement = psnr(tiled.data, whole.data);
     console.log(`tiled (48 px tiles, 16 px overlap) vs one pass: PSNR ${agreement.toFixed(2)} dB`);
     expect(agreement).toBeGreaterThan(40);

@@ -22,6 +22,8 @@ export interface UpscalerOptions {
 export interface UpscaleRequest {
   scale: UpscaleScale;
   model?: UpscaleModelName;
+  /** Called after each tile (a long job's heartbeat and progress). */
+  onTile?: (done: number, total: number) => void;
 }
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -67,6 +69,7 @@ export class Upscaler {
     const ys = tileStarts(H, Math.min(tile, H), this.overlap);
     const tw = Math.min(tile, W);
     const th = Math.min(tile, H);
+    let done = 0;
     for (const [yi, y0] of ys.entries()) {
       for (const [xi, x0] of xs.entries()) {
         const crop = new Float32Array(tw * th * 3);
@@ -94,6 +97,7 @@ export class Upscaler {
             sum[o * 3 + 2] += pixels[p + 2] * w;
           }
         }
+        request.onTile?.(++done, xs.length * ys.length);
       }
     }
     const out = new Uint8Array(OW * OH * 3);

@@ -40,6 +40,7 @@ export class DiffusionHandler implements ServiceHandler {
         safetyCheckerType: params.safetyCheckerType ?? 'blank',
         format: generated.format,
         initImage: request.initImage,
+        heartbeat: () => context.progress(generated.steps, generated.steps),
       }, this.options.postProcessors);
       const result: DiffusionResult = {
         seeds: generated.seeds,

@@ -1,6 +1,7 @@
 import type { SafetyReplacement } from '@easel/contracts';
 import { replaceImage, type SafetyChecker } from '@easel/engine-safety';
 import type { ImageFormat, Upscaler } from '@easel/engine-upscale';
+import { withSpan } from '@easel/telemetry';
 
 export interface PostProcessors {
   upscaler: Upscaler;
@@ -15,6 +16,8 @@ export interface PostProcessRequest {
   format: ImageFormat;
   /** Checked with the outputs: when it is flagged, every output is replaced. */
   initImage?: Buffer;
+  /** Called after every tile and every classified image: the job's heartbeat while it runs. */
+  heartbeat?: () => void;
 }
 
 export interface PostProcessed {
@@ -37,31 +40,41 @@ const seconds = (since: number) => Math.round(performance.now() - since) / 1000;
 export async function postProcess(images: Buffer[], size: { width: number; height: number }, req: PostProcessRequest, tools: PostProcessors): Promise<PostProcessed> {
   const out: PostProcessed = { images, ...size, nsfwContentDetected: false, timings: {} };
   if (req.upscale !== null) {
-    const started = performance.now();
-    const upscaled = [];
-    for (const image of out.images) upscaled.push(await tools.upscaler.upscaleImage(image, { scale: req.upscale, format: req.format }));
-    out.images = upscaled.map((u) => u.image);
-    out.width = upscaled[0]?.width ?? size.width * req.upscale;
-    out.height = upscaled[0]?.height ?? size.height * req.upscale;
-    out.timings.upscale = seconds(started);
+    const scale = req.upscale;
+    await withSpan('upscale', { attributes: { 'easel.scale': scale, 'easel.images': images.length } }, () => upscale(out, scale, req, tools.upscaler));
   }
   if (req.safetyChecker) {
-    const started = performance.now();
-    const initFlagged = req.initImage ? await tools.safety.classify(req.initImage) : null;
-    if (initFlagged) out.initImageNsfwScore = round(initFlagged.nsfw);
-    const forceReplace = initFlagged !== null && tools.safety.isFlagged(initFlagged);
-    const checked = [];
-    for (const image of out.images) {
-      const classification = await tools.safety.classify(image);
-      const flagged = forceReplace || tools.safety.isFlagged(classification);
-      checked.push({ image: flagged ? await replaceImage(image, req.safetyCheckerType, req.format) : image, flagged, score: classification.nsfw });
-    }
-    out.images = checked.map((c) => c.image);
-    out.nsfwScores = checked.map((c) => round(c.score));
-    out.nsfwContentDetected = checked.some((c) => c.flagged);
-    out.timings.safety_checker = seconds(started);
+    await withSpan('safety_checker', { attributes: { 'easel.images': out.images.length } }, () => check(out, req, tools.safety));
   }
   return out;
+}
+
+async function upscale(out: PostProcessed, scale: 2 | 3 | 4, req: PostProcessRequest, upscaler: Upscaler): Promise<void> {
+  const started = performance.now();
+  const upscaled = [];
+  for (const image of out.images) upscaled.push(await upscaler.upscaleImage(image, { scale, format: req.format, onTile: req.heartbeat }));
+  out.images = upscaled.map((u) => u.image);
+  out.width = upscaled[0]?.width ?? out.width * scale;
+  out.height = upscaled[0]?.height ?? out.height * scale;
+  out.timings.upscale = seconds(started);
+}
+
+async function check(out: PostProcessed, req: PostProcessRequest, safety: SafetyChecker): Promise<void> {
+  const started = performance.now();
+  const initFlagged = req.initImage ? await safety.classify(req.initImage) : null;
+  if (initFlagged) out.initImageNsfwScore = round(initFlagged.nsfw);
+  const forceReplace = initFlagged !== null && safety.isFlagged(initFlagged);
+  const checked = [];
+  for (const image of out.images) {
+    const classification = await safety.classify(image);
+    const flagged = forceReplace || safety.isFlagged(classification);
+    req.heartbeat?.();
+    checked.push({ image: flagged ? await replaceImage(image, req.safetyCheckerType, req.format) : image, flagged, score: classification.nsfw });
+  }
+  out.images = checked.map((c) => c.image);
+  out.nsfwScores = checked.map((c) => round(c.score));
+  out.nsfwContentDetected = checked.some((c) => c.flagged);
+  out.timings.safety_checker = seconds(started);
 }
 
 const round = (score: number) => Math.round(score * 1e4) / 1e4;

@@ -31,9 +31,12 @@ export class SuperResolutionHandler implements ServiceHandler {
       throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must have at most ${SUPER_RESOLUTION_MAX_INPUT_PIXELS} pixels (1024×1024); it has ${width}×${height}.`, field);
     }
     const fetchedAt = performance.now();
-    context.progress(0, 1);
-    const up = await this.options.upscaler.upscaleImage(input, { scale: p.scale, model: p.upscaleModel as UpscaleModelName, format: p.outputFormat });
-    context.progress(1, 1);
+    const up = await this.options.upscaler.upscaleImage(input, {
+      scale: p.scale,
+      model: p.upscaleModel as UpscaleModelName,
+      format: p.outputFormat,
+      onTile: (done, total) => context.progress(done, total),
+    });
     const ended = performance.now();
     const result: SuperResolutionResult = {
       width: up.width,
