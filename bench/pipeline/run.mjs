@@ -48,7 +48,12 @@ const request = { prompt, width: size, height: size, steps, guidanceScale: guida
 await engine.loadModel(model);
 await engine.generate(model, request); // warm-up
 const results = [];
-for (let i = 0; i < runs; i++) results.push((await engine.generate(model, request)).timings);
+let lastImage;
+for (let i = 0; i < runs; i++) {
+  const generated = await engine.generate(model, request);
+  results.push(generated.timings);
+  lastImage = generated.images[0];
+}
 await engine.dispose();
 
 const total = median(results.map((t) => t.totalMs));
@@ -64,6 +69,31 @@ console.log(`JS glue (wall - ORT)      ${f(total - ort)}   (${((100 * (total - o
 console.log(`text encoder              ${f(median(results.map((t) => t.textEncoderMs)))}`);
 console.log(`UNet per step (run)       ${f(unetPerStep)}   step wall (UNet + CFG + scheduler) ${f(stepWall)}   all steps ${f(median(results.map((t) => sum(t.stepMs))))}`);
 console.log(`VAE decode                ${f(median(results.map((t) => t.vaeDecodeMs)))}`);
+
+// The worker's steps after generation (timings.upscale / timings.safety_checker of a job), when built.
+const postDist = (pkg) => join(ROOT, 'packages', pkg, 'dist', 'index.js');
+if (existsSync(postDist('engine-upscale')) && existsSync(postDist('engine-safety'))) {
+  const { Upscaler } = require(postDist('engine-upscale'));
+  const { NsfwClassifier } = require(postDist('engine-safety'));
+  const upscaler = new Upscaler();
+  const classifier = new NsfwClassifier();
+  const timed = async (fn) => {
+    await fn();
+    const ms = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await fn();
+      ms.push(performance.now() - t);
+    }
+    return median(ms);
+  };
+  console.log(`upscale 2× (esrgan-slim)  ${f(await timed(() => upscaler.upscaleImage(lastImage, { scale: 2 })))}   (${size}→${size * 2}, PNG in and out)`);
+  console.log(`safety_checker            ${f(await timed(() => classifier.classify(lastImage)))}   (nsfwjs MobileNetV2Mid, per image)`);
+  upscaler.dispose();
+  await classifier.dispose();
+} else {
+  console.log('upscale / safety_checker: skipped (build packages/engine-upscale and packages/engine-safety)');
+}
 
 if (args.features === '1') await benchFeatures();
 

@@ -69,7 +69,7 @@ describe('embedded mode through the public API', () => {
     expect(invalid.body.message).toMatchObject({ prompt: ['The prompt field is required.'] });
     expect(Object.keys(invalid.body.message)).toEqual(expect.arrayContaining(['samples', 'width']));
     expect(await api('/api/v4/dreambooth', { key, prompt: 'x', model_id: 'no-such-model' })).toMatchObject({ status: 404, body: { status: 'error', message: 'Model id not found' } });
-    expect(await api('/api/v3/text2img', { key, prompt: 'x', upscale: '2' })).toMatchObject({ status: 422, body: { message: { upscale: [expect.stringMatching(/not available/)] } } });
+    expect(await api('/api/v3/text2img', { key, prompt: 'x', upscale: '5' })).toMatchObject({ status: 422, body: { message: { upscale: [expect.stringMatching(/invalid/)] } } });
     expect((await api('/api/v3/fetch/999999', { key })).status).toBe(404);
   });
 

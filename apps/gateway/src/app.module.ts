@@ -7,6 +7,7 @@ import type { ArtifactStore } from '@easel/storage';
 import { BillingModule } from './billing/billing.module';
 import { EnterpriseModule } from './enterprise/enterprise.module';
 import { GenerationModule } from './generation/generation.module';
+import { ImageEditingModule } from './image-editing/image-editing.module';
 import { ModelsModule } from './models/models.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -56,6 +57,7 @@ export class AppModule {
         JobsModule,
         SystemModule,
         GenerationModule,
+        ImageEditingModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

@@ -100,7 +100,7 @@ export class JobRunner {
   }
 
   private async storeFiles(payload: JobPayload, files: { body: Buffer; contentType: string; extension: string }[]): Promise<ArtifactRecord[]> {
-    const temp = payload.params.temp === true;
+    const temp = 'temp' in payload.params && payload.params.temp === true;
     const expiresAt = temp ? new Date(Date.now() + (this.options.tempArtifactSeconds ?? 3600) * 1000) : null;
     return Promise.all(
       files.map(async (file, index) => {

@@ -1,7 +1,9 @@
 import type { EaselConfig } from '@easel/config';
-import { DIFFUSION_SERVICE } from '@easel/contracts';
+import { DIFFUSION_SERVICE, SUPER_RESOLUTION_KIND } from '@easel/contracts';
 import { JobsRepository, type Database } from '@easel/db';
 import { DiffusionEngine } from '@easel/engine-diffusion';
+import { SafetyChecker } from '@easel/engine-safety';
+import { Upscaler } from '@easel/engine-upscale';
 import type { JobBus } from '@easel/jobs';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
@@ -9,6 +11,9 @@ import { DiffusionHandler } from './diffusion/diffusion-handler';
 import { GenerationSlots } from './generation-slots';
 import { startGrpcServer, type GrpcServerHandle } from './grpc';
 import { JobRunner } from './job-runner';
+import { KindRouter } from './kind-router';
+import type { PostProcessors } from './postprocess/post-process';
+import { SuperResolutionHandler } from './super-resolution/super-resolution-handler';
 import type { ServiceHandler } from './service-handler';
 
 export const DEFAULT_POOL = 'default';
@@ -32,16 +37,20 @@ export interface Worker {
   stop(graceMs?: number): Promise<void>;
 }
 
-function createHandler(service: string, deps: WorkerDependencies, engine: DiffusionEngine): ServiceHandler {
+function createHandler(service: string, deps: WorkerDependencies, engine: DiffusionEngine, tools: PostProcessors): ServiceHandler {
   const { config } = deps;
   switch (service) {
-    case DIFFUSION_SERVICE:
-      return new DiffusionHandler({
+    case DIFFUSION_SERVICE: {
+      const generation = new DiffusionHandler({
         engine,
         catalog: deps.catalog,
         defaultModel: config.EASEL_DEFAULT_MODEL,
         fetchAllowHosts: config.fetchAllowHosts,
+        postProcessors: tools,
       });
+      const superResolution = new SuperResolutionHandler({ upscaler: tools.upscaler, fetchAllowHosts: config.fetchAllowHosts });
+      return new KindRouter(DIFFUSION_SERVICE, generation, { [SUPER_RESOLUTION_KIND]: superResolution });
+    }
     default:
       throw new Error(`EASEL_SERVICES names "${service}", which this worker cannot run (known: ${DIFFUSION_SERVICE})`);
   }
@@ -57,9 +66,11 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
     intraOpNumThreads: config.EASEL_ORT_THREADS || undefined,
     cacheBudgetBytes: config.EASEL_MODEL_CACHE_BYTES,
   });
-  const handlers = config.services.map((service) => createHandler(service, deps, engine));
   // Bus jobs and gRPC calls share the worker's slots: GetCapacity reports both.
   const slots = new GenerationSlots(config.EASEL_WORKER_CONCURRENCY);
+  // Shared by the generation and super_resolution jobs (each model is loaded once).
+  const tools: PostProcessors = { upscaler: new Upscaler(), safety: new SafetyChecker(config.EASEL_NSFW_THRESHOLD) };
+  const handlers = config.services.map((service) => createHandler(service, deps, engine, tools));
   const runners = handlers.map(
     (handler) =>
       new JobRunner({
@@ -90,6 +101,8 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
       grpc?.setServing(false);
       await Promise.all([...runners.map((r) => r.stop(graceMs)), grpc?.close()]);
       await Promise.all(handlers.map((h) => h.close?.()));
+      tools.upscaler.dispose();
+      await tools.safety.dispose();
     },
   };
 }

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://127.0.0.1:3000');
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.services).toEqual(['diffusion']);
+    expect(config.EASEL_NSFW_THRESHOLD).toBe(0.5);
     expect(existsSync(`${config.modelsDir}/easel-tiny/model_index.json`)).toBe(true);
   });
 
@@ -22,6 +23,8 @@ describe('loadConfig', () => {
     [{ EASEL_SYNC_WINDOW_MS: '-1' }, /^EASEL_SYNC_WINDOW_MS="-1" is invalid/],
     [{ EASEL_LOG_LEVEL: 'loud' }, /^EASEL_LOG_LEVEL="loud" is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL="mysql:\/\/x" is invalid: must be a postgresql/],
+    [{ EASEL_NSFW_THRESHOLD: '1.5' }, /^EASEL_NSFW_THRESHOLD="1.5" is invalid: must be between 0 and 1/],
+    [{ EASEL_NSFW_THRESHOLD: 'high' }, /^EASEL_NSFW_THRESHOLD="high" is invalid/],
     [{ EASEL_PROT: '1' }, /^EASEL_PROT is not a setting Easel knows/],
     [{ EASEL_WEBHOOK_SECRET: 'short' }, /^EASEL_WEBHOOK_SECRET="short" is invalid: must be at least 16/],
     [{ EASEL_WEBHOOK_MAX_ATTEMPTS: '0' }, /^EASEL_WEBHOOK_MAX_ATTEMPTS="0" is invalid/],

@@ -33,6 +33,8 @@ const schema = z.object({
   EASEL_MODEL_CACHE_BYTES: positiveInt.optional(),
   /** Comma-separated services this process's workers run. */
   EASEL_SERVICES: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of service names').default('diffusion'),
+  /** The NSFW checker flags an image whose score (P(hentai)+P(porn)+P(sexy), 0–1) exceeds this. */
+  EASEL_NSFW_THRESHOLD: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.5),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
   /** Hosts that init_image/mask_image/webhook URLs may reach even though they are private (tests, internal image hosts). */

@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import type { DiffusionParams } from './diffusion';
+import type { DiffusionParams, SafetyReplacement } from './diffusion';
 import { MalformedMessageError } from './malformed-message';
 import {
   GenerateRequestSchema,
@@ -47,13 +47,30 @@ const flag = (key: PlainProtoKey<boolean>) => ({
   read: (from: GenerateRequest) => from[key] as unknown as boolean,
 });
 
+const SAFETY_REPLACEMENTS: readonly SafetyReplacement[] = ['blank', 'blur', 'pixelate', 'black'];
+const UPSCALES = [2, 3, 4] as const;
+
+function readSafetyCheckerType(from: GenerateRequest): SafetyReplacement | undefined {
+  if (from.safetyCheckerType === undefined) return undefined;
+  const type = SAFETY_REPLACEMENTS.find((t) => t === from.safetyCheckerType);
+  if (!type) throw new MalformedMessageError(`diffusion request has an unknown safety_checker_type (${from.safetyCheckerType})`);
+  return type;
+}
+
+function readUpscale(from: GenerateRequest): DiffusionParams['upscale'] {
+  if (from.upscale === undefined) return null;
+  const factor = UPSCALES.find((u) => u === from.upscale);
+  if (!factor) throw new MalformedMessageError(`diffusion request has an upscale of ${from.upscale} (2, 3 or 4)`);
+  return factor;
+}
+
 const KINDS: Record<DiffusionParams['kind'], GenerationKind> = {
   text2img: GenerationKind.TEXT2IMG,
   img2img: GenerationKind.IMG2IMG,
   inpaint: GenerationKind.INPAINT,
 };
 
-const FORMATS: Record<DiffusionParams['outputFormat'], OutputFormat> = {
+export const FORMATS: Record<DiffusionParams['outputFormat'], OutputFormat> = {
   png: OutputFormat.PNG,
   jpeg: OutputFormat.JPEG,
   webp: OutputFormat.WEBP,
@@ -67,14 +84,14 @@ function readKind(from: GenerateRequest): DiffusionParams['kind'] {
   return kind;
 }
 
-function readFormat(from: GenerateRequest): DiffusionParams['outputFormat'] {
+export function readFormat(from: { outputFormat: OutputFormat }): DiffusionParams['outputFormat'] {
   if (from.outputFormat === OutputFormat.UNSPECIFIED) return 'png';
   const format = keyOf(FORMATS, from.outputFormat);
   if (!format) throw new MalformedMessageError(`diffusion request has an unknown output_format (${from.outputFormat})`);
   return format;
 }
 
-const keyOf = <K extends string, V>(table: Record<K, V>, value: V) => (Object.keys(table) as K[]).find((k) => table[k] === value);
+export const keyOf = <K extends string, V>(table: Record<K, V>, value: V) => (Object.keys(table) as K[]).find((k) => table[k] === value);
 
 /**
  * Every field of `DiffusionParams`, each with its place in `easel.diffusion.v1.GenerateRequest`.
@@ -113,6 +130,9 @@ const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
   selfAttention: flag('selfAttention'),
   multiLingual: flag('multiLingual'),
   enhancePrompt: flag('enhancePrompt'),
+  safetyChecker: { write: (value, into) => void (into.safetyChecker = value), read: (from) => from.safetyChecker },
+  safetyCheckerType: { write: (value, into) => void (into.safetyCheckerType = value), read: readSafetyCheckerType },
+  upscale: { write: (value, into) => void (into.upscale = value ?? undefined), read: readUpscale },
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionParams)[];

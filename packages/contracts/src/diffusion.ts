@@ -41,7 +41,15 @@ export interface DiffusionParams {
   selfAttention?: boolean;
   multiLingual?: boolean;
   enhancePrompt?: boolean;
+  /** `safety_checker`: classify every output (and the init image) and replace flagged ones. Absent → yes. */
+  safetyChecker?: boolean;
+  /** What a flagged output becomes. Absent → blank. */
+  safetyCheckerType?: SafetyReplacement;
+  /** `upscale`: super-resolution factor applied to every output after generation; null/absent → none. */
+  upscale?: 2 | 3 | 4 | null;
 }
+
+export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';
 
 /** What a successful diffusion job stores as its result. */
 export interface DiffusionResult {
@@ -54,6 +62,14 @@ export interface DiffusionResult {
   format: string;
   generationTime: number;
   nsfwContentDetected: boolean;
+  /** The NSFW checker's score per output (before replacement); absent when the checker did not run. */
+  nsfwScores?: number[];
+  /** The init image's score, when it was checked. */
+  initImageNsfwScore?: number;
+  /** Size before `upscale` (width/height are the delivered size). */
+  generatedWidth?: number;
+  generatedHeight?: number;
+  /** Seconds per phase; `upscale` and `safety_checker` when they ran. */
   timings: Record<string, number>;
   /** What the optional features did (snake_case, merged into the response meta); absent when none ran. */
   featureMeta?: Record<string, unknown>;

@@ -2,7 +2,9 @@ export * from './job-payload';
 export * from './job-events';
 export * from './diffusion';
 export * from './diffusion-proto';
+export * from './super-resolution-proto';
 export * from './malformed-message';
+export * from './super-resolution';
 // Generated from proto/ (src/gen, `pnpm --filter @easel/contracts generate`); namespaced so
 // the protobuf messages (e.g. jobsv1.JobPayload) do not clash with the TypeScript shapes above.
 export * as diffusionv1 from './gen/easel/diffusion/v1/diffusion_pb';

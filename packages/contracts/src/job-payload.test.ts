@@ -3,6 +3,7 @@ import type { DiffusionParams } from './diffusion';
 import { GenerateRequestSchema, GenerationKind, OutputFormat } from './gen/easel/diffusion/v1/diffusion_pb';
 import { JobPayloadSchema } from './gen/easel/jobs/v1/job_pb';
 import { decodeJobPayload, encodeJobPayload, type JobPayload } from './job-payload';
+import { SUPER_RESOLUTION_KIND, type SuperResolutionParams } from './super-resolution';
 import { MalformedMessageError } from './malformed-message';
 
 /** Every field away from its default (`Required` so that a new DiffusionParams field must be set here too). */
@@ -31,6 +32,9 @@ const everything: Required<DiffusionParams> = {
   selfAttention: true,
   multiLingual: true,
   enhancePrompt: true,
+  safetyChecker: false,
+  safetyCheckerType: 'pixelate',
+  upscale: 3,
 };
 
 /** Every nullable field null, the rest at other values. */
@@ -50,6 +54,7 @@ const nulls: DiffusionParams = {
   useKarrasSigmas: false,
   temp: false,
   highresFixStrength: null,
+  upscale: null,
   highresFix: false,
   panorama: false,
   selfAttention: false,
@@ -93,9 +98,23 @@ describe('job payload on the bus', () => {
     });
     const unset = fromBinary(JobPayloadSchema, encodeJobPayload(job(nulls, null)));
     expect(unset.modelId).toBeUndefined();
-    const request = unset.request.value!;
+    if (unset.request.case !== 'diffusion') throw new Error('not a diffusion request');
+    const request = unset.request.value;
     for (const field of ['negativePrompt', 'width', 'height', 'seed', 'scheduler', 'algorithmType', 'strength', 'initImage', 'maskImage'] as const)
       expect(request[field]).toBeUndefined(); // null travels as an unset proto3 optional
+  });
+
+  it('round-trips a super_resolution job as a SuperResolutionRequest', () => {
+    const params: Required<SuperResolutionParams> = {
+      kind: SUPER_RESOLUTION_KIND, image: 'https://example.com/a.png', imageField: 'url', scale: 3,
+      upscaleModel: 'esrgan-medium', modelId: 'RealESRGAN_x4plus', outputFormat: 'jpeg', base64: true,
+    };
+    const payload: JobPayload = { jobId: 7, tenantId: 't', kind: SUPER_RESOLUTION_KIND, modelId: null, artifactToken: 'a', params };
+    const bytes = encodeJobPayload(payload);
+    expect(fromBinary(JobPayloadSchema, bytes).request.case).toBe('superResolution');
+    expect(decodeJobPayload(bytes)).toEqual(payload);
+    expect(decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, modelId: null } })).params).toMatchObject({ modelId: null });
+    expect(() => decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, scale: 5 as never } }))).toThrow(MalformedMessageError);
   });
 
   const generate = (fields: Parameters<typeof create<typeof GenerateRequestSchema>>[1]) =>

@@ -2,14 +2,19 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { DiffusionParams } from './diffusion';
 import { fromGenerateRequest, toGenerateRequest } from './diffusion-proto';
 import { MalformedMessageError } from './malformed-message';
-import { JobPayloadSchema } from './gen/easel/jobs/v1/job_pb';
+import { SUPER_RESOLUTION_KIND, type SuperResolutionParams } from './super-resolution';
+import { fromSuperResolutionRequest, toSuperResolutionRequest } from './super-resolution-proto';
+import { JobPayloadSchema, type JobPayload as JobPayloadMessage } from './gen/easel/jobs/v1/job_pb';
 
 /**
  * One job as the gateway publishes it and a worker reads it. On the bus it is the binary
  * protobuf `easel.jobs.v1.JobPayload`, whose `diffusion` request is an
- * `easel.diffusion.v1.GenerateRequest` (mapping in diffusion-proto.ts).
+ * `easel.diffusion.v1.GenerateRequest` (mapping in diffusion-proto.ts), or for `super_resolution`
+ * jobs a `SuperResolutionRequest` (super-resolution-proto.ts).
  */
-export interface JobPayload<P = DiffusionParams> {
+export type ServiceParams = DiffusionParams | SuperResolutionParams;
+
+export interface JobPayload<P = ServiceParams> {
   jobId: number;
   tenantId: string;
   kind: string;
@@ -19,21 +24,19 @@ export interface JobPayload<P = DiffusionParams> {
   params: P;
 }
 
-export function encodeJobPayload(payload: JobPayload<DiffusionParams>): Uint8Array {
+const isSuperResolution = (params: ServiceParams): params is SuperResolutionParams => params.kind === SUPER_RESOLUTION_KIND;
+
+export function encodeJobPayload(payload: JobPayload): Uint8Array {
   const { jobId, tenantId, kind, modelId, artifactToken, params } = payload;
-  const message = create(JobPayloadSchema, {
-    jobId: BigInt(jobId),
-    tenantId,
-    kind,
-    modelId: modelId ?? undefined,
-    artifactToken,
-    request: { case: 'diffusion', value: toGenerateRequest(params, { jobId, tenantId, modelId, artifactToken }) },
-  });
+  const request: JobPayloadMessage['request'] = isSuperResolution(params)
+    ? { case: 'superResolution', value: toSuperResolutionRequest(params) }
+    : { case: 'diffusion', value: toGenerateRequest(params, { jobId, tenantId, modelId, artifactToken }) };
+  const message = create(JobPayloadSchema, { jobId: BigInt(jobId), tenantId, kind, modelId: modelId ?? undefined, artifactToken, request });
   return toBinary(JobPayloadSchema, message);
 }
 
 /** Throws MalformedMessageError for bytes that are not a complete JobPayload. */
-export function decodeJobPayload(data: Uint8Array): JobPayload<DiffusionParams> {
+export function decodeJobPayload(data: Uint8Array): JobPayload {
   let message;
   try {
     message = fromBinary(JobPayloadSchema, data);
@@ -44,10 +47,11 @@ export function decodeJobPayload(data: Uint8Array): JobPayload<DiffusionParams> 
   if (message.jobId <= 0n || message.jobId > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedMessageError(`malformed job payload: job_id ${message.jobId}`);
   if (!message.tenantId) throw new MalformedMessageError('malformed job payload: no tenant_id');
   if (!message.kind) throw new MalformedMessageError('malformed job payload: no kind');
-  if (message.request.case !== 'diffusion') throw new MalformedMessageError('malformed job payload: no service request');
-  let params: DiffusionParams;
+  const { request } = message;
+  if (request.case === undefined) throw new MalformedMessageError('malformed job payload: no service request');
+  let params: ServiceParams;
   try {
-    params = fromGenerateRequest(message.request.value);
+    params = request.case === 'diffusion' ? fromGenerateRequest(request.value) : fromSuperResolutionRequest(request.value);
   } catch (error) {
     throw new MalformedMessageError(`malformed job payload: ${(error as Error).message}`, { cause: error });
   }

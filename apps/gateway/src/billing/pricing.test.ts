@@ -1,4 +1,4 @@
-import { priceOf } from './pricing';
+import { priceOf, priceOfSuperResolution } from './pricing';
 
 describe('priceOf', () => {
   const base = { modelId: 'easel-tiny', width: 512, height: 512, steps: 20, samples: 1 };
@@ -14,5 +14,16 @@ describe('priceOf', () => {
   it('uses the model row of the table when there is one, and never charges zero', () => {
     expect(priceOf(base, { default: 1, 'easel-tiny': 0.5 })).toBe(0.5);
     expect(priceOf({ ...base, width: 8, height: 8, steps: 1 }, { default: 1 })).toBe(0.001);
+  });
+
+  it('adds the upscaled pixels of every output when upscale is asked for', () => {
+    expect(priceOf({ ...base, upscale: 2 })).toBe(1.25);
+    expect(priceOf({ ...base, samples: 2, upscale: 4 })).toBe(4);
+    expect(priceOf({ ...base, upscale: null })).toBe(1);
+  });
+
+  it('prices super_resolution by its output megapixels for a 512×512 input', () => {
+    expect(priceOfSuperResolution(2)).toBe(0.25);
+    expect(priceOfSuperResolution(4)).toBe(1);
   });
 });

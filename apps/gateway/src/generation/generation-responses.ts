@@ -1,6 +1,7 @@
-import type { DiffusionResult } from '@easel/contracts';
-import { artifactFileName } from '@easel/contracts';
+import type { DiffusionResult, SuperResolutionParams, SuperResolutionResult } from '@easel/contracts';
+import { SUPER_RESOLUTION_KIND, artifactFileName } from '@easel/contracts';
 import type { ArtifactRecord, Job } from '@easel/db';
+import { superResolutionMeta } from '../image-editing/super-resolution-meta';
 import { storedRequest } from '../jobs/job-message';
 import { echoMeta, resultMeta, type GenerationRequest } from './request';
 
@@ -48,18 +49,34 @@ export function failedBody(job: Job): DialectResponse {
   };
 }
 
+/** What the NSFW checker found (it ran when these are present), and the size before `upscale`. */
+function safetyMeta(result: DiffusionResult): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  if (result.nsfwScores) meta.nsfw_scores = result.nsfwScores;
+  if (result.initImageNsfwScore !== undefined) meta.init_image_nsfw_score = result.initImageNsfwScore;
+  if (result.generatedWidth !== undefined && (result.generatedWidth !== result.width || result.generatedHeight !== result.height)) {
+    meta.generated_W = result.generatedWidth;
+    meta.generated_H = result.generatedHeight;
+  }
+  return meta;
+}
+
 /** `base64Outputs` replaces the links when the request asked for base64. */
 export function successBody(job: JobWithArtifacts, publicUrl: string, base64Outputs?: string[]): DialectResponse {
   const stored = storedRequest(job);
   const request = stored.params as unknown as GenerationRequest;
   const result = job.result as unknown as DiffusionResult;
   const links = job.artifacts.map((a) => outputUrl(publicUrl, stored.artifactToken, job.id, a.index, stored.extension));
-  const meta = {
-    ...echoMeta(request, { seed: result.seeds[0], width: result.width, height: result.height, modelId: result.modelId, scheduler: result.scheduler }),
-    ...stored.metaOverrides,
-    ...resultMeta(result),
-    seeds: result.seeds,
-  };
+  const meta =
+    job.kind === SUPER_RESOLUTION_KIND
+      ? superResolutionMeta(stored.params as unknown as SuperResolutionParams, job.result as unknown as SuperResolutionResult)
+      : {
+          ...echoMeta(request, { seed: result.seeds[0], width: result.width, height: result.height, modelId: result.modelId, scheduler: result.scheduler }),
+          ...stored.metaOverrides,
+          ...resultMeta(result),
+          seeds: result.seeds,
+          ...safetyMeta(result),
+        };
   return {
     httpStatus: 200,
     body: {
@@ -68,7 +85,7 @@ export function successBody(job: JobWithArtifacts, publicUrl: string, base64Outp
       id: job.id,
       output: base64Outputs ?? links,
       proxy_links: links,
-      nsfw_content_detected: result.nsfwContentDetected,
+      nsfw_content_detected: result.nsfwContentDetected ?? false,
       meta,
       timings: result.timings,
       ...trackIdOf(job),

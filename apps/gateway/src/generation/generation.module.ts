@@ -11,6 +11,6 @@ import { OutputController } from './output.controller';
   imports: [JobsModule, KeysModule, LimitsModule],
   controllers: [GenerationController, OutputController],
   providers: [GenerationService, JobViewService],
-  exports: [JobViewService],
+  exports: [JobViewService, GenerationService],
 })
 export class GenerationModule {}

@@ -20,6 +20,20 @@ import { NOT_APPLIED_META, unsupportedFeatures } from './unsupported-features';
 /** Size assumed for pricing when the request leaves it to the model. */
 const PRICING_DEFAULT_SIDE = 512;
 
+/** A validated job, ready to be admitted, priced and queued. */
+export interface EnqueueInput {
+  kind: string;
+  modelId: string | null;
+  params: Record<string, unknown>;
+  outputs: number;
+  extension: string;
+  metaOverrides?: Record<string, unknown>;
+  price: number;
+  trackId: string | number | null;
+  webhook: string | null;
+  idempotencyKey: string | null;
+}
+
 export interface SubmitOptions {
   requireModelId?: boolean;
   idempotencyKey?: string | null;
@@ -50,38 +64,58 @@ export class GenerationService {
     if (!model) throw new ModelNotFoundError();
     const incapable = await modelCapabilityErrors(request, model);
     if (Object.keys(incapable).length > 0) throw new ValidationError(incapable);
-    // Only a request that validated counts as sent (spam filter, requests per minute).
-    const admission = await this.limits.admit(principal, body, { idempotencyKey: options.idempotencyKey });
 
     // The seed is fixed here, so a job that is retried or resumed draws the same pixels.
     const params = { ...request, modelId, seed: request.seed ?? randomInt(0, GENERATION_LIMITS.seed.max) };
-    const stored: StoredJobRequest = {
-      params: params as unknown as Record<string, unknown>,
-      artifactToken: randomBytes(18).toString('base64url'),
-      outputs: request.samples,
-      extension: OUTPUT_EXTENSIONS[request.outputFormat],
-      metaOverrides: NOT_APPLIED_META,
-    };
     const price = priceOf({
       modelId,
       width: request.width ?? PRICING_DEFAULT_SIDE,
       height: request.height ?? PRICING_DEFAULT_SIDE,
       steps: request.steps,
       samples: request.samples,
+      upscale: request.upscale,
     });
-    let job;
+    return this.enqueue(principal, body, {
+      kind,
+      modelId,
+      params: params as unknown as Record<string, unknown>,
+      outputs: request.samples,
+      extension: OUTPUT_EXTENSIONS[request.outputFormat],
+      metaOverrides: NOT_APPLIED_META,
+      price,
+      trackId: request.trackId,
+      webhook: request.webhook,
+      idempotencyKey: options.idempotencyKey ?? null,
+    });
+  }
+
+  /**
+   * A validated job of any kind on the diffusion service (generation, super_resolution): admit it
+   * (spam filter, rate), hold its price, queue it, and answer within the sync window.
+   */
+  async enqueue(principal: Principal, body: Record<string, unknown>, job: EnqueueInput): Promise<DialectResponse> {
+    // Only a request that validated counts as sent (spam filter, requests per minute).
+    const admission = await this.limits.admit(principal, body, { idempotencyKey: job.idempotencyKey });
+    const stored: StoredJobRequest = {
+      params: job.params,
+      artifactToken: randomBytes(18).toString('base64url'),
+      outputs: job.outputs,
+      extension: job.extension,
+      metaOverrides: job.metaOverrides,
+    };
+    let submitted;
     try {
-      ({ job } = await this.jobs.submit({
+      ({ job: submitted } = await this.jobs.submit({
         tenantId: principal.tenantId,
         apiKeyId: principal.keyId,
         service: DIFFUSION_SERVICE,
-        kind,
-        modelId,
+        kind: job.kind,
+        modelId: job.modelId,
         request: stored,
-        trackId: request.trackId === null ? null : String(request.trackId),
-        webhookUrl: request.webhook,
-        idempotencyKey: options.idempotencyKey ?? null,
-        price,
+        trackId: job.trackId === null ? null : String(job.trackId),
+        webhookUrl: job.webhook,
+        idempotencyKey: job.idempotencyKey,
+        price: job.price,
         maxUnfinishedForKey: this.limits.maxUnfinishedFor(principal),
       }));
     } catch (error) {
@@ -91,8 +125,8 @@ export class GenerationService {
       if (error instanceof LedgerInsufficientCredits) throw new InsufficientCreditsError();
       throw error;
     }
-    await this.jobs.waitForEnd(job.id, this.config.EASEL_SYNC_WINDOW_MS);
-    return this.view.describe(principal.tenantId, job.id);
+    await this.jobs.waitForEnd(submitted.id, this.config.EASEL_SYNC_WINDOW_MS);
+    return this.view.describe(principal.tenantId, submitted.id);
   }
 
   async fetch(principal: Principal, pathId: string | undefined, body: Record<string, unknown>): Promise<DialectResponse> {

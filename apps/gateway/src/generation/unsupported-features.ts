@@ -9,7 +9,6 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
   const reject = (field: string, asked: boolean) => {
     if (asked) errors[field] = [`The ${field.replace(/_/g, ' ')} option is not available in this deployment.`];
   };
-  reject('upscale', req.upscale !== null);
   // highres_fix, panorama, self_attention, multi_lingual and enhance_prompt run in the engine;
   // the ones that need a kind or a model they lack are refused here and in model-capabilities.ts.
   if (req.highresFix && req.kind !== 'text2img') errors.highres_fix = ['The highres fix option is only available for text2img.'];
@@ -22,7 +21,5 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
 
 /** What `meta` reports for options accepted but not applied (they never change the pixels). */
 export const NOT_APPLIED_META = {
-  // No NSFW classifier is installed yet: say so instead of echoing "yes".
-  safety_checker: 'no',
   tomesd: 'no',
 };

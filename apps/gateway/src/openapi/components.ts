@@ -41,17 +41,18 @@ export const SCHEMAS: Record<string, Schema> = {
         items: { type: 'string', format: 'uri' },
         description: 'The same links (always URLs).',
       },
-      nsfw_content_detected: { type: 'boolean' },
+      nsfw_content_detected: { type: 'boolean', description: 'An output (or the init image) was flagged by the NSFW checker and replaced.' },
       meta: {
         type: 'object',
         additionalProperties: true,
         description:
-          'Every parameter used: prompt, negative_prompt, W, H, steps, guidance_scale, seed (the one drawn when none was sent), seeds, n_samples, scheduler (diffusers class name), model_id, safety_checker, upscale, clip_skip…; what the optional features did (detected_language, translated_prompt, enhanced_prompt, prompt_used, highres_fix_base_size, highres_fix_strength, panorama_windows, sag_scale); and generation_time_by_phase: generationTime split by phase in seconds (total, text_encoder, unet, vae_encode, vae_decode, image_io, and when they ran self_attention, panorama_blend, highres_base, highres_upscale, highres_refine, multi_lingual, enhance_prompt).',
+          'Every parameter used: prompt, negative_prompt, W, H, steps, guidance_scale, seed (the one drawn when none was sent), seeds, n_samples, scheduler (diffusers class name), model_id, safety_checker, upscale, clip_skip…; nsfw_scores (one per output) and init_image_nsfw_score when the NSFW checker ran, generated_W/generated_H when upscale changed the size (W, H are the delivered size); what the optional features did (detected_language, translated_prompt, enhanced_prompt, prompt_used, highres_fix_base_size, highres_fix_strength, panorama_windows, sag_scale); and generation_time_by_phase: generationTime split by phase in seconds (total, text_encoder, unet, vae_encode, vae_decode, image_io, and when they ran self_attention, panorama_blend, highres_base, highres_upscale, highres_refine, multi_lingual, enhance_prompt, upscale, safety_checker). super_resolution: url or init_image, scale, model_id, upscale_model, W, H, input_W, input_H.',
       },
       timings: {
         type: 'object',
         additionalProperties: true,
-        description: "Easel's addition: where the worker's time went.",
+        description:
+          "Easel's addition: where the worker's time went, in seconds per phase: total, text_encoder, unet, vae_encode, vae_decode, image_io of the diffusion engine, then upscale and safety_checker when they ran (super_resolution: total, image_io, upscale).",
       },
       track_id: ref('TrackId'),
     },

@@ -151,13 +151,17 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
   },
   clip_skip: { schema: tolerantNumber({ integer: true, ...range(L.clipSkip), default: D.clipSkip }) },
   safety_checker: {
-    schema: tolerantFlag({ default: D.safetyChecker, description: 'NSFW check of the outputs.' }),
+    schema: tolerantFlag({
+      default: D.safetyChecker,
+      description:
+        "NSFW check (nsfwjs's MobileNetV2 classifier) of every output, after upscale, and of init_image. An output whose score P(hentai)+P(porn)+P(sexy) exceeds the deployment's EASEL_NSFW_THRESHOLD (default 0.5) is replaced as safety_checker_type says and nsfw_content_detected is true; a flagged init_image has every output replaced. meta.nsfw_scores holds each output's score, meta.init_image_nsfw_score the init image's; timings.safety_checker the seconds it took.",
+    }),
   },
   safety_checker_type: {
     schema: tolerantEnum(SAFETY_CHECKER_TYPES, {
       default: D.safetyCheckerType,
       description:
-        "What replaces an NSFW image. sensitive_content_text (the service's own default) is read as blank.",
+        "What replaces an NSFW image, at its size: blank (white), black, blur (Gaussian, σ = a tenth of the longer side) or pixelate (8 blocks across). sensitive_content_text (the service's own default) is read as blank.",
     }),
   },
   enhance_prompt: {
@@ -197,8 +201,7 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
       ],
       default: 'no',
       description:
-        'ESRGAN upscaling after generation: no | 2 | 3 | 4 ("2x" and "2.0" too; yes/true mean 2; 0, 1, false mean no).' +
-        NOT_AVAILABLE,
+        'ESRGAN-family upscaling of every output after generation (the bundled esrgan-slim model), before the NSFW check: no | 2 | 3 | 4 ("2x" and "2.0" too; yes/true mean 2; 0, 1, false mean no). meta.W/H are the delivered size, meta.generated_W/H the size generated; timings.upscale the seconds it took. Priced by the upscaled megapixels.',
     },
   },
   highres_fix: {

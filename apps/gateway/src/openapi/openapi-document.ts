@@ -5,6 +5,7 @@
  */
 import { PARAMETERS, RESPONSES, SCHEMAS } from './components';
 import { generationRequestSchema } from './generation-schema';
+import { superResolutionRequestSchema } from './super-resolution-schema';
 import type { Schema } from './json-schema';
 import type { OperationDoc, RequestDoc } from './operation-doc';
 import type { RouteInfo } from './route-catalog';
@@ -54,6 +55,8 @@ function requestBody(request: RequestDoc): Schema | undefined {
         required: true,
         content: json(generationRequestSchema(request.kind, request.requireModelId === true)),
       };
+    case 'super-resolution':
+      return { required: true, content: json(superResolutionRequestSchema()) };
     case 'fetch':
       return { required: true, content: json(schemaRef('FetchBody')) };
     case 'job-id':
@@ -83,7 +86,7 @@ function requestBody(request: RequestDoc): Schema | undefined {
 
 function responsesFor(route: RouteInfo, doc: OperationDoc, request: RequestDoc): Record<string, Schema> {
   const responses: Record<string, Schema> = {};
-  if (request.type === 'generation') {
+  if (request.type === 'generation' || request.type === 'super-resolution') {
     responses['200'] = {
       description: 'The job ended within the sync window: the success shape, or the failed shape.',
       content: json({ oneOf: [schemaRef('GenerationSuccess'), schemaRef('GenerationFailed')] }),
@@ -165,7 +168,7 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
       required: true,
       schema: name === 'id' ? { type: 'string', pattern: '^\\s*\\d+\\s*$' } : { type: 'string' },
     }));
-    if (request.type === 'generation') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+    if (request.type === 'generation' || request.type === 'super-resolution') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
     const body = requestBody(request);
     const operation: Record<string, unknown> = {
       operationId: operationId(route, path),

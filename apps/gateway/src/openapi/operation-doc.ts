@@ -4,6 +4,8 @@ import type { GenerationKind } from '../generation/request';
 /** What a route's request body is; each has a schema in the document. */
 export type RequestDoc =
   | { type: 'generation'; kind: GenerationKind; requireModelId?: boolean }
+  /** The super_resolution body (super-resolution-schema.ts). */
+  | { type: 'super-resolution' }
   /** `{key}` plus the job id in the path or as `request_id`. */
   | { type: 'fetch' }
   /** `{key}` and nothing else the route reads. */
@@ -101,6 +103,19 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Fetch a job',
     description: "The success, processing or failed shape. Only the key's own tenant may fetch a job.",
     tags: ['image generation'],
+    request: { type: 'fetch' },
+  },
+  'ImageEditingController.superResolutionJob': {
+    summary: 'Super resolution (ESRGAN-family upscaling)',
+    description: `One image, 2–4× larger, on a bundled UpscalerJS model (tiled with blended overlaps). Same job lifecycle as generation: credits held, fetch, webhooks. ${SYNC_WINDOW}`,
+    tags: ['image editing'],
+    request: { type: 'super-resolution' },
+    submitsJob: true,
+  },
+  'ImageEditingController.fetch': {
+    summary: 'Fetch an image-editing job',
+    description: "The v6 image_editing alias of /api/v3/fetch/{id}. Only the key's own tenant may fetch a job.",
+    tags: ['image editing'],
     request: { type: 'fetch' },
   },
   'OutputController.get': {

@@ -3,6 +3,7 @@ import { DiffusionEngine, describeError, type GenerateRequest } from '@easel/eng
 import type { ModelCatalog } from '@easel/model-store';
 import { loadInputImages } from '../inputs/input-image';
 import { featureMeta } from './feature-meta';
+import { postProcess, type PostProcessors } from '../postprocess/post-process';
 import { phaseSeconds } from './phase-seconds';
 import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
 
@@ -11,6 +12,8 @@ export interface DiffusionHandlerOptions {
   catalog: ModelCatalog;
   defaultModel: string;
   fetchAllowHosts: readonly string[];
+  /** `upscale` and the NSFW checker, run on the outputs after generation. */
+  postProcessors: PostProcessors;
 }
 
 
@@ -32,23 +35,35 @@ export class DiffusionHandler implements ServiceHandler {
         signal: context.signal,
         onProgress: ({ step, total }) => context.progress(step, total),
       });
+      const post = await postProcess(generated.images, generated, {
+        upscale: params.upscale ?? null,
+        safetyChecker: params.safetyChecker ?? true,
+        safetyCheckerType: params.safetyCheckerType ?? 'blank',
+        format: generated.format,
+        initImage: request.initImage,
+        heartbeat: () => context.progress(generated.steps, generated.steps),
+      }, this.options.postProcessors);
       const result: DiffusionResult = {
         seeds: generated.seeds,
-        width: generated.width,
-        height: generated.height,
+        width: post.width,
+        height: post.height,
+        generatedWidth: generated.width,
+        generatedHeight: generated.height,
         steps: generated.steps,
         scheduler: generated.scheduler,
         modelId,
         format: generated.format,
         generationTime: (performance.now() - started) / 1000,
-        nsfwContentDetected: false,
-        timings: phaseSeconds(generated.timings),
+        nsfwContentDetected: post.nsfwContentDetected,
+        nsfwScores: post.nsfwScores,
+        initImageNsfwScore: post.initImageNsfwScore,
+        timings: { ...phaseSeconds(generated.timings), ...post.timings },
       };
       const features = featureMeta(generated);
       if (features) result.featureMeta = features;
       return {
         result: result as unknown as Record<string, unknown>,
-        files: generated.images.map((body) => ({ body, contentType: generated.mimeType, extension: OUTPUT_EXTENSIONS[generated.format] })),
+        files: post.images.map((body) => ({ body, contentType: generated.mimeType, extension: OUTPUT_EXTENSIONS[generated.format] })),
       };
     } catch (error) {
       // Request and model problems fail the job at once; anything else may pass on another try.

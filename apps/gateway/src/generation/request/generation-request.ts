@@ -129,7 +129,7 @@ const ALGORITHM_TYPES: Record<string, string | null> = {
 };
 
 /** The request body's fields, normalised on read, with the errors found so far. */
-class FieldReader {
+export class FieldReader {
   readonly errors: FieldErrors = {};
   private readonly body: Record<string, unknown>;
 
@@ -258,7 +258,7 @@ export function isImageReference(value: string): boolean {
   return compact.length >= MIN_BASE64_CHARACTERS && compact.length % 4 !== 1 && BARE_BASE64.test(compact);
 }
 
-function readImage(fields: FieldReader, field: string): string | null {
+export function readImage(fields: FieldReader, field: string): string | null {
   const value = fields.take(field, coerceString(fields.get(field), field));
   if (value === undefined) return null;
   if (value === null) {
@@ -337,7 +337,7 @@ function readUpscale(fields: FieldReader): Upscale | null {
   return null;
 }
 
-function readWebhook(fields: FieldReader): string | null {
+export function readWebhook(fields: FieldReader): string | null {
   const value = fields.take('webhook', coerceString(fields.get('webhook'), 'webhook'));
   if (value === undefined || value === null) return null;
   if (value.length > GENERATION_LIMITS.maxUrlCharacters)
@@ -347,7 +347,7 @@ function readWebhook(fields: FieldReader): string | null {
 }
 
 /** `track_id`: a string (≤ 255 characters) or a finite number, echoed back as it came. */
-function readTrackId(fields: FieldReader): string | number | null {
+export function readTrackId(fields: FieldReader): string | number | null {
   const value = fields.get('track_id');
   if (value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return value;

@@ -8,7 +8,7 @@
 
 import type { GenEnum, GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { enumDesc, fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { GenerateRequest } from '../../diffusion/v1/diffusion_pb';
+import type { GenerateRequest, SuperResolutionRequest } from '../../diffusion/v1/diffusion_pb';
 import { file_easel_diffusion_v1_diffusion } from '../../diffusion/v1/diffusion_pb';
 import type { Message } from '@bufbuild/protobuf';
 
@@ -18,7 +18,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSK+AQoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQiNwoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAEiNAoISm9iRW5kZWQSKAoGc3RhdHVzGAEgASgOMhguZWFzZWwuam9icy52MS5Kb2JTdGF0dXMqVgoJSm9iU3RhdHVzEhoKFkpPQl9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJKT0JfU1RBVFVTX1NVQ0NFU1MQARIVChFKT0JfU1RBVFVTX0ZBSUxFRBACYgZwcm90bzM',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKGAgoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASRgoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIqLmVhc2VsLmRpZmZ1c2lvbi52MS5TdXBlclJlc29sdXRpb25SZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQiNwoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAEiNAoISm9iRW5kZWQSKAoGc3RhdHVzGAEgASgOMhguZWFzZWwuam9icy52MS5Kb2JTdGF0dXMqVgoJSm9iU3RhdHVzEhoKFkpPQl9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJKT0JfU1RBVFVTX1NVQ0NFU1MQARIVChFKT0JfU1RBVFVTX0ZBSUxFRBACYgZwcm90bzM',
     [file_easel_diffusion_v1_diffusion],
   );
 
@@ -71,6 +71,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
          */
         value: GenerateRequest;
         case: 'diffusion';
+      }
+    | {
+        /**
+         * kind "super_resolution", on the diffusion service's workers.
+         *
+         * @generated from field: easel.diffusion.v1.SuperResolutionRequest super_resolution = 11;
+         */
+        value: SuperResolutionRequest;
+        case: 'superResolution';
       }
     | { case: undefined; value?: undefined };
 };

@@ -1,0 +1,33 @@
+/**
+ * `super_resolution` (v6 image_editing and its v3 alias) is a job kind of the diffusion service: the
+ * diffusion workers hold the upscaler anyway (for generation's `upscale`), so both share its models.
+ */
+export const SUPER_RESOLUTION_KIND = 'super_resolution';
+
+export interface SuperResolutionParams {
+  kind: typeof SUPER_RESOLUTION_KIND;
+  /** `url` or `init_image`: an http(s) URL or base64, as the client sent it; the worker fetches/decodes. */
+  image: string;
+  /** Which of the two the client used (errors name it). */
+  imageField: 'url' | 'init_image';
+  scale: 2 | 3 | 4;
+  /** The bundled model that runs (`esrgan-slim` | `esrgan-medium`), resolved from the client's `model_id`. */
+  upscaleModel: string;
+  /** The client's `model_id` as sent (echoed in meta); null → the default. */
+  modelId: string | null;
+  outputFormat: 'png' | 'jpeg' | 'webp';
+  base64: boolean;
+}
+
+export interface SuperResolutionResult {
+  width: number;
+  height: number;
+  inputWidth: number;
+  inputHeight: number;
+  scale: number;
+  modelId: string;
+  upscaleModel: string;
+  format: string;
+  generationTime: number;
+  timings: Record<string, number>;
+}
