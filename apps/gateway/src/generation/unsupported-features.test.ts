@@ -27,7 +27,8 @@ describe('the engine features the gateway now lets through', () => {
   });
 
   it('options still missing an engine are refused, naming the field', () => {
-    expect(unsupportedFeatures(parse({ upscale: '2' }))).toEqual({ upscale: ['The upscale option is not available in this deployment.'] });
+    expect(unsupportedFeatures(parse({ upscale: '2' }))).toEqual({});
+    expect(unsupportedFeatures(parse({ vae: 'sd-vae-ft-mse' }))).toEqual({ vae: ['The vae option is not available in this deployment.'] });
   });
 });
 
