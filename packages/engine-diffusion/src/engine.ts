@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { hasAdapters, type AdapterSpec } from './adapters/adapt-model';
+import { InvalidRequestError } from './errors';
 import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
 import { ByteBudgetLru } from './model/session-cache';
@@ -10,6 +12,8 @@ export interface DiffusionEngineOptions extends SessionOptions {
   /** Memory budget for loaded models, estimated from .onnx file sizes (default 8 GiB; env EASEL_MODEL_CACHE_BYTES). */
   cacheBudgetBytes?: number;
   limits?: Partial<PipelineLimits>;
+  /** Where warnings go (LoRA keys that matched no weight); default console.warn. */
+  warn?: (message: string) => void;
   // allowSpinning defaults to false here: on a shared 2-core box ORT's busy-waiting threads
   // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
 }
@@ -34,20 +38,42 @@ export class DiffusionEngine {
   readonly limits: PipelineLimits;
   private readonly cache: ByteBudgetLru<DiffusionModel>;
   private readonly sessionOptions: SessionOptions;
+  private readonly warn: (message: string) => void;
+  /** Cache key → the files it was built from (model dir, adapter files), for `unload`. */
+  private readonly sources = new Map<string, string[]>();
 
   constructor(options: DiffusionEngineOptions = {}) {
     const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
     const budget = options.cacheBudgetBytes ?? (Number.isFinite(envBudget) && envBudget > 0 ? envBudget : 8 * 1024 ** 3);
     this.cache = new ByteBudgetLru(budget, (m) => m.release());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.warn = options.warn ?? ((m) => console.warn(m));
     this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning ?? false };
   }
 
-  private load(dir: string) {
+  private load(dir: string, adapters?: AdapterSpec) {
     return async () => {
-      const model = await loadDiffusionModel(dir, this.sessionOptions);
+      const model = await loadDiffusionModel(dir, this.sessionOptions, adapters);
+      for (const l of model.adapters?.loras ?? []) {
+        if (l.unmapped.length > 0) this.warn(`LoRA ${l.name} on ${dir}: ${l.applied} modules merged, ${l.unmapped.length} keys not: ${l.unmapped.slice(0, 5).join('; ')}${l.unmapped.length > 5 ? '; …' : ''}`);
+      }
       return { value: model, bytes: model.info.bytes };
     };
+  }
+
+  /** One cache entry per (model, LoRAs with strengths, embeddings). */
+  private keyOf(dir: string, adapters: AdapterSpec | undefined): string {
+    const base = resolve(dir);
+    if (!hasAdapters(adapters)) {
+      this.sources.set(base, [base]);
+      return base;
+    }
+    for (const l of adapters.loras ?? []) {
+      if (!Number.isFinite(l.strength)) throw new InvalidRequestError('invalid_lora_strength', 'lora_strength', `The strength of LoRA ${l.name} must be a number.`);
+    }
+    const key = `${base}|${JSON.stringify({ l: (adapters.loras ?? []).map((l) => [resolve(l.path), l.strength]), e: (adapters.embeddings ?? []).map((e) => [resolve(e.path), e.token ?? e.name]) })}`;
+    this.sources.set(key, [base, ...(adapters.loras ?? []).map((l) => resolve(l.path)), ...(adapters.embeddings ?? []).map((e) => resolve(e.path))]);
+    return key;
   }
 
   /** Load (or find in the cache) a model directory; throws ModelFileError / GraphMismatchError. */
@@ -59,10 +85,12 @@ export class DiffusionEngine {
 
   /** Run one generation on the model in `dir` (loaded on demand). */
   async generate(dir: string, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
-    const key = resolve(dir);
-    const { value: model, release } = await this.cache.acquire(key, this.load(key));
+    const adapters: AdapterSpec = { loras: request.loras, embeddings: request.embeddings };
+    const key = this.keyOf(dir, adapters);
+    const { value: model, release } = await this.cache.acquire(key, this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
     try {
-      return await runStableDiffusion(model, request, options, this.limits);
+      const result = await runStableDiffusion(model, request, options, this.limits);
+      return model.adapters ? { ...result, adapters: model.adapters } : result;
     } finally {
       await release();
     }
@@ -72,8 +100,17 @@ export class DiffusionEngine {
     return this.cache.keys();
   }
 
-  async unloadModel(dir: string): Promise<boolean> {
-    return this.cache.delete(resolve(dir));
+  /**
+   * Drop every cached session built from `path` — a model directory (with all its LoRA/embedding
+   * variants) or an adapter file — so the next use re-reads the files. True when any was cached.
+   */
+  async unloadModel(path: string): Promise<boolean> {
+    const target = resolve(path);
+    let any = false;
+    for (const key of this.cache.keys()) {
+      if ((this.sources.get(key) ?? [key]).includes(target)) any = (await this.cache.delete(key)) || any;
+    }
+    return any;
   }
 
   async dispose(): Promise<void> {

@@ -4,6 +4,10 @@ export { runStableDiffusion, nativeSize } from './pipeline/stable-diffusion';
 export { DEFAULT_LIMITS } from './pipeline/types';
 export type { GenerateRequest, GenerateResult, GenerateOptions, ProgressEvent, PhaseTimings, PipelineLimits, OutputFormat } from './pipeline/types';
 export { loadDiffusionModel } from './model/load-model';
+export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
+export { SafetensorsFile } from './adapters/safetensors';
+export { readLoraModules } from './adapters/lora-keys';
+export { readEmbeddingVectors } from './adapters/embedding';
 export type { DiffusionModel } from './model/load-model';
 export type { ModelInfo } from './model/model-info';
 export { ByteBudgetLru } from './model/session-cache';
@@ -14,6 +18,7 @@ export {
   DiffusionError,
   InvalidRequestError,
   ModelFileError,
+  AdapterFileError,
   GraphMismatchError,
   UnsupportedFeatureError,
   CancelledError,

@@ -23,23 +23,25 @@ export class SafetensorsFile {
   private constructor(
     readonly source: string,
     private readonly data: Uint8Array,
+    /** The request field that named this file (errors point at it). */
+    readonly field: string,
     readonly entries: ReadonlyMap<string, SafetensorsEntry>,
     readonly metadata: Readonly<Record<string, string>>,
   ) {}
 
-  static async read(path: string): Promise<SafetensorsFile> {
+  static async read(path: string, field = 'lora_model'): Promise<SafetensorsFile> {
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
     } catch (err) {
-      throw new AdapterFileError('adapter_file_missing', path, `Cannot read ${path}: ${(err as Error).message}`, err);
+      throw new AdapterFileError('adapter_file_missing', path, `Cannot read ${path}: ${(err as Error).message}`, err, field);
     }
-    return SafetensorsFile.parse(bytes, path);
+    return SafetensorsFile.parse(bytes, path, field);
   }
 
-  static parse(bytes: Uint8Array, source = 'safetensors buffer'): SafetensorsFile {
+  static parse(bytes: Uint8Array, source = 'safetensors buffer', field = 'lora_model'): SafetensorsFile {
     const fail = (why: string): never => {
-      throw new AdapterFileError('adapter_file_corrupt', source, `${source} is not a valid safetensors file: ${why}.`);
+      throw new AdapterFileError('adapter_file_corrupt', source, `${source} is not a valid safetensors file: ${why}.`, undefined, field);
     };
     if (bytes.length < 8) fail(`it has ${bytes.length} bytes, fewer than the 8-byte header length`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -76,7 +78,7 @@ export class SafetensorsFile {
       if (end - begin !== expected) fail(`tensor "${name}" (${dtype} [${shape.join(', ')}]) needs ${expected} bytes but spans ${end - begin}`);
       entries.set(name, { dtype, shape, begin, end });
     }
-    return new SafetensorsFile(source, data, entries, metadata);
+    return new SafetensorsFile(source, data, field, entries, metadata);
   }
 
   has(name: string): boolean {
@@ -86,7 +88,7 @@ export class SafetensorsFile {
   /** The tensor as float32 (a copy); F32, F16, BF16 and F64 only. */
   float32(name: string): { shape: number[]; data: Float32Array } {
     const e = this.entries.get(name);
-    if (!e) throw new AdapterFileError('adapter_file_corrupt', this.source, `${this.source} has no tensor "${name}".`);
+    if (!e) throw new AdapterFileError('adapter_file_corrupt', this.source, `${this.source} has no tensor "${name}".`, undefined, this.field);
     const bytes = this.data.subarray(e.begin, e.end);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const count = e.shape.reduce((a, d) => a * d, 1);
@@ -107,7 +109,7 @@ export class SafetensorsFile {
         break;
       }
       default:
-        throw new AdapterFileError('adapter_file_corrupt', this.source, `${this.source}: tensor "${name}" is ${e.dtype}; only F32, F16, BF16 and F64 tensors can be used.`);
+        throw new AdapterFileError('adapter_file_corrupt', this.source, `${this.source}: tensor "${name}" is ${e.dtype}; only F32, F16, BF16 and F64 tensors can be used.`, undefined, this.field);
     }
     return { shape: e.shape, data: out };
   }

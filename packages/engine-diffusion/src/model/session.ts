@@ -79,7 +79,8 @@ export class Graph {
   }
 }
 
-export async function createGraph(name: string, path: string, bytes: number, options: SessionOptions = {}): Promise<Graph> {
+/** `source` is the graph file, or its serialized bytes (a graph with adapters merged in) — `path` then names it in messages. */
+export async function createGraph(name: string, path: string, bytes: number, options: SessionOptions = {}, source: string | Uint8Array = path): Promise<Graph> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
@@ -90,13 +91,17 @@ export async function createGraph(name: string, path: string, bytes: number, opt
   try {
     if (wantCuda) {
       try {
-        return new Graph(name, path, await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] }), bytes, 'cuda');
+        return new Graph(name, path, await createSession(source, { ...base, executionProviders: ['cuda', 'cpu'] }), bytes, 'cuda');
       } catch {
         // CUDA present in the build but unusable here (no driver/device): fall back to CPU.
       }
     }
-    return new Graph(name, path, await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] }), bytes, 'cpu');
+    return new Graph(name, path, await createSession(source, { ...base, executionProviders: ['cpu'] }), bytes, 'cpu');
   } catch (err) {
     throw new ModelFileError('model_file_corrupt', path, `Cannot load the ${name} graph ${path}: ${(err as Error).message}`, err);
   }
+}
+
+function createSession(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof source === 'string' ? ort.InferenceSession.create(source, options) : ort.InferenceSession.create(source, options);
 }
