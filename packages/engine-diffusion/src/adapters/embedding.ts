@@ -41,11 +41,13 @@ export function findTokenEmbedding(graph: GraphProto): TensorProto | undefined {
 
 /** Append rows to the token embedding; returns the id of the first new row. */
 export function appendEmbeddingRows(table: TensorProto, edits: WeightEdits, vectors: Float32Array, vectorWidth: number, source: string): number {
-  const [rows, width] = tensorShape(table);
+  const width = tensorShape(table)[1];
   if (vectorWidth !== width) {
     throw new AdapterFileError('adapter_mismatch', source, `${source} holds vectors of width ${vectorWidth} but the text encoder's token embedding is ${width} wide: it was made for another model.`, undefined, FIELD);
   }
+  // The table may have grown already (an earlier embedding of this request): count its rows from the values.
   const current = edits.floats(table);
+  const rows = current.length / width;
   const grown = new Float32Array(current.length + vectors.length);
   grown.set(current);
   grown.set(vectors, current.length);
