@@ -10,6 +10,8 @@ export interface ModelEntry {
   location: string;
   /** null for models every tenant sees. */
   tenantId: string | null;
+  /** Why a load failed (status 'failed'). */
+  error?: string | null;
 }
 
 /** The models a tenant may use. Implementations: the bundled models; later the per-tenant store. */
