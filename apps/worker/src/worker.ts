@@ -29,6 +29,8 @@ export interface Worker {
   /** The gRPC port, when `grpcPort` was given. */
   grpcPort: number | null;
   stop(graceMs?: number): Promise<void>;
+  /** Drop every cached session built from a model directory or adapter file (model_reload, delete_model). */
+  unloadModel(location: string): Promise<boolean>;
 }
 
 function createHandler(service: string, deps: WorkerDependencies, engine: DiffusionEngine): ServiceHandler {
@@ -55,6 +57,8 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
     device: config.EASEL_ORT_PROVIDER,
     intraOpNumThreads: config.EASEL_ORT_THREADS || undefined,
     cacheBudgetBytes: config.EASEL_MODEL_CACHE_BYTES,
+    // LoRA keys that matched no weight are reported in the job's meta and here.
+    ...(deps.log ? { warn: deps.log } : {}),
   });
   const handlers = config.services.map((service) => createHandler(service, deps, engine));
   const runners = handlers.map(
@@ -87,5 +91,6 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
       await Promise.all([...runners.map((r) => r.stop(graceMs)), grpc?.close()]);
       await Promise.all(handlers.map((h) => h.close?.()));
     },
+    unloadModel: (location) => engine.unloadModel(location),
   };
 }

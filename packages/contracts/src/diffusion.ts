@@ -33,6 +33,12 @@ export interface DiffusionParams {
   outputFormat: 'png' | 'jpeg' | 'webp';
   /** Artifact links expire soon (`temp: yes`). */
   temp: boolean;
+  /** LoRA model ids (the tenant's or public, category lora), merged in this order. */
+  loraModel?: string[];
+  /** One strength per LoRA. */
+  loraStrength?: number[];
+  /** Textual-inversion model ids (category embeddings); each one's id is its prompt token. */
+  embeddingsModel?: string[];
 }
 
 /** What a successful diffusion job stores as its result. */
@@ -47,4 +53,9 @@ export interface DiffusionResult {
   generationTime: number;
   nsfwContentDetected: boolean;
   timings: Record<string, number>;
+  /** What the LoRAs / embeddings merged, with every LoRA key that matched no weight. */
+  adapters?: {
+    loras: Array<{ name: string; strength: number; applied: number; unmapped: string[] }>;
+    embeddings: Array<{ name: string; token: string; vectors: number }>;
+  };
 }

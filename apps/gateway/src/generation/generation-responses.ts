@@ -58,6 +58,7 @@ export function successBody(job: JobWithArtifacts, publicUrl: string, base64Outp
     ...echoMeta(request, { seed: result.seeds[0], width: result.width, height: result.height, modelId: result.modelId, scheduler: result.scheduler }),
     ...stored.metaOverrides,
     seeds: result.seeds,
+    ...(result.adapters ? { adapters: result.adapters } : {}),
   };
   return {
     httpStatus: 200,

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS } from '@easel/contracts';
 import { ConcurrencyLimitError, InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
-import type { ModelCatalog } from '@easel/model-store';
+import type { ModelCatalog, ModelCategory } from '@easel/model-store';
 import { priceOf } from '../billing/pricing';
 import { InsufficientCreditsError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { JobsService } from '../jobs/jobs.service';
@@ -45,7 +45,7 @@ export class GenerationService {
     const unsupported = unsupportedFeatures(request);
     if (Object.keys(unsupported).length > 0) throw new ValidationError(unsupported);
     const modelId = request.modelId ?? this.config.EASEL_DEFAULT_MODEL;
-    if (!(await this.catalog.find(principal.tenantId, modelId))) throw new ModelNotFoundError();
+    await this.requireModels(principal.tenantId, [[modelId, 'stable_diffusion'], ...request.loraModel.map((id) => [id, 'lora'] as const), ...request.embeddingsModel.map((id) => [id, 'embeddings'] as const)]);
     // Only a request that validated counts as sent (spam filter, requests per minute).
     const admission = await this.limits.admit(principal, body, { idempotencyKey: options.idempotencyKey });
 
@@ -89,6 +89,14 @@ export class GenerationService {
     }
     await this.jobs.waitForEnd(job.id, this.config.EASEL_SYNC_WINDOW_MS);
     return this.view.describe(principal.tenantId, job.id);
+  }
+
+  /** Each id must be a ready model of its category that the tenant may use, else "Model id not found". */
+  private async requireModels(tenantId: string, wanted: ReadonlyArray<readonly [string, ModelCategory]>): Promise<void> {
+    for (const [id, category] of wanted) {
+      const model = await this.catalog.find(tenantId, id);
+      if (!model || model.category !== category) throw new ModelNotFoundError();
+    }
   }
 
   async fetch(principal: Principal, pathId: string | undefined, body: Record<string, unknown>): Promise<DialectResponse> {

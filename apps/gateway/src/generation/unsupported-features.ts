@@ -15,8 +15,6 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
   reject('self_attention', req.selfAttention);
   reject('multi_lingual', req.multiLingual);
   reject('enhance_prompt', req.enhancePrompt);
-  reject('lora_model', req.loraModel.length > 0);
-  reject('embeddings_model', req.embeddingsModel.length > 0);
   reject('vae', req.vae !== null);
   return errors;
 }
