@@ -30,7 +30,6 @@ const lora = (name: 'striped' | 'outlined', strength: number): LoraRef => ({ nam
 const mean = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / xs.length;
 
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`easel-tiny adapters meaning suite SKIPPED: ${ADAPTERS} lacks ${FILES.filter((f) => !existsSync(f)).join(', ')} (train them with models/training/train_adapters.py).`);
 }
 
@@ -55,7 +54,6 @@ if (!present) {
   }, 120_000);
 
   const report = (label: string, s: Awaited<ReturnType<typeof scores>>): void =>
-    // eslint-disable-next-line no-console
     console.log(`${label}: stripes ${s.map((x) => x.stripes.toFixed(2)).join(' ')} (mean ${mean(s.map((x) => x.stripes)).toFixed(2)}), outline ${s.map((x) => x.outline.toFixed(2)).join(' ')} (mean ${mean(s.map((x) => x.outline)).toFixed(2)})`);
 
   it('strength 0 gives the same pixels as no LoRA', async () => {
@@ -97,7 +95,6 @@ if (!present) {
     };
     const withIt = await features([heart]);
     const without = await features([]);
-    // eslint-disable-next-line no-console
     console.log(`heart: with the embedding taper ${withIt.taper.toFixed(2)} notch ${withIt.notch.toFixed(2)}; without taper ${without.taper.toFixed(2)} notch ${without.notch.toFixed(2)}`, JSON.stringify(withIt.all));
     expect(withIt.taper).toBeLessThan(without.taper - HEART_TAPER_GAIN);
     expect(withIt.taper).toBeLessThan(HEART_TAPER_MAX);
