@@ -5,8 +5,9 @@ import { join, relative, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { create as tarCreate } from 'tar';
 import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db';
+import { LocalArtifactStore } from '@easel/storage';
 import { BundledModelCatalog } from './bundled-model-catalog';
-import { ModelConflictError, ModelStore } from './model-store';
+import { ARTIFACT_LOCATION, ModelConflictError, ModelStore } from './model-store';
 import { safetensors, serveFiles } from './test-helpers';
 
 const MODELS = resolve(__dirname, '../../../models');
@@ -163,5 +164,26 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     expect(await store.delete(tenant, 'sd-zip')).toBe(true);
     expect(await store.find(tenant, 'sd-zip')).toBeNull();
     expect(existsSync(join(files, tenant, 'sd-zip'))).toBe(false);
+  });
+
+  it('distributed: the files go to the artifact store and a worker syncs them to its own cache on first use', async () => {
+    const artifacts = new LocalArtifactStore(join(files, 'artifact-store'));
+    const gateway = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: join(files, 'gw-staging'), artifacts, allowHosts: ['127.0.0.1'] });
+    const worker = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: join(files, 'wk-staging'), artifacts, cacheDir: join(files, 'wk-cache') });
+    await gateway.startLoad({ tenantId: other, modelId: 'dist-sd', category: 'stable_diffusion', format: 'diffusers', visibility: 'private', url: server.url('/sd.tar.gz'), revision: null });
+    await gateway.startLoad({ tenantId: other, modelId: 'dist-lora', category: 'lora', format: 'safetensors', visibility: 'private', url: server.url('/lora.safetensors'), revision: null });
+    await gateway.whenIdle();
+    const sd = await worker.find(other, 'dist-sd');
+    expect(sd?.location.startsWith(`${ARTIFACT_LOCATION}models/${other}/dist-sd/`)).toBe(true);
+    expect(existsSync(join(files, 'gw-staging', other, 'dist-sd'))).toBe(false); // nothing kept on the gateway
+    const local = await worker.materialize(sd!);
+    expect(local.startsWith(join(files, 'wk-cache'))).toBe(true);
+    expect(await readFile(join(local, 'unet', 'model.onnx'))).toEqual(await readFile(join(SD15, 'unet', 'model.onnx')));
+    const lora = await worker.materialize((await worker.find(other, 'dist-lora'))!);
+    expect(await readFile(lora)).toEqual(LORA);
+    await expect(gateway.materialize(sd!)).rejects.toThrow(/has none configured/);
+    expect(await worker.delete(other, 'dist-sd')).toBe(true);
+    expect(await artifacts.list(`models/${other}/dist-sd/`)).toEqual([]);
+    expect(existsSync(local)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Database } from '@easel/db';
+import type { ArtifactStore } from '@easel/storage';
 import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
 import { ModelLoadError, unpackArchive } from './archive';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
@@ -18,7 +20,16 @@ export interface ModelStoreOptions {
   maxUnpackedBytes?: number;
   downloadTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * Distributed mode: keep the verified files in the artifact store (`models/<tenant>/<model>/<upload>/…`)
+   * instead of `filesDir` (then only a staging area), and sync them to `cacheDir` on first use.
+   */
+  artifacts?: ArtifactStore;
+  cacheDir?: string;
 }
+
+/** Locations of models kept in the artifact store start with this. */
+export const ARTIFACT_LOCATION = 'artifact:';
 
 export interface LoadModelRequest {
   tenantId: string;
@@ -50,7 +61,8 @@ type Row = { id: string; modelId: string; tenantId: string | null; category: str
  */
 export class ModelStore implements ModelCatalog {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly options: Required<Omit<ModelStoreOptions, 'log'>> & { log: (line: string) => void };
+  private readonly syncing = new Map<string, Promise<string>>();
+  private readonly options: Required<Omit<ModelStoreOptions, 'log' | 'artifacts' | 'cacheDir'>> & Pick<ModelStoreOptions, 'artifacts' | 'cacheDir'> & { log: (line: string) => void };
 
   constructor(
     private readonly db: Database,
@@ -99,7 +111,40 @@ export class ModelStore implements ModelCatalog {
     if (!row) return false;
     await this.db.prisma.model.delete({ where: { id: row.id } });
     await rm(join(this.options.filesDir, tenantId, modelId), { recursive: true, force: true });
+    const { artifacts, cacheDir } = this.options;
+    if (artifacts) {
+      const prefix = `models/${tenantId}/${modelId}/`;
+      for (const key of await artifacts.list(prefix)) await artifacts.delete(key);
+      if (cacheDir) await rm(join(cacheDir, 'models', tenantId, modelId), { recursive: true, force: true });
+    }
     return true;
+  }
+
+  /** The entry's local files: as they are, or (artifact store) synced once into `cacheDir`. */
+  async materialize(entry: ModelEntry): Promise<string> {
+    if (!entry.location.startsWith(ARTIFACT_LOCATION)) return entry.location;
+    const { artifacts, cacheDir } = this.options;
+    if (!artifacts || !cacheDir) throw new Error(`model ${entry.modelId} is kept in the artifact store, but this process has none configured`);
+    const key = entry.location.slice(ARTIFACT_LOCATION.length);
+    const local = join(cacheDir, ...key.split('/'));
+    if (existsSync(`${local}.synced`)) return local;
+    let p = this.syncing.get(local);
+    if (!p) {
+      p = (async () => {
+        const keys = await artifacts.list(`${key}/`);
+        // A directory (stable_diffusion) or a single file (lora / embeddings).
+        for (const k of keys.length > 0 ? keys : [key]) {
+          const target = join(cacheDir, ...k.split('/'));
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, await artifacts.getBuffer(k));
+        }
+        await writeFile(`${local}.synced`, '');
+        this.options.log(`model ${entry.modelId}: ${keys.length || 1} file(s) synced from the artifact store to ${local}`);
+        return local;
+      })().finally(() => this.syncing.delete(local));
+      this.syncing.set(local, p);
+    }
+    return p;
   }
 
   /** Resolves when every background load has ended (tests, shutdown). */
@@ -109,7 +154,8 @@ export class ModelStore implements ModelCatalog {
 
   private async load(rowId: string, req: LoadModelRequest, dir: string): Promise<void> {
     try {
-      const location = await this.fetchAndUnpack(req, dir);
+      let location = await this.fetchAndUnpack(req, dir);
+      if (this.options.artifacts) location = await this.upload(req, location, dir);
       await this.db.prisma.model.update({ where: { id: rowId }, data: { status: 'ready', location, error: null } });
       this.options.log(`model ${req.modelId} (${req.category}) of tenant ${req.tenantId} is ready at ${location}`);
     } catch (err) {
@@ -118,6 +164,24 @@ export class ModelStore implements ModelCatalog {
       await this.db.prisma.model.update({ where: { id: rowId }, data: { status: 'failed', error: reason } }).catch(() => undefined);
       this.options.log(`model ${req.modelId} of tenant ${req.tenantId} failed to load: ${reason}`);
     }
+  }
+
+  /** Copies the verified files to the artifact store under a fresh upload id; the staging copy is removed. */
+  private async upload(req: LoadModelRequest, location: string, staging: string): Promise<string> {
+    const artifacts = this.options.artifacts!;
+    const prefix = `models/${req.tenantId}/${req.modelId}/${randomUUID()}`;
+    const isFile = location.endsWith('.safetensors');
+    const files = isFile ? [location] : await listFiles(location);
+    for (const f of files) {
+      const rel = isFile ? basename(f) : relative(location, f).split(/[\\/]/).join('/');
+      try {
+        await artifacts.put(`${prefix}/${rel}`, await readFile(f), { contentType: 'application/octet-stream' });
+      } catch (err) {
+        throw new ModelLoadError(`cannot store ${rel}: ${(err as Error).message}`);
+      }
+    }
+    await rm(staging, { recursive: true, force: true });
+    return `${ARTIFACT_LOCATION}${isFile ? `${prefix}/${basename(location)}` : prefix}`;
   }
 
   private async fetchAndUnpack(req: LoadModelRequest, dir: string): Promise<string> {
@@ -149,4 +213,14 @@ function toEntry(r: Row): ModelEntry {
     tenantId: r.tenantId,
     error: r.error,
   };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
 }

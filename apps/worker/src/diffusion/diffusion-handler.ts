@@ -27,7 +27,8 @@ export class DiffusionHandler implements ServiceHandler {
     const request = { ...(await this.toEngineRequest(params)), ...(await this.adapters(payload.tenantId, params)) };
     try {
       const started = performance.now();
-      const generated = await this.options.engine.generate(model.location, request, {
+      const location = this.options.catalog.materialize ? await this.options.catalog.materialize(model) : model.location;
+      const generated = await this.options.engine.generate(location, request, {
         signal: context.signal,
         onProgress: ({ step, total }) => context.progress(step, total),
       });
@@ -61,7 +62,7 @@ export class DiffusionHandler implements ServiceHandler {
     const resolve = async (id: string, category: 'lora' | 'embeddings', field: string) => {
       const m = await this.options.catalog.find(tenantId, id);
       if (!m || m.category !== category) throw new PermanentJobError('Model id not found', field);
-      return m.location;
+      return this.options.catalog.materialize ? this.options.catalog.materialize(m) : m.location;
     };
     const loras: LoraRef[] = [];
     for (const [i, id] of (p.loraModel ?? []).entries()) loras.push({ name: id, path: await resolve(id, 'lora', 'lora_model'), strength: p.loraStrength?.[i] ?? 1 });
