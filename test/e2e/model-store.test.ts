@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
+import { decodeImage, outlineScore, PALETTE, stripeScore } from '@easel/testing';
 import { post, REPO_ROOT, tempHome } from './helpers';
 
 /**
@@ -164,5 +166,25 @@ describe('the model store through the API', () => {
     expect(await api('/api/v3/delete_model', { key: admin, model_id: 'my-tiny' })).toMatchObject({ status: 200, body: { status: 'success', message: 'model deleted' } });
     expect(await listed(admin, 'my-tiny')).toBeUndefined();
     expect(await api('/api/v4/dreambooth', { key: admin, model_id: 'my-tiny', ...GEN, track_id: 'after-delete' })).toMatchObject({ status: 404 });
+  });
+
+  const adapters = join(REPO_ROOT, 'models', 'easel-tiny-adapters');
+  const bundled = ['striped', 'outlined', 'heart'].every((n) => existsSync(join(adapters, `${n}.safetensors`)));
+  (bundled ? it : it.skip)(`the bundled adapters: "lora_model":"striped,outlined","lora_strength":"0.8,0.6" gives striped, outlined shapes${bundled ? '' : ' (SKIPPED: models/easel-tiny-adapters/ absent)'}`, async () => {
+    const list = (await api('/api/v4/dreambooth/model_list', { key: otherKey })).body as unknown as Array<Record<string, string>>;
+    expect(list.filter((m) => m.model_category !== 'stable_diffusion').map((m) => m.model_id).sort()).toEqual(['heart', 'outlined', 'striped']);
+    const req = { key: otherKey, prompt: 'a red circle on a blue background', seed: 1, num_inference_steps: 12, scheduler: 'DPMSolverMultistepScheduler', guidance_scale: 7.5 };
+    const scores = async (body: Record<string, any>) => {
+      const img = await decodeImage(Buffer.from(await (await fetch(body.output[0])).arrayBuffer()));
+      return { stripes: stripeScore(img, PALETTE.red, PALETTE.blue), outline: outlineScore(img, PALETTE.red, PALETTE.blue) };
+    };
+    const plain = await scores((await api('/api/v3/text2img', req)).body);
+    const styled = await api('/api/v3/text2img', { ...req, lora_model: 'striped,outlined', lora_strength: '0.8,0.6' });
+    expect(styled.body.meta.adapters.loras.map((l: { unmapped: string[] }) => l.unmapped)).toEqual([[], []]);
+    const both = await scores(styled.body);
+    console.log(`API, bundled adapters, "a red circle on a blue background" seed 1: plain ${JSON.stringify(plain)}, striped 0.8 + outlined 0.6 ${JSON.stringify(both)}`);
+    // dev adapters (2-minute training): stripes -0.62 → 1.31, outline 0.00 → 0.66
+    expect(both.stripes).toBeGreaterThan(plain.stripes + 0.5);
+    expect(both.outline).toBeGreaterThan(plain.outline + 0.3);
   });
 });
