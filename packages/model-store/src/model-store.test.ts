@@ -159,6 +159,13 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     expect(await store.find(tenant, 'gone')).toMatchObject({ status: 'ready' });
   });
 
+  it('two loads of one id at once: one starts, the other conflicts', async () => {
+    const results = await Promise.allSettled([load('twice', '/lora.safetensors', 'lora'), load('twice', '/lora.safetensors', 'lora')]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason).toBeInstanceOf(ModelConflictError);
+    await store.whenIdle();
+  });
+
   it('delete removes only the own model, row and files', async () => {
     expect(await store.delete(other, 'sd-zip')).toBe(false);
     expect(await store.delete(tenant, 'sd-zip')).toBe(true);

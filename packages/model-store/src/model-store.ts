@@ -98,9 +98,15 @@ export class ModelStore implements ModelCatalog {
     if (existing && existing.status !== 'failed') throw new ModelConflictError(req.modelId);
     if (existing) await this.db.prisma.model.delete({ where: { id: existing.id } });
     const dir = join(this.options.filesDir, req.tenantId, req.modelId);
-    const row = await this.db.prisma.model.create({
-      data: { id: randomUUID(), modelId: req.modelId, tenantId: req.tenantId, category: req.category, format: req.format, status: 'loading', visibility: req.visibility, source: req.url, revision: req.revision, location: dir },
-    });
+    const row = await this.db.prisma.model
+      .create({
+        data: { id: randomUUID(), modelId: req.modelId, tenantId: req.tenantId, category: req.category, format: req.format, status: 'loading', visibility: req.visibility, source: req.url, revision: req.revision, location: dir },
+      })
+      .catch((err: unknown) => {
+        // Two loads of one id at once: the (tenant, model id) unique index lets one through.
+        if ((err as { code?: string }).code === 'P2002') throw new ModelConflictError(req.modelId);
+        throw err;
+      });
     const task = this.load(row.id, req, dir).finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
   }
