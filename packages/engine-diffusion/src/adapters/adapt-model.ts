@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UnsupportedFeatureError } from '../errors';
 import { parseModel, serializeModel, type ModelProto } from '../onnx/model-proto';
 import type { ClipTokenizer } from '../text/clip-tokenizer';
@@ -52,8 +53,8 @@ export async function adaptGraphs(
   const report: AdapterReport = { loras: [], embeddings: [] };
   const te = await readGraph(paths.textEncoder);
   const unet = loras.length > 0 ? await readGraph(paths.unet) : undefined;
-  const teEdits = new WeightEdits('lora_model');
-  const unetEdits = new WeightEdits('lora_model');
+  const teEdits = new WeightEdits(embeddings.length > 0 && loras.length === 0 ? 'embeddings_model' : 'lora_model', dirname(paths.textEncoder));
+  const unetEdits = new WeightEdits('lora_model', dirname(paths.unet));
   if (loras.length > 0) {
     const teLookup = new WeightLookup(indexGraphWeights(te.graph!));
     const unetLookup = new WeightLookup(indexGraphWeights(unet!.graph!));

@@ -1,9 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { create } from '@bufbuild/protobuf';
+import { StringStringEntryProtoSchema, TensorProto_DataLocation } from '../gen/onnx/onnx_pb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiffusionEngine } from '../engine';
 import { AdapterFileError } from '../errors';
-import { parseModel, tensorFloats } from '../onnx/model-proto';
+import { parseModel, serializeModel, tensorFloats } from '../onnx/model-proto';
 import { MODELS } from '../pipeline/test-helpers';
 import type { GenerateRequest } from '../pipeline/types';
 import { findTokenEmbedding } from './embedding';
@@ -99,5 +101,33 @@ describe('LoRA and embeddings through the engine (easel-tiny)', () => {
     const err = await engine.generate(MODEL, { ...REQ, embeddings: [{ name: 'wide', path: join(dir, 'wide.safetensors') }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterFileError);
     expect(err).toMatchObject({ code: 'adapter_mismatch', field: 'embeddings_model', message: expect.stringMatching(/width 64 but the text encoder's token embedding is 128 wide/) });
+  });
+
+  it('graphs whose weights live in an external data file (exports > 2 GB) take LoRAs and embeddings the same way', async () => {
+    // easel-tiny with every UNet and text-encoder initializer moved to `weights.pb` beside its graph, as large exports are.
+    const ext = join(dir, 'easel-tiny-external');
+    await cp(MODEL, ext, { recursive: true });
+    for (const g of ['unet', 'text_encoder']) {
+      const model = parseModel(await readFile(join(MODEL, g, 'model.onnx')), g);
+      const chunks: Buffer[] = [];
+      let offset = 0;
+      for (const t of model.graph!.initializer) {
+        if (t.rawData.length === 0) continue;
+        const entry = (key: string, value: string) => create(StringStringEntryProtoSchema, { key, value });
+        t.externalData = [entry('location', 'weights.pb'), entry('offset', String(offset)), entry('length', String(t.rawData.length))];
+        t.dataLocation = TensorProto_DataLocation.EXTERNAL;
+        chunks.push(Buffer.from(t.rawData));
+        offset += t.rawData.length;
+        t.rawData = new Uint8Array(0);
+      }
+      await writeFile(join(ext, g, 'weights.pb'), Buffer.concat(chunks));
+      await writeFile(join(ext, g, 'model.onnx'), serializeModel(model));
+    }
+    const embeddings = [{ name: 'zorb', path: join(dir, 'zorb.safetensors') }];
+    const req = { ...REQ, prompt: 'a red zorb on a blue background', loras: [lora(0.8)], embeddings };
+    const [inline, external] = [await engine.generate(MODEL, req), await engine.generate(ext, req)];
+    expect(external.images[0].equals(inline.images[0])).toBe(true);
+    expect(external.adapters).toEqual(inline.adapters);
+    expect((await engine.generate(ext, REQ)).images[0].equals((await engine.generate(MODEL, REQ)).images[0])).toBe(true);
   });
 });

@@ -10,12 +10,16 @@ export class WeightEdits {
   private readonly values = new Map<TensorProto, Float32Array>();
   private readonly dims = new Map<TensorProto, number[]>();
 
-  constructor(private readonly field: string) {}
+  /** `graphDir`: the .onnx file's folder (external data resolves against it). */
+  constructor(
+    private readonly field: string,
+    private readonly graphDir?: string,
+  ) {}
 
   floats(t: TensorProto): Float32Array {
     let v = this.values.get(t);
     if (!v) {
-      v = tensorFloats(t, this.field);
+      v = tensorFloats(t, this.field, this.graphDir);
       this.values.set(t, v);
     }
     return v;

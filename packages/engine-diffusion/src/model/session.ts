@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DiffusionError, GraphMismatchError, ModelFileError } from '../errors';
 
@@ -87,6 +88,12 @@ export async function createGraph(name: string, path: string, bytes: number, opt
     ...(options.interOpNumThreads ? { interOpNumThreads: options.interOpNumThreads } : {}),
     ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
+  if (typeof source !== 'string') {
+    // A graph from bytes (adapters merged in) keeps its untouched weights in external data files, if it had any:
+    // they resolve against the original graph's folder.
+    const extra = (base.extra ?? {}) as { session?: Record<string, unknown> };
+    base.extra = { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: dirname(path) } };
+  }
   const wantCuda = options.device === 'cuda' && hasCuda();
   try {
     if (wantCuda) {

@@ -1,3 +1,5 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, TensorProto_DataLocation, TensorProto_DataType, type ModelProto, type TensorProto } from '../gen/onnx/onnx_pb';
 import { ModelFileError, UnsupportedFeatureError } from '../errors';
@@ -21,12 +23,13 @@ export function tensorShape(t: TensorProto): number[] {
   return t.dims.map(Number);
 }
 
-/** A float32 initializer's values (a copy, whatever way the file stores them). */
-export function tensorFloats(t: TensorProto, field: string): Float32Array {
-  if (t.dataLocation === TensorProto_DataLocation.EXTERNAL) {
-    throw new UnsupportedFeatureError(field, `The initializer "${t.name}" is stored in an external data file; adapters can be merged only into graphs that hold their weights inline (< 2 GB).`);
-  }
+/**
+ * A float32 initializer's values (a copy, whatever way the file stores them). `graphDir` is the
+ * folder of the .onnx file, against which external data locations (graphs > 2 GB) resolve.
+ */
+export function tensorFloats(t: TensorProto, field: string, graphDir?: string): Float32Array {
   if (t.dataType !== TensorProto_DataType.FLOAT) throw new UnsupportedFeatureError(field, `The initializer "${t.name}" is not float32; adapters can be merged only into float32 graphs.`);
+  if (t.dataLocation === TensorProto_DataLocation.EXTERNAL) return readExternal(t, field, graphDir);
   if (t.rawData.length > 0) {
     const copy = new Float32Array(t.rawData.length / 4);
     new Uint8Array(copy.buffer).set(t.rawData);
@@ -35,9 +38,33 @@ export function tensorFloats(t: TensorProto, field: string): Float32Array {
   return Float32Array.from(t.floatData);
 }
 
-/** Store values (and optionally new dims) as raw little-endian float32. */
+/** Store values (and optionally new dims) inline as raw little-endian float32 (an external tensor becomes inline). */
 export function setTensorFloats(t: TensorProto, data: Float32Array, dims?: number[]): void {
   t.rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   t.floatData = [];
+  t.dataLocation = TensorProto_DataLocation.DEFAULT;
+  t.externalData = [];
   if (dims) t.dims = dims.map(BigInt);
+}
+
+function readExternal(t: TensorProto, field: string, graphDir: string | undefined): Float32Array {
+  const info = Object.fromEntries(t.externalData.map((e) => [e.key, e.value]));
+  const location = info.location ?? '';
+  const clean = normalize(location);
+  if (!graphDir || !location || isAbsolute(clean) || clean.split(/[\\/]/).includes('..')) {
+    throw new UnsupportedFeatureError(field, `The initializer "${t.name}" names external data "${location}" outside its graph's folder.`);
+  }
+  const count = t.dims.reduce((a, d) => a * Number(d), 1);
+  const offset = Number(info.offset ?? 0);
+  const length = info.length !== undefined ? Number(info.length) : count * 4;
+  if (length !== count * 4) throw new UnsupportedFeatureError(field, `The initializer "${t.name}" has ${length} bytes of external data for ${count} floats.`);
+  const out = new Float32Array(count);
+  const fd = openSync(join(graphDir, clean), 'r');
+  try {
+    const got = readSync(fd, new Uint8Array(out.buffer), 0, length, offset);
+    if (got !== length) throw new UnsupportedFeatureError(field, `The external data of "${t.name}" ends early (${got} of ${length} bytes).`);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
