@@ -159,6 +159,15 @@ describe('the model store through the API', () => {
     expect(await api('/api/v3/text2img', { key: admin, ...GEN, ...field })).toMatchObject({ status: 404, body: { message: 'Model id not found' } });
   });
 
+  it('the operator endpoints: verify_model reports the status; admin keys only', async () => {
+    expect(await api('/api/v1/enterprise/verify_model', { key: admin, model_id: 'broken' })).toMatchObject({
+      status: 200,
+      body: { status: 'success', model: { model_id: 'broken', status: 'failed', error: expect.stringMatching(/zip archive is corrupt/) } },
+    });
+    expect(await api('/api/v1/enterprise/verify_model', { key: admin, model_id: 'nope' })).toMatchObject({ status: 404, body: { message: 'Model id not found' } });
+    expect((await api('/api/v1/enterprise/load_model', { key: otherKey, url: `${base}/zorb.safetensors`, model_id: 'z2', model_category: 'embeddings' })).status).toBe(403);
+  });
+
   it('model_reload and delete_model act on the tenant\'s own models', async () => {
     expect(await api('/api/v4/dreambooth/model_reload', { key: admin, model_id: 'my-tiny' })).toMatchObject({ status: 200, body: { status: 'success', message: 'model reloaded' } });
     expect(await api('/api/v4/dreambooth/model_reload', { key: otherKey, model_id: 'my-tiny' })).toMatchObject({ status: 404, body: { message: 'Model id not found' } });

@@ -3,5 +3,5 @@ import { KeysModule } from '../keys/keys.module';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 
-@Module({ imports: [KeysModule], controllers: [ModelsController], providers: [ModelsService] })
+@Module({ imports: [KeysModule], controllers: [ModelsController], providers: [ModelsService], exports: [ModelsService] })
 export class ModelsModule {}

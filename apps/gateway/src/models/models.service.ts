@@ -67,6 +67,14 @@ export class ModelsService {
     return { status: 'success', message: 'model deleted' };
   }
 
+  async status(tenantId: string, body: Record<string, unknown>) {
+    const id = parseModelId(body);
+    if (!id.ok) throw new ValidationError(id.errors);
+    const entry = (await this.list(tenantId)).find((m) => m.model_id === id.value);
+    if (!entry) throw new ModelNotFoundError();
+    return { status: 'success', model: entry };
+  }
+
   /** Drops the model's cached sessions (and its LoRA/embedding variants): the next job re-reads its files. */
   async reloadModel(tenantId: string, body: Record<string, unknown>) {
     const id = parseModelId(body);

@@ -187,4 +187,7 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   'EnterpriseController.creditReport': admin("A tenant's credit ledger", 'Fields: tenant_id, limit.'),
   'EnterpriseController.systemDetails': admin('System details (CPU, loaded models, queue)'),
   'EnterpriseController.allModels': admin('Every model of the deployment'),
+  'EnterpriseController.loadModel': admin('Load a model from a URL', 'As /api/v3/load_model, for the admin key\'s tenant.'),
+  'EnterpriseController.deleteModel': admin('Delete a model', 'As /api/v3/delete_model, for the admin key\'s tenant.'),
+  'EnterpriseController.verifyModel': admin("A model's load status", 'Field: model_id. `loading`, `model_ready` or `failed` with `error`.'),
 };
