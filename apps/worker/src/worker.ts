@@ -35,6 +35,8 @@ export interface Worker {
   /** The gRPC port, when `grpcPort` was given. */
   grpcPort: number | null;
   stop(graceMs?: number): Promise<void>;
+  /** Drop every cached session built from a model directory or adapter file (model_reload, delete_model). */
+  unloadModel(location: string): Promise<boolean>;
 }
 
 function createHandler(service: string, deps: WorkerDependencies, engine: DiffusionEngine, tools: PostProcessors): ServiceHandler {
@@ -65,6 +67,8 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
     device: config.EASEL_ORT_PROVIDER,
     intraOpNumThreads: config.EASEL_ORT_THREADS || undefined,
     cacheBudgetBytes: config.EASEL_MODEL_CACHE_BYTES,
+    // LoRA keys that matched no weight are reported in the job's meta and here.
+    ...(deps.log ? { warn: deps.log } : {}),
   });
   // Bus jobs and gRPC calls share the worker's slots: GetCapacity reports both.
   const slots = new GenerationSlots(config.EASEL_WORKER_CONCURRENCY);
@@ -104,5 +108,6 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
       tools.upscaler.dispose();
       await tools.safety.dispose();
     },
+    unloadModel: (location) => engine.unloadModel(location),
   };
 }

@@ -64,6 +64,12 @@ function readUpscale(from: GenerateRequest): DiffusionParams['upscale'] {
   return factor;
 }
 
+/** An optional DiffusionParams list (absent in rows queued before it existed = empty) ↔ a repeated proto field. */
+const list = <T extends string | number>(key: 'loraModel' | 'loraStrength' | 'embeddingsModel') => ({
+  write: (value: T[] | undefined, into: GenerateRequest) => void ((into as unknown as Record<string, T[]>)[key] = [...(value ?? [])]),
+  read: (from: GenerateRequest) => [...(from[key] as unknown as T[])],
+});
+
 const KINDS: Record<DiffusionParams['kind'], GenerationKind> = {
   text2img: GenerationKind.TEXT2IMG,
   img2img: GenerationKind.IMG2IMG,
@@ -133,6 +139,9 @@ const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
   safetyChecker: { write: (value, into) => void (into.safetyChecker = value), read: (from) => from.safetyChecker },
   safetyCheckerType: { write: (value, into) => void (into.safetyCheckerType = value), read: readSafetyCheckerType },
   upscale: { write: (value, into) => void (into.upscale = value ?? undefined), read: readUpscale },
+  loraModel: list<string>('loraModel'),
+  loraStrength: list<number>('loraStrength'),
+  embeddingsModel: list<string>('embeddingsModel'),
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionParams)[];

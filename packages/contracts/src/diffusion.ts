@@ -47,6 +47,12 @@ export interface DiffusionParams {
   safetyCheckerType?: SafetyReplacement;
   /** `upscale`: super-resolution factor applied to every output after generation; null/absent → none. */
   upscale?: 2 | 3 | 4 | null;
+  /** LoRA model ids (the tenant's or public, category lora), merged in this order. */
+  loraModel?: string[];
+  /** One strength per LoRA. */
+  loraStrength?: number[];
+  /** Textual-inversion model ids (category embeddings); each one's id is its prompt token. */
+  embeddingsModel?: string[];
 }
 
 export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';
@@ -73,4 +79,9 @@ export interface DiffusionResult {
   timings: Record<string, number>;
   /** What the optional features did (snake_case, merged into the response meta); absent when none ran. */
   featureMeta?: Record<string, unknown>;
+  /** What the LoRAs / embeddings merged, with every LoRA key that matched no weight. */
+  adapters?: {
+    loras: Array<{ name: string; strength: number; applied: number; unmapped: string[] }>;
+    embeddings: Array<{ name: string; token: string; vectors: number }>;
+  };
 }

@@ -35,6 +35,9 @@ const everything: Required<DiffusionParams> = {
   safetyChecker: false,
   safetyCheckerType: 'pixelate',
   upscale: 3,
+  loraModel: ['striped', 'outlined'],
+  loraStrength: [0.8, 0.6],
+  embeddingsModel: ['heart'],
 };
 
 /** Every nullable field null, the rest at other values. */
@@ -55,6 +58,9 @@ const nulls: DiffusionParams = {
   temp: false,
   highresFixStrength: null,
   upscale: null,
+  loraModel: [],
+  loraStrength: [],
+  embeddingsModel: [],
   highresFix: false,
   panorama: false,
   selfAttention: false,

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { hasAdapters, type AdapterSpec } from './adapters/adapt-model';
+import { InvalidRequestError } from './errors';
 import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
 import { ByteBudgetLru } from './model/session-cache';
@@ -14,6 +16,8 @@ export interface DiffusionEngineOptions extends SessionOptions {
   limits?: Partial<PipelineLimits>;
   /** The highres fix's upscaler (default: sharp's Lanczos-3); e.g. an ESRGAN one from packages/engine-upscale. */
   upscaler?: ImageUpscaler;
+  /** Where warnings go (LoRA keys that matched no weight); default console.warn. */
+  warn?: (message: string) => void;
   // allowSpinning defaults to false here: on a shared 2-core box ORT's busy-waiting threads
   // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
 }
@@ -39,6 +43,9 @@ export class DiffusionEngine {
   private readonly cache: ByteBudgetLru<DiffusionModel>;
   private readonly sessionOptions: SessionOptions;
   private readonly upscaler: ImageUpscaler;
+  private readonly warn: (message: string) => void;
+  /** Cache key → the files it was built from (model dir, adapter files), for `unload`. */
+  private readonly sources = new Map<string, string[]>();
 
   constructor(options: DiffusionEngineOptions = {}) {
     const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
@@ -46,14 +53,33 @@ export class DiffusionEngine {
     this.cache = new ByteBudgetLru(budget, (m) => m.release());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.upscaler = options.upscaler ?? lanczosUpscaler;
+    this.warn = options.warn ?? ((m) => console.warn(m));
     this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning ?? false };
   }
 
-  private load(dir: string) {
+  private load(dir: string, adapters?: AdapterSpec) {
     return async () => {
-      const model = await loadDiffusionModel(dir, this.sessionOptions);
+      const model = await loadDiffusionModel(dir, this.sessionOptions, adapters);
+      for (const l of model.adapters?.loras ?? []) {
+        if (l.unmapped.length > 0) this.warn(`LoRA ${l.name} on ${dir}: ${l.applied} modules merged, ${l.unmapped.length} keys not: ${l.unmapped.slice(0, 5).join('; ')}${l.unmapped.length > 5 ? '; …' : ''}`);
+      }
       return { value: model, bytes: model.info.bytes };
     };
+  }
+
+  /** One cache entry per (model, LoRAs with strengths, embeddings). */
+  private keyOf(dir: string, adapters: AdapterSpec | undefined): string {
+    const base = resolve(dir);
+    if (!hasAdapters(adapters)) {
+      this.sources.set(base, [base]);
+      return base;
+    }
+    for (const l of adapters.loras ?? []) {
+      if (!Number.isFinite(l.strength)) throw new InvalidRequestError('invalid_lora_strength', 'lora_strength', `The strength of LoRA ${l.name} must be a number.`);
+    }
+    const key = `${base}|${JSON.stringify({ l: (adapters.loras ?? []).map((l) => [resolve(l.path), l.strength]), e: (adapters.embeddings ?? []).map((e) => [resolve(e.path), e.token ?? e.name]) })}`;
+    this.sources.set(key, [base, ...(adapters.loras ?? []).map((l) => resolve(l.path)), ...(adapters.embeddings ?? []).map((e) => resolve(e.path))]);
+    return key;
   }
 
   /** Load (or find in the cache) a model directory; throws ModelFileError / GraphMismatchError. */
@@ -65,10 +91,12 @@ export class DiffusionEngine {
 
   /** Run one generation on the model in `dir` (loaded on demand). */
   async generate(dir: string, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
-    const key = resolve(dir);
-    const { value: model, release } = await this.cache.acquire(key, this.load(key));
+    const adapters: AdapterSpec = { loras: request.loras, embeddings: request.embeddings };
+    const key = this.keyOf(dir, adapters);
+    const { value: model, release } = await this.cache.acquire(key, this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
     try {
-      return await generate(model, request, options, this.limits, this.upscaler);
+      const result = await generate(model, request, options, this.limits, this.upscaler);
+      return model.adapters ? { ...result, adapters: model.adapters } : result;
     } finally {
       await release();
     }
@@ -78,8 +106,17 @@ export class DiffusionEngine {
     return this.cache.keys();
   }
 
-  async unloadModel(dir: string): Promise<boolean> {
-    return this.cache.delete(resolve(dir));
+  /**
+   * Drop every cached session built from `path` — a model directory (with all its LoRA/embedding
+   * variants) or an adapter file — so the next use re-reads the files. True when any was cached.
+   */
+  async unloadModel(path: string): Promise<boolean> {
+    const target = resolve(path);
+    let any = false;
+    for (const key of this.cache.keys()) {
+      if ((this.sources.get(key) ?? [key]).includes(target)) any = (await this.cache.delete(key)) || any;
+    }
+    return any;
   }
 
   async dispose(): Promise<void> {

@@ -36,6 +36,16 @@ export class ModelFileError extends DiffusionError {
   }
 }
 
+/** A LoRA or embedding file is missing, malformed, or does not fit the model. `field` is the request field that named it. */
+export class AdapterFileError extends DiffusionError {
+  readonly path: string;
+
+  constructor(code: 'adapter_file_missing' | 'adapter_file_corrupt' | 'adapter_mismatch', path: string, message: string, cause?: unknown, field = 'lora_model') {
+    super(code, message, field, { cause });
+    this.path = path;
+  }
+}
+
 /** A graph lacks an input the pipeline needs (or has one with an unusable type). */
 export class GraphMismatchError extends DiffusionError {
   readonly graph: string;

@@ -15,6 +15,10 @@ export { detectLanguage } from './prompt/detect-language';
 export { DICTIONARIES, DICTIONARY_LANGUAGES } from './prompt/dictionaries';
 export type { GenerateRequest, GenerateResult, GenerateOptions, ProgressEvent, PhaseTimings, PipelineLimits, OutputFormat, PromptReport } from './pipeline/types';
 export { loadDiffusionModel } from './model/load-model';
+export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
+export { SafetensorsFile } from './adapters/safetensors';
+export { readLoraModules } from './adapters/lora-keys';
+export { readEmbeddingVectors } from './adapters/embedding';
 export type { DiffusionModel } from './model/load-model';
 export type { ModelInfo } from './model/model-info';
 export { ByteBudgetLru } from './model/session-cache';
@@ -25,6 +29,7 @@ export {
   DiffusionError,
   InvalidRequestError,
   ModelFileError,
+  AdapterFileError,
   GraphMismatchError,
   UnsupportedFeatureError,
   CancelledError,

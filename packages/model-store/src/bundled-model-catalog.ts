@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
 
 interface BundledManifest {
-  models: { model_id: string; model_name: string; category: ModelCategory }[];
+  models: {
+    model_id: string;
+    model_name: string;
+    category: ModelCategory;
+    /** LoRA / embeddings: the .safetensors file, relative to the models folder (a model is the folder named by its id). */
+    path?: string;
+    /** Listed only while its files exist (adapters trained and committed separately from the manifest). */
+    optional?: boolean;
+  }[];
 }
 
 /** The models shipped in the repository's models/ folder and listed in its bundled.json. */
@@ -14,11 +22,17 @@ export class BundledModelCatalog implements ModelCatalog {
     const manifestPath = join(modelsDir, 'bundled.json');
     if (!existsSync(manifestPath)) throw new Error(`no bundled model manifest at ${manifestPath}`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BundledManifest;
-    this.entries = manifest.models.map((m) => {
+    this.entries = manifest.models.flatMap((m): ModelEntry[] => {
       if (!MODEL_ID_PATTERN.test(m.model_id)) throw new Error(`bundled.json: invalid model_id ${JSON.stringify(m.model_id)}`);
-      const location = join(modelsDir, m.model_id);
-      if (!existsSync(join(location, 'model_index.json'))) throw new Error(`bundled.json lists ${m.model_id}, but ${location} has no model_index.json`);
-      return { modelId: m.model_id, name: m.model_name, category: m.category, visibility: 'public', status: 'ready', location, tenantId: null };
+      const adapter = m.category === 'lora' || m.category === 'embeddings';
+      if (adapter && (!m.path || !m.path.endsWith('.safetensors') || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (${m.category}) needs a "path" to a .safetensors file inside the models folder`);
+      const location = adapter ? join(modelsDir, m.path!) : join(modelsDir, m.model_id);
+      const required = adapter ? location : join(location, 'model_index.json');
+      if (!existsSync(required)) {
+        if (m.optional) return [];
+        throw new Error(`bundled.json lists ${m.model_id}, but ${required} does not exist`);
+      }
+      return [{ modelId: m.model_id, name: m.model_name, category: m.category, visibility: 'public', status: 'ready', location, tenantId: null }];
     });
   }
 

@@ -10,6 +10,8 @@ export interface ModelEntry {
   location: string;
   /** null for models every tenant sees. */
   tenantId: string | null;
+  /** Why a load failed (status 'failed'). */
+  error?: string | null;
 }
 
 /** The models a tenant may use. Implementations: the bundled models; later the per-tenant store. */
@@ -17,6 +19,11 @@ export interface ModelCatalog {
   list(tenantId: string): Promise<ModelEntry[]>;
   /** The model if this tenant may use it and it is ready to run, else null. */
   find(tenantId: string, modelId: string): Promise<ModelEntry | null>;
+  /**
+   * A local path of the entry's files, fetched first where they live elsewhere (distributed mode:
+   * the artifact store, synced to this worker's cache). Absent: `location` is already local.
+   */
+  materialize?(entry: ModelEntry): Promise<string>;
 }
 
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import type { EaselConfig } from '@easel/config';
 import { createGateway } from '@easel/gateway';
-import { BundledModelCatalog } from '@easel/model-store';
+import { BundledModelCatalog, ModelStore } from '@easel/model-store';
 import { startTelemetry } from '@easel/telemetry';
 import { startWorker } from '@easel/worker';
 import { openDistributedAdapters } from '../distributed/adapters';
@@ -35,8 +36,9 @@ function stopOnSignals(name: string, stop: () => Promise<void>): void {
 export async function serveGateway(config: EaselConfig): Promise<void> {
   const telemetry = await startProcessTelemetry(config, 'easel-gateway');
   const adapters = await openDistributedAdapters(config);
-  const catalog = new BundledModelCatalog(config.modelsDir);
-  const gateway = await createGateway({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog });
+  // Uploaded models: verified here, kept in the artifact store (S3), synced by each worker to its cache.
+  const catalog = new ModelStore(adapters.db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'model-staging'), artifacts: adapters.store, allowHosts: config.fetchAllowHosts, log: (line) => say(`easel gateway: ${line}`) });
+  const gateway = await createGateway({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog, modelStore: catalog });
   const url = await gateway.listen(config.PORT, config.EASEL_HOST);
   say(`easel gateway: listening on ${url}`);
   if (gateway.bootstrap.adminKey) say(`easel gateway: first start: admin API key (shown once):\n  ${gateway.bootstrap.adminKey}`);
@@ -51,7 +53,7 @@ export async function serveGateway(config: EaselConfig): Promise<void> {
 export async function serveWorker(config: EaselConfig): Promise<void> {
   const telemetry = await startProcessTelemetry(config, 'easel-worker');
   const adapters = await openDistributedAdapters(config);
-  const catalog = new BundledModelCatalog(config.modelsDir);
+  const catalog = new ModelStore(adapters.db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'model-staging'), artifacts: adapters.store, cacheDir: join(config.home, 'model-cache'), log: (line) => say(`easel worker: ${line}`) });
   const worker = await startWorker({ config, db: adapters.db, bus: adapters.bus, store: adapters.store, catalog, pool: config.EASEL_POOL, grpcPort: config.EASEL_GRPC_PORT, log: (line) => say(`easel worker: ${line}`) });
   say(`easel worker: running ${worker.services.join(', ')} for pool ${config.EASEL_POOL}, gRPC on port ${worker.grpcPort} (pid ${process.pid})`);
   stopOnSignals('worker', async () => {

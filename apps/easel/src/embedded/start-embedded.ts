@@ -3,7 +3,7 @@ import type { EaselConfig } from '@easel/config';
 import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db';
 import { createGateway, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
+import { BundledModelCatalog, ModelStore } from '@easel/model-store';
 import { LocalArtifactStore } from '@easel/storage';
 import { startWorker, type Worker } from '@easel/worker';
 import { claimHome } from './home-lock';
@@ -43,9 +43,11 @@ export async function startEmbedded(config: EaselConfig, log: (line: string) => 
     const applied = await applyMigrations(db.sql);
     if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
     const store = new LocalArtifactStore(artifactsDir);
-    const catalog = new BundledModelCatalog(config.modelsDir);
-    worker = await startWorker({ config, db, bus, store, catalog, log });
-    gateway = await createGateway({ config, db, bus, store, catalog });
+    // Uploaded models (load_model) live in the database and under $EASEL_HOME/models, beside the bundled ones.
+    const catalog = new ModelStore(db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'models'), allowHosts: config.fetchAllowHosts, log });
+    const w = await startWorker({ config, db, bus, store, catalog, log });
+    worker = w;
+    gateway = await createGateway({ config, db, bus, store, catalog, modelStore: catalog, reloadModel: (location) => w.unloadModel(location) });
     const url = await gateway.listen(config.PORT, config.EASEL_HOST);
     // PORT=0 picks a free port: links must name the real one.
     if (config.PORT === 0 && !config.EASEL_PUBLIC_URL) config.publicUrl = url;

@@ -1,12 +1,16 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard, RequireScope, type AuthenticatedRequest } from '../keys/api-key.guard';
+import { ModelsService } from '../models/models.service';
 import { EnterpriseService } from './enterprise.service';
 
 @Controller('api/v1/enterprise')
 @UseGuards(ApiKeyGuard)
 @RequireScope('admin')
 export class EnterpriseController {
-  constructor(private readonly enterprise: EnterpriseService) {}
+  constructor(
+    private readonly enterprise: EnterpriseService,
+    private readonly models: ModelsService,
+  ) {}
 
   @Post('tenants/create')
   @HttpCode(201)
@@ -66,5 +70,25 @@ export class EnterpriseController {
   @HttpCode(200)
   allModels(@Req() req: AuthenticatedRequest) {
     return this.enterprise.allModels(req.principal);
+  }
+
+  /** The operator's load_model / delete_model: the same as /api/v3/… for the admin key's tenant. */
+  @Post('load_model')
+  @HttpCode(200)
+  loadModel(@Req() req: AuthenticatedRequest) {
+    return this.models.load(req.principal.tenantId, req.body as Record<string, unknown>);
+  }
+
+  @Post('delete_model')
+  @HttpCode(200)
+  deleteModel(@Req() req: AuthenticatedRequest) {
+    return this.models.delete(req.principal.tenantId, req.body as Record<string, unknown>);
+  }
+
+  /** A model's load status (`loading`, `model_ready`, `failed` with `error`), or "Model id not found". */
+  @Post('verify_model')
+  @HttpCode(200)
+  verifyModel(@Req() req: AuthenticatedRequest) {
+    return this.models.status(req.principal.tenantId, req.body as Record<string, unknown>);
   }
 }

@@ -76,6 +76,7 @@ export function successBody(job: JobWithArtifacts, publicUrl: string, base64Outp
           ...resultMeta(result),
           seeds: result.seeds,
           ...safetyMeta(result),
+          ...(result.adapters ? { adapters: result.adapters } : {}),
         };
   return {
     httpStatus: 200,

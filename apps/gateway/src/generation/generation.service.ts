@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS } from '@easel/contracts';
 import { ConcurrencyLimitError, InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
-import type { ModelCatalog } from '@easel/model-store';
+import type { ModelCatalog, ModelCategory, ModelEntry } from '@easel/model-store';
 import { priceOf } from '../billing/pricing';
 import { InsufficientCreditsError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { JobsService } from '../jobs/jobs.service';
@@ -60,8 +60,7 @@ export class GenerationService {
     const unsupported = unsupportedFeatures(request);
     if (Object.keys(unsupported).length > 0) throw new ValidationError(unsupported);
     const modelId = request.modelId ?? this.config.EASEL_DEFAULT_MODEL;
-    const model = await this.catalog.find(principal.tenantId, modelId);
-    if (!model) throw new ModelNotFoundError();
+    const model = await this.requireModels(principal.tenantId, [[modelId, 'stable_diffusion'], ...request.loraModel.map((id) => [id, 'lora'] as const), ...request.embeddingsModel.map((id) => [id, 'embeddings'] as const)]);
     const incapable = await modelCapabilityErrors(request, model);
     if (Object.keys(incapable).length > 0) throw new ValidationError(incapable);
 
@@ -127,6 +126,18 @@ export class GenerationService {
     }
     await this.jobs.waitForEnd(submitted.id, this.config.EASEL_SYNC_WINDOW_MS);
     return this.view.describe(principal.tenantId, submitted.id);
+  }
+
+  /** Each id must be a ready model of its category that the tenant may use, else "Model id not found". */
+  /** Every model the request names, visible to the tenant and of the right category; returns the first (the base model). */
+  private async requireModels(tenantId: string, wanted: ReadonlyArray<readonly [string, ModelCategory]>): Promise<ModelEntry> {
+    const found: ModelEntry[] = [];
+    for (const [id, category] of wanted) {
+      const model = await this.catalog.find(tenantId, id);
+      if (!model || model.category !== category) throw new ModelNotFoundError();
+      found.push(model);
+    }
+    return found[0]!;
   }
 
   async fetch(principal: Principal, pathId: string | undefined, body: Record<string, unknown>): Promise<DialectResponse> {

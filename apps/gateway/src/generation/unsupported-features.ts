@@ -13,8 +13,6 @@ export function unsupportedFeatures(req: GenerationRequest): FieldErrors {
   // the ones that need a kind or a model they lack are refused here and in model-capabilities.ts.
   if (req.highresFix && req.kind !== 'text2img') errors.highres_fix = ['The highres fix option is only available for text2img.'];
   if (req.panorama && req.kind === 'inpaint') errors.panorama = ['The panorama option is not available for inpainting.'];
-  reject('lora_model', req.loraModel.length > 0);
-  reject('embeddings_model', req.embeddingsModel.length > 0);
   reject('vae', req.vae !== null);
   return errors;
 }

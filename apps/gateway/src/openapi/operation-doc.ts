@@ -138,6 +138,25 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     request: { type: 'key' },
     success: [{ status: 200, schema: 'ModelList' }],
   },
+  'ModelsController.load': {
+    summary: 'Load a model from a URL (in the background)',
+    description:
+      'Fields: `url` (http/https; fetched with the SSRF rules), `model_id`, `model_category` (stable_diffusion | lora | embeddings; default stable_diffusion), `model_format` (diffusers | onnx: a zip/tar/tar.gz of a diffusers ONNX directory; safetensors for lora / embeddings; ckpt is refused), `model_visibility` (private | public), `revision`. Answers `{"status":"success","message":"model load started"}`; model_list then shows `loading`, `model_ready` or `failed` with `error`. 409 when the id is taken.',
+    tags: ['community models (dreambooth)'],
+    request: { type: 'key-and-fields' },
+  },
+  'ModelsController.delete': {
+    summary: "Delete one of the tenant's own models",
+    description: 'Field: `model_id`. "Model id not found" (404) for any other id.',
+    tags: ['community models (dreambooth)'],
+    request: { type: 'key-and-fields' },
+  },
+  'ModelsController.reload': {
+    summary: "Drop a model's cached sessions",
+    description: 'Field: `model_id`. The next job re-reads the model\'s files (and re-merges its LoRAs / embeddings).',
+    tags: ['community models (dreambooth)'],
+    request: { type: 'key-and-fields' },
+  },
   'WebhookLogsController.logs': {
     summary: 'Webhook deliveries of a job',
     description:
@@ -183,4 +202,7 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   'EnterpriseController.creditReport': admin("A tenant's credit ledger", 'Fields: tenant_id, limit.'),
   'EnterpriseController.systemDetails': admin('System details (CPU, loaded models, queue)'),
   'EnterpriseController.allModels': admin('Every model of the deployment'),
+  'EnterpriseController.loadModel': admin('Load a model from a URL', 'As /api/v3/load_model, for the admin key\'s tenant.'),
+  'EnterpriseController.deleteModel': admin('Delete a model', 'As /api/v3/delete_model, for the admin key\'s tenant.'),
+  'EnterpriseController.verifyModel': admin("A model's load status", 'Field: model_id. `loading`, `model_ready` or `failed` with `error`.'),
 };

@@ -1,5 +1,5 @@
 import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS, type DiffusionParams, type DiffusionResult, type JobPayload } from '@easel/contracts';
-import { DiffusionEngine, describeError, type GenerateRequest } from '@easel/engine-diffusion';
+import { DiffusionEngine, describeError, type EmbeddingRef, type GenerateRequest, type LoraRef } from '@easel/engine-diffusion';
 import type { ModelCatalog } from '@easel/model-store';
 import { loadInputImages } from '../inputs/input-image';
 import { featureMeta } from './feature-meta';
@@ -28,10 +28,11 @@ export class DiffusionHandler implements ServiceHandler {
     const modelId = payload.modelId ?? this.options.defaultModel;
     const model = await this.options.catalog.find(payload.tenantId, modelId);
     if (!model) throw new PermanentJobError('Model id not found', 'model_id');
-    const request = await this.toEngineRequest(params);
+    const request = { ...(await this.toEngineRequest(params)), ...(await this.adapters(payload.tenantId, params)) };
     try {
       const started = performance.now();
-      const generated = await this.options.engine.generate(model.location, request, {
+      const location = this.options.catalog.materialize ? await this.options.catalog.materialize(model) : model.location;
+      const generated = await this.options.engine.generate(location, request, {
         signal: context.signal,
         onProgress: ({ step, total }) => context.progress(step, total),
       });
@@ -58,6 +59,7 @@ export class DiffusionHandler implements ServiceHandler {
         nsfwScores: post.nsfwScores,
         initImageNsfwScore: post.initImageNsfwScore,
         timings: { ...phaseSeconds(generated.timings), ...post.timings },
+        ...(generated.adapters ? { adapters: generated.adapters } : {}),
       };
       const features = featureMeta(generated);
       if (features) result.featureMeta = features;
@@ -71,6 +73,20 @@ export class DiffusionHandler implements ServiceHandler {
       if (info.code !== 'internal' && info.code !== 'inference_failed' && info.code !== 'cancelled') throw new PermanentJobError(info.message, info.field);
       throw error;
     }
+  }
+
+  /** `lora_model` / `embeddings_model` ids → their files, resolved for the job's tenant like `model_id`. */
+  private async adapters(tenantId: string, p: DiffusionParams): Promise<{ loras?: LoraRef[]; embeddings?: EmbeddingRef[] }> {
+    const resolve = async (id: string, category: 'lora' | 'embeddings', field: string) => {
+      const m = await this.options.catalog.find(tenantId, id);
+      if (!m || m.category !== category) throw new PermanentJobError('Model id not found', field);
+      return this.options.catalog.materialize ? this.options.catalog.materialize(m) : m.location;
+    };
+    const loras: LoraRef[] = [];
+    for (const [i, id] of (p.loraModel ?? []).entries()) loras.push({ name: id, path: await resolve(id, 'lora', 'lora_model'), strength: p.loraStrength?.[i] ?? 1 });
+    const embeddings: EmbeddingRef[] = [];
+    for (const id of p.embeddingsModel ?? []) embeddings.push({ name: id, path: await resolve(id, 'embeddings', 'embeddings_model') });
+    return { ...(loras.length ? { loras } : {}), ...(embeddings.length ? { embeddings } : {}) };
   }
 
   private async toEngineRequest(p: DiffusionParams): Promise<GenerateRequest> {

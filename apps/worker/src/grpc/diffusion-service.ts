@@ -176,8 +176,10 @@ export class DiffusionGrpcService {
     requested: string | undefined,
   ): Promise<{ modelId: string; model: ModelEntry }> {
     const modelId = requested || this.options.defaultModel;
-    const model = await this.options.catalog.find(tenantId, modelId);
-    if (!model) throw modelNotFound(modelId);
+    const found = await this.options.catalog.find(tenantId, modelId);
+    if (!found) throw modelNotFound(modelId);
+    // Distributed mode: an uploaded model's files come from the artifact store into the local cache.
+    const model = this.options.catalog.materialize ? { ...found, location: await this.options.catalog.materialize(found) } : found;
     this.modelIds.set(resolve(model.location), model.modelId);
     return { modelId, model };
   }

@@ -7,6 +7,7 @@ import { fileSize, readJsonIfExists, requireFile } from './files';
 import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
 import { createGraph, type Graph, type SessionOptions } from './session';
 import { ModelFileError } from '../errors';
+import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec } from '../adapters/adapt-model';
 
 /** A loaded model directory: its four graphs, tokenizer and derived facts. */
 export interface DiffusionModel {
@@ -16,13 +17,15 @@ export interface DiffusionModel {
   unet: Graph;
   vaeDecoder: Graph;
   vaeEncoder?: Graph;
+  /** Present when LoRAs / embeddings were merged into this copy of the model. */
+  adapters?: AdapterReport;
   release(): Promise<void>;
 }
 
 const HIDDEN_STATE = /^hidden_states[._](\d+)$/;
 
 /** Reads a diffusers/optimum ONNX Stable Diffusion directory; nothing is specific to one model. */
-export async function loadDiffusionModel(dirIn: string, options: SessionOptions = {}): Promise<DiffusionModel> {
+export async function loadDiffusionModel(dirIn: string, options: SessionOptions = {}, adapters?: AdapterSpec): Promise<DiffusionModel> {
   const dir = resolve(dirIn);
   const paths = {
     text: join(dir, 'text_encoder', 'model.onnx'),
@@ -53,14 +56,16 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     throw new ModelFileError('model_file_corrupt', join(dir, 'tokenizer'), `Cannot load the tokenizer: ${(err as Error).message}`, err);
   }
 
+  const adapted = hasAdapters(adapters) ? await adaptGraphs({ textEncoder: paths.text, unet: paths.unet }, adapters, tokenizer) : undefined;
+
   const graphs: Graph[] = [];
   const release = async (): Promise<void> => {
     await Promise.all(graphs.map((g) => g.release().catch(() => undefined)));
   };
   try {
-    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options);
+    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options, adapted?.textEncoder);
     graphs.push(textEncoder);
-    const unet = await createGraph('unet', paths.unet, sizes.unet, options);
+    const unet = await createGraph('unet', paths.unet, sizes.unet, options, adapted?.unet);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
     graphs.push(vaeDecoder);
@@ -119,7 +124,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
       bytes: sizes.text + sizes.unet + sizes.dec + (sizes.enc ?? 0),
     };
-    return { info, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder, release };
+    return { info, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
   } catch (err) {
     await release();
     throw err;

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DiffusionError, GraphMismatchError, ModelFileError } from '../errors';
 
@@ -79,24 +80,35 @@ export class Graph {
   }
 }
 
-export async function createGraph(name: string, path: string, bytes: number, options: SessionOptions = {}): Promise<Graph> {
+/** `source` is the graph file, or its serialized bytes (a graph with adapters merged in) — `path` then names it in messages. */
+export async function createGraph(name: string, path: string, bytes: number, options: SessionOptions = {}, source: string | Uint8Array = path): Promise<Graph> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
     ...(options.interOpNumThreads ? { interOpNumThreads: options.interOpNumThreads } : {}),
     ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
+  if (typeof source !== 'string') {
+    // A graph from bytes (adapters merged in) keeps its untouched weights in external data files, if it had any:
+    // they resolve against the original graph's folder.
+    const extra = (base.extra ?? {}) as { session?: Record<string, unknown> };
+    base.extra = { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: dirname(path) } };
+  }
   const wantCuda = options.device === 'cuda' && hasCuda();
   try {
     if (wantCuda) {
       try {
-        return new Graph(name, path, await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] }), bytes, 'cuda');
+        return new Graph(name, path, await createSession(source, { ...base, executionProviders: ['cuda', 'cpu'] }), bytes, 'cuda');
       } catch {
         // CUDA present in the build but unusable here (no driver/device): fall back to CPU.
       }
     }
-    return new Graph(name, path, await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] }), bytes, 'cpu');
+    return new Graph(name, path, await createSession(source, { ...base, executionProviders: ['cpu'] }), bytes, 'cpu');
   } catch (err) {
     throw new ModelFileError('model_file_corrupt', path, `Cannot load the ${name} graph ${path}: ${(err as Error).message}`, err);
   }
+}
+
+function createSession(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof source === 'string' ? ort.InferenceSession.create(source, options) : ort.InferenceSession.create(source, options);
 }

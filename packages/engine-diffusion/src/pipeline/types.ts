@@ -1,3 +1,5 @@
+import type { AdapterReport, EmbeddingRef, LoraRef } from '../adapters/adapt-model';
+
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
 
 /** One generation. Field names follow the engine's camelCase; the HTTP layer maps the API's snake_case. */
@@ -39,6 +41,10 @@ export interface GenerateRequest {
   quality?: number;
   /** Also return the decoded float pixels (NCHW, 0–1) — for parity tests. */
   returnPixels?: boolean;
+  /** LoRAs merged into the UNet and text encoder (W + strength·up·down·alpha/rank), in this order. */
+  loras?: LoraRef[];
+  /** Textual-inversion embeddings; each adds its token to the prompt vocabulary. */
+  embeddings?: EmbeddingRef[];
   /** Replace the seeded initial noise (float32 [samples, C, h, w], unit variance) — for parity tests. */
   initialNoise?: Float32Array;
   /**
@@ -133,6 +139,8 @@ export interface GenerateResult {
   /** A1111 token count of the prompt (75 per chunk). */
   promptTokens: number;
   timings: PhaseTimings;
+  /** Present when the request named LoRAs or embeddings: what was merged, and every LoRA key that was not. */
+  adapters?: AdapterReport;
   /** Present when `returnPixels`: float32 NCHW [samples, 3, height, width] in [0, 1]. */
   pixels?: Float32Array;
   /** Present when multiLingual or enhancePrompt was asked. */

@@ -99,6 +99,8 @@ export class ClipTokenizer {
     ['<|endoftext|>', ['<|endoftext|>']],
   ]);
   private readonly addedTokens: string[] = [];
+  /** Added tokens that stand for several ids (multi-vector textual-inversion embeddings). */
+  private readonly addedSequences = new Map<string, number[]>();
   private addedPattern: RegExp | null = null;
 
   static async fromDirectory(dir: string): Promise<ClipTokenizer> {
@@ -156,11 +158,21 @@ export class ClipTokenizer {
     return id;
   }
 
+  /**
+   * Appends a token matched whole before BPE that stands for the given ids (a textual-inversion
+   * embedding of `ids.length` vectors whose rows the text encoder's table gained).
+   */
+  addTokenSequence(token: string, ids: number[]): void {
+    if (this.addedSequences.has(token)) throw new Error(`the token "${token}" is already in the vocabulary`);
+    this.addToken(token);
+    this.addedSequences.set(token, [...ids]);
+  }
+
   /** Token ids without BOS/EOS, no truncation. */
   encode(text: string): number[] {
     const ids: number[] = [];
     for (const piece of this.splitOnAdded(text)) {
-      if (piece.added) ids.push(this.encoder.get(piece.text) as number);
+      if (piece.added) ids.push(...(this.addedSequences.get(piece.text) ?? [this.encoder.get(piece.text) as number]));
       else this.encodePlain(piece.text, ids);
     }
     return ids;

@@ -1,0 +1,87 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ModelConflictError, type ModelCatalog, type ModelStore } from '@easel/model-store';
+import { ApiError, ModelNotFoundError, ValidationError } from '../common/api-errors';
+import { MODEL_CATALOG, MODEL_RELOADER, MODEL_STORE } from '../tokens';
+import { parseLoadModelRequest, parseModelId } from './load-model-request';
+
+export type ModelReloader = (location: string) => Promise<unknown>;
+
+export class ModelIdTakenError extends ApiError {
+  readonly httpStatus = 409;
+  body() {
+    return { status: 'error', message: this.message };
+  }
+}
+
+export class ModelLoadingUnavailableError extends ApiError {
+  readonly httpStatus = 501;
+  constructor() {
+    super('Loading models is not available in this deployment.');
+  }
+  body() {
+    return { status: 'error', message: this.message };
+  }
+}
+
+/** load_model / delete_model / model_reload / model_list for one tenant. */
+@Injectable()
+export class ModelsService {
+  constructor(
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Optional() @Inject(MODEL_STORE) private readonly store?: ModelStore,
+    @Optional() @Inject(MODEL_RELOADER) private readonly reload?: ModelReloader,
+  ) {}
+
+  async list(tenantId: string) {
+    const models = await this.catalog.list(tenantId);
+    return models.map((m) => ({
+      model_id: m.modelId,
+      model_name: m.name,
+      model_category: m.category,
+      status: m.status === 'ready' ? 'model_ready' : m.status,
+      visibility: m.visibility,
+      is_nsfw: 'no',
+      ...(m.status === 'failed' ? { error: m.error ?? 'unknown error' } : {}),
+    }));
+  }
+
+  async load(tenantId: string, body: Record<string, unknown>) {
+    const parsed = parseLoadModelRequest(body, tenantId);
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    if (!this.store) throw new ModelLoadingUnavailableError();
+    try {
+      await this.store.startLoad(parsed.value);
+    } catch (err) {
+      if (err instanceof ModelConflictError) throw new ModelIdTakenError('Model id already exists');
+      throw err;
+    }
+    return { status: 'success', message: 'model load started' };
+  }
+
+  async delete(tenantId: string, body: Record<string, unknown>) {
+    const id = parseModelId(body);
+    if (!id.ok) throw new ValidationError(id.errors);
+    const own = (await this.catalog.list(tenantId)).find((m) => m.modelId === id.value && m.tenantId === tenantId);
+    if (!own || !this.store || !(await this.store.delete(tenantId, id.value))) throw new ModelNotFoundError();
+    await this.reload?.(own.location);
+    return { status: 'success', message: 'model deleted' };
+  }
+
+  async status(tenantId: string, body: Record<string, unknown>) {
+    const id = parseModelId(body);
+    if (!id.ok) throw new ValidationError(id.errors);
+    const entry = (await this.list(tenantId)).find((m) => m.model_id === id.value);
+    if (!entry) throw new ModelNotFoundError();
+    return { status: 'success', model: entry };
+  }
+
+  /** Drops the model's cached sessions (and its LoRA/embedding variants): the next job re-reads its files. */
+  async reloadModel(tenantId: string, body: Record<string, unknown>) {
+    const id = parseModelId(body);
+    if (!id.ok) throw new ValidationError(id.errors);
+    const model = await this.catalog.find(tenantId, id.value);
+    if (!model) throw new ModelNotFoundError();
+    await this.reload?.(model.location);
+    return { status: 'success', message: 'model reloaded', model_id: model.modelId };
+  }
+}

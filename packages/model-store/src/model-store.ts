@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import type { Database } from '@easel/db';
+import type { ArtifactStore } from '@easel/storage';
+import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
+import { ModelLoadError, unpackArchive } from './archive';
+import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
+import { findModelRoot, verifyEmbedding, verifyLora } from './verify-model';
+
+export interface ModelStoreOptions {
+  /** Where uploaded models live: `<filesDir>/<tenant id>/<model id>/` (embedded mode: $EASEL_HOME/models). */
+  filesDir: string;
+  /** Hosts a model URL may reach although private (EASEL_FETCH_ALLOW_HOSTS; tests). */
+  allowHosts?: readonly string[];
+  /** Largest download (bytes; it is held in memory while verified). Default 2 GiB. */
+  maxDownloadBytes?: number;
+  /** Largest unpacked model (bytes). Default 8 GiB. */
+  maxUnpackedBytes?: number;
+  downloadTimeoutMs?: number;
+  log?: (line: string) => void;
+  /**
+   * Distributed mode: keep the verified files in the artifact store (`models/<tenant>/<model>/<upload>/…`)
+   * instead of `filesDir` (then only a staging area), and sync them to `cacheDir` on first use.
+   */
+  artifacts?: ArtifactStore;
+  cacheDir?: string;
+}
+
+/** Locations of models kept in the artifact store start with this. */
+export const ARTIFACT_LOCATION = 'artifact:';
+
+export interface LoadModelRequest {
+  tenantId: string;
+  modelId: string;
+  category: ModelCategory;
+  /** diffusers | onnx (an archive of the ONNX directory) for stable_diffusion; safetensors for lora / embeddings. */
+  format: string;
+  visibility: 'private' | 'public';
+  url: string;
+  revision: string | null;
+}
+
+/** A load that cannot start: the id is taken (bundled, or this tenant's and not failed). */
+export class ModelConflictError extends Error {
+  constructor(readonly modelId: string) {
+    super(`The model id ${modelId} is already in use.`);
+    this.name = 'ModelConflictError';
+  }
+}
+
+type Row = { id: string; modelId: string; tenantId: string | null; category: string; status: string; visibility: string; location: string; error: string | null };
+
+/**
+ * The model registry: the bundled catalog plus models tenants load from URLs, recorded in the
+ * database (`models`), their files under `filesDir`. A tenant sees the bundled models, every
+ * public model and its own private ones; its own take precedence over a public one of the same id.
+ * Loads run in the background (download with the SSRF rules, verify, unpack); their status
+ * (loading / ready / failed with the reason) is what `list` reports.
+ */
+export class ModelStore implements ModelCatalog {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly syncing = new Map<string, Promise<string>>();
+  private readonly options: Required<Omit<ModelStoreOptions, 'log' | 'artifacts' | 'cacheDir'>> & Pick<ModelStoreOptions, 'artifacts' | 'cacheDir'> & { log: (line: string) => void };
+
+  constructor(
+    private readonly db: Database,
+    private readonly bundled: ModelCatalog,
+    options: ModelStoreOptions,
+  ) {
+    this.options = {
+      allowHosts: [],
+      maxDownloadBytes: 2 * 1024 ** 3,
+      maxUnpackedBytes: 8 * 1024 ** 3,
+      downloadTimeoutMs: 10 * 60_000,
+      log: () => undefined,
+      ...options,
+    };
+  }
+
+  async list(tenantId: string): Promise<ModelEntry[]> {
+    const rows = await this.db.prisma.model.findMany({ where: { OR: [{ tenantId }, { visibility: 'public' }] }, orderBy: { createdAt: 'asc' } });
+    return [...(await this.bundled.list(tenantId)), ...rows.map(toEntry)];
+  }
+
+  async find(tenantId: string, modelId: string): Promise<ModelEntry | null> {
+    if (!MODEL_ID_PATTERN.test(modelId)) return null;
+    const rows = await this.db.prisma.model.findMany({ where: { modelId, status: 'ready', OR: [{ tenantId }, { visibility: 'public' }] }, orderBy: { createdAt: 'asc' } });
+    const own = rows.find((r) => r.tenantId === tenantId) ?? rows[0];
+    return own ? toEntry(own) : this.bundled.find(tenantId, modelId);
+  }
+
+  /** Registers the model as `loading` and loads it in the background; throws ModelConflictError when the id is taken. */
+  async startLoad(req: LoadModelRequest): Promise<void> {
+    if (await this.bundled.find(req.tenantId, req.modelId)) throw new ModelConflictError(req.modelId);
+    const existing = await this.db.prisma.model.findFirst({ where: { tenantId: req.tenantId, modelId: req.modelId } });
+    if (existing && existing.status !== 'failed') throw new ModelConflictError(req.modelId);
+    if (existing) await this.db.prisma.model.delete({ where: { id: existing.id } });
+    const dir = join(this.options.filesDir, req.tenantId, req.modelId);
+    const row = await this.db.prisma.model
+      .create({
+        data: { id: randomUUID(), modelId: req.modelId, tenantId: req.tenantId, category: req.category, format: req.format, status: 'loading', visibility: req.visibility, source: req.url, revision: req.revision, location: dir },
+      })
+      .catch((err: unknown) => {
+        // Two loads of one id at once: the (tenant, model id) unique index lets one through.
+        if ((err as { code?: string }).code === 'P2002') throw new ModelConflictError(req.modelId);
+        throw err;
+      });
+    const task = this.load(row.id, req, dir).finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  }
+
+  /** Deletes one of the tenant's own models (row and files); false when it has none of that id. */
+  async delete(tenantId: string, modelId: string): Promise<boolean> {
+    const row = await this.db.prisma.model.findFirst({ where: { tenantId, modelId } });
+    if (!row) return false;
+    await this.db.prisma.model.delete({ where: { id: row.id } });
+    await rm(join(this.options.filesDir, tenantId, modelId), { recursive: true, force: true });
+    const { artifacts, cacheDir } = this.options;
+    if (artifacts) {
+      const prefix = `models/${tenantId}/${modelId}/`;
+      for (const key of await artifacts.list(prefix)) await artifacts.delete(key);
+      if (cacheDir) await rm(join(cacheDir, 'models', tenantId, modelId), { recursive: true, force: true });
+    }
+    return true;
+  }
+
+  /** The entry's local files: as they are, or (artifact store) synced once into `cacheDir`. */
+  async materialize(entry: ModelEntry): Promise<string> {
+    if (!entry.location.startsWith(ARTIFACT_LOCATION)) return entry.location;
+    const { artifacts, cacheDir } = this.options;
+    if (!artifacts || !cacheDir) throw new Error(`model ${entry.modelId} is kept in the artifact store, but this process has none configured`);
+    const key = entry.location.slice(ARTIFACT_LOCATION.length);
+    const local = join(cacheDir, ...key.split('/'));
+    if (existsSync(`${local}.synced`)) return local;
+    let p = this.syncing.get(local);
+    if (!p) {
+      p = (async () => {
+        const keys = await artifacts.list(`${key}/`);
+        // A directory (stable_diffusion) or a single file (lora / embeddings).
+        for (const k of keys.length > 0 ? keys : [key]) {
+          const target = join(cacheDir, ...k.split('/'));
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, await artifacts.getBuffer(k));
+        }
+        await writeFile(`${local}.synced`, '');
+        this.options.log(`model ${entry.modelId}: ${keys.length || 1} file(s) synced from the artifact store to ${local}`);
+        return local;
+      })().finally(() => this.syncing.delete(local));
+      this.syncing.set(local, p);
+    }
+    return p;
+  }
+
+  /** Resolves when every background load has ended (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async load(rowId: string, req: LoadModelRequest, dir: string): Promise<void> {
+    try {
+      let location = await this.fetchAndUnpack(req, dir);
+      if (this.options.artifacts) location = await this.upload(req, location, dir);
+      await this.db.prisma.model.update({ where: { id: rowId }, data: { status: 'ready', location, error: null } });
+      this.options.log(`model ${req.modelId} (${req.category}) of tenant ${req.tenantId} is ready at ${location}`);
+    } catch (err) {
+      const reason = err instanceof ModelLoadError || err instanceof SafeFetchError ? err.message : `internal error: ${(err as Error).message}`;
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      await this.db.prisma.model.update({ where: { id: rowId }, data: { status: 'failed', error: reason } }).catch(() => undefined);
+      this.options.log(`model ${req.modelId} of tenant ${req.tenantId} failed to load: ${reason}`);
+    }
+  }
+
+  /** Copies the verified files to the artifact store under a fresh upload id; the staging copy is removed. */
+  private async upload(req: LoadModelRequest, location: string, staging: string): Promise<string> {
+    const artifacts = this.options.artifacts!;
+    const prefix = `models/${req.tenantId}/${req.modelId}/${randomUUID()}`;
+    const isFile = location.endsWith('.safetensors');
+    const files = isFile ? [location] : await listFiles(location);
+    for (const f of files) {
+      const rel = isFile ? basename(f) : relative(location, f).split(/[\\/]/).join('/');
+      try {
+        await artifacts.put(`${prefix}/${rel}`, await readFile(f), { contentType: 'application/octet-stream' });
+      } catch (err) {
+        throw new ModelLoadError(`cannot store ${rel}: ${(err as Error).message}`);
+      }
+    }
+    await rm(staging, { recursive: true, force: true });
+    return `${ARTIFACT_LOCATION}${isFile ? `${prefix}/${basename(location)}` : prefix}`;
+  }
+
+  private async fetchAndUnpack(req: LoadModelRequest, dir: string): Promise<string> {
+    if (req.format === 'ckpt') throw new ModelLoadError('ckpt (pickle) files are not loaded: they can run code; upload safetensors or a diffusers ONNX archive');
+    const { body } = await safeFetch(req.url, { maxBytes: this.options.maxDownloadBytes, allowHosts: this.options.allowHosts, timeoutMs: this.options.downloadTimeoutMs });
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    if (req.category === 'stable_diffusion') {
+      if (req.format === 'safetensors') throw new ModelLoadError('a single-file safetensors checkpoint cannot be converted here; upload a zip or tar of the diffusers ONNX export');
+      await unpackArchive(body, dir, { maxBytes: this.options.maxUnpackedBytes, maxFiles: 10_000 });
+      return findModelRoot(dir);
+    }
+    if (req.category === 'lora') verifyLora(body);
+    else verifyEmbedding(body);
+    const file = join(dir, `${req.category === 'lora' ? 'lora' : 'embedding'}.safetensors`);
+    await writeFile(file, body);
+    return file;
+  }
+}
+
+function toEntry(r: Row): ModelEntry {
+  return {
+    modelId: r.modelId,
+    name: r.modelId,
+    category: r.category as ModelCategory,
+    visibility: r.visibility === 'public' ? 'public' : 'private',
+    status: r.status as ModelEntry['status'],
+    location: r.location,
+    tenantId: r.tenantId,
+    error: r.error,
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
