@@ -68,6 +68,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
         concurrency: deps.config.EASEL_WORKER_CONCURRENCY,
         ackWaitMs: deps.config.EASEL_ACK_WAIT_MS,
         maxDeliver: deps.config.EASEL_MAX_DELIVERIES,
+        tempArtifactSeconds: deps.config.EASEL_TEMP_LINK_TTL_S,
         log: deps.log,
       }),
   );
