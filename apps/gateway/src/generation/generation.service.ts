@@ -87,7 +87,9 @@ export class GenerationService {
       if (error instanceof LedgerInsufficientCredits) throw new InsufficientCreditsError();
       throw error;
     }
-    await this.jobs.waitForEnd(job.id, this.config.EASEL_SYNC_WINDOW_MS);
+    const current = (await this.jobs.waitForEnd(job.id, this.config.EASEL_SYNC_WINDOW_MS)) ?? job;
+    // Not ended: the processing body needs nothing but the row in hand (no artifacts yet).
+    if (current.status === 'queued' || current.status === 'running') return this.view.render({ ...current, artifacts: [] });
     return this.view.describe(principal.tenantId, job.id);
   }
 

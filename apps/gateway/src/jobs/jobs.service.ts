@@ -12,11 +12,13 @@ import { storedRequest, type StoredJobRequest } from './job-message';
 export const DEFAULT_POOL = 'default';
 /** Seconds a job is assumed to take before any has finished. */
 const FIRST_JOB_GUESS_SECONDS = 5;
+const ESTIMATE_MAX_AGE_MS = 1000;
 
 @Injectable()
 export class JobsService implements OnModuleInit {
   private readonly logger = new Logger('Jobs');
   readonly repository: JobsRepository;
+  private estimate?: { at: number; value: Promise<{ jobs: number; jobSeconds: number }> };
 
   constructor(
     @Inject(DATABASE) db: Database,
@@ -57,8 +59,26 @@ export class JobsService implements OnModuleInit {
     return { jobs, jobSeconds: mean ?? FIRST_JOB_GUESS_SECONDS };
   }
 
-  /** Waits until the job ends or `timeoutMs` passes; returns the job row as it then is. */
-  async waitForEnd(jobId: number, timeoutMs: number) {
+  /**
+   * The queue estimate, at most a second old: what every `processing` answer's eta uses, so a
+   * burst of submits does not count the unfinished jobs once per answer.
+   */
+  recentQueueEstimate(): Promise<{ jobs: number; jobSeconds: number }> {
+    const now = Date.now();
+    if (!this.estimate || now - this.estimate.at > ESTIMATE_MAX_AGE_MS) {
+      const value = this.queueEstimate();
+      this.estimate = { at: now, value };
+      value.catch(() => (this.estimate = undefined));
+    }
+    return this.estimate.value;
+  }
+
+  /**
+   * Waits until the job ends or `timeoutMs` passes; returns the job row as it then is, or
+   * null without reading anything when there is no window to wait (the caller has the row).
+   */
+  async waitForEnd(jobId: number, timeoutMs: number): Promise<Job | null> {
+    if (timeoutMs <= 0) return null;
     let resolveEnded: () => void = () => undefined;
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
     const subscription = await this.bus.subscribeEvents(String(jobId), (event) => {
