@@ -15,11 +15,11 @@ class CatalogWithPrivateModel implements ModelCatalog {
   owner = '';
   private readonly bundled = new BundledModelCatalog(loadConfig({}).modelsDir);
   private async privateModel(): Promise<ModelEntry> {
-    const [base] = await this.bundled.list(this.owner);
+    const [base] = await this.bundled.list();
     return { ...base, modelId: 'acme-secret-style', name: 'acme secret style', visibility: 'private', tenantId: this.owner };
   }
   async list(tenantId: string) {
-    const models = await this.bundled.list(tenantId);
+    const models = await this.bundled.list();
     return tenantId === this.owner ? [...models, await this.privateModel()] : models;
   }
   async find(tenantId: string, modelId: string) {
