@@ -92,14 +92,15 @@ export class ApiKeysService {
       [prefix],
     );
     if (!row || row.revoked_at || !hashesMatch(row.secret_hash, hash)) throw new InvalidApiKeyError();
-    const principal: Principal = {
+    // Frozen: one cached object is shared by every request of the key.
+    const principal: Principal = Object.freeze({
       tenantId: row.tenant_id,
       keyId: row.id,
       keyPrefix: row.prefix,
       scopes: row.scopes as Scope[],
       rateLimitPerMinute: row.rate_limit_per_minute ?? row.tenant_rate_limit_per_minute,
       maxConcurrentJobs: row.max_concurrent_jobs ?? row.tenant_max_concurrent_jobs,
-    };
+    });
     if (this.cache.size >= KEY_CACHE_MAX) this.cache.clear();
     this.cache.set(prefix, { secretHash: row.secret_hash, principal, at: Date.now() });
     return principal;
