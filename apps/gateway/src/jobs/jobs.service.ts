@@ -25,7 +25,7 @@ export class JobsService implements OnModuleInit {
     @Inject(JOB_BUS) private readonly bus: JobBus,
     @Inject(CONFIG) private readonly config: EaselConfig,
   ) {
-    this.repository = new JobsRepository(db.prisma);
+    this.repository = new JobsRepository(db.prisma, db.sql);
   }
 
   onModuleInit(): void {

@@ -1,5 +1,6 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
+import type { SqlExecutor } from '../sql-executor';
 import { submitStatement } from './submit-statement';
 import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
@@ -49,7 +50,11 @@ export interface ArtifactRecord {
 export class JobsRepository {
   private readonly ledger: LedgerRepository;
 
-  constructor(private readonly prisma: PrismaClient) {
+  /** With `sql`, a submit that needs no transaction skips Prisma and goes straight to the driver (the gateway's hot path). */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql?: SqlExecutor,
+  ) {
     this.ledger = new LedgerRepository(prisma);
   }
 
@@ -193,7 +198,9 @@ export class JobsRepository {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CAPACITY_LOCK_SPACE}::int4, hashtext(${input.apiKeyId}))`;
           return tx.$queryRaw<SubmitRow[]>(statement);
         })
-      : await this.prisma.$queryRaw<SubmitRow[]>(statement);
+      : this.sql
+        ? await this.sql.query<SubmitRow>(statement.text, statement.values)
+        : await this.prisma.$queryRaw<SubmitRow[]>(statement);
     if (row.id !== null) {
       const { unfinishedBefore: _, ...job } = row;
       return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
