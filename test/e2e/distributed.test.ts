@@ -80,13 +80,16 @@ describe('distributed mode on one machine', () => {
     await nc.close();
   }, 60_000);
 
-  it('generates through NATS and S3, and serves the image from the gateway', async () => {
+  it("generates through NATS and S3; the gateway's link redirects to a pre-signed S3 URL", async () => {
     const { body } = await post(`${url}/api/v3/text2img`, { key, prompt: 'a red circle on a blue background', seed: 42, num_inference_steps: 10 });
     expect(body.status).toBe('processing');
     const done = await waitForEnd(body.id);
     expect(done).toMatchObject({ status: 'success', meta: { seed: 42, W: 128 } });
     expect(done.output).toEqual(body.future_links);
-    const image = await fetch(done.output[0]);
+    const link = await fetch(done.output[0], { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    expect(link.headers.get('location')).toContain('X-Amz-Signature=');
+    const image = await fetch(link.headers.get('location')!);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
   });

@@ -87,6 +87,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
         ackWaitMs: deps.config.EASEL_ACK_WAIT_MS,
         maxDeliver: deps.config.EASEL_MAX_DELIVERIES,
         slots,
+        tempArtifactSeconds: deps.config.EASEL_TEMP_LINK_TTL_S,
         log: deps.log,
       }),
   );

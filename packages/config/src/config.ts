@@ -37,6 +37,13 @@ const schema = z.object({
   EASEL_NSFW_THRESHOLD: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.5),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
+  /** How long the output links of a `temp: yes` job stay valid, in seconds (then they answer 410). */
+  EASEL_TEMP_LINK_TTL_S: positiveInt.default(3600),
+  /**
+   * Lifetime of the pre-signed S3 URL an output link redirects to (S3 store only), in seconds;
+   * each GET of the stable link signs a fresh one, never outliving a temp link's own expiry.
+   */
+  EASEL_SIGNED_URL_TTL_S: positiveInt.max(604800).default(300),
   /** Hosts that init_image/mask_image/webhook URLs may reach even though they are private (tests, internal image hosts). */
   EASEL_FETCH_ALLOW_HOSTS: z.string().default(''),
   /**

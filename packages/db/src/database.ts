@@ -1,4 +1,4 @@
-import { PrismaClient } from './generated/prisma/client';
+import type { PrismaClient } from './generated/prisma/client';
 import type { SqlExecutor } from './sql-executor';
 
 /**
@@ -12,3 +12,10 @@ export interface Database {
   readonly sql: SqlExecutor;
   close(): Promise<void>;
 }
+
+/**
+ * Interactive transactions queue for a pool connection (PGlite has one). Prisma's defaults
+ * (2 s to start, 5 s to finish) turn a burst of submits into 500s while the database is
+ * merely busy; these bounds still stop a stuck transaction.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
-import type { Database } from './database';
+import { TRANSACTION_OPTIONS, type Database } from './database';
 import type { SqlExecutor } from './sql-executor';
 
 export interface PostgresOptions {
@@ -29,7 +29,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     options: `-c search_path="${schema}"`,
   });
   await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }), transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {
     async query<Row>(text: string, params: unknown[] = []) {
       return (await pool.query(text, params)).rows as Row[];

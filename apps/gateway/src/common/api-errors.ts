@@ -88,6 +88,17 @@ export class NotFoundError extends ApiError {
   }
 }
 
+/** A `temp: yes` output link past its lifetime (EASEL_TEMP_LINK_TTL_S): gone for good, unlike a link that never existed. */
+export class LinkExpiredError extends ApiError {
+  readonly httpStatus = 410;
+  constructor() {
+    super('Link expired');
+  }
+  body() {
+    return { status: 'error', message: 'Link expired' };
+  }
+}
+
 export class JobFailedError extends ApiError {
   readonly httpStatus = 500;
   constructor(readonly jobId: number | '' = '') {

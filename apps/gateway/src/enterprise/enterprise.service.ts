@@ -77,6 +77,7 @@ export class EnterpriseService {
       where: { id: tenantId },
       data: { ...(rpm !== null ? { rateLimitPerMinute: rpm } : {}), ...(concurrent !== null ? { maxConcurrentJobs: concurrent } : {}) },
     });
+    this.keys.forget(); // the tenant's keys inherit these limits
     return { status: 'success', tenant: tenantView(tenant) };
   }
 

@@ -124,12 +124,13 @@ export class GenerationService {
       if (error instanceof LedgerInsufficientCredits) throw new InsufficientCreditsError();
       throw error;
     }
-    await this.jobs.waitForEnd(submitted.id, this.config.EASEL_SYNC_WINDOW_MS);
+    const current = (await this.jobs.waitForEnd(submitted.id, this.config.EASEL_SYNC_WINDOW_MS)) ?? submitted;
+    // Not ended: the processing body needs nothing but the row in hand (no artifacts yet).
+    if (current.status === 'queued' || current.status === 'running') return this.view.render({ ...current, artifacts: [] });
     return this.view.describe(principal.tenantId, submitted.id);
   }
 
-  /** Each id must be a ready model of its category that the tenant may use, else "Model id not found". */
-  /** Every model the request names, visible to the tenant and of the right category; returns the first (the base model). */
+  /** Every model the request names: a ready model of its category that the tenant may use, else "Model id not found". Returns the first (the base model). */
   private async requireModels(tenantId: string, wanted: ReadonlyArray<readonly [string, ModelCategory]>): Promise<ModelEntry> {
     const found: ModelEntry[] = [];
     for (const [id, category] of wanted) {

@@ -20,6 +20,11 @@ export class JobViewService {
   async describe(tenantId: string, jobId: number): Promise<DialectResponse> {
     const job = (await this.jobs.repository.getForTenant(jobId, tenantId)) as JobWithArtifacts | null;
     if (!job) throw new NotFoundError('Request not found');
+    return this.render(job);
+  }
+
+  /** The body of a job row already in hand (the caller checked its tenant). */
+  async render(job: JobWithArtifacts): Promise<DialectResponse> {
     const { publicUrl } = this.config;
     if (job.status === 'success') {
       const wantsBase64 = (storedRequest(job).params as { base64?: boolean }).base64 === true;
@@ -33,7 +38,7 @@ export class JobViewService {
   /** Seconds until the job ends: what its worker last reported, else queue position × mean job time. */
   private async eta(job: JobWithArtifacts): Promise<number> {
     if (job.status === 'running' && job.eta !== null) return job.eta;
-    const { jobs, jobSeconds } = await this.jobs.queueEstimate();
+    const { jobs, jobSeconds } = await this.jobs.recentQueueEstimate();
     return jobSeconds * Math.max(1, jobs);
   }
 }

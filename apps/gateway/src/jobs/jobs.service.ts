@@ -14,18 +14,20 @@ export const DEFAULT_POOL = 'default';
 const FIRST_JOB_GUESS_SECONDS = 5;
 /** How often the sync window re-reads a job's row when the bus could not deliver its events. */
 const POLL_WITHOUT_EVENTS_MS = 200;
+const ESTIMATE_MAX_AGE_MS = 1000;
 
 @Injectable()
 export class JobsService implements OnModuleInit {
   private readonly logger = new Logger('Jobs');
   readonly repository: JobsRepository;
+  private estimate?: { at: number; value: Promise<{ jobs: number; jobSeconds: number }> };
 
   constructor(
     @Inject(DATABASE) db: Database,
     @Inject(JOB_BUS) private readonly bus: JobBus,
     @Inject(CONFIG) private readonly config: EaselConfig,
   ) {
-    this.repository = new JobsRepository(db.prisma);
+    this.repository = new JobsRepository(db.prisma, db.sql);
   }
 
   onModuleInit(): void {
@@ -60,11 +62,27 @@ export class JobsService implements OnModuleInit {
   }
 
   /**
-   * Waits until the job ends or `timeoutMs` passes; returns the job row as it then is. The job is
-   * already accepted here, so a bus that cannot take the subscription (NATS reconnecting) must not
-   * fail the request: the wait falls back to reading the row, and the answer is `processing` at worst.
+   * The queue estimate, at most a second old: what every `processing` answer's eta uses, so a
+   * burst of submits does not count the unfinished jobs once per answer.
    */
-  async waitForEnd(jobId: number, timeoutMs: number) {
+  recentQueueEstimate(): Promise<{ jobs: number; jobSeconds: number }> {
+    const now = Date.now();
+    if (!this.estimate || now - this.estimate.at > ESTIMATE_MAX_AGE_MS) {
+      const value = this.queueEstimate();
+      this.estimate = { at: now, value };
+      value.catch(() => (this.estimate = undefined));
+    }
+    return this.estimate.value;
+  }
+
+  /**
+   * Waits until the job ends or `timeoutMs` passes; returns the job row as it then is, or
+   * null without reading anything when there is no window to wait (the caller has the row).
+   * The job is already accepted here, so a bus that cannot take the subscription (NATS
+   * reconnecting) must not fail the request: the wait falls back to reading the row.
+   */
+  async waitForEnd(jobId: number, timeoutMs: number): Promise<Job | null> {
+    if (timeoutMs <= 0) return null;
     let resolveEnded: () => void = () => undefined;
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
     const subscription = await this.bus

@@ -24,8 +24,32 @@ export interface KeySummary {
   last_used_at: string | null;
 }
 
+/**
+ * How long this process reuses a resolved key without asking the database. A revocation or a
+ * limit change made through this process applies at once (forget()); one made through another
+ * gateway replica applies within this time.
+ */
+export const KEY_CACHE_MS = 5_000;
+/** Entries kept at most; past that the cache starts over (only live keys are ever cached). */
+const KEY_CACHE_MAX = 10_000;
+
+interface KeyRow {
+  id: string;
+  tenant_id: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: string[];
+  revoked_at: Date | null;
+  rate_limit_per_minute: number | null;
+  max_concurrent_jobs: number | null;
+  tenant_rate_limit_per_minute: number;
+  tenant_max_concurrent_jobs: number;
+}
+
 @Injectable()
 export class ApiKeysService {
+  private readonly cache = new Map<string, { secretHash: string; principal: Principal; at: number }>();
+
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async create(input: CreateKeyInput): Promise<{ id: string; key: string; prefix: string }> {
@@ -54,16 +78,37 @@ export class ApiKeysService {
     if (typeof key !== 'string') throw new InvalidApiKeyError();
     const prefix = prefixOf(key);
     if (!prefix) throw new InvalidApiKeyError();
-    const row = await this.db.prisma.apiKey.findUnique({ where: { prefix }, include: { tenant: true } });
-    if (!row || row.revokedAt || !hashesMatch(row.secretHash, hashKey(key))) throw new InvalidApiKeyError();
-    return {
-      tenantId: row.tenantId,
+    const hash = hashKey(key);
+    const cached = this.cache.get(prefix);
+    if (cached && Date.now() - cached.at < KEY_CACHE_MS) {
+      if (!hashesMatch(cached.secretHash, hash)) throw new InvalidApiKeyError();
+      return cached.principal;
+    }
+    // One statement (key and tenant joined) on the path of every request.
+    const [row] = await this.db.sql.query<KeyRow>(
+      `SELECT k.id, k.tenant_id, k.prefix, k.secret_hash, k.scopes, k.revoked_at, k.rate_limit_per_minute, k.max_concurrent_jobs,
+              t.rate_limit_per_minute AS tenant_rate_limit_per_minute, t.max_concurrent_jobs AS tenant_max_concurrent_jobs
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = $1`,
+      [prefix],
+    );
+    if (!row || row.revoked_at || !hashesMatch(row.secret_hash, hash)) throw new InvalidApiKeyError();
+    // Frozen: one cached object is shared by every request of the key.
+    const principal: Principal = Object.freeze({
+      tenantId: row.tenant_id,
       keyId: row.id,
       keyPrefix: row.prefix,
       scopes: row.scopes as Scope[],
-      rateLimitPerMinute: row.rateLimitPerMinute ?? row.tenant.rateLimitPerMinute,
-      maxConcurrentJobs: row.maxConcurrentJobs ?? row.tenant.maxConcurrentJobs,
-    };
+      rateLimitPerMinute: row.rate_limit_per_minute ?? row.tenant_rate_limit_per_minute,
+      maxConcurrentJobs: row.max_concurrent_jobs ?? row.tenant_max_concurrent_jobs,
+    });
+    if (this.cache.size >= KEY_CACHE_MAX) this.cache.clear();
+    this.cache.set(prefix, { secretHash: row.secret_hash, principal, at: Date.now() });
+    return principal;
+  }
+
+  /** Drops every cached key, so a revocation or a limit change applies to the next request. */
+  forget(): void {
+    this.cache.clear();
   }
 
   async list(tenantId: string): Promise<KeySummary[]> {
@@ -87,6 +132,7 @@ export class ApiKeysService {
       where: { tenantId, revokedAt: null, ...(isPrefix ? { prefix: idOrPrefix } : { id: idOrPrefix }) },
       data: { revokedAt: new Date() },
     });
+    this.forget();
     if (count === 0) throw new NotFoundError('Key not found');
   }
 

@@ -44,6 +44,28 @@ describe.each(targets)('concurrent jobs per key on %s', (_name, open) => {
   const submit = (apiKeyId: string, max: number | null) =>
     jobs.submit({ tenantId, apiKeyId, service: 'diffusion', kind: 'text2img', request: { prompt: 'x' }, price: 1, maxUnfinishedForKey: max });
 
+  it('answers with the row as the database holds it, on the one-statement path and the idempotent one, and a price of 0 leaves no ledger row', async () => {
+    const key = await newKey();
+    const fields = { tenantId, apiKeyId: key, service: 'diffusion', kind: 'text2img', request: { prompt: 'x', nested: { n: [1, 'two', null] } }, trackId: 't-1', webhookUrl: 'https://hooks.example.com/x', modelId: 'easel-tiny' };
+    const direct = new JobsRepository(db.prisma, db.sql); // the gateway's: the no-transaction path through the driver
+    for (const [repository, extra] of [
+      [jobs, { price: 1.25, maxUnfinishedForKey: 5 }],
+      [jobs, { price: 2, maxUnfinishedForKey: null }],
+      [direct, { price: 2.5, maxUnfinishedForKey: null }],
+      [direct, { price: 0.75, maxUnfinishedForKey: 10 }],
+      [jobs, { price: 0.5, idempotencyKey: `idem-${randomBytes(3).toString('hex')}` }],
+      [direct, { price: 0 }],
+    ] as const) {
+      const { job, created } = await repository.submit({ ...fields, ...extra });
+      expect(created).toBe(true);
+      expect(job).toEqual(await db.prisma.job.findUnique({ where: { id: job.id } }));
+      expect(job.creditsHeld.toFixed(3)).toBe(extra.price.toFixed(3));
+      const holds = await db.prisma.ledgerEntry.findMany({ where: { jobId: job.id } });
+      expect(holds.map((h) => [h.kind, h.amount.toFixed(3)])).toEqual(extra.price > 0 ? [['hold', (-extra.price).toFixed(3)]] : []);
+    }
+    expect(await new LedgerRepository(db.prisma).ledgerSum(tenantId)).toBe(await new LedgerRepository(db.prisma).balance(tenantId));
+  });
+
   it('accepts exactly the limit out of 20 parallel submits, and records and charges nothing for the rest', async () => {
     const key = await newKey();
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => submit(key, 3)));

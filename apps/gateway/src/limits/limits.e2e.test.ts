@@ -1,6 +1,6 @@
 import type { Gateway } from '../gateway';
 import { ApiKeysService } from '../keys/api-keys.service';
-import { startTestGateway, type TestGateway } from '../testing/test-gateway';
+import { openTestDatabase, startTestGateway, type TestDatabase, type TestGateway } from '../testing/test-gateway';
 
 const SPAM_BODY = {
   status: 'error',
@@ -15,10 +15,12 @@ interface Answer {
 }
 
 /**
- * The gateway's per-key limits over HTTP, on the embedded database with no worker: jobs
+ * The gateway's per-key limits over HTTP, on the embedded database (counters in memory) and
+ * on PostgreSQL (counters in the database, as replicas share them), with no worker: jobs
  * stay queued, so the concurrent-jobs limit can be watched filling up.
  */
-describe('per-key limits, end to end (embedded)', () => {
+describe.each(['embedded', 'postgres'] as const)('per-key limits, end to end (%s)', (kind) => {
+  let database: TestDatabase;
   let harness: TestGateway;
   let gateway: Gateway;
   let keys: ApiKeysService;
@@ -26,14 +28,18 @@ describe('per-key limits, end to end (embedded)', () => {
   let adminKey: string;
 
   beforeAll(async () => {
-    harness = await startTestGateway();
+    database = await openTestDatabase(kind);
+    harness = await startTestGateway({ db: database.db });
     gateway = harness.gateway;
     adminKey = gateway.bootstrap.adminKey!;
     tenantId = gateway.bootstrap.tenantId;
     keys = gateway.app.get(ApiKeysService);
   }, 60_000);
 
-  afterAll(() => harness?.close());
+  afterAll(async () => {
+    await harness?.close();
+    await database?.close();
+  });
 
   const post = async (body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> => {
     const response = await gateway.app.inject({
@@ -99,14 +105,14 @@ describe('per-key limits, end to end (embedded)', () => {
   });
 
   describe('concurrent jobs per key', () => {
-    it('accepts exactly the limit out of 20 parallel requests and answers the rest 429 with the limit and Retry-After', async () => {
+    it('accepts exactly the limit out of 50 parallel requests and answers the rest 429 with the limit and Retry-After', async () => {
       const key = await newKey({ maxConcurrentJobs: 3 });
       const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => post({ key, prompt: `circle number ${i}`, width: 64, height: 64, num_inference_steps: 2 })),
+        Array.from({ length: 50 }, (_, i) => post({ key, prompt: `circle number ${i}`, width: 64, height: 64, num_inference_steps: 2 })),
       );
       expect(answers.filter(accepted)).toHaveLength(3);
       const refused = answers.filter((a) => !accepted(a));
-      expect(refused).toHaveLength(17);
+      expect(refused).toHaveLength(47);
       for (const answer of refused) {
         expect(answer.status).toBe(429);
         expect(answer.body).toEqual({ status: 'error', message: 'Rate limit exceeded', tips: expect.stringContaining('3 jobs queued or running') });
@@ -123,12 +129,13 @@ describe('per-key limits, end to end (embedded)', () => {
   });
 
   describe('requests per minute per key', () => {
-    it('accepts exactly the per-minute limit out of 12 parallel requests, then 429 naming the limit with Retry-After', async () => {
+    it('accepts exactly the per-minute limit out of 50 parallel requests, then 429 naming the limit with Retry-After', async () => {
       const key = await newKey({ rateLimitPerMinute: 5, maxConcurrentJobs: 100 });
       const answers = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => post({ key, prompt: `square number ${i}`, width: 64, height: 64, num_inference_steps: 2 })),
+        Array.from({ length: 50 }, (_, i) => post({ key, prompt: `square number ${i}`, width: 64, height: 64, num_inference_steps: 2 })),
       );
       expect(answers.filter(accepted)).toHaveLength(5);
+      expect(answers.filter((a) => a.status === 429)).toHaveLength(45);
       for (const answer of answers.filter((a) => !accepted(a))) {
         expect(answer.status).toBe(429);
         expect(answer.body).toEqual({ status: 'error', message: 'Rate limit exceeded', tips: expect.stringContaining('5 requests per minute') });
@@ -138,5 +145,47 @@ describe('per-key limits, end to end (embedded)', () => {
       // The admin key (the tenant's default limit) is unaffected.
       expect(accepted(await post({ key: adminKey, prompt: 'square number 0', width: 64, height: 64 }))).toBe(true);
     });
+  });
+});
+
+/** Distributed mode: two gateway replicas on one PostgreSQL database share every key's counters. */
+describe('per-key limits shared by two gateway replicas (postgres)', () => {
+  let database: TestDatabase;
+  let replicas: TestGateway[] = [];
+
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres');
+    replicas = [await startTestGateway({ db: database.db }), await startTestGateway({ db: database.db })];
+  }, 60_000);
+  afterAll(async () => {
+    for (const replica of replicas) await replica.close();
+    await database?.close();
+  });
+
+  const post = async (replica: TestGateway, body: Record<string, unknown>) => {
+    const response = await replica.gateway.app.inject({ method: 'POST', url: '/api/v3/text2img', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    return { status: response.statusCode, body: response.json() };
+  };
+  const newKey = (limits: { rateLimitPerMinute?: number; maxConcurrentJobs?: number }) =>
+    replicas[0].gateway.app.get(ApiKeysService).create({ tenantId: replicas[0].gateway.bootstrap.tenantId, name: 'replicas', scopes: ['generate'], ...limits });
+
+  it('accepts exactly the concurrent-jobs limit out of 50 parallel requests spread over both', async () => {
+    const { key } = await newKey({ maxConcurrentJobs: 4 });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(replicas[i % 2], { key, prompt: `replica circle ${i}`, width: 64, height: 64 })));
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(4);
+    expect(answers.filter((a) => a.status === 429 && a.body.tips.includes('4 jobs queued or running'))).toHaveLength(46);
+  });
+
+  it('accepts exactly the per-minute limit out of 50 parallel requests spread over both, and the spam filter sees both', async () => {
+    const { key } = await newKey({ rateLimitPerMinute: 7, maxConcurrentJobs: 100 });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(replicas[i % 2], { key, prompt: `replica square ${i}`, width: 64, height: 64 })));
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(7);
+    expect(answers.filter((a) => a.status === 429 && a.body.tips.includes('7 requests per minute'))).toHaveLength(43);
+
+    const { key: other } = await newKey({ rateLimitPerMinute: 100, maxConcurrentJobs: 100 });
+    const body = { key: other, prompt: 'sent to both replicas', width: 64, height: 64 };
+    const [a, b] = await Promise.all([post(replicas[0], body), post(replicas[1], { ...body })]);
+    expect([a.status, b.status].sort()).toEqual([202, 429]);
+    expect([a, b].find((x) => x.status === 429)!.body).toEqual(SPAM_BODY);
   });
 });

@@ -12,7 +12,7 @@ const errorWith = (message: Schema, extra: Record<string, Schema> = {}, required
 });
 
 const OUTPUT_LINK =
-  'Links are `<EASEL_PUBLIC_URL>/output/<token>/<job id>-<index>.<ext>`: the token is random per job, so a link is the capability to read the file (no key needed). ext follows output_format (png, jpg, webp).';
+  'Links are `<EASEL_PUBLIC_URL>/output/<token>/<job id>-<index>.<ext>`: the token is random per job, so a link is the capability to read the file (no key needed). ext follows output_format (png, jpg, webp). With the S3 store a link answers 302 to a short-lived pre-signed URL; `temp: yes` links expire after EASEL_TEMP_LINK_TTL_S seconds (410).';
 
 export const SCHEMAS: Record<string, Schema> = {
   JobId: {

@@ -257,7 +257,7 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
       description: 'yes: `output` holds base64 data instead of URLs.',
     }),
   },
-  temp: { schema: tolerantFlag({ default: D.temp, description: 'yes: short-lived artifact URLs.' }) },
+  temp: { schema: tolerantFlag({ default: D.temp, description: 'yes: short-lived artifact URLs (valid EASEL_TEMP_LINK_TTL_S seconds, default 3600, after the job ends; then 410).' }) },
   webhook: {
     schema: tolerantString({
       maxLength: L.maxUrlCharacters,

@@ -121,10 +121,14 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   'OutputController.get': {
     summary: 'A generated file',
     description:
-      'The `output`, `proxy_links` and `future_links` URLs: `/output/<token>/<job>-<i>.<ext>`. No key: the random per-job token is the capability.',
+      'The `output`, `proxy_links` and `future_links` URLs: `/output/<token>/<job>-<i>.<ext>`. No key: the random per-job token is the capability, and it resolves to that job\'s files only. With the local store the gateway serves the file; with the S3 store it answers 302 to a fresh pre-signed S3 GET URL valid for EASEL_SIGNED_URL_TTL_S (default 300 s), so the link itself stays stable. Links of a `temp: yes` job expire EASEL_TEMP_LINK_TTL_S (default 3600 s) after the job ended, then answer 410.',
     tags: ['image generation'],
     request: { type: 'none' },
-    success: [{ status: 200, contentType: 'image/*', description: 'The image (png, jpeg or webp).' }],
+    success: [
+      { status: 200, contentType: 'image/*', description: 'The image (png, jpeg or webp), from the local store.' },
+      { status: 302, description: 'S3 store: `Location` is a pre-signed GET URL, valid for EASEL_SIGNED_URL_TTL_S seconds (never past a temp link\'s own expiry).' },
+      { status: 410, schema: 'Error', description: 'A `temp: yes` link past its lifetime: `{"status":"error","message":"Link expired"}`.' },
+    ],
   },
   'SystemController.systemLoad': {
     summary: 'Queue length and the time to work through it',

@@ -422,4 +422,20 @@ describe('webhooks from two gateways on one PostgreSQL database', () => {
     const logs = await logsOf(b, key, { id: ids[0] });
     expect((logs.body.deliveries as unknown[])[0]).toMatchObject({ status: 'delivered', attempts: 1 });
   });
+
+  it('retries through failures until the receiver answers 2xx, then stops, whichever replica sends', async () => {
+    const key = await unlimitedKey(a);
+    receiver.answer('/pg-flaky', 503, 500, 204);
+    const jobId = await submit(a, key, receiver.url('/pg-flaky'));
+    await settle(db, a, jobId, 'success');
+    await eventually(async () => {
+      const deliveries = (await logsOf(b, key, { id: jobId })).body.deliveries as Array<Record<string, unknown>>;
+      expect(deliveries[0]).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 204, last_error: null });
+    }, 10_000);
+    await sleep(300); // more polls by both: nothing is sent after the 2xx
+    const sent = receiver.to('/pg-flaky');
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent.map((r) => r.raw)).size).toBe(1);
+    expect(sent.every((r) => verifySignature(SECRET, r.headers['easel-signature'] as string, r.raw))).toBe(true);
+  });
 });

@@ -1,5 +1,7 @@
-import type { Job, Prisma, PrismaClient } from '../generated/prisma/client';
-import { ConcurrencyLimitError } from './errors';
+import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
+import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
+import type { SqlExecutor } from '../sql-executor';
+import { submitStatement } from './submit-statement';
 import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
 
@@ -25,6 +27,9 @@ export interface SubmitJobInput {
   maxUnfinishedForKey?: number | null;
 }
 
+/** What the submit statement answers: the key's unfinished jobs before it, and the job (all null when refused). */
+type SubmitRow = Omit<Job, 'id'> & { id: number | null; unfinishedBefore: number | null };
+
 /** Namespace of the per-key advisory locks (the two-int form keeps them apart from single-bigint locks). */
 const KEY_CAPACITY_LOCK_SPACE = 0x45534c4b; // 'ESLK'
 
@@ -45,7 +50,11 @@ export interface ArtifactRecord {
 export class JobsRepository {
   private readonly ledger: LedgerRepository;
 
-  constructor(private readonly prisma: PrismaClient) {
+  /** With `sql`, a submit that needs no transaction skips Prisma and goes straight to the driver (the gateway's hot path). */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql?: SqlExecutor,
+  ) {
     this.ledger = new LedgerRepository(prisma);
   }
 
@@ -55,6 +64,7 @@ export class JobsRepository {
       const existing = await this.findByIdempotencyKey(input.tenantId, input.idempotencyKey);
       if (existing) return { job: existing, created: false };
     }
+    if (!input.idempotencyKey) return { job: await this.submitInOneStatement(input), created: true };
     try {
       const job = await this.prisma.$transaction(async (tx) => {
         if (input.apiKeyId && input.maxUnfinishedForKey != null) {
@@ -176,6 +186,31 @@ export class JobsRepository {
    * A second submit for the key waits on the lock until this transaction ends, and its
    * count (a new statement, so a new snapshot under READ COMMITTED) sees the job inserted here.
    */
+  /**
+   * The fast path of submit (no idempotency key to race on): the checks, the job and its hold
+   * in one statement; under the per-key lock only when the key has a concurrent-jobs limit.
+   */
+  private async submitInOneStatement(input: SubmitJobInput): Promise<Job> {
+    const statement = submitStatement(input);
+    const limited = Boolean(input.apiKeyId) && input.maxUnfinishedForKey != null;
+    const [row] = limited
+      ? await this.prisma.$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CAPACITY_LOCK_SPACE}::int4, hashtext(${input.apiKeyId}))`;
+          return tx.$queryRaw<SubmitRow[]>(statement);
+        })
+      : this.sql
+        ? await this.sql.query<SubmitRow>(statement.text, statement.values)
+        : await this.prisma.$queryRaw<SubmitRow[]>(statement);
+    if (row.id !== null) {
+      const { unfinishedBefore: _, ...job } = row;
+      return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
+    }
+    if (limited && row.unfinishedBefore !== null && row.unfinishedBefore >= input.maxUnfinishedForKey!) {
+      throw new ConcurrencyLimitError(input.maxUnfinishedForKey!, row.unfinishedBefore);
+    }
+    throw new InsufficientCreditsError();
+  }
+
   private async claimKeyCapacity(tx: Tx, apiKeyId: string, limit: number): Promise<void> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CAPACITY_LOCK_SPACE}::int4, hashtext(${apiKeyId}))`;
     const unfinished = await tx.job.count({ where: { apiKeyId, status: { in: UNFINISHED } } });

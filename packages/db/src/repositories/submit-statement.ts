@@ -1,0 +1,67 @@
+import { Prisma } from '../generated/prisma/client';
+import type { SubmitJobInput } from './jobs.repository';
+
+/** The job row as `RETURNING` gives it, in the Prisma model's field names. */
+const JOB_COLUMNS = Prisma.raw(
+  [
+    'id',
+    'tenant_id AS "tenantId"',
+    'api_key_id AS "apiKeyId"',
+    'service',
+    'kind',
+    'status',
+    'model_id AS "modelId"',
+    'request',
+    'result',
+    'error',
+    'track_id AS "trackId"',
+    'webhook_url AS "webhookUrl"',
+    'idempotency_key AS "idempotencyKey"',
+    'credits_held AS "creditsHeld"',
+    'attempts',
+    'progress',
+    'eta',
+    'created_at AS "createdAt"',
+    'started_at AS "startedAt"',
+    'finished_at AS "finishedAt"',
+  ].join(', '),
+);
+
+/**
+ * One statement that accepts a job: checks the key's room (when it has a limit), debits the
+ * price from the tenant's balance only if it covers it, inserts the job and its `hold` ledger
+ * row. Either all of it happens or none; the answer row says which check failed (job columns
+ * null). One round trip instead of five keeps the tenant's balance row locked only for that
+ * long, which is what bounds a tenant's submits per second. With a key limit it must run after
+ * the per-key lock in the same transaction (its snapshot then sees every job counted before).
+ */
+export function submitStatement(input: SubmitJobInput): Prisma.Sql {
+  const limit = input.apiKeyId && input.maxUnfinishedForKey != null ? input.maxUnfinishedForKey : null;
+  const room =
+    limit === null
+      ? Prisma.sql`SELECT NULL::int AS unfinished`
+      : Prisma.sql`SELECT count(*)::int AS unfinished FROM jobs WHERE api_key_id = ${input.apiKeyId}::uuid AND status IN ('queued', 'running')`;
+  const hasRoom = limit === null ? Prisma.sql`TRUE` : Prisma.sql`(SELECT unfinished FROM room) < ${limit}::int`;
+  const price = String(input.price);
+  return Prisma.sql`
+    WITH room AS (${room}),
+    held AS (
+      UPDATE tenants SET balance = balance - ${price}::numeric
+      WHERE id = ${input.tenantId}::uuid AND balance >= ${price}::numeric AND ${hasRoom}
+      RETURNING balance
+    ),
+    job AS (
+      INSERT INTO jobs (tenant_id, api_key_id, service, kind, model_id, request, track_id, webhook_url, idempotency_key, credits_held)
+      SELECT ${input.tenantId}::uuid, ${input.apiKeyId ?? null}::uuid, ${input.service}, ${input.kind}, ${input.modelId ?? null},
+             ${JSON.stringify(input.request)}::jsonb, ${input.trackId ?? null}, ${input.webhookUrl ?? null}, ${input.idempotencyKey ?? null},
+             ${price}::numeric
+      FROM held
+      RETURNING ${JOB_COLUMNS}
+    ),
+    entry AS (
+      INSERT INTO ledger_entries (tenant_id, job_id, kind, amount, balance_after)
+      SELECT job."tenantId", job.id, 'hold', -${price}::numeric, held.balance FROM job, held
+      WHERE ${price}::numeric > 0
+    )
+    SELECT (SELECT unfinished FROM room) AS "unfinishedBefore", job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`;
+}
