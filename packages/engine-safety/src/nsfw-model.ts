@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { ensureWasmBackend } from './tf-backend';
+import { ensureWasmBackend, shardPaths, toModelArtifacts, type ModelJson } from '@easel/tfjs-runtime';
 
 /** nsfwjs's output classes, in the order of the model's softmax. */
 export const NSFW_CLASSES = ['drawing', 'hentai', 'neutral', 'porn', 'sexy'] as const;
@@ -12,14 +12,6 @@ export const NSFW_INPUT_SIDE = 224;
 
 /** The model nsfwjs 4 ships as `MobileNetV2Mid`: a TensorFlow.js graph model (93% accuracy per its README). */
 const MODEL_FOLDER = join('dist', 'models', 'mobilenet_v2_mid');
-
-interface BundledModelJson {
-  modelTopology: object;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string;
-  weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
-}
 
 /** The installed nsfwjs package's folder (its `exports` hide everything but its entry points). */
 export function nsfwjsDirectory(): string {
@@ -42,20 +34,10 @@ export function bundledModelHandler(folder = join(nsfwjsDirectory(), MODEL_FOLDE
   return {
     async load(): Promise<io.ModelArtifacts> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const json = require(join(folder, 'model.min.js')) as BundledModelJson;
-      const shards = json.weightsManifest.flatMap((group) =>
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        group.paths.map((path) => Buffer.from(require(join(folder, `${path}.min.js`)) as string, 'base64')),
-      );
-      const weights = Buffer.concat(shards);
-      return {
-        modelTopology: json.modelTopology,
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-      };
+      const json = require(join(folder, 'model.min.js')) as ModelJson;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const shards = shardPaths(json).map((path) => Buffer.from(require(join(folder, `${path}.min.js`)) as string, 'base64'));
+      return toModelArtifacts(json, shards);
     },
   };
 }

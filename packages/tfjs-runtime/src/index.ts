@@ -1,0 +1,2 @@
+export { ensureWasmBackend } from './wasm-backend';
+export { shardPaths, toModelArtifacts, type ModelJson } from './model-artifacts';
