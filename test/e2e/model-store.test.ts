@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
-import { decodeImage, outlineScore, PALETTE, stripeScore } from '@easel/testing';
+import { decodeImage, outlineScore, PALETTE, safetensors, stripeScore } from '@easel/testing';
 import { post, REPO_ROOT, tempHome } from './helpers';
 
 /**
@@ -20,22 +20,6 @@ let admin = '';
 let otherKey = '';
 let server: Server;
 let base = '';
-
-function safetensors(tensors: Record<string, { shape: number[]; data: number[] }>): Buffer {
-  const header: Record<string, unknown> = {};
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  for (const [name, t] of Object.entries(tensors)) {
-    const bytes = Buffer.from(new Float32Array(t.data).buffer);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes.length] };
-    chunks.push(bytes);
-    offset += bytes.length;
-  }
-  const json = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(json.length));
-  return Buffer.concat([len, json, ...chunks]);
-}
 
 async function zipDir(dir: string): Promise<Buffer> {
   const files: Record<string, Uint8Array> = {};

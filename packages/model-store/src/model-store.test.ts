@@ -8,7 +8,8 @@ import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db'
 import { LocalArtifactStore } from '@easel/storage';
 import { BundledModelCatalog } from './bundled-model-catalog';
 import { ARTIFACT_LOCATION, ModelConflictError, ModelStore } from './model-store';
-import { safetensors, serveFiles } from './test-helpers';
+import { safetensors } from '@easel/testing';
+import { serveFiles } from './test-helpers';
 
 const MODELS = resolve(__dirname, '../../../models');
 const SD15 = join(MODELS, 'sd15-random');

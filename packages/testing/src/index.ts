@@ -4,3 +4,4 @@ export * from './contracts/artifact-store.contract';
 export * from './judge';
 export * from './s3/start-s3-server';
 export * from './contracts/database.contract';
+export { safetensors } from './adapters/safetensors-fixture';
