@@ -1,4 +1,5 @@
-import { priceOf, priceOfSuperResolution } from './pricing';
+import { DEFAULT_HIGHRES_STRENGTH } from '@easel/engine-diffusion';
+import { HIGHRES_DEFAULT_STRENGTH, priceOf, priceOfSuperResolution } from './pricing';
 
 describe('priceOf', () => {
   const base = { modelId: 'easel-tiny', width: 512, height: 512, steps: 20, samples: 1 };
@@ -20,6 +21,12 @@ describe('priceOf', () => {
     expect(priceOf({ ...base, upscale: 2 })).toBe(1.25);
     expect(priceOf({ ...base, samples: 2, upscale: 4 })).toBe(4);
     expect(priceOf({ ...base, upscale: null })).toBe(1);
+  });
+
+  it('charges highres_fix its refining pass: steps × strength more at the target size', () => {
+    expect(priceOf({ ...base, highresFix: { strength: 0.5 } })).toBe(1.5);
+    expect(priceOf({ ...base, samples: 2, highresFix: { strength: null } })).toBe(2 * (1 + DEFAULT_HIGHRES_STRENGTH));
+    expect(HIGHRES_DEFAULT_STRENGTH).toBe(DEFAULT_HIGHRES_STRENGTH);
   });
 
   it('prices super_resolution by its output megapixels for a 512×512 input', () => {

@@ -73,6 +73,7 @@ export class GenerationService {
       steps: request.steps,
       samples: request.samples,
       upscale: request.upscale,
+      highresFix: request.highresFix ? { strength: request.highresFixStrength ?? null } : null,
     });
     return this.enqueue(principal, body, {
       kind,
