@@ -112,12 +112,12 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
 
   it('a LoRA and an embedding (safetensors) become files of their own category', async () => {
     await load('my-lora', '/lora.safetensors', 'lora');
-    await load('heart', '/heart.safetensors', 'embeddings', { visibility: 'public' });
+    await load('spade', '/heart.safetensors', 'embeddings', { visibility: 'public' });
     await store.whenIdle();
     expect(await store.find(tenant, 'my-lora')).toMatchObject({ category: 'lora', status: 'ready', location: join(files, tenant, 'my-lora', 'lora.safetensors') });
     expect(await store.find(other, 'my-lora')).toBeNull();
     // public: every tenant may use it
-    expect(await store.find(other, 'heart')).toMatchObject({ category: 'embeddings', visibility: 'public' });
+    expect(await store.find(other, 'spade')).toMatchObject({ category: 'embeddings', visibility: 'public' });
   });
 
   it.each([
