@@ -202,8 +202,12 @@ describe('DiffusionService over gRPC', () => {
       'listModels',
       create(diffusionv1.ListModelsRequestSchema, { tenantId: 't' }),
     );
+    // The bundled catalog: the base model (loaded by the generation above) and its adapters.
     expect(list.models).toEqual([
-      expect.objectContaining({ modelId: 'easel-tiny', status: 'ready', loaded: true }),
+      expect.objectContaining({ modelId: 'easel-tiny', category: 'stable_diffusion', status: 'ready', loaded: true }),
+      expect.objectContaining({ modelId: 'striped', category: 'lora', status: 'ready', loaded: false }),
+      expect.objectContaining({ modelId: 'outlined', category: 'lora', status: 'ready', loaded: false }),
+      expect.objectContaining({ modelId: 'heart', category: 'embeddings', status: 'ready', loaded: false }),
     ]);
 
     const unloaded = await unary<diffusionv1.UnloadModelResponse>(
