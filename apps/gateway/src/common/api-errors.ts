@@ -11,6 +11,13 @@ export abstract class ApiError extends Error {
   }
 }
 
+/** The dialect's plain error body, `{"status":"error","message":"…"}`, with its own HTTP status. */
+abstract class MessageError extends ApiError {
+  body(): Record<string, unknown> {
+    return { status: 'error', message: this.message };
+  }
+}
+
 const INVALID_KEY_TIP =
   '1. Make sure you are passing Content-Type: application/json in header. 2. Make sure you are doing POST request with valid JSON. 3. Make sure your JSON does not have error, use jsonlint to validate json array. 4. Make sure you have valid API key.';
 
@@ -24,13 +31,10 @@ export class InvalidApiKeyError extends ApiError {
   }
 }
 
-export class ForbiddenError extends ApiError {
+export class ForbiddenError extends MessageError {
   readonly httpStatus = 403;
   constructor(message = 'This key is not allowed to do that') {
     super(message);
-  }
-  body() {
-    return { status: 'error', message: this.message };
   }
 }
 
@@ -61,41 +65,45 @@ export class RateLimitError extends ApiError {
   }
 }
 
-export class ModelNotFoundError extends ApiError {
+export class ModelNotFoundError extends MessageError {
   readonly httpStatus = 404;
   constructor() {
     super('Model id not found');
   }
-  body() {
-    return { status: 'error', message: 'Model id not found' };
+}
+
+/** load_model with an id that is bundled, or this tenant's and not failed. */
+export class ModelIdTakenError extends MessageError {
+  readonly httpStatus = 409;
+  constructor() {
+    super('Model id already exists');
   }
 }
 
-export class InsufficientCreditsError extends ApiError {
+/** load_model on a deployment without a model store. */
+export class ModelLoadingUnavailableError extends MessageError {
+  readonly httpStatus = 501;
+  constructor() {
+    super('Loading models is not available in this deployment.');
+  }
+}
+
+export class InsufficientCreditsError extends MessageError {
   readonly httpStatus = 402;
   constructor() {
     super('Insufficient credits');
   }
-  body() {
-    return { status: 'error', message: 'Insufficient credits' };
-  }
 }
 
-export class NotFoundError extends ApiError {
+export class NotFoundError extends MessageError {
   readonly httpStatus = 404;
-  body() {
-    return { status: 'error', message: this.message };
-  }
 }
 
 /** A `temp: yes` output link past its lifetime (EASEL_TEMP_LINK_TTL_S): gone for good, unlike a link that never existed. */
-export class LinkExpiredError extends ApiError {
+export class LinkExpiredError extends MessageError {
   readonly httpStatus = 410;
   constructor() {
     super('Link expired');
-  }
-  body() {
-    return { status: 'error', message: 'Link expired' };
   }
 }
 

@@ -1,27 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ModelConflictError, type ModelCatalog, type ModelStore } from '@easel/model-store';
-import { ApiError, ModelNotFoundError, ValidationError } from '../common/api-errors';
+import { ModelIdTakenError, ModelLoadingUnavailableError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { MODEL_CATALOG, MODEL_RELOADER, MODEL_STORE } from '../tokens';
 import { parseLoadModelRequest, parseModelId } from './load-model-request';
 
 export type ModelReloader = (location: string) => Promise<unknown>;
-
-export class ModelIdTakenError extends ApiError {
-  readonly httpStatus = 409;
-  body() {
-    return { status: 'error', message: this.message };
-  }
-}
-
-export class ModelLoadingUnavailableError extends ApiError {
-  readonly httpStatus = 501;
-  constructor() {
-    super('Loading models is not available in this deployment.');
-  }
-  body() {
-    return { status: 'error', message: this.message };
-  }
-}
 
 /** load_model / delete_model / model_reload / model_list for one tenant. */
 @Injectable()
@@ -52,7 +35,7 @@ export class ModelsService {
     try {
       await this.store.startLoad(parsed.value);
     } catch (err) {
-      if (err instanceof ModelConflictError) throw new ModelIdTakenError('Model id already exists');
+      if (err instanceof ModelConflictError) throw new ModelIdTakenError();
       throw err;
     }
     return { status: 'success', message: 'model load started' };
