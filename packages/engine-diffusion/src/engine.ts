@@ -44,8 +44,6 @@ export class DiffusionEngine {
   private readonly sessionOptions: SessionOptions;
   private readonly upscaler: ImageUpscaler;
   private readonly warn: (message: string) => void;
-  /** Cache key → the files it was built from (model dir, adapter files), for `unload`. */
-  private readonly sources = new Map<string, string[]>();
 
   constructor(options: DiffusionEngineOptions = {}) {
     const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
@@ -67,19 +65,18 @@ export class DiffusionEngine {
     };
   }
 
-  /** One cache entry per (model, LoRAs with strengths, embeddings). */
+  /**
+   * One cache entry per (model, LoRAs with strengths, embeddings): the model's absolute path, or
+   * for a variant with adapters a JSON key that also names every file it was built from.
+   */
   private keyOf(dir: string, adapters: AdapterSpec | undefined): string {
     const base = resolve(dir);
-    if (!hasAdapters(adapters)) {
-      this.sources.set(base, [base]);
-      return base;
-    }
+    if (!hasAdapters(adapters)) return base;
     for (const l of adapters.loras ?? []) {
       if (!Number.isFinite(l.strength)) throw new InvalidRequestError('invalid_lora_strength', 'lora_strength', `The strength of LoRA ${l.name} must be a number.`);
     }
-    const key = `${base}|${JSON.stringify({ l: (adapters.loras ?? []).map((l) => [resolve(l.path), l.strength]), e: (adapters.embeddings ?? []).map((e) => [resolve(e.path), e.token ?? e.name]) })}`;
-    this.sources.set(key, [base, ...(adapters.loras ?? []).map((l) => resolve(l.path)), ...(adapters.embeddings ?? []).map((e) => resolve(e.path))]);
-    return key;
+    const variant: VariantKey = { m: base, l: (adapters.loras ?? []).map((l) => [resolve(l.path), l.strength]), e: (adapters.embeddings ?? []).map((e) => [resolve(e.path), e.token ?? e.name]) };
+    return JSON.stringify(variant);
   }
 
   /** Load (or find in the cache) a model directory; throws ModelFileError / GraphMismatchError. */
@@ -114,7 +111,7 @@ export class DiffusionEngine {
     const target = resolve(path);
     let any = false;
     for (const key of this.cache.keys()) {
-      if ((this.sources.get(key) ?? [key]).includes(target)) any = (await this.cache.delete(key)) || any;
+      if (sourcesOf(key).includes(target)) any = (await this.cache.delete(key)) || any;
     }
     return any;
   }
@@ -122,4 +119,19 @@ export class DiffusionEngine {
   async dispose(): Promise<void> {
     await this.cache.clear();
   }
+}
+
+/** A cache key of a model with adapters: the model dir, [LoRA file, strength] and [embedding file, token] pairs. */
+interface VariantKey {
+  m: string;
+  l: [string, number][];
+  e: [string, string][];
+}
+
+/** The files a cache entry was built from (model dir, adapter files), read back from its key. */
+function sourcesOf(key: string): string[] {
+  // Plain model keys are absolute paths; only variant keys are JSON objects.
+  if (!key.startsWith('{')) return [key];
+  const variant = JSON.parse(key) as VariantKey;
+  return [variant.m, ...variant.l.map(([path]) => path), ...variant.e.map(([path]) => path)];
 }
