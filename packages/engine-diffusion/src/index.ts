@@ -14,6 +14,7 @@ export { enhancePrompt } from './prompt/enhance-prompt';
 export { detectLanguage } from './prompt/detect-language';
 export { DICTIONARIES, DICTIONARY_LANGUAGES } from './prompt/dictionaries';
 export type { GenerateRequest, GenerateResult, GenerateOptions, ProgressEvent, PhaseTimings, PipelineLimits, OutputFormat, PromptReport } from './pipeline/types';
+export { MIME_TYPES } from './pipeline/images';
 export { loadDiffusionModel } from './model/load-model';
 export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
 export { SafetensorsFile } from './adapters/safetensors';

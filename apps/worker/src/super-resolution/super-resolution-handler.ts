@@ -1,4 +1,5 @@
 import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS, type JobPayload, type SuperResolutionParams, type SuperResolutionResult } from '@easel/contracts';
+import { MIME_TYPES } from '@easel/engine-diffusion';
 import { UPSCALE_MODELS, type Upscaler, type UpscaleModelName } from '@easel/engine-upscale';
 import sharp from 'sharp';
 import { loadInputImage } from '../inputs/input-image';
@@ -6,8 +7,6 @@ import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler
 
 /** The largest input super_resolution takes (its output is up to 4× each side). */
 export const SUPER_RESOLUTION_MAX_INPUT_PIXELS = 1024 * 1024;
-
-const MIME_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
 export interface SuperResolutionHandlerOptions {
   upscaler: Upscaler;
