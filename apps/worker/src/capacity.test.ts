@@ -7,15 +7,14 @@ import { diffusionv1, encodeJobPayload, type DiffusionParams } from '@easel/cont
 import { applyMigrations, JobsRepository, LedgerRepository, openEmbeddedDatabase, type Database } from '@easel/db';
 import { DiffusionEngine } from '@easel/engine-diffusion';
 import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
 import { LocalArtifactStore } from '@easel/storage';
 import { eventually } from '@easel/testing';
 import { GenerationSlots } from './generation-slots';
 import { grpcServiceDefinition, startGrpcServer, type GrpcServerHandle } from './grpc';
+import { bundledServiceOptions } from './grpc/test-helpers';
 import { JobRunner } from './job-runner';
 import type { ServiceHandler } from './service-handler';
 
-const MODELS = join(__dirname, '../../../models');
 const params: DiffusionParams = {
   kind: 'text2img', prompt: 'a red circle', negativePrompt: null, width: null, height: null, samples: 1, steps: 2, guidanceScale: 7.5, seed: 1,
   scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1, strength: null, initImage: null, maskImage: null, outputFormat: 'png', temp: false,
@@ -28,6 +27,7 @@ describe('capacity of a worker running bus jobs', () => {
   let bus: InProcessJobBus;
   let engine: DiffusionEngine;
   let server: GrpcServerHandle;
+  let service: ReturnType<typeof bundledServiceOptions>;
   let runner: JobRunner;
   let client: any;
   let finishJob: () => void = () => undefined;
@@ -45,8 +45,8 @@ describe('capacity of a worker running bus jobs', () => {
     dir = await mkdtemp(join(tmpdir(), 'easel-capacity-'));
     bus = new InProcessJobBus();
     engine = new DiffusionEngine({ intraOpNumThreads: 1 });
-    const catalog = new BundledModelCatalog(MODELS);
-    server = await startGrpcServer({ port: 0, host: '127.0.0.1', diffusion: { engine, catalog, defaultModel: 'easel-tiny', maxConcurrent: 1, slots } });
+    service = bundledServiceOptions(engine, slots);
+    server = await startGrpcServer({ port: 0, host: '127.0.0.1', diffusion: service.options });
     const Client = grpc.makeGenericClientConstructor(grpcServiceDefinition(diffusionv1.DiffusionService), 'DiffusionService');
     client = new Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
     const jobs = new JobsRepository(db.prisma);
@@ -59,6 +59,7 @@ describe('capacity of a worker running bus jobs', () => {
     client?.close();
     await server?.close();
     await engine?.dispose();
+    await service?.dispose();
     await bus?.close();
     await db?.close();
     await rm(dir, { recursive: true, force: true });

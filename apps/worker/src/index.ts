@@ -2,3 +2,4 @@ export * from './worker';
 export * from './job-runner';
 export * from './service-handler';
 export { DiffusionHandler } from './diffusion/diffusion-handler';
+export { DiffusionGeneration, ModelNotFoundError, type DiffusionGenerationOptions } from './diffusion/diffusion-generation';

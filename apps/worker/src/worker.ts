@@ -7,6 +7,7 @@ import { Upscaler } from '@easel/engine-upscale';
 import type { JobBus } from '@easel/jobs';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
+import { DiffusionGeneration } from './diffusion/diffusion-generation';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
 import { GenerationSlots } from './generation-slots';
 import { startGrpcServer, type GrpcServerHandle } from './grpc';
@@ -39,19 +40,12 @@ export interface Worker {
   unloadModel(location: string): Promise<boolean>;
 }
 
-function createHandler(service: string, deps: WorkerDependencies, engine: DiffusionEngine, tools: PostProcessors): ServiceHandler {
+function createHandler(service: string, deps: WorkerDependencies, generation: DiffusionGeneration, tools: PostProcessors): ServiceHandler {
   const { config } = deps;
   switch (service) {
     case DIFFUSION_SERVICE: {
-      const generation = new DiffusionHandler({
-        engine,
-        catalog: deps.catalog,
-        defaultModel: config.EASEL_DEFAULT_MODEL,
-        fetchAllowHosts: config.fetchAllowHosts,
-        postProcessors: tools,
-      });
       const superResolution = new SuperResolutionHandler({ upscaler: tools.upscaler, fetchAllowHosts: config.fetchAllowHosts });
-      return new KindRouter(DIFFUSION_SERVICE, generation, { [SUPER_RESOLUTION_KIND]: superResolution });
+      return new KindRouter(DIFFUSION_SERVICE, new DiffusionHandler(generation), { [SUPER_RESOLUTION_KIND]: superResolution });
     }
     default:
       throw new Error(`EASEL_SERVICES names "${service}", which this worker cannot run (known: ${DIFFUSION_SERVICE})`);
@@ -74,7 +68,15 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
   const slots = new GenerationSlots(config.EASEL_WORKER_CONCURRENCY);
   // Shared by the generation and super_resolution jobs (each model is loaded once).
   const tools: PostProcessors = { upscaler: new Upscaler(), safety: new SafetyChecker(config.EASEL_NSFW_THRESHOLD) };
-  const handlers = config.services.map((service) => createHandler(service, deps, engine, tools));
+  // Bus jobs and direct gRPC calls take the same path from request to images.
+  const generation = new DiffusionGeneration({
+    engine,
+    catalog: deps.catalog,
+    defaultModel: config.EASEL_DEFAULT_MODEL,
+    fetchAllowHosts: config.fetchAllowHosts,
+    postProcessors: tools,
+  });
+  const handlers = config.services.map((service) => createHandler(service, deps, generation, tools));
   const runners = handlers.map(
     (handler) =>
       new JobRunner({
@@ -95,7 +97,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
   if (deps.grpcPort !== undefined) {
     grpc = await startGrpcServer({
       port: deps.grpcPort,
-      diffusion: { engine, catalog: deps.catalog, defaultModel: config.EASEL_DEFAULT_MODEL, maxConcurrent: config.EASEL_WORKER_CONCURRENCY, slots, device: config.EASEL_ORT_PROVIDER, fetchAllowHosts: config.fetchAllowHosts },
+      diffusion: { generation, engine, catalog: deps.catalog, maxConcurrent: config.EASEL_WORKER_CONCURRENCY, slots, device: config.EASEL_ORT_PROVIDER },
     });
   }
   for (const runner of runners) await runner.start();
@@ -106,6 +108,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
       grpc?.setServing(false);
       await Promise.all([...runners.map((r) => r.stop(graceMs)), grpc?.close()]);
       await Promise.all(handlers.map((h) => h.close?.()));
+      await engine.dispose();
       tools.upscaler.dispose();
       await tools.safety.dispose();
     },

@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import type { DiffusionParams, SafetyReplacement } from './diffusion';
+import type { DiffusionParams, DirectDiffusionParams, SafetyReplacement } from './diffusion';
 import { MalformedMessageError } from './malformed-message';
 import {
   GenerateRequestSchema,
@@ -11,7 +11,8 @@ import {
 /** How one `DiffusionParams` field is written into `GenerateRequest` and read back. */
 interface FieldMapping<K extends keyof DiffusionParams> {
   write(value: DiffusionParams[K], into: GenerateRequest): void;
-  read(from: GenerateRequest): DiffusionParams[K];
+  /** `direct`: a direct gRPC call, which may leave the engine-defaulted fields unset. */
+  read(from: GenerateRequest, direct: boolean): DiffusionParams[K];
 }
 
 /** Proto fields whose TS value is T | undefined. */
@@ -34,10 +35,10 @@ const nullable = <T extends string | number>(key: OptionalProtoKey<T>) => ({
 /** A value the gateway always sets ↔ a proto3 `optional` field (unset only for direct gRPC calls, whose defaults the engine applies). */
 const required = <T extends number>(key: OptionalProtoKey<T>, name: string) => ({
   write: (value: T, into: GenerateRequest) => void ((into as unknown as Record<string, T>)[key] = value),
-  read: (from: GenerateRequest): T => {
+  read: (from: GenerateRequest, direct: boolean): T => {
     const value = from[key] as unknown as T | undefined;
-    if (value === undefined) throw new MalformedMessageError(`diffusion request has no ${name}`);
-    return value;
+    if (value === undefined && !direct) throw new MalformedMessageError(`diffusion request has no ${name}`);
+    return value as T;
   },
 });
 
@@ -165,9 +166,18 @@ export function toGenerateRequest(params: DiffusionParams, identity: GenerateReq
   return message;
 }
 
-/** Throws MalformedMessageError when a field the gateway always sets is missing or out of range. */
+/** A job's request from the bus. Throws MalformedMessageError when a field the gateway always sets is missing or out of range. */
 export function fromGenerateRequest(message: GenerateRequest): DiffusionParams {
+  return readFields(message, false) as DiffusionParams;
+}
+
+/** A direct gRPC call's request: the engine-defaulted fields may be unset. Throws MalformedMessageError for values out of range. */
+export function fromDirectGenerateRequest(message: GenerateRequest): DirectDiffusionParams {
+  return readFields(message, true) as DirectDiffusionParams;
+}
+
+function readFields(message: GenerateRequest, direct: boolean): Partial<Record<keyof DiffusionParams, unknown>> {
   const params: Partial<Record<keyof DiffusionParams, unknown>> = {};
-  for (const name of FIELD_NAMES) params[name] = FIELDS[name].read(message);
-  return params as DiffusionParams;
+  for (const name of FIELD_NAMES) params[name] = FIELDS[name].read(message, direct);
+  return params;
 }

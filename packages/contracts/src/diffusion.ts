@@ -57,6 +57,12 @@ export interface DiffusionParams {
 
 export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';
 
+/** Fields the gateway always sets that a direct gRPC caller may leave unset (the engine's defaults apply). */
+export type EngineDefaultedField = 'samples' | 'steps' | 'guidanceScale' | 'clipSkip';
+
+/** The parameters of a direct gRPC Generate call: DiffusionParams with the engine-defaulted fields optional. */
+export type DirectDiffusionParams = Omit<DiffusionParams, EngineDefaultedField> & Partial<Pick<DiffusionParams, EngineDefaultedField>>;
+
 /** What a successful diffusion job stores as its result. */
 export interface DiffusionResult {
   seeds: number[];

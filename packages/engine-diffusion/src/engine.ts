@@ -99,7 +99,13 @@ export class DiffusionEngine {
     }
   }
 
+  /** The model directories with at least one cached session (plain or with adapters). */
   loadedModels(): string[] {
+    return [...new Set(this.cache.keys().map((key) => sourcesOf(key)[0]!))];
+  }
+
+  /** Every cached session's key: a model's path, or JSON naming the model and adapter files of a variant. */
+  cacheKeys(): string[] {
     return this.cache.keys();
   }
 

@@ -7,50 +7,32 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { diffusionv1 } from '@easel/contracts';
+import { diffusionv1, fromDirectGenerateRequest, MalformedMessageError, type DirectDiffusionParams } from '@easel/contracts';
 import { extractTraceMetadata, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
-import type {
-  DiffusionEngine,
-  GenerateRequest as EngineRequest,
-  GenerateResult as EngineResult,
-  OutputFormat,
-} from '@easel/engine-diffusion';
+import type { DiffusionEngine } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
-import { phaseSeconds } from '../diffusion/phase-seconds';
+import type { DiffusionGeneration, Generation } from '../diffusion/diffusion-generation';
 import { GenerationSlots } from '../generation-slots';
-import { loadInputImages } from '../inputs/input-image';
 import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
 
-const { GenerationKind, OutputFormat: ProtoOutputFormat } = diffusionv1;
-
 export interface DiffusionServiceOptions {
+  /** Runs Generate calls: the same path as the worker's bus jobs (model routing, LoRAs, embeddings, upscale, NSFW check). */
+  generation: DiffusionGeneration;
+  /** The engine `generation` runs on, for LoadModel / UnloadModel / GetCapacity. */
   engine: DiffusionEngine;
   catalog: ModelCatalog;
-  /** The model a request without model_id runs on. */
-  defaultModel: string;
   /** Generations run at once; a Generate beyond that is RESOURCE_EXHAUSTED. */
   maxConcurrent: number;
   /** Slots shared with the worker's bus jobs (default: this service's own, `maxConcurrent` of them). */
   slots?: GenerationSlots;
   /** Reported by GetCapacity (default "cpu"). */
   device?: string;
-  /** Hosts init_image/mask_image URLs may resolve to despite the SSRF guard (default none). */
-  fetchAllowHosts?: readonly string[];
 }
-
-const FORMATS: Record<number, OutputFormat> = {
-  [ProtoOutputFormat.UNSPECIFIED]: 'png',
-  [ProtoOutputFormat.PNG]: 'png',
-  [ProtoOutputFormat.JPEG]: 'jpeg',
-  [ProtoOutputFormat.WEBP]: 'webp',
-};
 
 /** easel.diffusion.v1.DiffusionService on the diffusion engine: handlers for grpc-js `addService`. */
 export class DiffusionGrpcService {
   private readonly slots: GenerationSlots;
-  /** Model directories seen → model ids, to name the engine's loaded models. */
-  private readonly modelIds = new Map<string, string>();
 
   constructor(private readonly options: DiffusionServiceOptions) {
     if (!Number.isInteger(options.maxConcurrent) || options.maxConcurrent < 1)
@@ -89,8 +71,10 @@ export class DiffusionGrpcService {
     let slot = false;
     try {
       const req = call.request;
-      const engineRequest = checkRequest(req);
-      const { modelId, model } = await this.findModel(req.tenantId, req.modelId);
+      const params = readParams(req);
+      const modelId = req.modelId || null;
+      // An unknown model is NOT_FOUND before any slot is taken.
+      await this.options.generation.resolveModel(req.tenantId, modelId);
       if (!this.slots.tryAcquire()) {
         throw new GrpcError(
           status.RESOURCE_EXHAUSTED,
@@ -100,29 +84,22 @@ export class DiffusionGrpcService {
         );
       }
       slot = true;
-      await this.loadImages(req, engineRequest);
-      if (abort.signal.aborted || call.cancelled) return;
-
       const started = performance.now();
-      const result = await this.options.engine.generate(model.location, engineRequest, {
-        signal: abort.signal,
-        onProgress: ({ step, total, elapsedMs }) => {
-          if (call.cancelled) return;
-          const eta = step > 0 ? ((elapsedMs / step) * (total - step)) / 1000 : 0;
-          call.write(
-            create(diffusionv1.GenerateEventSchema, {
-              event: { case: 'progress', value: { step, total, eta } },
-            }),
-          );
+      const generation = await this.options.generation.run(
+        { tenantId: req.tenantId, modelId, params },
+        {
+          signal: abort.signal,
+          onProgress: ({ step, total, elapsedMs }) => {
+            if (call.cancelled) return;
+            const eta = step > 0 ? ((elapsedMs / step) * (total - step)) / 1000 : 0;
+            call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'progress', value: { step, total, eta } } }));
+          },
         },
-      });
+      );
       if (call.cancelled) return;
       call.write(
         create(diffusionv1.GenerateEventSchema, {
-          event: {
-            case: 'result',
-            value: toProtoResult(result, modelId, (performance.now() - started) / 1000),
-          },
+          event: { case: 'result', value: toProtoResult(generation, (performance.now() - started) / 1000) },
         }),
       );
       call.end();
@@ -155,33 +132,27 @@ export class DiffusionGrpcService {
     });
   }
 
+  /** Any category: unloading a LoRA or embedding drops every model variant merged with it. */
   private async unloadModel(req: diffusionv1.UnloadModelRequest): Promise<diffusionv1.UnloadModelResponse> {
-    const { model } = await this.findModel(req.tenantId, requiredModelId(req.modelId));
-    return create(diffusionv1.UnloadModelResponseSchema, {
-      unloaded: await this.options.engine.unloadModel(model.location),
-    });
+    const { catalog, engine } = this.options;
+    const model = await catalog.find(req.tenantId, requiredModelId(req.modelId));
+    if (!model) throw modelNotFound(req.modelId);
+    const location = catalog.materialize ? await catalog.materialize(model) : model.location;
+    return create(diffusionv1.UnloadModelResponseSchema, { unloaded: await engine.unloadModel(location) });
   }
 
   capacity(): diffusionv1.GetCapacityResponse {
     return create(diffusionv1.GetCapacityResponseSchema, {
       slotsTotal: this.slots.total,
       slotsBusy: this.slots.busy,
-      loadedModels: this.options.engine.loadedModels().map((dir) => this.modelIds.get(dir) ?? basename(dir)),
+      loadedModels: this.options.engine.loadedModels().map((dir) => this.options.generation.modelIdOf(dir) ?? basename(dir)),
       device: this.options.device ?? 'cpu',
     });
   }
 
-  private async findModel(
-    tenantId: string,
-    requested: string | undefined,
-  ): Promise<{ modelId: string; model: ModelEntry }> {
-    const modelId = requested || this.options.defaultModel;
-    const found = await this.options.catalog.find(tenantId, modelId);
-    if (!found) throw modelNotFound(modelId);
-    // Distributed mode: an uploaded model's files come from the artifact store into the local cache.
-    const model = this.options.catalog.materialize ? { ...found, location: await this.options.catalog.materialize(found) } : found;
-    this.modelIds.set(resolve(model.location), model.modelId);
-    return { modelId, model };
+  private async findModel(tenantId: string, requested: string): Promise<{ modelId: string; model: ModelEntry }> {
+    const { modelId, model, location } = await this.options.generation.resolveModel(tenantId, requested || null);
+    return { modelId, model: { ...model, location } };
   }
 
   private toProtoModel(entry: ModelEntry, loaded: ReadonlySet<string>): diffusionv1.Model {
@@ -195,48 +166,16 @@ export class DiffusionGrpcService {
     });
   }
 
-  private async loadImages(req: diffusionv1.GenerateRequest, into: EngineRequest): Promise<void> {
-    if (req.kind === GenerationKind.TEXT2IMG) return;
-    const { initImage, maskImage } = await loadInputImages(req, this.options.fetchAllowHosts ?? []);
-    if (initImage) into.initImage = initImage;
-    if (maskImage) into.maskImage = maskImage;
-  }
 }
 
-/** Shape checks the engine cannot make (kind vs images, enum values); the engine checks the ranges. */
-function checkRequest(req: diffusionv1.GenerateRequest): EngineRequest {
-  if (!(req.kind in GenerationKind)) throw invalidArgument('kind', `unknown generation kind ${req.kind}`);
-  if (req.kind === GenerationKind.IMG2IMG && !req.initImage)
-    throw invalidArgument('init_image', 'The init image field is required for img2img.');
-  if (req.kind === GenerationKind.INPAINT && !req.initImage)
-    throw invalidArgument('init_image', 'The init image field is required for inpainting.');
-  if (req.kind === GenerationKind.INPAINT && !req.maskImage)
-    throw invalidArgument('mask_image', 'The mask image field is required for inpainting.');
-  const outputFormat = FORMATS[req.outputFormat];
-  if (!outputFormat)
-    throw invalidArgument('output_format', 'The output format must be one of png, jpeg, webp.');
-  return {
-    prompt: req.prompt,
-    negativePrompt: req.negativePrompt ?? null,
-    width: req.width,
-    height: req.height,
-    samples: req.samples,
-    steps: req.steps,
-    guidanceScale: req.guidanceScale,
-    seed: req.seed === undefined ? null : Number(req.seed),
-    scheduler: req.scheduler,
-    useKarrasSigmas: req.useKarrasSigmas,
-    algorithmType: req.algorithmType,
-    clipSkip: req.clipSkip,
-    strength: req.strength,
-    outputFormat,
-    highresFix: req.highresFix,
-    highresFixStrength: req.highresFixStrength,
-    panorama: req.panorama,
-    selfAttention: req.selfAttention,
-    multiLingual: req.multiLingual,
-    enhancePrompt: req.enhancePrompt,
-  };
+/** The request's parameters; out-of-range enums and values are INVALID_ARGUMENT (the engine checks the rest). */
+function readParams(req: diffusionv1.GenerateRequest): DirectDiffusionParams {
+  try {
+    return fromDirectGenerateRequest(req);
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw new GrpcError(status.INVALID_ARGUMENT, error.message, undefined, 'invalid_argument');
+    throw error;
+  }
 }
 
 function requiredModelId(modelId: string): string {
@@ -244,20 +183,21 @@ function requiredModelId(modelId: string): string {
   return modelId;
 }
 
-function toProtoResult(r: EngineResult, modelId: string, seconds: number): diffusionv1.GenerateResult {
+function toProtoResult(g: Generation, seconds: number): diffusionv1.GenerateResult {
+  const r = g.result;
   return create(diffusionv1.GenerateResultSchema, {
-    images: r.images.map((data) => ({ data, mimeType: r.mimeType })),
+    images: g.images.map((data) => ({ data, mimeType: g.mimeType })),
     seeds: r.seeds.map((seed) => BigInt(seed)),
     width: r.width,
     height: r.height,
     steps: r.steps,
     scheduler: r.scheduler,
-    modelId,
+    modelId: r.modelId,
     format: r.format,
-    guidanceScale: r.guidanceScale,
+    guidanceScale: g.guidanceScale,
     generationTime: seconds,
-    nsfwContentDetected: false,
-    timings: phaseSeconds(r.timings),
+    nsfwContentDetected: r.nsfwContentDetected,
+    timings: r.timings,
   });
 }
 

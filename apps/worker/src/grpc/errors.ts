@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describeError } from '@easel/engine-diffusion';
+import { ModelNotFoundError } from '../diffusion/diffusion-generation';
 import { PermanentJobError } from '../service-handler';
 
 /** An error to answer a call with: a gRPC status, and the request field it concerns. */
@@ -17,13 +18,8 @@ export class GrpcError extends Error {
 
 export const invalidArgument = (field: string, message: string) =>
   new GrpcError(status.INVALID_ARGUMENT, `${field}: ${message}`, field, 'invalid_argument');
-export const modelNotFound = (modelId: string) =>
-  new GrpcError(
-    status.NOT_FOUND,
-    `model_id: model ${JSON.stringify(modelId)} not found`,
-    'model_id',
-    'model_not_found',
-  );
+export const modelNotFound = (modelId: string, field = 'model_id') =>
+  new GrpcError(status.NOT_FOUND, `${field}: model ${JSON.stringify(modelId)} not found`, field, 'model_not_found');
 
 /** Engine codes for a broken model directory (not the caller's fault, but retrying will not help). */
 const MODEL_CODES = new Set(['model_file_missing', 'model_file_corrupt', 'graph_mismatch']);
@@ -43,6 +39,7 @@ export function toServiceError(error: unknown): Partial<ServiceError> {
 
 function classify(error: unknown): GrpcError {
   if (error instanceof GrpcError) return error;
+  if (error instanceof ModelNotFoundError) return modelNotFound(error.modelId, error.field);
   if (error instanceof PermanentJobError) {
     return error.field
       ? invalidArgument(error.field, error.message)

@@ -6,33 +6,25 @@ import { loadSync } from '@grpc/proto-loader';
 import { service as healthDefinition } from 'grpc-health-check';
 import { diffusionv1 } from '@easel/contracts';
 import { DiffusionEngine } from '@easel/engine-diffusion';
-import { BundledModelCatalog } from '@easel/model-store';
 import sharp from 'sharp';
 import { grpcServiceDefinition, startGrpcServer, type GrpcServerHandle } from './index';
+import { bundledServiceOptions } from './test-helpers';
 
-const MODELS = join(__dirname, '../../../../models');
 const SERVICE = 'easel.diffusion.v1.DiffusionService';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 type Request = Parameters<typeof create<typeof diffusionv1.GenerateRequestSchema>>[1];
 
 let engine: DiffusionEngine;
+let service: ReturnType<typeof bundledServiceOptions>;
 let server: GrpcServerHandle;
 let address: string;
 let client: any;
 
 beforeAll(async () => {
   engine = new DiffusionEngine({ intraOpNumThreads: 2 });
-  server = await startGrpcServer({
-    port: 0,
-    host: '127.0.0.1',
-    diffusion: {
-      engine,
-      catalog: new BundledModelCatalog(MODELS),
-      defaultModel: 'easel-tiny',
-      maxConcurrent: 1,
-    },
-  });
+  service = bundledServiceOptions(engine);
+  server = await startGrpcServer({ port: 0, host: '127.0.0.1', diffusion: service.options });
   address = `127.0.0.1:${server.port}`;
   const Client = grpc.makeGenericClientConstructor(
     grpcServiceDefinition(diffusionv1.DiffusionService),
@@ -45,6 +37,7 @@ afterAll(async () => {
   client?.close();
   await server?.close();
   await engine?.dispose();
+  await service?.dispose();
 });
 
 const request = (fields: Request) =>
@@ -138,6 +131,29 @@ describe('DiffusionService over gRPC', () => {
     expect(Buffer.from(result.images[0].data).equals(Buffer.from(result.images[1].data))).toBe(false); // seed + i per sample
     const { error: clipSkip } = await generate(request({ width: 128, height: 128, steps: 1, clipSkip: 2 }));
     expect(clipSkip?.metadata.get('easel-error-field')).toEqual(['clip_skip']); // it reached the engine
+  });
+
+  it('takes the bus jobs\' path: LoRAs by model id, upscale and the NSFW check apply to direct calls too', async () => {
+    const base = { width: 128, height: 128, steps: 2, seed: 7n };
+    const plain = (await generate(request(base))).events.at(-1)!.event.value as diffusionv1.GenerateResult;
+    const styled = await generate(request({ ...base, loraModel: ['striped'], loraStrength: [1], upscale: 2 }));
+    expect(styled.error).toBeUndefined();
+    const result = styled.events.at(-1)!.event.value as diffusionv1.GenerateResult;
+    expect(result).toMatchObject({ width: 256, height: 256, nsfwContentDetected: false });
+    expect(result.timings).toMatchObject({ upscale: expect.any(Number), safety_checker: expect.any(Number) });
+    const png = Buffer.from(result.images[0].data);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([256, 256]);
+    // the LoRA changed the pixels: compare at the generated size
+    const downscaled = await sharp(png).resize(128, 128).raw().toBuffer();
+    const original = await sharp(Buffer.from(plain.images[0].data)).raw().toBuffer();
+    const meanDiff = downscaled.reduce((sum, v, i) => sum + Math.abs(v - original[i]!), 0) / original.length;
+    expect(meanDiff).toBeGreaterThan(5);
+    const { error: unknownLora } = await generate(request({ ...base, loraModel: ['no-such-lora'] }));
+    expect(unknownLora?.code).toBe(grpc.status.NOT_FOUND);
+    expect(unknownLora?.metadata.get('easel-error-field')).toEqual(['lora_model']);
+    const { error: wrongCategory } = await generate(request({ ...base, modelId: 'striped' }));
+    expect(wrongCategory?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(wrongCategory?.details).toMatch(/^model_id: striped is a lora model/);
   });
 
   it('answers INVALID_ARGUMENT naming the missing image of an img2img or inpaint request', async () => {

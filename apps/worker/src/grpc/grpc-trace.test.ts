@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
 import { SpanKind, trace, context } from '@opentelemetry/api';
 import { diffusionv1 } from '@easel/contracts';
 import { DiffusionEngine } from '@easel/engine-diffusion';
-import { BundledModelCatalog } from '@easel/model-store';
 import { injectTraceMetadata, startTelemetry, type Telemetry } from '@easel/telemetry';
 import { grpcServiceDefinition, startGrpcServer, type GrpcServerHandle } from './index';
+import { bundledServiceOptions } from './test-helpers';
 
 type Finished = ReturnType<NonNullable<Telemetry['memoryExporter']>['getFinishedSpans']>[number];
 
-const MODELS = join(__dirname, '../../../../models');
 const GENERATE_SPAN = 'easel.diffusion.v1.DiffusionService/Generate';
 
 /**
@@ -22,6 +20,7 @@ describe('DiffusionService Generate continues the trace in the call metadata', (
   let telemetry: Telemetry;
   let engine: DiffusionEngine;
   let server: GrpcServerHandle;
+  let service: ReturnType<typeof bundledServiceOptions>;
   let client: any;
 
   beforeAll(async () => {
@@ -30,7 +29,7 @@ describe('DiffusionService Generate continues the trace in the call metadata', (
     server = await startGrpcServer({
       port: 0,
       host: '127.0.0.1',
-      diffusion: { engine, catalog: new BundledModelCatalog(MODELS), defaultModel: 'easel-tiny', maxConcurrent: 1 },
+      diffusion: (service = bundledServiceOptions(engine)).options,
     });
     const Client = grpc.makeGenericClientConstructor(grpcServiceDefinition(diffusionv1.DiffusionService), 'DiffusionService');
     client = new Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
@@ -40,6 +39,7 @@ describe('DiffusionService Generate continues the trace in the call metadata', (
     client?.close();
     await server?.close();
     await engine?.dispose();
+    await service?.dispose();
     await telemetry?.shutdown();
   });
 
