@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthDefinition } from 'grpc-health-check';
+import { create } from '@bufbuild/protobuf';
 import { connect } from 'nats';
+import { diffusionv1 } from '@easel/contracts';
+import { grpcServiceDefinition } from '@easel/worker';
 import { openPostgresDatabase } from '@easel/db';
 import { freePort, post, REPO_ROOT } from './helpers';
 
@@ -107,6 +110,35 @@ describe('distributed mode on one machine', () => {
       } finally {
         health.close();
       }
+    }
+  });
+
+  it('model_reload reaches every worker: the sessions they hold of the model are dropped', async () => {
+    const Diffusion = grpc.makeGenericClientConstructor(grpcServiceDefinition(diffusionv1.DiffusionService), 'DiffusionService');
+    const clients: any[] = [];
+    for (const name of ['worker-a', 'worker-b']) {
+      const port = (await waitFor(new RegExp(`${name}\\s+\\| easel worker: running diffusion .*gRPC on port (\\d+)`)))[1];
+      clients.push(new Diffusion(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+    }
+    const loaded = () =>
+      Promise.all(
+        clients.map(
+          (c) =>
+            new Promise<string[]>((resolve, reject) =>
+              c.getCapacity(create(diffusionv1.GetCapacityRequestSchema), (e: grpc.ServiceError | null, r: diffusionv1.GetCapacityResponse) => (e ? reject(e) : resolve(r.loadedModels))),
+            ),
+        ),
+      );
+    try {
+      // The first test's job loaded easel-tiny on whichever worker took it.
+      expect((await loaded()).flat()).toContain('easel-tiny');
+      const { body } = await post(`${url}/api/v4/dreambooth/model_reload`, { key, model_id: 'easel-tiny' });
+      expect(body).toMatchObject({ status: 'success', message: 'model reloaded' });
+      for (const name of ['worker-a', 'worker-b']) await waitFor(new RegExp(`${name}\\s+\\| easel worker: model \\S+easel-tiny evicted \\(reload\\)`));
+      for (let i = 0; i < 50 && (await loaded()).flat().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await loaded()).toEqual([[], []]);
+    } finally {
+      for (const c of clients) c.close();
     }
   });
 

@@ -17,7 +17,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
-import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_RELOADER, MODEL_STORE } from './tokens';
+import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE } from './tokens';
 
 /** The adapters a gateway runs on: embedded or distributed implementations of the same interfaces. */
 export interface GatewayDependencies {
@@ -28,8 +28,6 @@ export interface GatewayDependencies {
   catalog: ModelCatalog;
   /** Where load_model / delete_model register models (usually the same object as `catalog`); without it they answer 501. */
   modelStore?: ModelStore;
-  /** model_reload / delete_model: drop a model's cached sessions (embedded mode: the in-process worker's engine). */
-  reloadModel?: (location: string) => Promise<unknown>;
 }
 
 @Global()
@@ -43,7 +41,6 @@ class AdaptersModule {
       { provide: ARTIFACT_STORE, useValue: deps.store },
       { provide: MODEL_CATALOG, useValue: deps.catalog },
       ...(deps.modelStore ? [{ provide: MODEL_STORE, useValue: deps.modelStore }] : []),
-      ...(deps.reloadModel ? [{ provide: MODEL_RELOADER, useValue: deps.reloadModel }] : []),
     ];
     return { module: AdaptersModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -6,5 +6,3 @@ export const CONFIG = Symbol('EaselConfig');
 export const MODEL_CATALOG = Symbol('ModelCatalog');
 /** The model store (uploads); absent where the deployment cannot load models. */
 export const MODEL_STORE = Symbol('ModelStore');
-/** Drops a model's cached sessions in the workers this gateway can reach (embedded mode: the in-process worker). */
-export const MODEL_RELOADER = Symbol('ModelReloader');

@@ -3,3 +3,4 @@ export * from './job-runner';
 export * from './service-handler';
 export { DiffusionHandler } from './diffusion/diffusion-handler';
 export { DiffusionGeneration, ModelNotFoundError, type DiffusionGenerationOptions } from './diffusion/diffusion-generation';
+export { grpcServiceDefinition } from './grpc';

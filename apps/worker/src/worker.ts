@@ -36,8 +36,6 @@ export interface Worker {
   /** The gRPC port, when `grpcPort` was given. */
   grpcPort: number | null;
   stop(graceMs?: number): Promise<void>;
-  /** Drop every cached session built from a model directory or adapter file (model_reload, delete_model). */
-  unloadModel(location: string): Promise<boolean>;
 }
 
 function createHandler(service: string, deps: WorkerDependencies, generation: DiffusionGeneration, tools: PostProcessors): ServiceHandler {
@@ -100,18 +98,25 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
       diffusion: { generation, engine, catalog: deps.catalog, maxConcurrent: config.EASEL_WORKER_CONCURRENCY, slots, device: config.EASEL_ORT_PROVIDER },
     });
   }
+  // model_reload / delete_model from any gateway: drop the sessions built from the model (and a deleted model's synced files).
+  const evictions = await deps.bus.subscribeModelEvictions(async ({ location, deleted }) => {
+    const local = deps.catalog.localCopyOf?.(location) ?? location;
+    const dropped = await engine.unloadModel(local);
+    if (deleted) await deps.catalog.removeLocalCopy?.(location);
+    deps.log?.(`model ${location} evicted (${deleted ? 'deleted' : 'reload'}): ${dropped ? 'cached sessions dropped' : 'nothing was cached'}`);
+  });
   for (const runner of runners) await runner.start();
   return {
     services: handlers.map((h) => h.service),
     grpcPort: grpc?.port ?? null,
     async stop(graceMs = 10_000) {
       grpc?.setServing(false);
+      await evictions.unsubscribe().catch(() => undefined);
       await Promise.all([...runners.map((r) => r.stop(graceMs)), grpc?.close()]);
       await Promise.all(handlers.map((h) => h.close?.()));
       await engine.dispose();
       tools.upscaler.dispose();
       await tools.safety.dispose();
     },
-    unloadModel: (location) => engine.unloadModel(location),
   };
 }

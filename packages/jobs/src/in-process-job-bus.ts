@@ -8,6 +8,8 @@ import {
   type JobEvent,
   type JobHandler,
   type JobMessage,
+  type ModelEviction,
+  type ModelEvictionHandler,
   type PublishResult,
   type Subscription,
 } from './job-bus';
@@ -35,6 +37,7 @@ export class InProcessJobBus implements JobBus {
   private readonly queues = new Map<string, Queue>();
   private readonly seen = new Map<string, number>();
   private readonly events = new EventEmitter();
+  private readonly evictionHandlers = new Set<ModelEvictionHandler>();
   private deadLetter: DeadLetterHandler = async () => undefined;
   private closed = false;
 
@@ -83,6 +86,18 @@ export class InProcessJobBus implements JobBus {
     return { unsubscribe: async () => void this.events.off(name, handler) };
   }
 
+  async publishModelEviction(eviction: ModelEviction): Promise<void> {
+    this.assertOpen();
+    // One process: the answer to model_reload can wait until the sessions are really gone.
+    await Promise.allSettled([...this.evictionHandlers].map(async (handler) => handler({ ...eviction })));
+  }
+
+  async subscribeModelEvictions(handler: ModelEvictionHandler): Promise<Subscription> {
+    const own = (eviction: ModelEviction) => handler(eviction);
+    this.evictionHandlers.add(own);
+    return { unsubscribe: async () => void this.evictionHandlers.delete(own) };
+  }
+
   async pending(service: string, pool: string): Promise<number> {
     return this.queue(service, pool).waiting.length;
   }
@@ -94,6 +109,7 @@ export class InProcessJobBus implements JobBus {
     for (const queue of this.queues.values()) for (const consumer of queue.consumers) consumer.stop();
     this.queues.clear();
     this.events.removeAllListeners();
+    this.evictionHandlers.clear();
   }
 
   /** @internal Called by consumers to hand a job back or pass it to the dead letter. */

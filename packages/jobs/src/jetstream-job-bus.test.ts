@@ -124,6 +124,20 @@ describe('JetStreamJobBus across processes', () => {
     await expect(bus.publish({ id: 'x', service: 'a.b', pool: 'default', payload: bytes('') })).rejects.toThrow(/invalid service/);
     await expect(bus.consume('svc', 'gpu.*', async () => undefined)).rejects.toThrow(/invalid pool/);
   });
+
+  it("a gateway's model eviction reaches every worker process of its deployment, and no other", async () => {
+    const [gateway, workerA, workerB] = [await newBus(), await newBus(), await newBus()];
+    const other = await JetStreamJobBus.connect({ servers: NATS_URL, streamPrefix: `${streamPrefix}other-` });
+    buses.push(other);
+    const seen: string[] = [];
+    await workerA.subscribeModelEvictions((e) => void seen.push(`a ${e.location} ${e.deleted}`));
+    await workerB.subscribeModelEvictions((e) => void seen.push(`b ${e.location} ${e.deleted}`));
+    await other.subscribeModelEvictions((e) => void seen.push(`other ${e.location}`));
+    await gateway.publishModelEviction({ location: 'artifact:models/t/m/1', deleted: true });
+    await eventually(() => expect(seen.sort()).toEqual(['a artifact:models/t/m/1 true', 'b artifact:models/t/m/1 true']));
+    await sleep(200);
+    expect(seen).toHaveLength(2);
+  });
 });
 
 describe('JetStreamJobBus: two deployments (stream prefixes) on one server', () => {

@@ -9,6 +9,7 @@ import {
   type ConsumerConfig,
   type JetStreamClient,
   type JetStreamManager,
+  type Msg,
   type NatsConnection,
   type Subscription as NatsSubscription,
 } from 'nats';
@@ -25,6 +26,8 @@ import {
   type JobEvent,
   type JobHandler,
   type JobMessage,
+  type ModelEviction,
+  type ModelEvictionHandler,
   type PublishResult,
   type Subscription,
 } from './job-bus';
@@ -135,15 +138,37 @@ export class JetStreamJobBus implements JobBus {
   async subscribeEvents(jobId: string, handler: (event: JobEvent) => void): Promise<Subscription> {
     this.assertOpen();
     if (jobId !== ANY_JOB) assertToken('job id', jobId);
-    const subscription = this.connection.subscribe(this.names.eventSubject(jobId), {
+    return this.subscribe(this.names.eventSubject(jobId), (message) =>
+      handler({
+        jobId: this.names.eventJobId(message.subject),
+        type: message.headers?.get(EVENT_TYPE_HEADER) ?? '',
+        data: message.data,
+        headers: fromNatsHeaders(message.headers),
+      }),
+    );
+  }
+
+  async publishModelEviction(eviction: ModelEviction): Promise<void> {
+    this.assertOpen();
+    this.connection.publish(this.names.modelEvictionSubject(), JSON.stringify({ location: eviction.location, deleted: eviction.deleted }));
+    // On its way to the server before model_reload answers.
+    await this.connection.flush();
+  }
+
+  async subscribeModelEvictions(handler: ModelEvictionHandler): Promise<Subscription> {
+    this.assertOpen();
+    return this.subscribe(this.names.modelEvictionSubject(), (message) => {
+      const eviction = parseEviction(message.data);
+      // A handler's failure is that process's to log; it must not end the subscription.
+      if (eviction) void (async () => handler(eviction))().catch(() => undefined);
+    });
+  }
+
+  /** A core NATS subscription the server knows of when this resolves. */
+  private async subscribe(subject: string, onMessage: (message: Msg) => void): Promise<Subscription> {
+    const subscription = this.connection.subscribe(subject, {
       callback: (error, message) => {
-        if (error) return;
-        handler({
-          jobId: this.names.eventJobId(message.subject),
-          type: message.headers?.get(EVENT_TYPE_HEADER) ?? '',
-          data: message.data,
-          headers: fromNatsHeaders(message.headers),
-        });
+        if (!error) onMessage(message);
       },
     });
     this.subscriptions.add(subscription);
@@ -241,4 +266,14 @@ export class JetStreamJobBus implements JobBus {
 function isNotFound(error: unknown): boolean {
   const api = (error as { api_error?: { code?: number } })?.api_error;
   return api?.code === 404;
+}
+
+/** A model eviction message, or null for bytes that are not one (another version's, or garbage). */
+function parseEviction(data: Uint8Array): ModelEviction | null {
+  try {
+    const value = JSON.parse(new TextDecoder().decode(data)) as Partial<ModelEviction>;
+    return typeof value.location === 'string' && typeof value.deleted === 'boolean' ? { location: value.location, deleted: value.deleted } : null;
+  } catch {
+    return null;
+  }
 }

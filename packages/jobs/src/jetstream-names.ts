@@ -16,7 +16,7 @@ export function assertToken(kind: string, value: string): void {
  * see each other's jobs or events (and their streams' subjects never overlap, which
  * JetStream would refuse):
  *   stream `<prefix><service>`, subjects `<prefix>jobs.<service>.<pool>`, consumer `pool-<pool>`,
- *   events `<prefix>events.job.<id>`.
+ *   events `<prefix>events.job.<id>`, model evictions `<prefix>control.models.evict`.
  * The prefix has no dots, so the first subject token tells the deployment apart exactly.
  */
 export class JetStreamNames {
@@ -27,6 +27,7 @@ export class JetStreamNames {
   jobSubject = (service: string, pool: string) => `${this.prefix}jobs.${service}.${pool}`;
   serviceSubjects = (service: string) => `${this.prefix}jobs.${service}.*`;
   eventSubject = (jobId: string) => `${this.prefix}events.job.${jobId}`;
+  modelEvictionSubject = () => `${this.prefix}control.models.evict`;
   streamName = (service: string) => `${this.prefix}${service}`;
   consumerName = (pool: string) => `pool-${pool}`;
 

@@ -42,6 +42,19 @@ export interface JobEvent {
   headers: Record<string, string>;
 }
 
+/**
+ * Every worker is to drop what it caches of a model: its engine sessions (and LoRA/embedding
+ * variants) and, when the model was deleted, its local copy of the files.
+ */
+export interface ModelEviction {
+  /** The catalog's location of the model (a directory, an adapter file or an `artifact:` key). */
+  location: string;
+  /** delete_model (the files are gone for good), rather than model_reload. */
+  deleted: boolean;
+}
+
+export type ModelEvictionHandler = (eviction: ModelEviction) => void | Promise<void>;
+
 export type DeadLetterHandler = (message: JobMessage, deliveries: number) => Promise<void>;
 
 export interface Subscription {
@@ -67,6 +80,13 @@ export interface JobBus {
   subscribeEvents(jobId: string, handler: (event: JobEvent) => void): Promise<Subscription>;
   /** Jobs waiting to be delivered (not counting the ones being worked on). */
   pending(service: string, pool: string): Promise<number>;
+  /**
+   * Tell every subscribed process (every worker) to evict a model (model_reload, delete_model).
+   * Not stored: a process that is down holds nothing to evict. Resolves once the message has
+   * left (in-process: once every handler has run).
+   */
+  publishModelEviction(eviction: ModelEviction): Promise<void>;
+  subscribeModelEvictions(handler: ModelEvictionHandler): Promise<Subscription>;
   close(): Promise<void>;
 }
 

@@ -24,6 +24,10 @@ export interface ModelCatalog {
    * the artifact store, synced to this worker's cache). Absent: `location` is already local.
    */
   materialize?(entry: ModelEntry): Promise<string>;
+  /** Where `materialize` keeps a location's files in this process (null: the location itself is local). */
+  localCopyOf?(location: string): string | null;
+  /** Removes this process's copy of a deleted model's files. */
+  removeLocalCopy?(location: string): Promise<void>;
 }
 
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -187,8 +187,14 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     const local = await worker.materialize(sd!);
     expect(local.startsWith(join(files, 'wk-cache'))).toBe(true);
     expect(await readFile(join(local, 'unet', 'model.onnx'))).toEqual(await readFile(join(SD15, 'unet', 'model.onnx')));
-    const lora = await worker.materialize((await worker.find(other, 'dist-lora'))!);
+    const loraEntry = (await worker.find(other, 'dist-lora'))!;
+    const lora = await worker.materialize(loraEntry);
     expect(await readFile(lora)).toEqual(LORA);
+    expect(worker.localCopyOf(loraEntry.location)).toBe(lora);
+    // a delete_model broadcast: the worker's copy goes, and a later use would sync it again
+    await worker.removeLocalCopy(loraEntry.location);
+    expect(existsSync(lora)).toBe(false);
+    expect(await readFile(await worker.materialize(loraEntry))).toEqual(LORA);
     await expect(gateway.materialize(sd!)).rejects.toThrow(/has none configured/);
     expect(await worker.delete(other, 'dist-sd')).toBe(true);
     expect(await artifacts.list(`models/${other}/dist-sd/`)).toEqual([]);

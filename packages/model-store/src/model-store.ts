@@ -128,19 +128,19 @@ export class ModelStore implements ModelCatalog {
 
   /** The entry's local files: as they are, or (artifact store) synced once into `cacheDir`. */
   async materialize(entry: ModelEntry): Promise<string> {
-    if (!entry.location.startsWith(ARTIFACT_LOCATION)) return entry.location;
-    const { artifacts, cacheDir } = this.options;
-    if (!artifacts || !cacheDir) throw new Error(`model ${entry.modelId} is kept in the artifact store, but this process has none configured`);
-    const key = entry.location.slice(ARTIFACT_LOCATION.length);
-    const local = join(cacheDir, ...key.split('/'));
+    const local = this.localCopyOf(entry.location);
+    if (local === null) return entry.location;
     if (existsSync(`${local}.synced`)) return local;
+    const { artifacts } = this.options;
+    if (!artifacts) throw new Error(`model ${entry.modelId} is kept in the artifact store, but this process has none configured`);
+    const key = entry.location.slice(ARTIFACT_LOCATION.length);
     let p = this.syncing.get(local);
     if (!p) {
       p = (async () => {
         const keys = await artifacts.list(`${key}/`);
         // A directory (stable_diffusion) or a single file (lora / embeddings).
         for (const k of keys.length > 0 ? keys : [key]) {
-          const target = join(cacheDir, ...k.split('/'));
+          const target = this.localCopyOf(`${ARTIFACT_LOCATION}${k}`)!;
           await mkdir(dirname(target), { recursive: true });
           await writeFile(target, await artifacts.getBuffer(k));
         }
@@ -151,6 +151,21 @@ export class ModelStore implements ModelCatalog {
       this.syncing.set(local, p);
     }
     return p;
+  }
+
+  localCopyOf(location: string): string | null {
+    if (!location.startsWith(ARTIFACT_LOCATION)) return null;
+    const { cacheDir } = this.options;
+    if (!cacheDir) throw new Error(`${location} is kept in the artifact store, but this process has none configured (S3 and a cache directory)`);
+    return join(cacheDir, ...location.slice(ARTIFACT_LOCATION.length).split('/'));
+  }
+
+  async removeLocalCopy(location: string): Promise<void> {
+    const local = this.localCopyOf(location);
+    if (local === null) return;
+    // The marker first: a copy without it is synced again rather than trusted half-removed.
+    await rm(`${local}.synced`, { force: true });
+    await rm(local, { recursive: true, force: true });
   }
 
   /** Resolves when every background load has ended (tests, shutdown). */

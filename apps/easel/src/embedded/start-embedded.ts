@@ -45,9 +45,8 @@ export async function startEmbedded(config: EaselConfig, log: (line: string) => 
     const store = new LocalArtifactStore(artifactsDir);
     // Uploaded models (load_model) live in the database and under $EASEL_HOME/models, beside the bundled ones.
     const catalog = new ModelStore(db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'models'), allowHosts: config.fetchAllowHosts, log });
-    const w = await startWorker({ config, db, bus, store, catalog, log });
-    worker = w;
-    gateway = await createGateway({ config, db, bus, store, catalog, modelStore: catalog, reloadModel: (location) => w.unloadModel(location) });
+    worker = await startWorker({ config, db, bus, store, catalog, log });
+    gateway = await createGateway({ config, db, bus, store, catalog, modelStore: catalog });
     const url = await gateway.listen(config.PORT, config.EASEL_HOST);
     // PORT=0 picks a free port: links must name the real one.
     if (config.PORT === 0 && !config.EASEL_PUBLIC_URL) config.publicUrl = url;

@@ -1,18 +1,17 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { JobBus } from '@easel/jobs';
 import { ModelConflictError, type ModelCatalog, type ModelStore } from '@easel/model-store';
 import { ModelIdTakenError, ModelLoadingUnavailableError, ModelNotFoundError, ValidationError } from '../common/api-errors';
-import { MODEL_CATALOG, MODEL_RELOADER, MODEL_STORE } from '../tokens';
+import { JOB_BUS, MODEL_CATALOG, MODEL_STORE } from '../tokens';
 import { parseLoadModelRequest, parseModelId } from './load-model-request';
-
-export type ModelReloader = (location: string) => Promise<unknown>;
 
 /** load_model / delete_model / model_reload / model_list for one tenant. */
 @Injectable()
 export class ModelsService {
   constructor(
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(JOB_BUS) private readonly bus: JobBus,
     @Optional() @Inject(MODEL_STORE) private readonly store?: ModelStore,
-    @Optional() @Inject(MODEL_RELOADER) private readonly reload?: ModelReloader,
   ) {}
 
   async list(tenantId: string) {
@@ -46,7 +45,7 @@ export class ModelsService {
     if (!id.ok) throw new ValidationError(id.errors);
     const own = (await this.catalog.list(tenantId)).find((m) => m.modelId === id.value && m.tenantId === tenantId);
     if (!own || !this.store || !(await this.store.delete(tenantId, id.value))) throw new ModelNotFoundError();
-    await this.reload?.(own.location);
+    await this.bus.publishModelEviction({ location: own.location, deleted: true });
     return { status: 'success', message: 'model deleted' };
   }
 
@@ -58,13 +57,13 @@ export class ModelsService {
     return { status: 'success', model: entry };
   }
 
-  /** Drops the model's cached sessions (and its LoRA/embedding variants): the next job re-reads its files. */
+  /** Every worker drops the model's cached sessions (and its LoRA/embedding variants): the next job re-reads its files. */
   async reloadModel(tenantId: string, body: Record<string, unknown>) {
     const id = parseModelId(body);
     if (!id.ok) throw new ValidationError(id.errors);
     const model = await this.catalog.find(tenantId, id.value);
     if (!model) throw new ModelNotFoundError();
-    await this.reload?.(model.location);
+    await this.bus.publishModelEviction({ location: model.location, deleted: false });
     return { status: 'success', message: 'model reloaded', model_id: model.modelId };
   }
 }

@@ -1,4 +1,4 @@
-import type { JobBus, JobDelivery, JobEvent } from '@easel/jobs';
+import type { JobBus, JobDelivery, JobEvent, ModelEviction } from '@easel/jobs';
 import { randomUUID } from 'node:crypto';
 import { eventually, sleep } from '../wait';
 
@@ -177,6 +177,34 @@ export function jobBusContract(name: string, options: JobBusContractOptions): vo
       await bus.publishEvent({ jobId, type: 'progress', data: bytes('2') });
       await sleep(200);
       expect(got).toHaveLength(1);
+    });
+
+    it('broadcasts a model eviction to every subscriber, until it unsubscribes', async () => {
+      const a: ModelEviction[] = [];
+      const b: ModelEviction[] = [];
+      const location = `/models/${service}`;
+      const subA = await bus.subscribeModelEvictions((e) => void (e.location === location && a.push(e)));
+      await bus.subscribeModelEvictions(async (e) => void (e.location === location && b.push(e)));
+      await bus.publishModelEviction({ location, deleted: false });
+      await eventually(() => expect([a, b]).toEqual([[{ location, deleted: false }], [{ location, deleted: false }]]));
+      await subA.unsubscribe();
+      await bus.publishModelEviction({ location, deleted: true });
+      await eventually(() => expect(b).toHaveLength(2));
+      await sleep(200);
+      expect(a).toHaveLength(1);
+      expect(b[1]).toEqual({ location, deleted: true });
+    });
+
+    it('keeps delivering evictions after a subscriber throws', async () => {
+      const got: string[] = [];
+      const location = `/models/${service}-throws`;
+      await bus.subscribeModelEvictions(() => {
+        throw new Error('cannot unload');
+      });
+      await bus.subscribeModelEvictions((e) => void (e.location.startsWith(location) && got.push(e.location)));
+      await bus.publishModelEviction({ location: `${location}-1`, deleted: false });
+      await bus.publishModelEviction({ location: `${location}-2`, deleted: false });
+      await eventually(() => expect(got).toEqual([`${location}-1`, `${location}-2`]));
     });
   });
 }
