@@ -27,6 +27,13 @@ export interface GenerationInput {
   params: DirectDiffusionParams;
 }
 
+/** A `model_id` resolved for a tenant: what `resolveModel` answers. */
+export interface ResolvedModel {
+  modelId: string;
+  model: ModelEntry;
+  location: string;
+}
+
 export interface GenerationHooks {
   signal?: AbortSignal;
   onProgress?: (progress: { step: number; total: number; elapsedMs: number }) => void;
@@ -70,16 +77,17 @@ export class DiffusionGeneration {
   }
 
   /** `model_id` (or the default model) → its entry and local files, for the tenant; throws ModelNotFoundError. */
-  async resolveModel(tenantId: string, modelId: string | null): Promise<{ modelId: string; model: ModelEntry; location: string }> {
+  async resolveModel(tenantId: string, modelId: string | null): Promise<ResolvedModel> {
     const id = modelId ?? this.options.defaultModel;
     const { model, location } = await this.resolve(tenantId, id, 'stable_diffusion', 'model_id');
     this.modelIds.set(resolvePath(location), id);
     return { modelId: id, model, location };
   }
 
-  async run(input: GenerationInput, hooks: GenerationHooks = {}): Promise<Generation> {
+  /** `resolved`: this input's `resolveModel` answer, when the caller already asked (gRPC does, before taking a slot). */
+  async run(input: GenerationInput, hooks: GenerationHooks = {}, resolved?: ResolvedModel): Promise<Generation> {
     const { params } = input;
-    const { modelId, location } = await this.resolveModel(input.tenantId, input.modelId);
+    const { modelId, location } = resolved ?? (await this.resolveModel(input.tenantId, input.modelId));
     const request: GenerateRequest = { ...toEngineRequest(params), ...(await this.inputImages(params)), ...(await this.adapters(input.tenantId, params)) };
     const started = performance.now();
     const generated = await this.options.engine.generate(location, request, { signal: hooks.signal, onProgress: hooks.onProgress });

@@ -74,7 +74,7 @@ export class DiffusionGrpcService {
       const params = readParams(req);
       const modelId = req.modelId || null;
       // An unknown model is NOT_FOUND before any slot is taken.
-      await this.options.generation.resolveModel(req.tenantId, modelId);
+      const resolved = await this.options.generation.resolveModel(req.tenantId, modelId);
       if (!this.slots.tryAcquire()) {
         throw new GrpcError(
           status.RESOURCE_EXHAUSTED,
@@ -95,6 +95,7 @@ export class DiffusionGrpcService {
             call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'progress', value: { step, total, eta } } }));
           },
         },
+        resolved,
       );
       if (call.cancelled) return;
       call.write(
