@@ -121,7 +121,7 @@ describe.each(['postgres', 'embedded'] as const)('tenant isolation (%s)', (kind)
       `/output/${rivalToken}/${mine.id}-1.png`,
       `/output/${acmeToken}/${mine.id}-2.png`, // no third sample
       `/output/${acmeToken}/${mine.id}-0.jpg`, // another extension
-      `/output/${acmeToken.slice(0, -1)}A/${acmeFile}`, // a guessed token
+      `/output/${acmeToken.slice(0, -1)}${acmeToken.endsWith('A') ? 'B' : 'A'}/${acmeFile}`, // a guessed token (one character off)
       `/output/${acme.tenantId}/${mine.id}/0.png`, // the storage key itself
     ]) {
       const answer = await harness.gateway.app.inject({ method: 'GET', url: path });
