@@ -14,16 +14,17 @@ import { rectMask } from './mask';
 
 /**
  * Does easel-tiny, through the TypeScript pipeline, draw what the prompt means?
- * Every figure is printed; the held-out acceptance is asserted as a REGRESSION FLOOR at the level
- * the model reaches today, because issue 5's target (≥ 90 %) is not met yet
- * (models/easel-tiny/README.md, "Evaluation").
+ * Every figure is printed. The held-out acceptance is asserted at issue 5's target over 6 seeds per
+ * prompt (240 images): with 80 images the estimate's standard error is ±3.4 points, too coarse for a
+ * 90 % line (models/easel-tiny/README.md, "Evaluation", lists each seed pair).
  */
 const MODEL = join(__dirname, '..', '..', '..', '..', 'models', 'easel-tiny');
 const BASE: Omit<GenerateRequest, 'prompt'> = { steps: 20, scheduler: 'DPM++ 2M', guidanceScale: 7.5, width: 128, height: 128 };
 const ISSUE_TARGET = 0.9;
-// measured on the committed models/easel-tiny: 75.0 % (60/80) accepted, 56.3 % (45/80) shape; the floors leave ~4 images of slack
-const ACCEPTED_FLOOR = 0.7;
-const SHAPE_FLOOR = 0.5;
+/** Batches of 2 (sample i uses seed + i): seeds 1–6. */
+const SEED_PAIRS = [1, 3, 5];
+// measured on the committed models/easel-tiny (fine-tuned decoder): 91.3 % accepted (219/240), 60.4 % shape
+const SHAPE_FLOOR = 0.55;
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
@@ -38,20 +39,23 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
     return decodeImage((await generate(request))[0]);
   }
 
-  it(`held-out prompts: colour+background+position accepted ≥ ${pct(ACCEPTED_FLOOR)} (regression floor; issue target ${pct(ISSUE_TARGET)} NOT MET), shape ≥ ${pct(SHAPE_FLOOR)}`, async () => {
+  it(`held-out prompts: colour+background+position accepted ≥ ${pct(ISSUE_TARGET)} (issue 5's target), shape ≥ ${pct(SHAPE_FLOOR)}`, async () => {
     const verdicts: Array<{ seed: number; v: PromptVerdict }> = [];
     for (const h of heldoutPrompts()) {
-      // seeds 1 and 2 (a batch of 2: sample i uses seed + i)
-      const images = await generate({ prompt: h.prompt, seed: 1, samples: 2 });
-      for (const [i, png] of images.entries()) verdicts.push({ seed: 1 + i, v: await judgePrompt(h.prompt, png) });
+      for (const seed of SEED_PAIRS) {
+        const images = await generate({ prompt: h.prompt, seed, samples: 2 });
+        for (const [i, png] of images.entries()) verdicts.push({ seed: seed + i, v: await judgePrompt(h.prompt, png) });
+      }
     }
-    const rate = (f: (v: PromptVerdict) => boolean): number => verdicts.filter(({ v }) => f(v)).length / verdicts.length;
+    const rateOf = (vs: typeof verdicts, f: (v: PromptVerdict) => boolean): number => vs.filter(({ v }) => f(v)).length / vs.length;
+    const rate = (f: (v: PromptVerdict) => boolean): number => rateOf(verdicts, f);
     const accepted = rate((v) => v.accepted);
     const shape = rate((v) => v.pass.shape);
+    const perPair = SEED_PAIRS.map((s) => `seeds ${s}–${s + 1} ${pct(rateOf(verdicts.filter((x) => x.seed === s || x.seed === s + 1), (v) => v.accepted))}`);
     console.log(
       [
-        `easel-tiny held-out prompts (${verdicts.length} images: 40 prompts × seeds 1, 2; DPM++ 2M, 20 steps, CFG 7.5, 128×128):`,
-        `  accepted (colour+background+position): ${pct(accepted)}  — issue target ${pct(ISSUE_TARGET)}: ${accepted >= ISSUE_TARGET ? 'met' : 'NOT MET'}`,
+        `easel-tiny held-out prompts (${verdicts.length} images: 40 prompts × seeds 1–6; DPM++ 2M, 20 steps, CFG 7.5, 128×128):`,
+        `  accepted (colour+background+position): ${pct(accepted)} (${perPair.join(', ')})  — issue target ${pct(ISSUE_TARGET)}: ${accepted >= ISSUE_TARGET ? 'met' : 'NOT MET'}`,
         `  colour ${pct(rate((v) => v.pass.color))}, background ${pct(rate((v) => v.pass.background))}, position ${pct(rate((v) => v.pass.position))}`,
         `  shape ${pct(shape)}, accepted incl. shape ${pct(rate((v) => v.acceptedWithShape))}`,
         `  not accepted:`,
@@ -64,9 +68,9 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
           }),
       ].join('\n'),
     );
-    expect(accepted).toBeGreaterThanOrEqual(ACCEPTED_FLOOR);
+    expect(accepted).toBeGreaterThanOrEqual(ISSUE_TARGET);
     expect(shape).toBeGreaterThanOrEqual(SHAPE_FLOOR);
-  }, 180_000);
+  }, 600_000);
 
   it('"a red circle on a blue background" is judged right (colour, background, centre, circle) for ≥ 6 of 8 seeds', async () => {
     const prompt = 'a red circle on a blue background';
