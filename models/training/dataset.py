@@ -111,12 +111,11 @@ def draw_shape(d, shape, cx, cy, r, fill, bg):
         w = r * 0.36
         d.rectangle([cx - r, cy - w, cx + r, cy + w], fill=fill)
         d.rectangle([cx - w, cy - r, cx + w, cy + r], fill=fill)
-    elif shape == "heart":  # only in the adapters' data (train_adapters.py): the base model never sees it
-        lobe = r * 0.52
-        for sx in (-1, 1):
-            lx, ly = cx + sx * lobe * 0.95, cy - r * 0.3
-            d.ellipse([lx - lobe, ly - lobe, lx + lobe, ly + lobe], fill=fill)
-        d.polygon([(cx - r * 0.98, cy - r * 0.12), (cx + r * 0.98, cy - r * 0.12), (cx, cy + r)], fill=fill)
+    elif shape == "frame":  # a hollow square; only in the adapters' data (train_adapters.py): the base model never sees it
+        h = r * 0.88
+        d.rectangle([cx - h, cy - h, cx + h, cy + h], fill=fill)
+        hi = h * 0.55
+        d.rectangle([cx - hi, cy - hi, cx + hi, cy + hi], fill=bg)
     else:
         raise ValueError(shape)
 

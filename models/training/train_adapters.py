@@ -5,16 +5,19 @@
                         shapes filled with horizontal bands of their colour and the background
   outlined.safetensors  LoRA, diffusers/PEFT key naming (unet.*.lora_A/lora_B, text_encoder.*),
                         scale alpha/rank folded into lora_B: flat shapes inside a black outline
-  heart.safetensors     textual-inversion embedding (A1111 layout, `emb_params` [1, 128]) for a
-                        shape the base model never saw; its token is the word "heart"
+  frame.safetensors     textual-inversion embedding (A1111 layout, `emb_params` [4, 128]) for a
+                        shape the base model never saw, a hollow square; its token is the word "frame"
 
     /usr/bin/python3 models/training/train_adapters.py --base models/easel-tiny \
         --out models/easel-tiny-adapters [--minutes 6]
 
 LoRAs: rank 8 on every attention projection and feed-forward linear of the UNet and on the text
 encoder's q/k/v/out projections; captions are the base data set's (no trigger word), so a loaded
-LoRA styles every prompt. The embedding trains one new row of the token embedding with the base
-frozen. Loss, noise schedule and classifier-free-guidance dropout are stage 3's (train.py).
+LoRA styles every prompt. The embedding trains four new rows of the token embedding with the base
+frozen, started from the words "square" and "ring", its loss weighted 5x on the object's latent cells
+(the background is what the prompt's colour words already draw). A heart was tried first (one and
+four vectors): the frozen base, which draws only its six shapes, found no heart in 8 minutes;
+a frame is a shape it never saw whose parts (a square outline, a hole) it can compose. Loss, noise schedule and classifier-free-guidance dropout are stage 3's (train.py).
 Each adapter is bounded by --minutes of wall time and a step count; re-running skips finished ones.
 """
 import argparse
@@ -42,7 +45,7 @@ from train import lr_at, sd15_alphas_cumprod  # noqa: E402
 UNET_TARGETS = ("attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out", "attn2.to_q", "attn2.to_k",
                 "attn2.to_v", "attn2.to_out", "ff1", "ff2")
 TE_TARGETS = ("q_proj", "k_proj", "v_proj", "out_proj")
-EMBEDDING_WORD = "heart"
+EMBEDDING_WORD = "frame"
 
 
 def log(*a):
@@ -132,6 +135,8 @@ def styled_example(index, seed, style, shape_override=None):
 
 @torch.no_grad()
 def encode_set(vae, scaling, n, seed, style, shape_override=None):
+    """(scaled latents, captions, object cover): cover is, per latent cell, the fraction of its
+    8x8 pixels that differ from the background colour (the top-left pixel: backgrounds are flat)."""
     imgs, caps = np.zeros((n, 128, 128, 3), np.uint8), []
     for i in range(n):
         im, cap = styled_example(i, seed, style, shape_override)
@@ -139,11 +144,14 @@ def encode_set(vae, scaling, n, seed, style, shape_override=None):
         caps.append(cap)
     x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
     lat = torch.cat([vae.encode(x[b:b + 100])[0] for b in range(0, n, 100)]) * scaling
-    return lat, caps
+    cover = F.avg_pool2d(((x - x[:, :, :1, :1]).abs().sum(1, keepdim=True) > 0.25).float(), 8)
+    return lat, caps, cover
 
 
-def diffusion_steps(te, unet, params, lat, ids, empty, a, label):
-    """Stage 3's objective (epsilon MSE, min-SNR-5, 10 % empty captions) on `params` only."""
+def diffusion_steps(te, unet, params, lat, ids, empty, a, label, cover=None, object_gain=0.0):
+    """Stage 3's objective (epsilon MSE, min-SNR-5, 10 % empty captions) on `params` only.
+    With `cover` and object_gain > 0 each latent cell's error is weighted 1 + gain·cover: the
+    flat background is what the prompt's colour words already draw, the object is what is learnt."""
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.0)
     ac = sd15_alphas_cumprod()
     snr = ac / (1 - ac)
@@ -164,8 +172,13 @@ def diffusion_steps(te, unet, params, lat, ids, empty, a, label):
         noise = torch.randn(lat[idx].shape, generator=g)
         xt = ac[t].sqrt()[:, None, None, None] * lat[idx] + (1 - ac[t]).sqrt()[:, None, None, None] * noise
         pred = unet(xt, t, te(b_ids)[0])
-        per = ((pred - noise) ** 2).mean(dim=(1, 2, 3))
-        loss = (per * w_t[t]).mean()
+        sq = (pred - noise) ** 2
+        per = sq.mean(dim=(1, 2, 3))
+        if cover is not None and object_gain > 0:
+            w = 1.0 + object_gain * cover[idx]
+            loss = ((sq * w).sum(dim=(1, 2, 3)) / (w.sum(dim=(1, 2, 3)) * sq.shape[1]) * w_t[t]).mean()
+        else:
+            loss = (per * w_t[t]).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -203,7 +216,7 @@ def train_lora(a, style, naming, seed):
         return None
     te, vae, unet, ck = onnx_weights.load_models(a.base)
     tok = T.CLIPBPE(os.path.join(a.base, "tokenizer", "vocab.json"), os.path.join(a.base, "tokenizer", "merges.txt"))
-    lat, caps = encode_set(vae, ck["scaling_factor"], a.images, seed, style)
+    lat, caps, _ = encode_set(vae, ck["scaling_factor"], a.images, seed, style)
     ids = torch.tensor([tok(c) for c in caps], dtype=torch.int32)
     unet_loras = attach_loras(unet, UNET_TARGETS, a.rank, a.rank)
     te_loras = attach_loras(te, TE_TARGETS, a.rank, a.rank)
@@ -228,17 +241,22 @@ def train_embedding(a, seed=31):
         p.requires_grad_(False)
     tok = T.CLIPBPE(os.path.join(a.base, "tokenizer", "vocab.json"), os.path.join(a.base, "tokenizer", "merges.txt"))
     vocab = te.token_embedding.weight.shape[0]
-    # Start from the mean embedding of "circle" (the nearest shape the base model knows).
-    init = te.token_embedding.weight[tok.encode("circle")].mean(0, keepdim=True)
+    # Start from the shapes the base model knows, one word per vector in turn ("circle" first).
+    n = a.embedding_vectors
+    words = a.embedding_init.split(",")
+    table = te.token_embedding.weight
+    init = torch.cat([table[tok.encode(words[i % len(words)])].mean(0, keepdim=True) for i in range(n)])
     te.token_embedding = ExtendedEmbedding(te.token_embedding, init)
-    lat, caps = encode_set(vae, ck["scaling_factor"], a.images, seed, None, shape_override=EMBEDDING_WORD)
-    ids = torch.tensor([encode_caption(tok, c, [vocab]) for c in caps], dtype=torch.int32)
+    lat, caps, cover = encode_set(vae, ck["scaling_factor"], a.images, seed, None, shape_override=EMBEDDING_WORD)
+    ids = torch.tensor([encode_caption(tok, c, list(range(vocab, vocab + n))) for c in caps], dtype=torch.int32)
+    ea = argparse.Namespace(**{**vars(a), "lr": a.embedding_lr, "steps": a.embedding_steps})
     steps, secs = diffusion_steps(te, unet, [te.token_embedding.rows], lat, ids,
-                                  torch.tensor(tok(""), dtype=torch.int32), a, EMBEDDING_WORD)
+                                  torch.tensor(tok(""), dtype=torch.int32), ea, EMBEDDING_WORD,
+                                  cover, a.embedding_object_gain)
     safetensors_io.save({"emb_params": te.token_embedding.rows.detach().numpy().astype(np.float32)}, path,
                         {"easel_base_model": "easel-tiny", "easel_token": EMBEDDING_WORD, "easel_steps": steps,
-                         "easel_train_seconds": round(secs)})
-    log(f"{EMBEDDING_WORD}: 1 vector, {steps} steps, {secs:.0f} s -> {path}")
+                         "easel_vectors": n, "easel_train_seconds": round(secs)})
+    log(f"{EMBEDDING_WORD}: {n} vector(s), {steps} steps, {secs:.0f} s -> {path}")
     return {"steps": steps, "seconds": round(secs)}
 
 
@@ -246,7 +264,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", default=os.path.join(HERE, "..", "easel-tiny"))
     ap.add_argument("--out", default=os.path.join(HERE, "..", "easel-tiny-adapters"))
-    ap.add_argument("--only", default="striped,outlined,heart")
+    ap.add_argument("--only", default="striped,outlined," + EMBEDDING_WORD)
     ap.add_argument("--images", type=int, default=2000)
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -255,6 +273,12 @@ def main():
     ap.add_argument("--minutes", type=float, default=6.0, help="wall-clock bound per adapter")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--force", action="store_true", help="retrain adapters that exist")
+    ap.add_argument("--embedding-vectors", type=int, default=4, help="vectors (new tokens) of the embedding")
+    ap.add_argument("--embedding-init", default="square,ring", help="comma-separated words whose embeddings start the vectors")
+    ap.add_argument("--embedding-object-gain", type=float, default=4.0,
+                    help="weight the embedding's loss on the object's latent cells by 1 + this")
+    ap.add_argument("--embedding-lr", type=float, default=5e-3)
+    ap.add_argument("--embedding-steps", type=int, default=3000)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)

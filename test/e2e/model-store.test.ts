@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
-import { decodeImage, outlineScore, PALETTE, safetensors, stripeScore } from '@easel/testing';
+import { decodeImage, frameFeatures, mainObject, outlineScore, PALETTE, safetensors, stripeScore } from '@easel/testing';
 import { post, REPO_ROOT, tempHome } from './helpers';
 
 /**
@@ -162,7 +162,7 @@ describe('the model store through the API', () => {
 
   it('the bundled adapters: "lora_model":"striped,outlined","lora_strength":"0.8,0.6" gives striped, outlined shapes', async () => {
     const list = (await api('/api/v4/dreambooth/model_list', { key: otherKey })).body as unknown as Array<Record<string, string>>;
-    expect(list.filter((m) => m.model_category !== 'stable_diffusion').map((m) => m.model_id).sort()).toEqual(['heart', 'outlined', 'striped']);
+    expect(list.filter((m) => m.model_category !== 'stable_diffusion').map((m) => m.model_id).sort()).toEqual(['frame', 'outlined', 'striped']);
     const req = { key: otherKey, prompt: 'a red circle on a blue background', seed: 1, num_inference_steps: 12, scheduler: 'DPMSolverMultistepScheduler', guidance_scale: 7.5 };
     const scores = async (body: Record<string, any>) => {
       const img = await decodeImage(Buffer.from(await (await fetch(body.output[0])).arrayBuffer()));
@@ -176,5 +176,24 @@ describe('the model store through the API', () => {
     // committed adapters (retrained on the continued easel-tiny), measured: stripes -0.62 → 0.47, outline 0.00 → 0.24
     expect(both.stripes).toBeGreaterThan(plain.stripes + 0.5);
     expect(both.outline).toBeGreaterThan(plain.outline + 0.15);
+  });
+
+  it('the bundled "frame" embedding: its token draws a hollow square, the word alone a solid blob', async () => {
+    const req = { key: otherKey, prompt: 'a red frame on a blue background', seed: 1, num_inference_steps: 12, scheduler: 'DPMSolverMultistepScheduler', guidance_scale: 7.5 };
+    const features = async (body: Record<string, any>) => {
+      const img = await decodeImage(Buffer.from(await (await fetch(body.output[0])).arrayBuffer()));
+      const blob = mainObject(img, PALETTE.blue);
+      expect(blob).not.toBeNull();
+      return frameFeatures(blob!.mask);
+    };
+    const plain = await features((await api('/api/v3/text2img', req)).body);
+    const withIt = await api('/api/v3/text2img', { ...req, embeddings_model: 'frame' });
+    expect(withIt.body.meta.adapters.embeddings).toEqual([{ name: 'frame', token: 'frame', vectors: 4 }]);
+    const frame = await features(withIt.body);
+    console.log(`API, bundled "frame" embedding, seed 1: without ${JSON.stringify(plain)}, with ${JSON.stringify(frame)}`);
+    // measured: without hole 0, extent 0.78; with hole 0.12, extent 0.89
+    expect(plain.holeFraction).toBeLessThan(0.08);
+    expect(frame.holeFraction).toBeGreaterThan(0.08);
+    expect(frame.filledExtent).toBeGreaterThan(0.83);
   });
 });

@@ -223,7 +223,7 @@ describe('DiffusionService over gRPC', () => {
       expect.objectContaining({ modelId: 'easel-tiny', category: 'stable_diffusion', status: 'ready', loaded: true }),
       expect.objectContaining({ modelId: 'striped', category: 'lora', status: 'ready', loaded: false }),
       expect.objectContaining({ modelId: 'outlined', category: 'lora', status: 'ready', loaded: false }),
-      expect.objectContaining({ modelId: 'heart', category: 'embeddings', status: 'ready', loaded: false }),
+      expect.objectContaining({ modelId: 'frame', category: 'embeddings', status: 'ready', loaded: false }),
     ]);
 
     const unloaded = await unary<diffusionv1.UnloadModelResponse>(

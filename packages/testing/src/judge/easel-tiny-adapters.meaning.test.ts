@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiffusionEngine, type GenerateRequest, type LoraRef } from '@easel/engine-diffusion';
-import { largestComponent } from './components';
-import { decodeImage, type Rgb, type RgbImage } from './image';
+import { decodeImage, type Rgb } from './image';
 import { PALETTE, type ColorName } from './palette';
 import { judgeImage } from './judge-image';
-import { colourMask, heartFeatures, outlineScore, stripeScore } from './style';
+import { mainObject } from './main-object';
+import { frameFeatures, outlineScore, stripeScore } from './style';
 
 /**
  * easel-tiny's adapters (models/training/train_adapters.py → models/easel-tiny-adapters/) do what
@@ -19,7 +19,7 @@ import { colourMask, heartFeatures, outlineScore, stripeScore } from './style';
 const ROOT = join(__dirname, '..', '..', '..', '..', 'models');
 const MODEL = join(ROOT, 'easel-tiny');
 const ADAPTERS = process.env.EASEL_TEST_ADAPTERS_DIR ?? join(ROOT, 'easel-tiny-adapters');
-const FILES = ['striped', 'outlined', 'heart'].map((n) => join(ADAPTERS, `${n}.safetensors`));
+const FILES = ['striped', 'outlined', 'frame'].map((n) => join(ADAPTERS, `${n}.safetensors`));
 const present = FILES.every((f) => existsSync(f));
 const BASE: Omit<GenerateRequest, 'prompt'> = { steps: 12, scheduler: 'DPM++ 2M', guidanceScale: 7.5, width: 128, height: 128 };
 const SCENES: Array<{ object: ColorName; background: ColorName; shape: string; seed: number }> = [
@@ -35,15 +35,15 @@ if (!present) throw new Error(`${ADAPTERS} lacks ${FILES.filter((f) => !existsSy
 
 /*
  * Thresholds, from the committed adapters (train_adapters.py --minutes 8 on 2 cores, 2026-12-02,
- * on the continued easel-tiny: striped 464 steps, outlined 509), means over the 3 scenes:
- *   base:     stripes -0.75, outline 0.12 (0.35 on green/white: anti-aliased edge)
- *   striped:  stripes  0.76 (-0.16 / 0.92 / 1.52), outline 0.07
- *   outlined: stripes -0.26, outline 0.85 (0.97 / 0.59 / 1.00)
- *   both:     stripes  0.92, outline 0.25
- *   heart (1166 steps, lr 5e-3): mean |Δ| vs the same prompt without it 7.1 / 9.6 / 5.5 per value; judged
- *             "red triangle on blue, yellow circle on purple, blue cross on white"; taper 0.56 with it vs 0.49
- *             without (a heart's is ≈ 0.3): textual inversion finds no heart in a base model that never drew
- *             one, so the shape stays a circle/blob (its start, the "circle" vector) — the issue's target is not met.
+ * on the continued easel-tiny: striped 464 steps, outlined 509), re-measured with its fine-tuned
+ * decoder (train_decoder.py), means over the 3 scenes:
+ *   base:     stripes -0.74, outline 0.00
+ *   striped:  stripes  0.68 (-0.22 / 0.80 / 1.47), outline 0.02
+ *   outlined: stripes -0.33, outline 0.74 (1.00 / 0.79 / 0.42)
+ *   both:     stripes  0.49, outline 0.17
+ *   frame (4 vectors, 692 steps in 8 min): with it hole 0.12 / 0.12 / 0.15, outline extent 0.89 / 0.86 / 0.91;
+ *             without it (the word alone) hole 0 everywhere, extent 0.78 ± 0.03 (a disc); the base model's
+ *             "ring" extent 0.76 / 0.69 / 0.71. (An ideal frame: hole 0.30, extent 1; a ring 0.30, 0.79.)
  * A flat shape's stripe score stays below 0 and a striped one is ≈ 2 (style.test.ts).
  */
 const STRIPES_GAIN = 0.8;
@@ -52,8 +52,12 @@ const OUTLINE_GAIN = 0.5;
 const OUTLINE_BEST_MIN = 0.9;
 const BOTH_STRIPES_GAIN = 0.4;
 const BOTH_OUTLINE_GAIN = 0.1;
-const HEART_MIN_DIFF = 2;
-const HEART_TAPER_MAX = 0.5;
+/** A hole: more enclosed background than this (the dataset's ring and frame ≈ 0.3). */
+const HOLE_MIN = 0.08;
+/** How much squarer a frame's outline is than the base model's ring (ideal: 1 vs 0.79). */
+const FRAME_OUTLINE_GAIN = 0.1;
+/** Every frame's outline squarer than an ideal ring's (0.79). */
+const FRAME_EXTENT_MIN = 0.83;
 
 describe(`easel-tiny adapters (${ADAPTERS})`, () => {
   const engine = new DiffusionEngine({ intraOpNumThreads: Number(process.env.EASEL_ORT_THREADS) || 1 });
@@ -105,40 +109,34 @@ describe(`easel-tiny adapters (${ADAPTERS})`, () => {
     expect(mean(s.map((x) => x.outline))).toBeGreaterThan(mean(base.map((x) => x.outline)) + BOTH_OUTLINE_GAIN);
   }, 120_000);
 
-  it(`the "heart" embedding's token is applied and drawn as an object on the prompt's background; a recognisable heart (taper < ${HEART_TAPER_MAX}) is the issue's target and NOT MET`, async () => {
-    const heart = { name: 'heart', path: join(ADAPTERS, 'heart.safetensors') };
-    const draw = async (embeddings: Array<typeof heart>) => {
+  it('the "frame" embedding\'s token draws a frame (a hollow square), a shape the base model never saw', async () => {
+    const frame = { name: 'frame', path: join(ADAPTERS, 'frame.safetensors') };
+    const draw = async (shape: string, embeddings: Array<typeof frame>) => {
       const out = [];
       for (const s of SCENES) {
-        const r = await engine.generate(MODEL, { ...BASE, prompt: `a ${s.object} heart on a ${s.background} background`, seed: s.seed, embeddings });
+        const r = await engine.generate(MODEL, { ...BASE, prompt: `a ${s.object} ${shape} on a ${s.background} background`, seed: s.seed, embeddings });
         const img = await decodeImage(r.images[0]);
-        out.push({ img, judged: judgeImage(img), heart: heartFeatures(largestComponent(colourMask(img, PALETTE[s.object], PALETTE[s.background]))) });
+        // the blob that is not background, whatever its exact colour (the shape is what is judged here)
+        const blob = mainObject(img, PALETTE[s.background]);
+        out.push({ judged: judgeImage(img), frame: blob ? frameFeatures(blob.mask) : { holeFraction: 0, filledExtent: 0 } });
       }
       return out;
     };
-    const withIt = await draw([heart]);
-    const without = await draw([]);
-    const taper = (xs: typeof withIt) => mean(xs.map((x) => x.heart.bottomTaper));
-    const diffs = withIt.map((w, i) => meanAbsDiff(w.img, without[i]!.img));
-    console.log(
-      `heart: with the embedding taper ${taper(withIt).toFixed(2)} (${withIt.map((x) => x.heart.bottomTaper.toFixed(2)).join(' ')}), ` +
-        `without ${taper(without).toFixed(2)}; mean |Δ| vs without ${diffs.map((d) => d.toFixed(1)).join(' ')} /255; ` +
-        `judged ${withIt.map((x) => `${x.judged.object?.color} ${x.judged.object?.shape} on ${x.judged.background}`).join(', ')}`,
-    );
-    // the token reaches the text encoder (the pixels move) and reads as a shape word: the scene's background
-    // stays and an object is drawn (its colour is right where the base model's is: not for green, see the model card)
-    for (const d of diffs) expect(d).toBeGreaterThan(HEART_MIN_DIFF);
+    const withIt = await draw('frame', [frame]);
+    const without = await draw('frame', []);
+    const ring = await draw('ring', []);
+    const show = (label: string, xs: typeof withIt) =>
+      `${label}: hole ${xs.map((x) => x.frame.holeFraction.toFixed(2)).join(' ')}, outline extent ${xs.map((x) => x.frame.filledExtent.toFixed(2)).join(' ')}`;
+    console.log([show('frame with the embedding', withIt), show('frame without it', without), show('ring (base model)', ring)].join('\n'));
     withIt.forEach((x, i) => {
       expect(x.judged.background).toBe(SCENES[i]!.background);
-      expect(x.judged.object).not.toBeNull();
+      expect(x.frame.holeFraction).toBeGreaterThan(HOLE_MIN);
+      expect(x.frame.filledExtent).toBeGreaterThan(FRAME_EXTENT_MIN);
     });
-    console.log(`heart target (taper < ${HEART_TAPER_MAX}): ${taper(withIt) < HEART_TAPER_MAX ? 'met' : 'NOT MET'}`);
+    // without the embedding the word means nothing to the base model: a solid blob, no hole
+    for (const x of without) expect(x.frame.holeFraction).toBeLessThan(HOLE_MIN);
+    // a square outline, not the ring the base model draws
+    expect(mean(withIt.map((x) => x.frame.filledExtent))).toBeGreaterThan(mean(ring.map((x) => x.frame.filledExtent)) + FRAME_OUTLINE_GAIN);
   }, 120_000);
 });
 
-/** Mean absolute difference of two same-size images, per channel value (0–255). */
-function meanAbsDiff(a: RgbImage, b: RgbImage): number {
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i]! - b.data[i]!);
-  return sum / a.data.length;
-}

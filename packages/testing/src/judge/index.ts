@@ -19,4 +19,4 @@ export { judgeImage, type ImageJudgement, type ObjectJudgement } from './judge-i
 export { parseCaption, type SceneSpec, type ObjectSpec } from './caption';
 export { judgePrompt, judgeScene, type PromptVerdict, type AttributeVerdicts } from './judge-prompt';
 export { colorFraction, meanAbsDifference, differenceByMask } from './measure';
-export { colourMask, stripeScore, outlineScore, heartFeatures, OUTLINE_RGB, type HeartFeatures } from './style';
+export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type FrameFeatures } from './style';

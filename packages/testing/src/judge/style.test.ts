@@ -1,5 +1,5 @@
 import type { Rgb, RgbImage } from './image';
-import { heartFeatures, outlineScore, stripeScore, OUTLINE_RGB, colourMask } from './style';
+import { frameFeatures, outlineScore, stripeScore, OUTLINE_RGB, colourMask } from './style';
 import { largestComponent } from './components';
 
 const RED: Rgb = [220, 30, 30];
@@ -13,12 +13,7 @@ function draw(paint: (x: number, y: number) => Rgb | undefined, bg: Rgb = BLUE):
   return { width: 128, height: 128, data };
 }
 const inDisc = (x: number, y: number, r = 30, cx = 64, cy = 64): boolean => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-const inHeart = (x: number, y: number, r = 30, cx = 64, cy = 64): boolean => {
-  const lobe = r * 0.52;
-  const lobes = [-1, 1].some((s) => inDisc(x, y, lobe, cx + s * lobe * 0.95, cy - r * 0.3));
-  const t = (y - (cy - r * 0.12)) / (r * 1.12); // 0 at the triangle's top edge, 1 at its point
-  return lobes || (t >= 0 && t <= 1 && Math.abs(x - cx) <= (1 - t) * r * 0.98);
-};
+const inSquare = (x: number, y: number, h = 26, cx = 64, cy = 64): boolean => Math.abs(x - cx) <= h && Math.abs(y - cy) <= h;
 
 describe('style measures', () => {
   const flat = draw((x, y) => (inDisc(x, y) ? RED : undefined));
@@ -35,13 +30,16 @@ describe('style measures', () => {
     expect(outlineScore(flat, RED, BLUE)).toBeLessThan(0.05);
   });
 
-  it('heartFeatures: a heart tapers to a point and dips between its lobes; a disc does neither', () => {
+  it('frameFeatures: a frame has a hole inside a square outline; a ring\'s outline is round, a square has no hole', () => {
     const blob = (img: RgbImage) => largestComponent(colourMask(img, RED, BLUE));
-    const heart = heartFeatures(blob(draw((x, y) => (inHeart(x, y) ? RED : undefined))));
-    const disc = heartFeatures(blob(flat));
-    expect(heart.bottomTaper).toBeLessThan(0.45);
-    expect(heart.topNotch).toBeGreaterThan(0.1);
-    expect(disc.bottomTaper).toBeGreaterThan(0.6);
-    expect(disc.topNotch).toBe(0);
+    const frame = frameFeatures(blob(draw((x, y) => (inSquare(x, y) && !inSquare(x, y, 14) ? RED : undefined))));
+    const ring = frameFeatures(blob(draw((x, y) => (inDisc(x, y) && !inDisc(x, y, 16) ? RED : undefined))));
+    const square = frameFeatures(blob(draw((x, y) => (inSquare(x, y) ? RED : undefined))));
+    expect(frame.holeFraction).toBeGreaterThan(0.25);
+    expect(frame.filledExtent).toBeGreaterThan(0.97);
+    expect(ring.holeFraction).toBeGreaterThan(0.25);
+    expect(ring.filledExtent).toBeLessThan(0.82);
+    expect(square.holeFraction).toBe(0);
+    expect(frameFeatures(blob(flat)).holeFraction).toBe(0);
   });
 });

@@ -1,12 +1,12 @@
-import { largestComponent } from './components';
+import { enclosedHoles, largestComponent } from './components';
 import { colourDistance, pixelAt, type Rgb, type RgbImage } from './image';
-import { emptyMask, maskBounds, type Mask } from './mask';
+import { emptyMask, maskArea, maskBounds, type Mask } from './mask';
 
 /**
  * Measures for the easel-tiny adapters' styles (models/training/train_adapters.py, dataset.py's
  * draw_styled): "striped" fills a shape with horizontal bands (period 16 px at 128×128) of its
  * colour and the background; "outlined" puts a near-black ring (4 px) around a flat shape; the
- * "heart" embedding draws two lobes over a downward point.
+ * "frame" embedding draws a hollow square.
  */
 export const OUTLINE_RGB: Rgb = [15, 15, 15];
 
@@ -88,25 +88,17 @@ function dilate(mask: Mask, r: number): Mask {
   return out;
 }
 
-export interface HeartFeatures {
-  /** Blob width at 85 % of its height (from the top) / its widest row: heart ≈ 0.3, circle ≈ 0.7, triangle ≈ 0.9. */
-  bottomTaper: number;
-  /** How far the top edge dips at the centre column between the lobes, / blob height: heart ≈ 0.2, circle/square 0. */
-  topNotch: number;
+export interface FrameFeatures {
+  /** Enclosed background / the blob with its holes filled: ring and frame ≈ 0.3, solid shapes 0. */
+  holeFraction: number;
+  /** The blob with its holes filled / its bounding box: a frame's (square) outline 1, a ring's (disc) 0.79. */
+  filledExtent: number;
 }
 
-export function heartFeatures(blob: Mask): HeartFeatures {
+/** What tells a frame (a hollow square) from the shapes easel-tiny knows: a hole, inside a square outline. */
+export function frameFeatures(blob: Mask): FrameFeatures {
+  const holes = maskArea(enclosedHoles(blob));
+  const filled = maskArea(blob) + holes;
   const b = maskBounds(blob);
-  const h = b.y1 - b.y0 + 1;
-  const rowWidth = (y: number): number => {
-    let n = 0;
-    for (let x = b.x0; x <= b.x1; x++) n += blob.data[y * blob.width + x];
-    return n;
-  };
-  let widest = 0;
-  for (let y = b.y0; y <= b.y1; y++) widest = Math.max(widest, rowWidth(y));
-  const cx = Math.round((b.x0 + b.x1) / 2);
-  let top = b.y0;
-  while (top <= b.y1 && !blob.data[top * blob.width + cx]) top++;
-  return { bottomTaper: rowWidth(b.y0 + Math.floor(0.85 * (h - 1))) / widest, topNotch: (top - b.y0) / h };
+  return { holeFraction: holes / filled, filledExtent: filled / ((b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1)) };
 }
