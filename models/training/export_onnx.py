@@ -98,6 +98,18 @@ def _export(model, args, path, input_names, output_names, dynamic_axes):
     return msgs
 
 
+def export_vae_decoder(vae, out):
+    """vae_decoder/model.onnx alone (train_decoder.py re-exports just this graph)."""
+    fast, M.FAST_CPU = M.FAST_CPU, False
+    with torch.no_grad():
+        warns = _export(M.VaeDecoderExport(vae), (torch.randn(1, 4, 16, 16),),
+                        os.path.join(out, "vae_decoder", "model.onnx"), ["latent_sample"], ["sample"],
+                        {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                         "sample": {0: "batch", 2: "height", 3: "width"}})
+    M.FAST_CPU = fast
+    return warns
+
+
 def export(weights, tok_dir, out):
     M.FAST_CPU = False  # plain MatMul/Gemm in the graphs
     te, vae, unet, ck = load_models(weights)
@@ -128,10 +140,7 @@ def export(weights, tok_dir, out):
                             ["sample"], ["latent_sample"],
                             {"sample": {0: "batch", 2: "height", 3: "width"},
                              "latent_sample": {0: "batch", 2: "height", 3: "width"}})
-        all_warn += _export(M.VaeDecoderExport(vae), (torch.randn(1, 4, 16, 16),),
-                            os.path.join(out, "vae_decoder", "model.onnx"), ["latent_sample"], ["sample"],
-                            {"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                             "sample": {0: "batch", 2: "height", 3: "width"}})
+        all_warn += export_vae_decoder(vae, out)
     M.FAST_CPU = True
 
     # tokenizer

@@ -24,12 +24,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 import dataset  # noqa: E402
-import models as M  # noqa: E402
 import onnx_weights  # noqa: E402
 from train import log, lr_at, save_ckpt  # noqa: E402
 
@@ -52,16 +49,6 @@ def encode_set(vae, n, seed):
         means.append(mean)
         stds.append(torch.exp(0.5 * logvar))
     return x, torch.cat(means), torch.cat(stds)
-
-
-def export_decoder(vae, model_dir):
-    import export_onnx
-
-    with torch.no_grad():
-        export_onnx._export(M.VaeDecoderExport(vae), (torch.randn(1, 4, 16, 16),),
-                            os.path.join(model_dir, "vae_decoder", "model.onnx"), ["latent_sample"], ["sample"],
-                            {"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                             "sample": {0: "batch", 2: "height", 3: "width"}})
 
 
 def main():
@@ -135,7 +122,9 @@ def main():
     log(f"decoder fine-tune done: {step} steps, {(time.time() - t0) / 60:.1f} min in the loop")
     dec.eval()
     if not a.no_export:
-        export_decoder(vae, a.model_dir)
+        import export_onnx
+
+        export_onnx.export_vae_decoder(vae, a.model_dir)
 
 
 if __name__ == "__main__":
