@@ -43,7 +43,7 @@ describe('engine features through /api/v3/text2img', () => {
   it('highres_fix: 256×256 comes back, with the passes\' cost in meta', async () => {
     const { body } = await text2img({ prompt: 'a red circle on a blue background', highres_fix: 'yes', width: 256, height: 256 });
     expect(body.status).toBe('success');
-    expect(body.meta).toMatchObject({ W: 256, H: 256, highres_fix: 'yes', highres_fix_strength: 0.4, highres_fix_base_size: '128x128', highres_fix_applied: 'yes' });
+    expect(body.meta).toMatchObject({ W: 256, H: 256, highres_fix: 'yes', highres_fix_strength: 0.35, highres_fix_base_size: '128x128', highres_fix_applied: 'yes' });
     for (const phase of ['highres_base', 'highres_upscale', 'highres_refine', 'unet']) expect(body.meta.generation_time_by_phase[phase]).toBeGreaterThan(0);
     expect((await sharp(await png(body.output[0])).metadata()).width).toBe(256);
   });

@@ -15,7 +15,7 @@ export interface PriceInput {
 }
 
 /** The engine's default refining strength (engine-diffusion's DEFAULT_HIGHRES_STRENGTH; a test keeps them equal). */
-export const HIGHRES_DEFAULT_STRENGTH = 0.4;
+export const HIGHRES_DEFAULT_STRENGTH = 0.35;
 
 /**
  * Credits for one 512×512 image at 20 steps, per model (`default` for the rest). A job

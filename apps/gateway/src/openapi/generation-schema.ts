@@ -215,7 +215,7 @@ export const GENERATION_FIELDS: Record<string, FieldDoc> = {
     schema: tolerantNumber({
       ...range(L.highresFixStrength),
       description:
-        "Easel's addition: the highres fix's denoising strength (0 keeps the upscaled base image, 1 ignores it). Unset: 0.4 (on the bundled model 0.5 already split objects at 2× its native size).",
+        "Easel's addition: the highres fix's denoising strength (0 keeps the upscaled base image, 1 ignores it). Unset: 0.35 (on the bundled model 0.4 already split an object at 2× its native size).",
     }),
   },
   tomesd: {

@@ -62,7 +62,7 @@ export interface GenerateRequest {
    * side), upscale the images, then img2img at width × height with `highresFixStrength`.
    */
   highresFix?: boolean;
-  /** Denoising strength of the highres-fix pass, 0–1 (default 0.4, DEFAULT_HIGHRES_STRENGTH). */
+  /** Denoising strength of the highres-fix pass, 0–1 (default 0.35, DEFAULT_HIGHRES_STRENGTH). */
   highresFixStrength?: number;
   /** Detect the prompt's language and translate it to English before encoding (see src/prompt/README). */
   multiLingual?: boolean;

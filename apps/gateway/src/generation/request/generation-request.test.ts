@@ -58,7 +58,7 @@ describe('parseGenerationRequest — defaults', () => {
       panorama: false,
       selfAttention: false,
       highresFix: false,
-      highresFixStrength: null, // the engine's default (0.4)
+      highresFixStrength: null, // the engine's default (0.35)
       tomesd: false,
       upscale: null,
       loraModel: [],
