@@ -79,6 +79,12 @@ def save_ckpt(path, obj):
     os.replace(path + ".tmp", path)
 
 
+def object_mask(x):
+    """1 where a batch of images in [-1, 1] differs from its background colour, else 0 ([n, 1, h, w]).
+    The background is the top-left pixel: the synthetic backgrounds are flat and no object touches a corner."""
+    return ((x - x[:, :, :1, :1]).abs().sum(1, keepdim=True) > 0.25).float()
+
+
 def lr_at(progress, base, warm_frac=0.05, final=0.1):
     if progress < warm_frac:
         return base * progress / warm_frac

@@ -17,7 +17,8 @@ LoRA styles every prompt. The embedding trains four new rows of the token embedd
 frozen, started from the words "square" and "ring", its loss weighted 5x on the object's latent cells
 (the background is what the prompt's colour words already draw). A heart was tried first (one and
 four vectors): the frozen base, which draws only its six shapes, found no heart in 8 minutes;
-a frame is a shape it never saw whose parts (a square outline, a hole) it can compose. Loss, noise schedule and classifier-free-guidance dropout are stage 3's (train.py).
+a frame is a shape it never saw whose parts (a square outline, a hole) it can compose.
+Loss, noise schedule and classifier-free-guidance dropout are stage 3's (train.py).
 Each adapter is bounded by --minutes of wall time and a step count; re-running skips finished ones.
 """
 import argparse
@@ -40,7 +41,7 @@ import models as M  # noqa: E402
 import onnx_weights  # noqa: E402
 import safetensors_io  # noqa: E402
 import tokenizer as T  # noqa: E402
-from train import lr_at, sd15_alphas_cumprod  # noqa: E402
+from train import lr_at, object_mask, sd15_alphas_cumprod  # noqa: E402
 
 UNET_TARGETS = ("attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out", "attn2.to_q", "attn2.to_k",
                 "attn2.to_v", "attn2.to_out", "ff1", "ff2")
@@ -144,7 +145,7 @@ def encode_set(vae, scaling, n, seed, style, shape_override=None):
         caps.append(cap)
     x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
     lat = torch.cat([vae.encode(x[b:b + 100])[0] for b in range(0, n, 100)]) * scaling
-    cover = F.avg_pool2d(((x - x[:, :, :1, :1]).abs().sum(1, keepdim=True) > 0.25).float(), 8)
+    cover = F.avg_pool2d(object_mask(x), 8)
     return lat, caps, cover
 
 
