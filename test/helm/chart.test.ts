@@ -100,21 +100,26 @@ describe.each(cases)('chart rendered with $label', ({ valuesFiles, keda }) => {
 
   test('one worker Deployment per enabled pool, each with its GPUs, node pool and service', () => {
     const pools = Object.entries(out.values.pools as Record<string, any>).filter(([, p]) => p.enabled);
-    expect(pools.length).toBeGreaterThanOrEqual(3);
+    expect(pools.map(([, p]) => p.service)).toEqual(
+      expect.arrayContaining(['diffusion', 'super_resolution']),
+    );
     expect(workers(out)).toHaveLength(pools.length);
     for (const [name, pool] of pools) {
       const dep = workers(out).find((m) => m.object.metadata.labels['easel.dev/pool'] === name);
       expect(dep).toBeDefined();
       const spec = dep!.object.spec.template.spec;
       const worker = spec.containers.find((c: any) => c.name === 'worker');
-      expect(pool.gpu).toBeGreaterThan(0);
-      expect(worker.resources.limits['nvidia.com/gpu']).toBe(pool.gpu);
-      expect(worker.resources.requests['nvidia.com/gpu']).toBe(pool.gpu);
-      expect(spec.nodeSelector).toEqual(pool.nodeSelector);
-      expect(Object.keys(spec.nodeSelector).length).toBeGreaterThan(0);
-      expect(spec.tolerations).toEqual(
-        expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu' })]),
-      );
+      if (pool.gpu > 0) {
+        expect(worker.resources.limits['nvidia.com/gpu']).toBe(pool.gpu);
+        expect(worker.resources.requests['nvidia.com/gpu']).toBe(pool.gpu);
+        expect(Object.keys(spec.nodeSelector).length).toBeGreaterThan(0);
+        expect(spec.tolerations).toEqual(
+          expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu' })]),
+        );
+      } else {
+        expect(worker.resources.limits?.['nvidia.com/gpu']).toBeUndefined();
+      }
+      expect(spec.nodeSelector ?? {}).toEqual(pool.nodeSelector);
       const env = envOf(worker);
       expect(env.EASEL_SERVICES).toBe(pool.service ?? name);
       expect(env.EASEL_POOL).toBe(name);
@@ -125,6 +130,28 @@ describe.each(cases)('chart rendered with $label', ({ valuesFiles, keda }) => {
       if (keda) expect(dep!.object.spec.replicas).toBeUndefined();
       else expect(dep!.object.spec.replicas).toBe(pool.replicaCount);
     }
+  });
+
+  test("the gateway routes each service's jobs to the pools the worker Deployments pull from", () => {
+    const env = envOf(gateway(out).object.spec.template.spec.containers[0]);
+    const assigned = (value: string | undefined) =>
+      Object.fromEntries(
+        (value ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => pair.split('=')),
+      );
+    const servicePools = assigned(env.EASEL_SERVICE_POOLS);
+    const workerPools = workers(out).map((w) => {
+      const workerEnv = envOf(w.object.spec.template.spec.containers.find((c: any) => c.name === 'worker'));
+      return { service: workerEnv.EASEL_SERVICES, pool: workerEnv.EASEL_POOL };
+    });
+    // Every service's pool, and every pinned model's pool, is a Deployment that runs that service.
+    for (const [service, pool] of Object.entries(servicePools))
+      expect(workerPools).toContainEqual({ service, pool });
+    for (const pool of Object.values(assigned(env.EASEL_MODEL_POOLS)))
+      expect(workerPools.map((w) => w.pool)).toContain(pool);
+    expect(Object.keys(servicePools).sort()).toEqual([...new Set(workerPools.map((w) => w.service))].sort());
   });
 
   test('the gateway serves on the configured port with /healthz and /readyz probes', () => {
@@ -264,6 +291,7 @@ test('a pool added in values (as the chart README shows) gets its own Deployment
       'diffusion-xl': {
         enabled: true,
         service: 'diffusion',
+        models: ['sdxl-base'],
         ortProvider: 'tensorrt',
         gpu: 1,
         nodeSelector: { 'easel.dev/gpu-pool': 'h100' },
@@ -284,6 +312,30 @@ test('a pool added in values (as the chart README shows) gets its own Deployment
     expect.objectContaining({ stream: 'easel-diffusion', consumer: 'pool-diffusion-xl' }),
   );
   expect(so.object.spec.minReplicaCount).toBe(0);
+  expect(envOf(gateway(out).object.spec.template.spec.containers[0]).EASEL_MODEL_POOLS).toBe(
+    'sdxl-base=diffusion-xl',
+  );
+});
+
+test('routing the chart cannot honour fails the render: two default pools for a service, or pinned pools only', () => {
+  const twoDefaults = writeValues('two-defaults', {
+    pools: {
+      'diffusion-b': {
+        enabled: true,
+        service: 'diffusion',
+        ortProvider: 'cpu',
+        gpu: 0,
+        pdb: { enabled: false },
+      },
+    },
+  });
+  expect(() => render(CHART_DIR, { valuesFiles: [twoDefaults] })).toThrow(
+    /pools diffusion and diffusion-b both serve diffusion with no `models`/,
+  );
+  const pinnedOnly = writeValues('pinned-only', { pools: { upscale: { models: ['esrgan-medium'] } } });
+  expect(() => render(CHART_DIR, { valuesFiles: [pinnedOnly] })).toThrow(
+    /pool upscale serves super_resolution for some models only/,
+  );
 });
 
 describe('the test catches a broken chart', () => {
@@ -416,6 +468,15 @@ describe('the test catches a broken chart', () => {
         /pools\.video\.gpu: Invalid type\. Expected: integer, given: string/,
       ],
       [{ pools: { video: { ortProvider: 'cudaa' } } }, /pools\.video\.ortProvider/],
+      // A pool of a service the image cannot run (yet) is refused, not rendered into a crash-looping Deployment.
+      [
+        { pools: { video: { enabled: true } } },
+        /pools\.video\.service: pools\.video\.service must be one of the following: "diffusion", "super_resolution"/,
+      ],
+      [
+        { pools: { extra: { enabled: true, service: 'upscaler', ortProvider: 'cpu', gpu: 0 } } },
+        /pools\.extra\.service/,
+      ],
       [{ modelStore: { type: 'nfs' } }, /modelStore\.type/],
       [{ kedaa: { enabled: true } }, /Additional property kedaa is not allowed/],
       [{ database: { url: 'mysql://x' } }, /database\.url/],

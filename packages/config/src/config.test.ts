@@ -8,9 +8,16 @@ describe('loadConfig', () => {
     expect(config.home).toBe('/srv/app/.easel');
     expect(config.publicUrl).toBe('http://127.0.0.1:3000');
     expect(config.DATABASE_URL).toBeUndefined();
-    expect(config.services).toEqual(['diffusion']);
+    expect(config.services).toEqual(['diffusion', 'super_resolution']);
+    expect(config.servicePools).toEqual({});
     expect(config.EASEL_NSFW_THRESHOLD).toBe(0.5);
     expect(existsSync(`${config.modelsDir}/easel-tiny/model_index.json`)).toBe(true);
+  });
+
+  it('reads the service and model pool assignments as maps', () => {
+    const config = loadConfig({ EASEL_SERVICE_POOLS: 'diffusion=gpu-a,super_resolution=cpu', EASEL_MODEL_POOLS: 'sdxl-base=gpu-large' });
+    expect(config.servicePools).toEqual({ diffusion: 'gpu-a', super_resolution: 'cpu' });
+    expect(config.modelPools).toEqual({ 'sdxl-base': 'gpu-large' });
   });
 
   it('reads numbers given as strings', () => {
@@ -29,6 +36,8 @@ describe('loadConfig', () => {
     [{ EASEL_WEBHOOK_SECRET: 'short' }, /^EASEL_WEBHOOK_SECRET="short" is invalid: must be at least 16/],
     [{ EASEL_WEBHOOK_MAX_ATTEMPTS: '0' }, /^EASEL_WEBHOOK_MAX_ATTEMPTS="0" is invalid/],
     [{ EASEL_WEBHOOK_BACKOFF_MS: '5s,30s' }, /^EASEL_WEBHOOK_BACKOFF_MS="5s,30s" is invalid: must be a comma-separated list of milliseconds/],
+    [{ EASEL_SERVICE_POOLS: 'diffusion:gpu' }, /^EASEL_SERVICE_POOLS="diffusion:gpu" is invalid: must be a comma-separated list of <service>=<pool>/],
+    [{ EASEL_MODEL_POOLS: 'sdxl=big pool' }, /^EASEL_MODEL_POOLS="sdxl=big pool" is invalid/],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -13,6 +13,9 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
 
+/** `name=pool,name=pool`: names as ids are written, pools as EASEL_POOL accepts them. */
+const ASSIGNMENTS = /^$|^[A-Za-z0-9_.:-]+=[A-Za-z0-9_-]+(,[A-Za-z0-9_.:-]+=[A-Za-z0-9_-]+)*$/;
+
 const schema = z.object({
   PORT: port.default(3000),
   EASEL_HOST: z.string().min(1).default('127.0.0.1'),
@@ -32,9 +35,29 @@ const schema = z.object({
   /** Memory budget for loaded models, in bytes (default 8 GiB). */
   EASEL_MODEL_CACHE_BYTES: positiveInt.optional(),
   /** Comma-separated services this process's workers run. */
-  EASEL_SERVICES: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of service names').default('diffusion'),
+  EASEL_SERVICES: z
+    .string()
+    .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, 'must be a comma-separated list of service names')
+    .default('diffusion,super_resolution'),
+  /**
+   * Gateway: the worker pool each service's jobs are published to (`diffusion=gpu-a,super_resolution=cpu`);
+   * a service not named goes to the pool `default`. The Helm chart renders it from its enabled pools.
+   */
+  EASEL_SERVICE_POOLS: z
+    .string()
+    .regex(ASSIGNMENTS, 'must be a comma-separated list of <service>=<pool>')
+    .default(''),
+  /** Gateway: models pinned to a pool of their service (`sdxl-base=gpu-large`): their jobs go there instead. */
+  EASEL_MODEL_POOLS: z
+    .string()
+    .regex(ASSIGNMENTS, 'must be a comma-separated list of <model id>=<pool>')
+    .default(''),
   /** The NSFW checker flags an image whose score (P(hentai)+P(porn)+P(sexy), 0–1) exceeds this. */
-  EASEL_NSFW_THRESHOLD: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.5),
+  EASEL_NSFW_THRESHOLD: z.coerce
+    .number()
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(0.5),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
   /** How long the output links of a `temp: yes` job stay valid, in seconds (then they answer 410). */
@@ -63,19 +86,31 @@ const schema = z.object({
   /** Time limit of one webhook POST. */
   EASEL_WEBHOOK_TIMEOUT_MS: positiveInt.default(10000),
   /** Distributed mode: the worker pool this process serves and the gRPC port it listens on. */
-  EASEL_POOL: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a single name of letters, digits, - or _').default('default'),
+  EASEL_POOL: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a single name of letters, digits, - or _')
+    .default('default'),
   EASEL_GRPC_PORT: port.default(50051),
   /** ONNX Runtime execution provider: cuda falls back to cpu when its binaries are absent. */
   EASEL_ORT_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /** JetStream streams are named <prefix><service> (the Helm chart's KEDA triggers use the same). */
-  EASEL_STREAM_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, - or _').default('easel-'),
-  NATS_URL: z.string().regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// URL').optional(),
+  EASEL_STREAM_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, - or _')
+    .default('easel-'),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// URL')
+    .optional(),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
   NATS_TOKEN: z.string().optional(),
   /** S3 / MinIO artifact store (distributed mode). */
   S3_ENDPOINT: z.url().optional(),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name')
+    .optional(),
   S3_ACCESS_KEY: z.string().optional(),
   S3_SECRET_KEY: z.string().optional(),
   S3_REGION: z.string().default('us-east-1'),
@@ -99,6 +134,9 @@ export type EaselConfig = z.infer<typeof schema> & {
   /** EASEL_MODELS_DIR made absolute, or the repository's models/. */
   modelsDir: string;
   services: string[];
+  /** EASEL_SERVICE_POOLS and EASEL_MODEL_POOLS as maps. */
+  servicePools: Record<string, string>;
+  modelPools: Record<string, string>;
   fetchAllowHosts: string[];
   /** EASEL_WEBHOOK_BACKOFF_MS as numbers. */
   webhookBackoffMs: number[];
@@ -106,7 +144,13 @@ export type EaselConfig = z.infer<typeof schema> & {
 
 /** packages/config/{src,dist} → the repository root's models/. */
 const BUNDLED_MODELS_DIR = resolve(__dirname, '..', '..', '..', 'models');
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const assignments = (value: string) =>
+  Object.fromEntries(list(value).map((pair) => pair.split('=') as [string, string]));
 
 const KNOWN = new Set(Object.keys(schema.shape));
 
@@ -119,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value === '') continue;
     if (name.startsWith('EASEL_') && !KNOWN.has(name)) {
-      throw new ConfigError(`${name} is not a setting Easel knows (known: ${[...KNOWN].filter((k) => k.startsWith('EASEL_')).join(', ')})`);
+      throw new ConfigError(
+        `${name} is not a setting Easel knows (known: ${[...KNOWN].filter((k) => k.startsWith('EASEL_')).join(', ')})`,
+      );
     }
     if (KNOWN.has(name)) relevant[name] = value;
   }
@@ -140,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl,
     modelsDir,
     services: list(config.EASEL_SERVICES),
+    servicePools: assignments(config.EASEL_SERVICE_POOLS),
+    modelPools: assignments(config.EASEL_MODEL_POOLS),
     fetchAllowHosts: list(config.EASEL_FETCH_ALLOW_HOSTS),
     webhookBackoffMs: list(config.EASEL_WEBHOOK_BACKOFF_MS).map(Number),
   };

@@ -1,6 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import type { DiffusionParams, DirectDiffusionParams, SafetyReplacement } from './diffusion';
 import { MalformedMessageError } from './malformed-message';
+import { defineServiceContract, type JobIdentity } from './service-contract';
+import { DIFFUSION_KINDS, DIFFUSION_SERVICE } from './diffusion';
 import {
   GenerateRequestSchema,
   GenerationKind,
@@ -148,12 +150,7 @@ const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionParams)[];
 
 /** The job's identity fields that GenerateRequest repeats from the envelope. */
-export interface GenerateRequestIdentity {
-  jobId: number;
-  tenantId: string;
-  modelId: string | null;
-  artifactToken: string;
-}
+export type GenerateRequestIdentity = JobIdentity;
 
 export function toGenerateRequest(params: DiffusionParams, identity: GenerateRequestIdentity): GenerateRequest {
   const message = create(GenerateRequestSchema, {
@@ -181,3 +178,13 @@ function readFields(message: GenerateRequest, direct: boolean): Partial<Record<k
   for (const name of FIELD_NAMES) params[name] = FIELDS[name].read(message, direct);
   return params;
 }
+
+/** The diffusion service on the bus: text2img, img2img and inpaint as `GenerateRequest`. */
+export const DIFFUSION_CONTRACT = defineServiceContract({
+  name: DIFFUSION_SERVICE,
+  kinds: DIFFUSION_KINDS,
+  requestCase: 'diffusion',
+  protoFile: 'easel/diffusion/v1/diffusion.proto',
+  toRequest: toGenerateRequest,
+  fromRequest: fromGenerateRequest,
+});

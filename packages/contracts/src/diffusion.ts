@@ -1,4 +1,6 @@
 export const DIFFUSION_SERVICE = 'diffusion';
+/** The job kinds the diffusion service runs. */
+export const DIFFUSION_KINDS = ['text2img', 'img2img', 'inpaint'] as const;
 
 /**
  * File extension per output format: the gateway names `future_links` with it before the
@@ -8,7 +10,7 @@ export const OUTPUT_EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as co
 
 /** A diffusion job's parameters, as the gateway validated them (camelCase of API.md's fields). */
 export interface DiffusionParams {
-  kind: 'text2img' | 'img2img' | 'inpaint';
+  kind: (typeof DIFFUSION_KINDS)[number];
   prompt: string;
   negativePrompt: string | null;
   /** null → the model's default size. */

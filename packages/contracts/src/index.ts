@@ -5,7 +5,10 @@ export * from './diffusion-proto';
 export * from './super-resolution-proto';
 export * from './malformed-message';
 export * from './super-resolution';
+export * from './service-contract';
+export * from './services';
 // Generated from proto/ (src/gen, `pnpm --filter @easel/contracts generate`); namespaced so
 // the protobuf messages (e.g. jobsv1.JobPayload) do not clash with the TypeScript shapes above.
 export * as diffusionv1 from './gen/easel/diffusion/v1/diffusion_pb';
 export * as jobsv1 from './gen/easel/jobs/v1/job_pb';
+export * as superresolutionv1 from './gen/easel/super_resolution/v1/super_resolution_pb';

@@ -123,6 +123,24 @@ describe('job payload on the bus', () => {
     expect(() => decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, scale: 5 as never } }))).toThrow(MalformedMessageError);
   });
 
+  it('decodes super_resolution jobs queued before the message moved to easel.super_resolution.v1 (same wire bytes)', () => {
+    // Encoded by the previous release, when SuperResolutionRequest lived in easel.diffusion.v1.
+    const before = Buffer.from(
+      '082a120274311a1073757065725f7265736f6c7574696f6e220b65737267616e2d736c696d2a03746f6b5a330a1968747470733a2f2f6578616d706c652e636f6d2f612e706e67120375726c1804220b65737267616e2d736c696d30033801',
+      'hex',
+    );
+    const payload: JobPayload = {
+      jobId: 42, tenantId: 't1', kind: SUPER_RESOLUTION_KIND, modelId: 'esrgan-slim', artifactToken: 'tok',
+      params: { kind: SUPER_RESOLUTION_KIND, image: 'https://example.com/a.png', imageField: 'url', scale: 4, upscaleModel: 'esrgan-slim', modelId: null, outputFormat: 'webp', base64: true },
+    };
+    expect(decodeJobPayload(before)).toEqual(payload);
+    expect(Buffer.from(encodeJobPayload(payload)).equals(before)).toBe(true);
+  });
+
+  it('refuses to encode a job whose kind no service runs', () => {
+    expect(() => encodeJobPayload({ ...job(everything), kind: 'text2video' })).toThrow(/no service runs it/);
+  });
+
   const generate = (fields: Parameters<typeof create<typeof GenerateRequestSchema>>[1]) =>
     create(GenerateRequestSchema, { prompt: 'x', samples: 1, steps: 2, guidanceScale: 7.5, clipSkip: 1, ...fields });
   const envelope = (request?: ReturnType<typeof generate>) =>

@@ -1,7 +1,8 @@
 /**
- * `super_resolution` (v6 image_editing and its v3 alias) is a job kind of the diffusion service: the
- * diffusion workers hold the upscaler anyway (for generation's `upscale`), so both share its models.
+ * `super_resolution` (v6 image_editing and its v3 alias): a service of its own (stream, pool,
+ * proto/easel/super_resolution/v1) whose one job kind has the service's name.
  */
+export const SUPER_RESOLUTION_SERVICE = 'super_resolution';
 export const SUPER_RESOLUTION_KIND = 'super_resolution';
 
 export interface SuperResolutionParams {

@@ -1,7 +1,7 @@
 import { ValidationError } from '../common/api-errors';
 import { isUuid } from '../common/uuid';
-import { coerceInteger, coerceNumber, coerceString, coerceStringList, normalizeInput } from '../generation/request/coercion';
-import { messages } from '../generation/request/messages';
+import { coerceInteger, coerceNumber, coerceString, coerceStringList, normalizeInput } from '../common/request/coercion';
+import { messages } from '../common/request/messages';
 
 
 /** Reads an admin request body with the dialect's tolerance, collecting every field error. */

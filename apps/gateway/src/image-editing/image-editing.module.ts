@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { GenerationModule } from '../generation/generation.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { KeysModule } from '../keys/keys.module';
 import { ImageEditingController } from './image-editing.controller';
-import { SuperResolutionService } from './super-resolution.service';
+import { SuperResolutionDefinition } from './super-resolution.definition';
 
 @Module({
-  imports: [GenerationModule, KeysModule],
+  imports: [JobsModule, KeysModule],
   controllers: [ImageEditingController],
-  providers: [SuperResolutionService],
+  providers: [SuperResolutionDefinition],
 })
 export class ImageEditingModule {}

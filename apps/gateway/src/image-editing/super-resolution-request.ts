@@ -3,8 +3,11 @@
  * → `SuperResolutionRequest`, or every bad field as a Laravel-style error. Pure, like the generation parser.
  */
 import { SUPER_RESOLUTION_KIND, type SuperResolutionParams } from '@easel/contracts';
-import { type FieldErrors, FieldReader, GENERATION_LIMITS, type Parsed, readImage, readTrackId, readWebhook } from '../generation/request/generation-request';
-import { messages } from '../generation/request/messages';
+import { COMMON_LIMITS, type FieldReader, type Parsed } from '../common/request/field-reader';
+import { field, outputFormatField } from '../common/request/fields';
+import { messages } from '../common/request/messages';
+import { RequestSchema, type FieldSpecs } from '../common/request/request-schema';
+import { readImage } from '../common/request/shared-fields';
 
 export interface SuperResolutionRequest extends SuperResolutionParams {
   webhook: string | null;
@@ -40,48 +43,96 @@ export const SUPER_RESOLUTION_MODELS: Record<string, 'esrgan-slim' | 'esrgan-med
   'esrgan-medium': 'esrgan-medium',
 };
 export const SUPER_RESOLUTION_MODEL_IDS = Object.keys(SUPER_RESOLUTION_MODELS);
-const BY_LOWER_CASE = new Map(Object.entries(SUPER_RESOLUTION_MODELS).map(([id, model]) => [id.toLowerCase(), model]));
+const BY_LOWER_CASE = new Map(
+  Object.entries(SUPER_RESOLUTION_MODELS).map(([id, model]) => [id.toLowerCase(), model]),
+);
 const resolveModel = (id: string) => BY_LOWER_CASE.get(id.toLowerCase()) ?? null;
-const OUTPUT_FORMATS = { png: 'png', jpeg: 'jpeg', jpg: 'jpeg', webp: 'webp' } as const;
 
 /** A validation error the gateway answers before queueing (unsupported options, unknown model ids). */
 function unsupported(fields: FieldReader, faceEnhance: boolean, modelId: string | null) {
-  if (faceEnhance) fields.fail('face_enhance', 'The face enhance option is not available in this deployment (no face-restoration model is bundled); send face_enhance: no.');
-  if (modelId !== null && resolveModel(modelId) === null) fields.fail('model_id', messages.oneOf('model_id', SUPER_RESOLUTION_MODEL_IDS));
+  if (faceEnhance)
+    fields.fail(
+      'face_enhance',
+      'The face enhance option is not available in this deployment (no face-restoration model is bundled); send face_enhance: no.',
+    );
+  if (modelId !== null && resolveModel(modelId) === null)
+    fields.fail('model_id', messages.oneOf('model_id', SUPER_RESOLUTION_MODEL_IDS));
 }
 
+const D = SUPER_RESOLUTION_DEFAULTS;
+const IMAGE_NOTE = ' At most 1024×1024 pixels.';
+const models = Object.entries(SUPER_RESOLUTION_MODELS)
+  .map(([id, model]) => `${id} → ${model}`)
+  .join(', ');
+
+/** Every body field of a super_resolution request, in the order the parser reads them. */
+export const SUPER_RESOLUTION_FIELDS = {
+  key: field.key(),
+  // `url` is the v6 name, `init_image` the v3 one; one of them is required (url is what the schema requires).
+  url: field.custom(
+    field.image(
+      'The image to upscale (the v6 name; `init_image` is the v3 one, one of the two is required)',
+      { note: IMAGE_NOTE },
+    ).schema,
+    (fields) => {
+      const imageField = fields.firstGiven('url', 'init_image') as 'url' | 'init_image';
+      return { imageField, image: readImage(fields, imageField) };
+    },
+    { required: true },
+  ),
+  init_image: field.custom(field.image('Alias of url', { note: IMAGE_NOTE }).schema, () => undefined),
+  scale: field.integer(SUPER_RESOLUTION_LIMITS.scale, {
+    default: D.scale,
+    description: 'How many times larger each side gets.',
+  }),
+  model_id: field.custom(
+    {
+      anyOf: [{ type: 'string', maxLength: COMMON_LIMITS.maxIdCharacters }, { type: 'null' }],
+      default: D.modelId,
+      description: `The Real-ESRGAN model id (any letter case), run on the bundled model that stands in for it: ${models}. Others (anime, face models) are refused.`,
+    },
+    (fields, name) => {
+      const raw = fields.get(name);
+      return typeof raw === 'number' ? String(raw) : fields.text(name, COMMON_LIMITS.maxIdCharacters);
+    },
+  ),
+  face_enhance: field.flag({
+    default: D.faceEnhance,
+    description:
+      'Face restoration (GFPGAN). No face model is bundled: yes is refused with a validation error naming the field.',
+  }),
+  base64: field.flag({ default: D.base64, description: '`output` holds base64 data instead of a URL.' }),
+  temp: field.flag({ default: D.temp, description: 'Short-lived output links.' }),
+  webhook: field.webhook(),
+  track_id: field.trackId(),
+  output_format: outputFormatField("Easel's addition: the output's format."),
+} satisfies FieldSpecs;
+
+export const SUPER_RESOLUTION_REQUEST = new RequestSchema(
+  SUPER_RESOLUTION_FIELDS,
+  'Numbers may be sent as numeric strings and flags as yes/no, true/false or 1/0; null and "" mean unset. Unknown fields are ignored. Every bad field is reported at once (422). Meta reports W/H (output), input_W/input_H, scale, model_id and upscale_model; timings has upscale.',
+);
+
 export function parseSuperResolutionRequest(body: Record<string, unknown>): Parsed<SuperResolutionRequest> {
-  const fields = new FieldReader(body);
-  const D = SUPER_RESOLUTION_DEFAULTS;
-  // `url` is the v6 name, `init_image` the v3 one; one of them is required.
-  const imageField = fields.firstGiven('url', 'init_image') as 'url' | 'init_image';
-  const image = readImage(fields, imageField);
-  const scale = fields.integer('scale', SUPER_RESOLUTION_LIMITS.scale, D.scale) as 2 | 3 | 4;
-  const rawModelId = fields.get('model_id');
-  const modelId = typeof rawModelId === 'number' ? String(rawModelId) : fields.text('model_id', GENERATION_LIMITS.maxIdCharacters);
-  const faceEnhance = fields.flag('face_enhance', D.faceEnhance);
-  const base64 = fields.flag('base64', D.base64);
-  const temp = fields.flag('temp', D.temp);
-  const webhook = readWebhook(fields);
-  const trackId = readTrackId(fields);
-  const outputFormat = fields.choice('output_format', OUTPUT_FORMATS, ['png', 'jpeg', 'webp']) ?? D.outputFormat;
-  unsupported(fields, faceEnhance, modelId);
-  if (fields.hasErrors() || image === null) return { ok: false, errors: fields.errors as FieldErrors };
+  const { values: v, fields } = SUPER_RESOLUTION_REQUEST.read(body);
+  unsupported(fields, v.face_enhance, v.model_id);
+  const { image, imageField } = v.url;
+  if (fields.hasErrors() || image === null) return { ok: false, errors: fields.errors };
   return {
     ok: true,
     value: {
       kind: SUPER_RESOLUTION_KIND,
       image,
       imageField,
-      scale,
-      modelId,
-      upscaleModel: resolveModel(modelId ?? D.modelId) ?? 'esrgan-slim',
-      outputFormat,
-      base64,
-      temp,
-      webhook,
-      trackId,
-      faceEnhance,
+      scale: v.scale as 2 | 3 | 4,
+      modelId: v.model_id,
+      upscaleModel: resolveModel(v.model_id ?? D.modelId) ?? 'esrgan-slim',
+      outputFormat: v.output_format,
+      base64: v.base64,
+      temp: v.temp,
+      webhook: v.webhook,
+      trackId: v.track_id,
+      faceEnhance: v.face_enhance,
     },
   };
 }

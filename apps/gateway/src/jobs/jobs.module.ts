@@ -1,5 +1,16 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LimitsModule } from '../limits/limits.module';
+import { JobSubmissionService } from './job-submission.service';
+import { JobViewService } from './job-view.service';
 import { JobsService } from './jobs.service';
+import { PoolRouter } from './pool-router';
+import { ServiceRegistry } from './service-registry';
 
-@Module({ providers: [JobsService], exports: [JobsService] })
+/** Jobs of every service: the registry of service definitions, submission, views, the bus and pool routing. */
+@Module({
+  imports: [DiscoveryModule, LimitsModule],
+  providers: [JobsService, JobViewService, JobSubmissionService, ServiceRegistry, PoolRouter],
+  exports: [JobsService, JobViewService, JobSubmissionService, ServiceRegistry, PoolRouter],
+})
 export class JobsModule {}

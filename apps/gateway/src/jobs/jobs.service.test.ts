@@ -1,9 +1,18 @@
-import { applyMigrations, JobsRepository, LedgerRepository, openEmbeddedDatabase, type Database } from '@easel/db';
+import {
+  applyMigrations,
+  JobsRepository,
+  LedgerRepository,
+  openEmbeddedDatabase,
+  type Database,
+} from '@easel/db';
 import { InProcessJobBus } from '@easel/jobs';
 import { loadConfig } from '@easel/config';
 import type { DiffusionParams } from '@easel/contracts';
 import { QueueUnavailableError } from '../common/api-errors';
 import { JobsService } from './jobs.service';
+import { PoolRouter } from './pool-router';
+
+const config = loadConfig({});
 
 describe('JobsService when the bus is down', () => {
   let db: Database;
@@ -18,16 +27,34 @@ describe('JobsService when the bus is down', () => {
     bus.publish = async () => {
       throw new Error('NATS connection closed');
     };
-    const service = new JobsService(db, bus, loadConfig({}));
+    const service = new JobsService(db, bus, config, new PoolRouter(config));
     const ledger = new LedgerRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'bus-down' } })).id;
     await ledger.grant(tenantId, 10);
     const params: DiffusionParams = {
-      kind: 'text2img', prompt: 'a red circle', negativePrompt: null, width: null, height: null, samples: 1, steps: 2, guidanceScale: 7.5, seed: 1,
-      scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1, strength: null, initImage: null, maskImage: null, outputFormat: 'png', temp: false,
+      kind: 'text2img',
+      prompt: 'a red circle',
+      negativePrompt: null,
+      width: null,
+      height: null,
+      samples: 1,
+      steps: 2,
+      guidanceScale: 7.5,
+      seed: 1,
+      scheduler: null,
+      useKarrasSigmas: false,
+      algorithmType: null,
+      clipSkip: 1,
+      strength: null,
+      initImage: null,
+      maskImage: null,
+      outputFormat: 'png',
+      temp: false,
     };
     const request = { params: { ...params }, artifactToken: 't', outputs: 1, extension: 'png' };
-    const error = await service.submit({ tenantId, service: 'diffusion', kind: 'text2img', request, price: 4 }).catch((e: unknown) => e);
+    const error = await service
+      .submit({ tenantId, service: 'diffusion', kind: 'text2img', request, price: 4 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueueUnavailableError);
     expect((error as QueueUnavailableError).httpStatus).toBe(503);
     const job = await new JobsRepository(db.prisma).get((error as QueueUnavailableError).jobId);
@@ -41,13 +68,19 @@ describe('JobsService when the bus is down', () => {
     bus.subscribeEvents = async () => {
       throw new Error('CONNECTION_DRAINING');
     };
-    const service = new JobsService(db, bus, loadConfig({}));
+    const service = new JobsService(db, bus, config, new PoolRouter(config));
     const ledger = new LedgerRepository(db.prisma);
     const jobs = new JobsRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'events-down' } })).id;
     await ledger.grant(tenantId, 10);
     const request = { params: { prompt: 'x' }, artifactToken: 't2', outputs: 1, extension: 'png' };
-    const { job } = await jobs.submit({ tenantId, service: 'diffusion', kind: 'text2img', request: request as never, price: 1 });
+    const { job } = await jobs.submit({
+      tenantId,
+      service: 'diffusion',
+      kind: 'text2img',
+      request: request as never,
+      price: 1,
+    });
 
     // Unfinished through the whole window: the answer is the row as it is (processing), not an error.
     await expect(service.waitForEnd(job.id, 300)).resolves.toMatchObject({ id: job.id, status: 'queued' });

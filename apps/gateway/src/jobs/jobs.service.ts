@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { encodeEvent, encodeJobPayload, JOB_ENDED, type DiffusionParams } from '@easel/contracts';
+import {
+  encodeEvent,
+  encodeJobPayload,
+  JOB_ENDED,
+  serviceOfKind,
+  type ServiceParams,
+} from '@easel/contracts';
 import { JobsRepository, type Database, type Job, type SubmitJobInput } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
 import type { EaselConfig } from '@easel/config';
@@ -8,8 +14,8 @@ import { SpanKind } from '@opentelemetry/api';
 import { QueueUnavailableError } from '../common/api-errors';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { storedRequest, type StoredJobRequest } from './job-message';
+import { PoolRouter } from './pool-router';
 
-export const DEFAULT_POOL = 'default';
 /** Seconds a job is assumed to take before any has finished. */
 const FIRST_JOB_GUESS_SECONDS = 5;
 /** How often the sync window re-reads a job's row when the bus could not deliver its events. */
@@ -26,6 +32,7 @@ export class JobsService implements OnModuleInit {
     @Inject(DATABASE) db: Database,
     @Inject(JOB_BUS) private readonly bus: JobBus,
     @Inject(CONFIG) private readonly config: EaselConfig,
+    private readonly pools: PoolRouter,
   ) {
     this.repository = new JobsRepository(db.prisma, db.sql);
   }
@@ -34,7 +41,11 @@ export class JobsService implements OnModuleInit {
     // A job the bus gave up on (its worker kept dying or failing) ends failed, credits back.
     this.bus.onDeadLetter(async (message, deliveries) => {
       if (await this.repository.fail(Number(message.id), `gave up after ${deliveries} deliveries`)) {
-        await this.bus.publishEvent({ jobId: message.id, type: JOB_ENDED, data: encodeEvent({ status: 'failed' }) });
+        await this.bus.publishEvent({
+          jobId: message.id,
+          type: JOB_ENDED,
+          data: encodeEvent({ status: 'failed' }),
+        });
       }
     });
   }
@@ -57,7 +68,10 @@ export class JobsService implements OnModuleInit {
 
   /** Jobs not yet ended, and what one takes: the mean of recent successful jobs, or a first guess. */
   async queueEstimate(): Promise<{ jobs: number; jobSeconds: number }> {
-    const [jobs, mean] = await Promise.all([this.repository.countUnfinished(), this.repository.recentMeanSeconds()]);
+    const [jobs, mean] = await Promise.all([
+      this.repository.countUnfinished(),
+      this.repository.recentMeanSeconds(),
+    ]);
     return { jobs, jobSeconds: mean ?? FIRST_JOB_GUESS_SECONDS };
   }
 
@@ -96,8 +110,14 @@ export class JobsService implements OnModuleInit {
     const deadline = Date.now() + timeoutMs;
     try {
       let current = await this.repository.get(jobId);
-      while (current && (current.status === 'queued' || current.status === 'running') && Date.now() < deadline) {
-        const wait = subscription ? deadline - Date.now() : Math.min(POLL_WITHOUT_EVENTS_MS, deadline - Date.now());
+      while (
+        current &&
+        (current.status === 'queued' || current.status === 'running') &&
+        Date.now() < deadline
+      ) {
+        const wait = subscription
+          ? deadline - Date.now()
+          : Math.min(POLL_WITHOUT_EVENTS_MS, deadline - Date.now());
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
         clearTimeout(timer);
@@ -105,7 +125,9 @@ export class JobsService implements OnModuleInit {
         current = await this.repository.get(jobId);
       }
     } finally {
-      await subscription?.unsubscribe().catch((error: Error) => this.logger.warn(`job ${jobId}: unsubscribe failed (${error.message})`));
+      await subscription
+        ?.unsubscribe()
+        .catch((error: Error) => this.logger.warn(`job ${jobId}: unsubscribe failed (${error.message})`));
     }
     return this.repository.get(jobId);
   }
@@ -126,21 +148,35 @@ export class JobsService implements OnModuleInit {
       await this.publish(job);
       resumed++;
     }
-    if (resumed + failed > 0) this.logger.log(`recovered unfinished jobs: ${resumed} resumed, ${failed} failed`);
+    if (resumed + failed > 0)
+      this.logger.log(`recovered unfinished jobs: ${resumed} resumed, ${failed} failed`);
     return { resumed, failed };
   }
 
   private async publish(job: Job) {
     const { params, artifactToken } = storedRequest(job);
+    // By kind, not the row's service column: rows written before a kind moved to its own service still route.
+    const service = serviceOfKind(job.kind);
+    const pool = this.pools.poolFor(service, job.modelId);
     // The worker's span for this job is a child of this one: the trace context travels in the message headers.
-    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': `${this.config.EASEL_STREAM_PREFIX}jobs.${job.service}.${DEFAULT_POOL}`, 'messaging.message.id': String(job.id) };
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.destination.name': `${this.config.EASEL_STREAM_PREFIX}jobs.${service}.${pool}`,
+      'messaging.message.id': String(job.id),
+    };
     await withSpan('publish', { kind: SpanKind.PRODUCER, attributes }, () =>
       this.bus.publish({
         id: String(job.id),
-        service: job.service,
-        pool: DEFAULT_POOL,
-        // The stored params are the validated DiffusionParams (diffusion is the one service the gateway queues).
-        payload: encodeJobPayload({ jobId: job.id, tenantId: job.tenantId, kind: job.kind, modelId: job.modelId, artifactToken, params: params as unknown as DiffusionParams }),
+        service,
+        pool,
+        payload: encodeJobPayload({
+          jobId: job.id,
+          tenantId: job.tenantId,
+          kind: job.kind,
+          modelId: job.modelId,
+          artifactToken,
+          params: params as unknown as ServiceParams,
+        }),
         headers: injectTraceHeaders(),
       }),
     );

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { JobsModule } from '../jobs/jobs.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { RouteCatalog } from '../openapi/route-catalog';
 import { MetricsController } from './metrics.controller';
@@ -11,7 +12,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 /** GET /metrics, and a Fastify onResponse hook that counts every answered request by its route pattern. */
 @Module({
-  imports: [OpenApiModule],
+  imports: [OpenApiModule, JobsModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

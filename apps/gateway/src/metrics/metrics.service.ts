@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DIFFUSION_SERVICE } from '@easel/contracts';
+import { SERVICE_NAMES } from '@easel/contracts';
 import type { Database } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
-import { DEFAULT_POOL } from '../jobs/jobs.service';
+import { PoolRouter } from '../jobs/pool-router';
 import { DATABASE, JOB_BUS } from '../tokens';
 
 /** Job states as the jobs table has them; each is reported, 0 included. */
@@ -27,6 +27,7 @@ export class MetricsService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(JOB_BUS) private readonly bus: JobBus,
+    private readonly pools: PoolRouter,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -78,15 +79,17 @@ export class MetricsService {
         }
       },
     });
-    const pending = () => this.bus.pending(DIFFUSION_SERVICE, DEFAULT_POOL);
+    // Every service, on every pool the gateway routes it to (the names the chart's KEDA triggers watch).
+    const queues = SERVICE_NAMES.flatMap((service) => this.pools.poolsOf(service).map((pool) => ({ service, pool })));
+    const pending = () => Promise.all(queues.map(async (queue) => ({ ...queue, depth: await this.bus.pending(queue.service, queue.pool) })));
     new Gauge({
       name: 'easel_queue_depth',
-      help: 'Jobs waiting on the bus for a worker (not counting those being worked on).',
+      help: 'Jobs waiting on the bus for a worker (not counting those being worked on), by service and pool.',
       labelNames: ['service', 'pool'],
       registers,
       async collect() {
         try {
-          this.set({ service: DIFFUSION_SERVICE, pool: DEFAULT_POOL }, await pending());
+          for (const { service, pool, depth } of await pending()) this.set({ service, pool }, depth);
         } catch (error) {
           failed('bus')(error);
         }

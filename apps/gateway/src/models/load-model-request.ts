@@ -1,6 +1,6 @@
 import { MODEL_ID_PATTERN, type LoadModelRequest, type ModelCategory } from '@easel/model-store';
-import type { FieldErrors } from '../generation/request';
-import { messages } from '../generation/request';
+import type { FieldErrors } from '../common/request/field-reader';
+import { messages } from '../common/request/messages';
 
 const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings'];
 const FORMATS = ['diffusers', 'safetensors', 'ckpt', 'onnx'] as const;

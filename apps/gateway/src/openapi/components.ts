@@ -2,7 +2,7 @@
  * Response shapes of the dialect (API.md "Error shapes" and the generation answers) as
  * OpenAPI components, with Easel's choices where the public service is silent.
  */
-import type { Schema } from './json-schema';
+import type { Schema } from '../common/request/json-schema';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errorWith = (message: Schema, extra: Record<string, Schema> = {}, required: string[] = []): Schema => ({

@@ -1,12 +1,10 @@
 /**
  * Builds the OpenAPI 3.1 document from the routes Nest registered (RouteCatalog) and the
- * request parser's tables (generation-schema.ts). Nothing here lists routes by hand: a route
+ * services' request schemas (each ServiceDefinition's, made from its parser's field table). Nothing here lists routes by hand: a route
  * without documentation still appears, with a generic description.
  */
 import { PARAMETERS, RESPONSES, SCHEMAS } from './components';
-import { generationRequestSchema } from './generation-schema';
-import { superResolutionRequestSchema } from './super-resolution-schema';
-import type { Schema } from './json-schema';
+import type { Schema } from '../common/request/json-schema';
 import type { OperationDoc, RequestDoc } from './operation-doc';
 import type { RouteInfo } from './route-catalog';
 
@@ -14,6 +12,8 @@ export interface DocumentOptions {
   version: string;
   /** Base URL for `servers` (EASEL_PUBLIC_URL); omitted: relative to where the document was fetched. */
   serverUrl?: string;
+  /** The body schema of a job route (the ServiceRegistry's definitions); without it, a `{key}` body. */
+  jobRequestSchema?: (kind: string, requireModelId: boolean) => Schema;
 }
 
 const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -48,15 +48,15 @@ const KEY_ERRORS = {
   '403': responseRef('Forbidden'),
 };
 
-function requestBody(request: RequestDoc): Schema | undefined {
+function requestBody(request: RequestDoc, options: DocumentOptions): Schema | undefined {
   switch (request.type) {
-    case 'generation':
+    case 'job':
       return {
         required: true,
-        content: json(generationRequestSchema(request.kind, request.requireModelId === true)),
+        content: json(
+          options.jobRequestSchema?.(request.kind, request.requireModelId === true) ?? schemaRef('KeyBody'),
+        ),
       };
-    case 'super-resolution':
-      return { required: true, content: json(superResolutionRequestSchema()) };
     case 'fetch':
       return { required: true, content: json(schemaRef('FetchBody')) };
     case 'job-id':
@@ -86,7 +86,7 @@ function requestBody(request: RequestDoc): Schema | undefined {
 
 function responsesFor(route: RouteInfo, doc: OperationDoc, request: RequestDoc): Record<string, Schema> {
   const responses: Record<string, Schema> = {};
-  if (request.type === 'generation' || request.type === 'super-resolution') {
+  if (request.type === 'job') {
     responses['200'] = {
       description: 'The job ended within the sync window: the success shape, or the failed shape.',
       content: json({ oneOf: [schemaRef('GenerationSuccess'), schemaRef('GenerationFailed')] }),
@@ -168,8 +168,8 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
       required: true,
       schema: name === 'id' ? { type: 'string', pattern: '^\\s*\\d+\\s*$' } : { type: 'string' },
     }));
-    if (request.type === 'generation' || request.type === 'super-resolution') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
-    const body = requestBody(request);
+    if (request.type === 'job') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+    const body = requestBody(request, options);
     const operation: Record<string, unknown> = {
       operationId: operationId(route, path),
       summary: doc.summary,

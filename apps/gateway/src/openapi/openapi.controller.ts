@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { EaselConfig } from '@easel/config';
 import { NotFoundError } from '../common/api-errors';
 import { CONFIG } from '../tokens';
+import { ServiceRegistry } from '../jobs/service-registry';
 import { buildOpenApiDocument } from './openapi-document';
 import { ApiOperationDoc } from './operation-doc';
 import { RouteCatalog } from './route-catalog';
@@ -75,6 +76,7 @@ export class OpenApiController {
 
   constructor(
     private readonly catalog: RouteCatalog,
+    private readonly services: ServiceRegistry,
     @Inject(CONFIG) private readonly config: EaselConfig,
   ) {}
 
@@ -89,6 +91,7 @@ export class OpenApiController {
     this.document ??= buildOpenApiDocument(this.catalog.routes(), {
       version: packageVersion(),
       serverUrl: this.config.EASEL_PUBLIC_URL?.replace(/\/$/, ''),
+      jobRequestSchema: (kind, requireModelId) => this.services.forKind(kind).requestSchema(kind, { requireModelId }),
     });
     return this.document;
   }

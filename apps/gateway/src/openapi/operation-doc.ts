@@ -3,9 +3,8 @@ import type { GenerationKind } from '../generation/request';
 
 /** What a route's request body is; each has a schema in the document. */
 export type RequestDoc =
-  | { type: 'generation'; kind: GenerationKind; requireModelId?: boolean }
-  /** The super_resolution body (super-resolution-schema.ts). */
-  | { type: 'super-resolution' }
+  /** A job of any service: the body its ServiceDefinition reads for `kind`. */
+  | { type: 'job'; kind: string; requireModelId?: boolean }
   /** `{key}` plus the job id in the path or as `request_id`. */
   | { type: 'fetch' }
   /** `{key}` and nothing else the route reads. */
@@ -48,7 +47,7 @@ const generation = (
   summary,
   description,
   tags: [requireModelId ? 'community models (dreambooth)' : 'image generation'],
-  request: { type: 'generation', kind, requireModelId },
+  request: { type: 'job', kind, requireModelId },
   submitsJob: true,
 });
 
@@ -109,7 +108,7 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Super resolution (ESRGAN-family upscaling)',
     description: `One image, 2–4× larger, on a bundled UpscalerJS model (tiled with blended overlaps). Same job lifecycle as generation: credits held, fetch, webhooks. ${SYNC_WINDOW}`,
     tags: ['image editing'],
-    request: { type: 'super-resolution' },
+    request: { type: 'job', kind: 'super_resolution' },
     submitsJob: true,
   },
   'ImageEditingController.fetch': {

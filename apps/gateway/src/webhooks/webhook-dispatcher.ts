@@ -4,7 +4,7 @@ import { JOB_ENDED } from '@easel/contracts';
 import { WebhooksRepository, type ClaimedDelivery, type Database, type Prisma } from '@easel/db';
 import type { JobBus, Subscription } from '@easel/jobs';
 import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
-import { JobViewService } from '../generation/job-view.service';
+import { JobViewService } from '../jobs/job-view.service';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { backoffDelay } from './backoff';
 import { resolveWebhookSecret } from './webhook-secret';

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { WebhooksRepository, type Database } from '@easel/db';
 import { NotFoundError, ValidationError } from '../common/api-errors';
-import { parseFetchId } from '../generation/request/fetch-request';
+import { parseFetchId } from '../common/request/fetch-id';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../keys/api-key.guard';
 import { DATABASE } from '../tokens';
 

@@ -1,11 +1,6 @@
 import { resolve, basename } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import type {
-  sendUnaryData,
-  ServerUnaryCall,
-  ServerWritableStream,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { diffusionv1, fromDirectGenerateRequest, MalformedMessageError, type DirectDiffusionParams } from '@easel/contracts';
 import { extractTraceMetadata, withSpan } from '@easel/telemetry';
@@ -15,6 +10,7 @@ import type { ModelCatalog, ModelEntry } from '@easel/model-store';
 import type { DiffusionGeneration, Generation } from '../diffusion/diffusion-generation';
 import { GenerationSlots } from '../generation-slots';
 import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
+import { unary } from './unary';
 
 export interface DiffusionServiceOptions {
   /** Runs Generate calls: the same path as the worker's bus jobs (model routing, LoRAs, embeddings, upscale, NSFW check). */
@@ -200,14 +196,4 @@ function toProtoResult(g: Generation, seconds: number): diffusionv1.GenerateResu
     nsfwContentDetected: r.nsfwContentDetected,
     timings: r.timings,
   });
-}
-
-/** A grpc-js unary handler from an async function; thrown errors become gRPC statuses. */
-function unary<Req, Res>(fn: (request: Req) => Promise<Res>) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-    fn(call.request).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(error)),
-    );
-  };
 }

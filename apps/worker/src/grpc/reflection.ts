@@ -21,8 +21,9 @@ function withDependencies(file: DescFile, seen = new Set<string>(), out: DescFil
  * in the generated code (no .proto file is read at run time).
  */
 export function reflectionService(files: DescFile[]): ReflectionService {
+  const seen = new Set<string>();
   const descriptors = files
-    .flatMap((file) => withDependencies(file))
+    .flatMap((file) => withDependencies(file, seen))
     .map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)));
   const definition = {
     'easel.files': { fileDescriptorProtos: descriptors },

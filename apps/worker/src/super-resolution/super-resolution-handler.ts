@@ -1,4 +1,10 @@
-import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS, type JobPayload, type SuperResolutionParams, type SuperResolutionResult } from '@easel/contracts';
+import {
+  OUTPUT_EXTENSIONS,
+  SUPER_RESOLUTION_SERVICE,
+  type JobPayload,
+  type SuperResolutionParams,
+  type SuperResolutionResult,
+} from '@easel/contracts';
 import { MIME_TYPES } from '@easel/engine-diffusion';
 import { UPSCALE_MODELS, type Upscaler, type UpscaleModelName } from '@easel/engine-upscale';
 import sharp from 'sharp';
@@ -8,33 +14,43 @@ import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler
 /** The largest input super_resolution takes (its output is up to 4× each side). */
 export const SUPER_RESOLUTION_MAX_INPUT_PIXELS = 1024 * 1024;
 
-export interface SuperResolutionHandlerOptions {
+export interface SuperResolutionOptions {
   upscaler: Upscaler;
   fetchAllowHosts: readonly string[];
 }
 
-/** `super_resolution` jobs: one image in, the same image `scale` times larger out. */
-export class SuperResolutionHandler implements ServiceHandler {
-  readonly service = DIFFUSION_SERVICE;
+export interface Upscaled {
+  result: SuperResolutionResult;
+  image: Buffer;
+  mimeType: string;
+}
 
-  constructor(private readonly options: SuperResolutionHandlerOptions) {}
+/**
+ * One image in, the same image `scale` times larger out: the one path of bus jobs
+ * (SuperResolutionHandler) and direct gRPC calls (SuperResolutionGrpcService).
+ */
+export class SuperResolution {
+  constructor(private readonly options: SuperResolutionOptions) {}
 
-  async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
-    const p = payload.params as unknown as SuperResolutionParams;
+  async run(p: SuperResolutionParams, onTile?: (done: number, total: number) => void): Promise<Upscaled> {
     const field = p.imageField;
-    if (!Object.hasOwn(UPSCALE_MODELS, p.upscaleModel)) throw new PermanentJobError('Model id not found', 'model_id');
+    if (!Object.hasOwn(UPSCALE_MODELS, p.upscaleModel))
+      throw new PermanentJobError('Model id not found', 'model_id');
     const started = performance.now();
     const input = await loadInputImage(field, p.image, this.options.fetchAllowHosts);
     const { width = 0, height = 0 } = await sharp(input).metadata();
     if (width * height > SUPER_RESOLUTION_MAX_INPUT_PIXELS) {
-      throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must have at most ${SUPER_RESOLUTION_MAX_INPUT_PIXELS} pixels (1024×1024); it has ${width}×${height}.`, field);
+      throw new PermanentJobError(
+        `The ${field.replace(/_/g, ' ')} must have at most ${SUPER_RESOLUTION_MAX_INPUT_PIXELS} pixels (1024×1024); it has ${width}×${height}.`,
+        field,
+      );
     }
     const fetchedAt = performance.now();
     const up = await this.options.upscaler.upscaleImage(input, {
       scale: p.scale,
       model: p.upscaleModel as UpscaleModelName,
       format: p.outputFormat,
-      onTile: (done, total) => context.progress(done, total),
+      ...(onTile ? { onTile } : {}),
     });
     const ended = performance.now();
     const result: SuperResolutionResult = {
@@ -47,11 +63,36 @@ export class SuperResolutionHandler implements ServiceHandler {
       upscaleModel: p.upscaleModel,
       format: up.format,
       generationTime: (ended - started) / 1000,
-      timings: { total: Math.round(ended - started) / 1000, image_io: Math.round(fetchedAt - started) / 1000, upscale: Math.round(ended - fetchedAt) / 1000 },
+      timings: {
+        total: Math.round(ended - started) / 1000,
+        image_io: Math.round(fetchedAt - started) / 1000,
+        upscale: Math.round(ended - fetchedAt) / 1000,
+      },
     };
+    return { result, image: up.image, mimeType: MIME_TYPES[up.format] };
+  }
+}
+
+/** `super_resolution` jobs from the bus. */
+export class SuperResolutionHandler implements ServiceHandler {
+  readonly service = SUPER_RESOLUTION_SERVICE;
+
+  constructor(private readonly superResolution: SuperResolution) {}
+
+  async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
+    const { result, image, mimeType } = await this.superResolution.run(
+      payload.params as unknown as SuperResolutionParams,
+      (done, total) => context.progress(done, total),
+    );
     return {
       result: result as unknown as Record<string, unknown>,
-      files: [{ body: up.image, contentType: MIME_TYPES[up.format], extension: OUTPUT_EXTENSIONS[up.format] }],
+      files: [
+        {
+          body: image,
+          contentType: mimeType,
+          extension: OUTPUT_EXTENSIONS[result.format as keyof typeof OUTPUT_EXTENSIONS],
+        },
+      ],
     };
   }
 }

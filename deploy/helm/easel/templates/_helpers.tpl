@@ -244,3 +244,46 @@ easel.dev/pool: {{ .pool }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/*
+Job routing, rendered for the gateway from the same pools the worker Deployments and KEDA
+triggers are made of: EASEL_SERVICE_POOLS (each service's pool: the enabled pool of that
+service with no `models`) and EASEL_MODEL_POOLS (models pinned to a pool by its `models`).
+A service with two unpinned pools, or with pinned pools only, fails the render.
+*/}}
+{{- define "easel.env.routing" -}}
+{{- $servicePools := dict }}
+{{- $modelPools := list }}
+{{- $pinnedServices := dict }}
+{{- range $poolName, $pool := .Values.pools }}
+{{- if $pool.enabled }}
+{{- $service := $pool.service | default $poolName }}
+{{- if $pool.models }}
+{{- $_ := set $pinnedServices $service $poolName }}
+{{- range $pool.models }}
+{{- $modelPools = append $modelPools (printf "%s=%s" . $poolName) }}
+{{- end }}
+{{- else }}
+{{- if hasKey $servicePools $service }}
+{{- fail (printf "pools %s and %s both serve %s with no `models`: give one of them the models it is for" (get $servicePools $service) $poolName $service) }}
+{{- end }}
+{{- $_ := set $servicePools $service $poolName }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- range $service, $pool := $pinnedServices }}
+{{- if not (hasKey $servicePools $service) }}
+{{- fail (printf "pool %s serves %s for some models only: add an enabled pool of %s without `models` for the rest" $pool $service $service) }}
+{{- end }}
+{{- end }}
+{{- $assignments := list }}
+{{- range $service, $pool := $servicePools }}
+{{- $assignments = append $assignments (printf "%s=%s" $service $pool) }}
+{{- end }}
+- name: EASEL_SERVICE_POOLS
+  value: {{ join "," $assignments | quote }}
+{{- if $modelPools }}
+- name: EASEL_MODEL_POOLS
+  value: {{ join "," $modelPools | quote }}
+{{- end }}
+{{- end }}

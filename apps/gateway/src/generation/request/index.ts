@@ -15,9 +15,8 @@ export type {
   SafetyCheckerType,
   Upscale,
 } from './generation-request';
-export { parseFetchId } from './fetch-request';
+export { GENERATION_FIELDS, GENERATION_REQUEST } from './generation-fields';
 export { echoMeta, resultMeta } from './meta';
 export type { MetaExtras } from './meta';
 export { SCHEDULER_CLASS_NAMES, lookupScheduler, schedulerDisplayName } from './scheduler-names';
 export type { SchedulerClassName, SchedulerLabel } from './scheduler-names';
-export { attribute, messages } from './messages';

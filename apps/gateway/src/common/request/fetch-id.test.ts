@@ -1,4 +1,4 @@
-import { parseFetchId } from './fetch-request';
+import { parseFetchId } from './fetch-id';
 
 describe('parseFetchId', () => {
   it.each<[string | undefined, Record<string, unknown>, number]>([

@@ -4,7 +4,7 @@
  * clients send them as strings too: `13443927`, `"13443927"`. A path id, when present, wins.
  */
 import { coerceInteger, normalizeInput } from './coercion';
-import type { FieldErrors, Parsed } from './generation-request';
+import type { FieldErrors, Parsed } from './field-reader';
 import { messages } from './messages';
 
 /** Job ids are positive integers that fit a JavaScript number exactly. */

@@ -2,16 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import type { ArtifactStore } from '@easel/storage';
 import { NotFoundError } from '../common/api-errors';
-import { storedRequest } from '../jobs/job-message';
-import { JobsService } from '../jobs/jobs.service';
 import { ARTIFACT_STORE, CONFIG } from '../tokens';
-import { failedBody, processingBody, successBody, type DialectResponse, type JobWithArtifacts } from './generation-responses';
+import { storedRequest } from './job-message';
+import {
+  failedBody,
+  processingBody,
+  successBody,
+  type DialectResponse,
+  type JobWithArtifacts,
+} from './job-responses';
+import { JobsService } from './jobs.service';
+import { ServiceRegistry } from './service-registry';
 
-/** A job as the dialect shows it (fetch, the generation answer, the webhook body). */
+/** A job of any service as the dialect shows it (fetch, the submit answer, the webhook body). */
 @Injectable()
 export class JobViewService {
   constructor(
     private readonly jobs: JobsService,
+    private readonly registry: ServiceRegistry,
     @Inject(CONFIG) private readonly config: EaselConfig,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
   ) {}
@@ -26,13 +34,18 @@ export class JobViewService {
   /** The body of a job row already in hand (the caller checked its tenant). */
   async render(job: JobWithArtifacts): Promise<DialectResponse> {
     const { publicUrl } = this.config;
+    const definition = this.registry.forKind(job.kind);
     if (job.status === 'success') {
       const wantsBase64 = (storedRequest(job).params as { base64?: boolean }).base64 === true;
-      const base64 = wantsBase64 ? await Promise.all(job.artifacts.map(async (a) => (await this.store.getBuffer(a.storageKey)).toString('base64'))) : undefined;
-      return successBody(job, publicUrl, base64);
+      const base64 = wantsBase64
+        ? await Promise.all(
+            job.artifacts.map(async (a) => (await this.store.getBuffer(a.storageKey)).toString('base64')),
+          )
+        : undefined;
+      return successBody(job, publicUrl, definition.successMeta(job), base64);
     }
     if (job.status === 'failed') return failedBody(job);
-    return processingBody(job, publicUrl, await this.eta(job));
+    return processingBody(job, publicUrl, await this.eta(job), definition.fetchPath);
   }
 
   /** Seconds until the job ends: what its worker last reported, else queue position × mean job time. */

@@ -1,4 +1,4 @@
-import { GENERATION_DEFAULTS, type GenerationKind, parseGenerationRequest } from '../generation/request';
+import { GENERATION_DEFAULTS, type GenerationKind, parseGenerationRequest } from './generation-request';
 import {
   ALGORITHM_TYPES,
   GENERATION_FIELDS,
@@ -7,7 +7,7 @@ import {
   UPSCALE_VALUES,
   generationRequestSchema,
 } from './generation-schema';
-import type { Schema } from './json-schema';
+import type { Schema } from '../../common/request/json-schema';
 
 /**
  * The documented request schema against the parser it describes: the fields it reads, the

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import {
+  OUTPUT_EXTENSIONS,
+  SUPER_RESOLUTION_KIND,
+  SUPER_RESOLUTION_SERVICE,
+  type SuperResolutionParams,
+  type SuperResolutionResult,
+} from '@easel/contracts';
+import { priceOfSuperResolution } from '../billing/pricing';
+import { ValidationError } from '../common/api-errors';
+import { storedRequest } from '../jobs/job-message';
+import type { JobWithArtifacts } from '../jobs/job-responses';
+import { DefinesService, type PreparedJob, type ServiceDefinition } from '../jobs/service-definition';
+import type { Principal } from '../keys/principal';
+import { superResolutionMeta } from './super-resolution-meta';
+import { parseSuperResolutionRequest, SUPER_RESOLUTION_REQUEST } from './super-resolution-request';
+
+/** `super_resolution` on its own service: one image, 2–4× larger. */
+@Injectable()
+@DefinesService()
+export class SuperResolutionDefinition implements ServiceDefinition {
+  readonly service = SUPER_RESOLUTION_SERVICE;
+  readonly kinds = [SUPER_RESOLUTION_KIND];
+
+  async prepare(_principal: Principal, _kind: string, body: Record<string, unknown>): Promise<PreparedJob> {
+    const parsed = parseSuperResolutionRequest(body);
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    const { webhook, trackId, faceEnhance: _faceEnhance, ...params } = parsed.value;
+    return {
+      kind: SUPER_RESOLUTION_KIND,
+      modelId: params.upscaleModel,
+      params: params as unknown as Record<string, unknown>,
+      outputs: 1,
+      extension: OUTPUT_EXTENSIONS[params.outputFormat],
+      price: priceOfSuperResolution(params.scale),
+      trackId,
+      webhook,
+    };
+  }
+
+  successMeta(job: JobWithArtifacts): Record<string, unknown> {
+    return superResolutionMeta(
+      storedRequest(job).params as unknown as SuperResolutionParams,
+      job.result as unknown as SuperResolutionResult,
+    );
+  }
+
+  requestSchema() {
+    return SUPER_RESOLUTION_REQUEST.jsonSchema();
+  }
+}

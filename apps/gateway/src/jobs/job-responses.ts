@@ -1,0 +1,105 @@
+import { artifactFileName } from '@easel/contracts';
+import type { ArtifactRecord, Job } from '@easel/db';
+import { storedRequest } from './job-message';
+
+/** A dialect response body and the HTTP status that goes with it. */
+export interface DialectResponse {
+  httpStatus: number;
+  body: Record<string, unknown>;
+}
+
+export type JobWithArtifacts = Job & { artifacts: ArtifactRecord[] };
+
+export const outputUrl = (
+  publicUrl: string,
+  token: string,
+  jobId: number,
+  index: number,
+  extension: string,
+) => `${publicUrl}/output/${token}/${artifactFileName(jobId, index, extension)}`;
+
+/** The image families' fetch endpoint (every job can be fetched there too). */
+export const DEFAULT_FETCH_PATH = '/api/v3/fetch';
+
+const trackIdOf = (job: Job) => (job.trackId === null ? {} : { track_id: job.trackId });
+
+function futureLinks(job: Job, publicUrl: string): string[] {
+  const stored = storedRequest(job);
+  return Array.from({ length: stored.outputs }, (_, i) =>
+    outputUrl(publicUrl, stored.artifactToken, job.id, i, stored.extension),
+  );
+}
+
+/** `fetchPath`: where the job's family fetches (`/api/v3/fetch`, `/api/v6/video/fetch`...). */
+export function processingBody(
+  job: Job,
+  publicUrl: string,
+  eta: number,
+  fetchPath = DEFAULT_FETCH_PATH,
+): DialectResponse {
+  return {
+    httpStatus: 202,
+    body: {
+      status: 'processing',
+      tip: 'Your image is processing in background, you can get this image using fetch API: here is link for fetch api : https://docs.modelslab.com',
+      eta: Math.max(1, Math.round(eta * 10) / 10),
+      messege: 'Try to fetch request after given estimated time',
+      message: 'Try to fetch request after given estimated time',
+      fetch_result: `${publicUrl}${fetchPath}/${job.id}`,
+      id: job.id,
+      output: [],
+      future_links: futureLinks(job, publicUrl),
+      meta: {},
+      ...trackIdOf(job),
+    },
+  };
+}
+
+export function failedBody(job: Job): DialectResponse {
+  return {
+    httpStatus: 200,
+    body: {
+      status: 'failed',
+      id: job.id,
+      message: 'Failed, Try Again',
+      output: '',
+      error: job.error ?? 'unknown error',
+      ...trackIdOf(job),
+    },
+  };
+}
+
+/** What every service's result has: how long it took and where, and (images) the NSFW verdict. */
+interface CommonResult {
+  generationTime: number;
+  timings?: Record<string, number>;
+  nsfwContentDetected?: boolean;
+}
+
+/** `meta` comes from the job's service definition; `base64Outputs` replaces the links when the request asked for base64. */
+export function successBody(
+  job: JobWithArtifacts,
+  publicUrl: string,
+  meta: Record<string, unknown>,
+  base64Outputs?: string[],
+): DialectResponse {
+  const stored = storedRequest(job);
+  const result = job.result as unknown as CommonResult;
+  const links = job.artifacts.map((a) =>
+    outputUrl(publicUrl, stored.artifactToken, job.id, a.index, stored.extension),
+  );
+  return {
+    httpStatus: 200,
+    body: {
+      status: 'success',
+      generationTime: Math.round(result.generationTime * 1000) / 1000,
+      id: job.id,
+      output: base64Outputs ?? links,
+      proxy_links: links,
+      nsfw_content_detected: result.nsfwContentDetected ?? false,
+      meta,
+      timings: result.timings,
+      ...trackIdOf(job),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Schema } from '../common/request/json-schema';
+import type { Principal } from '../keys/principal';
+import type { JobWithArtifacts } from './job-responses';
+
+/** A validated request, ready to be admitted, priced and queued. */
+export interface PreparedJob {
+  kind: string;
+  modelId: string | null;
+  /** The service's params (what its contract encodes for the bus). */
+  params: Record<string, unknown>;
+  /** How many files the job writes (the `future_links` of a processing answer). */
+  outputs: number;
+  extension: string;
+  /** Values that `meta` must show differently from the request (what was really done). */
+  metaOverrides?: Record<string, unknown>;
+  price: number;
+  trackId: string | number | null;
+  webhook: string | null;
+}
+
+export interface SubmitOptions {
+  /** The v4 dreambooth endpoints need `model_id`. */
+  requireModelId?: boolean;
+  idempotencyKey?: string | null;
+}
+
+/**
+ * One service as the gateway sees it: which job kinds it takes, how a request body of each
+ * becomes a priced job (validation, model checks, price), and how a finished job's `meta`
+ * reads. The job's life around it (limits, credits, the row, the bus, the sync window, fetch,
+ * webhooks) is the jobs module's, written once for every service.
+ */
+export interface ServiceDefinition {
+  /** The service on the bus (@easel/contracts SERVICE_CONTRACTS) that runs these kinds. */
+  readonly service: string;
+  readonly kinds: readonly string[];
+  /** Where the family's jobs are fetched (`fetch_result`); unset: /api/v3/fetch. */
+  readonly fetchPath?: string;
+  /** Throws the dialect's errors (ValidationError, ModelNotFoundError...) for a request it refuses. */
+  prepare(
+    principal: Principal,
+    kind: string,
+    body: Record<string, unknown>,
+    options: SubmitOptions,
+  ): Promise<PreparedJob>;
+  /** `meta` of the success answer. */
+  successMeta(job: JobWithArtifacts): Record<string, unknown>;
+  /** The JSON Schema of the body `prepare` reads for `kind` (made from the same field table). */
+  requestSchema(kind: string, options: SubmitOptions): Schema;
+}
+
+export const SERVICE_DEFINITION = Symbol('easel:service-definition');
+
+/** Marks a provider as a ServiceDefinition: the ServiceRegistry finds it (no list to edit). */
+export const DefinesService = () => SetMetadata(SERVICE_DEFINITION, true);

@@ -1,0 +1,65 @@
+import type { EaselConfig } from '@easel/config';
+import { DiffusionEngine } from '@easel/engine-diffusion';
+import { SafetyChecker } from '@easel/engine-safety';
+import { Upscaler } from '@easel/engine-upscale';
+import type { ModelCatalog } from '@easel/model-store';
+import { DiffusionGeneration } from './diffusion/diffusion-generation';
+import type { GenerationSlots } from './generation-slots';
+import type { PostProcessors } from './postprocess/post-process';
+
+/**
+ * What the services of one worker share, each made on first use: one diffusion engine (one model
+ * cache for bus jobs and gRPC calls), one upscaler and NSFW checker (generation's post-processing and
+ * super_resolution), one DiffusionGeneration, and the worker's slots.
+ */
+export class WorkerResources {
+  private engineInstance?: DiffusionEngine;
+  private toolsInstance?: PostProcessors;
+  private generationInstance?: DiffusionGeneration;
+
+  constructor(
+    readonly config: EaselConfig,
+    readonly catalog: ModelCatalog,
+    readonly slots: GenerationSlots,
+    private readonly log?: (message: string) => void,
+  ) {}
+
+  get engine(): DiffusionEngine {
+    return (this.engineInstance ??= new DiffusionEngine({
+      device: this.config.EASEL_ORT_PROVIDER,
+      intraOpNumThreads: this.config.EASEL_ORT_THREADS || undefined,
+      cacheBudgetBytes: this.config.EASEL_MODEL_CACHE_BYTES,
+      // LoRA keys that matched no weight are reported in the job's meta and here.
+      ...(this.log ? { warn: this.log } : {}),
+    }));
+  }
+
+  get postProcessors(): PostProcessors {
+    return (this.toolsInstance ??= {
+      upscaler: new Upscaler(),
+      safety: new SafetyChecker(this.config.EASEL_NSFW_THRESHOLD),
+    });
+  }
+
+  /** Bus jobs and direct gRPC calls take the same path from request to images. */
+  get generation(): DiffusionGeneration {
+    return (this.generationInstance ??= new DiffusionGeneration({
+      engine: this.engine,
+      catalog: this.catalog,
+      defaultModel: this.config.EASEL_DEFAULT_MODEL,
+      fetchAllowHosts: this.config.fetchAllowHosts,
+      postProcessors: this.postProcessors,
+    }));
+  }
+
+  /** Drops the cached sessions of a model (model_reload / delete_model); false when none were loaded. */
+  async unloadModel(location: string): Promise<boolean> {
+    return this.engineInstance ? this.engineInstance.unloadModel(location) : false;
+  }
+
+  async dispose(): Promise<void> {
+    await this.engineInstance?.dispose();
+    this.toolsInstance?.upscaler.dispose();
+    await this.toolsInstance?.safety.dispose();
+  }
+}

@@ -1,0 +1,45 @@
+import { DIFFUSION_SERVICE, SUPER_RESOLUTION_SERVICE } from '@easel/contracts';
+import { DiffusionHandler } from './diffusion/diffusion-handler';
+import { diffusionGrpcEntry, type GrpcServiceEntry } from './grpc/server';
+import { superResolutionGrpcEntry } from './grpc/super-resolution-service';
+import type { ServiceHandler } from './service-handler';
+import { SuperResolution, SuperResolutionHandler } from './super-resolution/super-resolution-handler';
+import type { WorkerResources } from './worker-resources';
+
+/** One service's worker side: its bus handler and its gRPC service, both on the same code path. */
+export interface WorkerService {
+  handler(resources: WorkerResources): ServiceHandler;
+  grpc?(resources: WorkerResources): GrpcServiceEntry;
+}
+
+const superResolution = (r: WorkerResources) =>
+  new SuperResolution({ upscaler: r.postProcessors.upscaler, fetchAllowHosts: r.config.fetchAllowHosts });
+
+/** Every service a worker can run (EASEL_SERVICES names them), by the name @easel/contracts gives it. */
+export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
+  [DIFFUSION_SERVICE]: {
+    handler: (r) => new DiffusionHandler(r.generation),
+    grpc: (r) =>
+      diffusionGrpcEntry({
+        generation: r.generation,
+        engine: r.engine,
+        catalog: r.catalog,
+        maxConcurrent: r.config.EASEL_WORKER_CONCURRENCY,
+        slots: r.slots,
+        device: r.config.EASEL_ORT_PROVIDER,
+      }),
+  },
+  [SUPER_RESOLUTION_SERVICE]: {
+    handler: (r) => new SuperResolutionHandler(superResolution(r)),
+    grpc: (r) => superResolutionGrpcEntry(superResolution(r), r.slots),
+  },
+};
+
+export function workerService(name: string): WorkerService {
+  const service = WORKER_SERVICES[name];
+  if (!service)
+    throw new Error(
+      `EASEL_SERVICES names "${name}", which this worker cannot run (known: ${Object.keys(WORKER_SERVICES).join(', ')})`,
+    );
+  return service;
+}
