@@ -25,7 +25,8 @@ export class PostgresLimitStore implements LimitStore {
     const result = await this.repository.hit(bucket, limit, windowMs, new Date(now));
     // A refused bucket that vanished meanwhile (swept, released): try again in a moment.
     const windowEndsAt = result.windowEndsAt?.getTime() ?? now;
-    return { allowed: result.allowed, hits: result.hits, windowEndsAt, retryAfterMs: Math.max(0, windowEndsAt - now) };
+    // A parallel request that read the clock after this one may have opened the window: never more than one window away.
+    return { allowed: result.allowed, hits: result.hits, windowEndsAt, retryAfterMs: Math.min(windowMs, Math.max(0, windowEndsAt - now)) };
   }
 
   async release(bucket: string, windowEndsAt: number): Promise<void> {
