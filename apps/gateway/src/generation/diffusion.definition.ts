@@ -34,6 +34,8 @@ const PRICING_DEFAULT_SIDE = 512;
 export class DiffusionDefinition implements ServiceDefinition {
   readonly service = DIFFUSION_SERVICE;
   readonly kinds = DIFFUSION_KINDS;
+  readonly pricing =
+    "1 credit per 512×512 image at 20 steps (the model's price table), scaled by pixels, steps and samples; highres_fix adds its refining pass (steps × strength at the target size); upscale adds 0.25 credits per output megapixel. Held when the job is accepted, captured on success, released on failure.";
 
   constructor(
     @Inject(CONFIG) private readonly config: EaselConfig,

@@ -21,6 +21,8 @@ import { parseSuperResolutionRequest, SUPER_RESOLUTION_REQUEST } from './super-r
 export class SuperResolutionDefinition implements ServiceDefinition {
   readonly service = SUPER_RESOLUTION_SERVICE;
   readonly kinds = [SUPER_RESOLUTION_KIND];
+  readonly pricing =
+    '0.25 credits per output megapixel, priced as a 512×512 input (2× 0.25 credits, 3× 0.563, 4× 1) since the input size is known only once fetched. Held when the job is accepted, captured on success, released on failure.';
 
   async prepare(_principal: Principal, _kind: string, body: Record<string, unknown>): Promise<PreparedJob> {
     const parsed = parseSuperResolutionRequest(body);

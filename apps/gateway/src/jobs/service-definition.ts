@@ -35,6 +35,8 @@ export interface ServiceDefinition {
   /** The service on the bus (@easel/contracts SERVICE_CONTRACTS) that runs these kinds. */
   readonly service: string;
   readonly kinds: readonly string[];
+  /** What a job costs, in a sentence (shown with each of the service's operations in /openapi.json). */
+  readonly pricing: string;
   /** Where the family's jobs are fetched (`fetch_result`); unset: /api/v3/fetch. */
   readonly fetchPath?: string;
   /** Throws the dialect's errors (ValidationError, ModelNotFoundError...) for a request it refuses. */

@@ -12,8 +12,8 @@ export interface DocumentOptions {
   version: string;
   /** Base URL for `servers` (EASEL_PUBLIC_URL); omitted: relative to where the document was fetched. */
   serverUrl?: string;
-  /** The body schema of a job route (the ServiceRegistry's definitions); without it, a `{key}` body. */
-  jobRequestSchema?: (kind: string, requireModelId: boolean) => Schema;
+  /** A job route's body schema and price (its ServiceDefinition's); without it, a `{key}` body. */
+  job?: (kind: string, requireModelId: boolean) => { schema: Schema; pricing: string };
 }
 
 const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -54,7 +54,7 @@ function requestBody(request: RequestDoc, options: DocumentOptions): Schema | un
       return {
         required: true,
         content: json(
-          options.jobRequestSchema?.(request.kind, request.requireModelId === true) ?? schemaRef('KeyBody'),
+          options.job?.(request.kind, request.requireModelId === true).schema ?? schemaRef('KeyBody'),
         ),
       };
     case 'fetch':
@@ -170,10 +170,14 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
     }));
     if (request.type === 'job') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
     const body = requestBody(request, options);
+    const job =
+      request.type === 'job' ? options.job?.(request.kind, request.requireModelId === true) : undefined;
+    const description = [doc.description, job && `Price: ${job.pricing}`].filter(Boolean).join(' ');
     const operation: Record<string, unknown> = {
       operationId: operationId(route, path),
       summary: doc.summary,
-      ...(doc.description ? { description: doc.description } : {}),
+      ...(description ? { description } : {}),
+      ...(request.type === 'job' ? { 'x-easel-job-kind': request.kind } : {}),
       tags: doc.tags ?? ['other'],
       ...(parameters.length ? { parameters } : {}),
       ...(body ? { requestBody: body } : {}),

@@ -91,7 +91,10 @@ export class OpenApiController {
     this.document ??= buildOpenApiDocument(this.catalog.routes(), {
       version: packageVersion(),
       serverUrl: this.config.EASEL_PUBLIC_URL?.replace(/\/$/, ''),
-      jobRequestSchema: (kind, requireModelId) => this.services.forKind(kind).requestSchema(kind, { requireModelId }),
+      job: (kind, requireModelId) => {
+        const definition = this.services.forKind(kind);
+        return { schema: definition.requestSchema(kind, { requireModelId }), pricing: definition.pricing };
+      },
     });
     return this.document;
   }
