@@ -1,25 +1,44 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { ApiError } from './api-errors';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { ApiError, HttpRefusalError } from './api-errors';
+
+const logger = new Logger('Gateway');
 
 /** The one place where every error becomes a response in the dialect's shape. */
 @Catch()
 export class DialectExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Gateway');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof ApiError) {
-      void reply.status(exception.httpStatus).headers(exception.headers()).send(exception.body());
-      return;
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const message = status === 404 ? 'Not found' : exception.message;
-      void reply.status(status).send({ status: 'error', message });
-      return;
-    }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    void reply.status(500).send({ status: 'error', message: 'Internal server error' });
+    sendDialectError(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
 }
+
+export function sendDialectError(reply: FastifyReply, exception: unknown): void {
+  if (exception instanceof ApiError) {
+    void reply.status(exception.httpStatus).headers(exception.headers()).send(exception.body());
+    return;
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const message = status === 404 ? 'Not found' : exception.message;
+    void reply.status(status).send({ status: 'error', message });
+    return;
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  void reply.status(500).send({ status: 'error', message: 'Internal server error' });
+}
+
+/**
+ * Fastify's router answers some requests before Nest sees them (a path parameter longer than
+ * maxParamLength, a URL it cannot decode); they get the dialect's shape too, without echoing the path.
+ */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (
+  error,
+  _request: FastifyRequest,
+  reply,
+) => {
+  const refusal =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new HttpRefusalError(414, 'The request path is too long.')
+      : new HttpRefusalError(400, 'The request URL is malformed.');
+  sendDialectError(reply, refusal);
+};

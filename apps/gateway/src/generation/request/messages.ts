@@ -37,6 +37,12 @@ export const messages = {
   /** Laravel's `in` rule; `allowed` lists the accepted values so the client can fix the request. */
   oneOf: (field: string, allowed: readonly string[]) =>
     `The selected ${attribute(field)} is invalid. Allowed: ${allowed.join(', ')}.`,
+  /** NUL or a lone UTF-16 surrogate: PostgreSQL stores neither in text or jsonb, and neither is meaningful text. */
+  unsafeText: (field: string) =>
+    `The ${attribute(field)} must not contain NUL characters or unpaired surrogates.`,
+  /** A JSON value nested deeper than any field of the dialect needs. */
+  tooDeep: (field: string, max: number) =>
+    `The ${attribute(field)} must not be nested more than ${num(max)} levels deep.`,
   url: (field: string) => `The ${attribute(field)} must be a valid http or https URL.`,
   image: (field: string) => `The ${attribute(field)} must be an http(s) URL or a base64-encoded image.`,
   list: (field: string) => `The ${attribute(field)} must be a comma-separated list.`,
