@@ -29,6 +29,11 @@ export class SuperResolutionHandler implements ServiceHandler {
     if (width * height > SUPER_RESOLUTION_MAX_INPUT_PIXELS) {
       throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must have at most ${SUPER_RESOLUTION_MAX_INPUT_PIXELS} pixels (1024×1024); it has ${width}×${height}.`, field);
     }
+    // The upscaler's tiles overlap by `overlap` pixels; a side no longer than that cannot be tiled.
+    const minSide = this.options.upscaler.overlap + 1;
+    if (width < minSide || height < minSide) {
+      throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must be at least ${minSide}×${minSide} pixels; it has ${width}×${height}.`, field);
+    }
     const fetchedAt = performance.now();
     const up = await this.options.upscaler.upscaleImage(input, {
       scale: p.scale,
