@@ -1,3 +1,4 @@
+import { pngHeader } from '../testing/images';
 import {
   openTestDatabase,
   startTestGateway,
@@ -147,5 +148,67 @@ describe('hostile input over HTTP (postgres)', () => {
       `{"key":"${key}","prompt":"${'x'.repeat(33 * 1024 * 1024)}"}`,
     );
     expect(answer).toEqual({ status: 413, body: { status: 'error', message: 'Request body is too large' } });
+  });
+});
+
+describe('input images judged by their header before a job exists (postgres)', () => {
+  let database: TestDatabase;
+  let harness: TestGateway;
+  let key: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres');
+    harness = await startTestGateway({ db: database.db });
+    key = harness.gateway.bootstrap.adminKey!;
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+    await database?.close();
+  });
+
+  const post = async (url: string, body: Record<string, unknown>) => {
+    const response = await harness.gateway.app.inject({ method: 'POST', url, payload: { key, ...body } });
+    return { status: response.statusCode, body: response.json() };
+  };
+  const png = (width: number, height: number) => `data:image/png;base64,${pngHeader(width, height)}`;
+  const tooLarge = (field: string) => ({
+    status: 422,
+    body: {
+      status: 'error',
+      message: {
+        [field]: [
+          `The ${field.replace(/_/g, ' ')} must not be larger than 4096×4096 pixels; it is 8000×8000.`,
+        ],
+      },
+    },
+  });
+
+  it.each([
+    ['/api/v3/img2img', 'init_image', { prompt: 'x', init_image: png(8000, 8000) }],
+    [
+      '/api/v3/inpaint',
+      'mask_image',
+      { prompt: 'x', init_image: png(512, 512), mask_image: png(8000, 8000) },
+    ],
+    ['/api/v3/super_resolution', 'init_image', { init_image: png(8000, 8000) }],
+    ['/api/v6/image_editing/super_resolution', 'url', { url: png(8000, 8000) }],
+  ])('%s refuses an 8000×8000 %s with 422 naming it, and no job is made', async (url, field, body) => {
+    expect(await post(url, body)).toEqual(tooLarge(field));
+    expect(await harness.db.prisma.job.count()).toBe(0);
+  });
+
+  it('refuses a mask of another size than the init image', async () => {
+    expect(
+      await post('/api/v3/inpaint', { prompt: 'x', init_image: png(512, 512), mask_image: png(512, 256) }),
+    ).toEqual({
+      status: 422,
+      body: {
+        status: 'error',
+        message: {
+          mask_image: ['The mask image must be the size of the init image (512×512); it is 512×256.'],
+        },
+      },
+    });
   });
 });

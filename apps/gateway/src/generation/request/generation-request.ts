@@ -17,6 +17,7 @@ import {
   normalizeInput,
 } from './coercion';
 import type { DiffusionParams } from '@easel/contracts';
+import { checkImageSize } from './image-limits';
 import { messages } from './messages';
 import { lookupScheduler } from './scheduler-names';
 
@@ -266,6 +267,7 @@ export function readImage(fields: FieldReader, field: string): string | null {
     return null;
   }
   if (!isImageReference(value)) fields.fail(field, messages.image(field));
+  else checkImageSize(fields, field, value);
   return value;
 }
 
