@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { pngHeader } from '../testing/images';
 import {
   openTestDatabase,
@@ -121,6 +122,51 @@ describe('hostile input over HTTP (postgres)', () => {
     expect(answer).toEqual({
       status: 414,
       body: { status: 'error', message: 'The request path is too long.' },
+    });
+  });
+
+  it('answers a URL it cannot decode with 400 in the dialect shape', async () => {
+    const answer = await post('/api/v3/fetch/%E0%A4%A', { key });
+    expect(answer).toEqual({
+      status: 400,
+      body: { status: 'error', message: 'The request URL is malformed.' },
+    });
+  });
+
+  it('refuses an Idempotency-Key longer than 255 characters with 422 (its unique index would refuse it with a 500)', async () => {
+    const answer = await raw('/api/v3/text2img', JSON.stringify({ key, prompt: 'long idempotency key' }), {
+      'idempotency-key': 'k'.repeat(8000),
+    });
+    expect(answer).toEqual({
+      status: 422,
+      body: {
+        status: 'error',
+        message: {
+          'Idempotency-Key': ['The Idempotency-Key header must not be greater than 255 characters.'],
+        },
+      },
+    });
+  });
+
+  it('answers a NUL in a header, which Node refuses before Fastify sees it, in the dialect shape', async () => {
+    const url = new URL(await harness.gateway.listen(0, '127.0.0.1'));
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        const body = JSON.stringify({ key, prompt: 'x' });
+        socket.write(
+          `POST /api/v3/text2img HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+            `Idempotency-Key: a\u0000b\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        );
+      });
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      status: 'error',
+      message: 'The request is not valid HTTP.',
     });
   });
 
