@@ -244,6 +244,17 @@ describe('input images judged by their header before a job exists (postgres)', (
     expect(await harness.db.prisma.job.count()).toBe(0);
   });
 
+  it.each([
+    [png(2000, 1000), 'The init image must have at most 1048576 pixels (1024×1024); it has 2000×1000.'],
+    [png(1, 1), 'The init image must be at least 17×17 pixels; it has 1×1.'],
+  ])('super_resolution refuses an image it cannot upscale before a job exists', async (image, message) => {
+    expect(await post('/api/v3/super_resolution', { init_image: image })).toEqual({
+      status: 422,
+      body: { status: 'error', message: { init_image: [message] } },
+    });
+    expect(await harness.db.prisma.job.count()).toBe(0);
+  });
+
   it('refuses a mask of another size than the init image', async () => {
     expect(
       await post('/api/v3/inpaint', { prompt: 'x', init_image: png(512, 512), mask_image: png(512, 256) }),

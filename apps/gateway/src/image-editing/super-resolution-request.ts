@@ -5,6 +5,7 @@
 import { SUPER_RESOLUTION_KIND, type SuperResolutionParams } from '@easel/contracts';
 import { type FieldErrors, FieldReader, GENERATION_LIMITS, type Parsed, readImage, readTrackId, readWebhook } from '../generation/request/generation-request';
 import { messages } from '../generation/request/messages';
+import { checkSuperResolutionImage } from './super-resolution-image';
 
 export interface SuperResolutionRequest extends SuperResolutionParams {
   webhook: string | null;
@@ -56,6 +57,7 @@ export function parseSuperResolutionRequest(body: Record<string, unknown>): Pars
   // `url` is the v6 name, `init_image` the v3 one; one of them is required.
   const imageField = fields.firstGiven('url', 'init_image') as 'url' | 'init_image';
   const image = readImage(fields, imageField);
+  if (!fields.hasErrors(imageField)) checkSuperResolutionImage(fields, imageField, image);
   const scale = fields.integer('scale', SUPER_RESOLUTION_LIMITS.scale, D.scale) as 2 | 3 | 4;
   const rawModelId = fields.get('model_id');
   const modelId = typeof rawModelId === 'number' ? String(rawModelId) : fields.text('model_id', GENERATION_LIMITS.maxIdCharacters);
