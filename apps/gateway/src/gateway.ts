@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { registerHttpTracing } from '@easel/telemetry';
 import { AppModule, type GatewayDependencies } from './app.module';
-import { DialectExceptionFilter } from './common/dialect-exception.filter';
+import { clientErrorHandler, DialectExceptionFilter, frameworkErrors } from './common/dialect-exception.filter';
+import { installIdempotencyKeyCheck } from './common/idempotency-key';
 import { installJsonBodyParsing } from './common/json-body';
 import { JobsService } from './jobs/jobs.service';
 import { TenantsService, type BootstrapResult } from './tenants/tenants.service';
@@ -30,10 +31,11 @@ export interface Gateway {
 
 /** Builds the HTTP gateway on the given adapters, creates the first admin key if needed and recovers unfinished jobs. */
 export async function createGateway(deps: GatewayDependencies): Promise<Gateway> {
-  const adapter = new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024 });
+  const adapter = new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024, frameworkErrors, clientErrorHandler });
   // First hooks on the instance: every request gets a server span, active while its handler runs.
   registerHttpTracing(adapter.getInstance());
   installJsonBodyParsing(adapter.getInstance());
+  installIdempotencyKeyCheck(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(deps), adapter, {
     logger: LOG_LEVELS[deps.config.EASEL_LOG_LEVEL] ?? LOG_LEVELS.info,
     abortOnError: false,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,6 +159,27 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     expect((await store.find(other, 'my-lora'))?.tenantId).toBe(other);
     expect((await store.find(tenant, 'my-lora'))?.tenantId).toBe(tenant);
     expect(await store.find(tenant, 'gone')).toMatchObject({ status: 'ready' });
+  });
+
+  it('one id means one model for a tenant: no public model over another tenant\'s id, no private one over a public id', async () => {
+    const as = (who: string, modelId: string, visibility: 'private' | 'public') =>
+      store.startLoad({ tenantId: who, modelId, category: 'lora', format: 'safetensors', visibility, url: server.url('/lora.safetensors'), revision: null });
+    await as(tenant, 'alice-secret', 'private');
+    await expect(as(other, 'alice-secret', 'public')).rejects.toBeInstanceOf(ModelConflictError);
+    await as(other, 'bob-shared', 'public');
+    await expect(as(tenant, 'bob-shared', 'private')).rejects.toBeInstanceOf(ModelConflictError);
+    await expect(as(tenant, 'bob-shared', 'public')).rejects.toBeInstanceOf(ModelConflictError);
+    await store.whenIdle();
+    const ids = (await store.list(tenant)).map((m) => m.modelId);
+    expect(ids.filter((id) => id === 'alice-secret' || id === 'bob-shared')).toEqual(['alice-secret', 'bob-shared']);
+  });
+
+  it('model_list shows one entry per id even over rows written before ids were checked: the tenant\'s own wins', async () => {
+    const row = (tenantId: string, visibility: string) => ({ id: randomUUID(), modelId: 'dup-id', tenantId, category: 'lora', format: 'safetensors', status: 'ready', visibility, source: 'https://example.com/x', revision: null, location: join(files, tenantId, 'dup-id') });
+    await db.prisma.model.create({ data: row(tenant, 'private') });
+    await db.prisma.model.create({ data: row(other, 'public') });
+    expect((await store.list(tenant)).filter((m) => m.modelId === 'dup-id')).toEqual([expect.objectContaining({ tenantId: tenant })]);
+    expect((await store.list(other)).filter((m) => m.modelId === 'dup-id')).toEqual([expect.objectContaining({ tenantId: other })]);
   });
 
   it('two loads of one id at once: one starts, the other conflicts', async () => {

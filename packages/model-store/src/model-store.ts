@@ -50,6 +50,8 @@ export class ModelConflictError extends Error {
   }
 }
 
+const MODEL_ID_LOCK_SPACE = 0x45534d49; // 'ESMI'
+
 type Row = { id: string; modelId: string; tenantId: string | null; category: string; status: string; visibility: string; location: string; error: string | null };
 
 /**
@@ -79,9 +81,18 @@ export class ModelStore implements ModelCatalog {
     };
   }
 
+  /** One entry per id, the one `find` would pick: the tenant's own, else the oldest public, else the bundled one. */
   async list(tenantId: string): Promise<ModelEntry[]> {
     const rows = await this.db.prisma.model.findMany({ where: { OR: [{ tenantId }, { visibility: 'public' }] }, orderBy: { createdAt: 'asc' } });
-    return [...(await this.bundled.list(tenantId)), ...rows.map(toEntry)];
+    const own = new Set(rows.filter((r) => r.tenantId === tenantId).map((r) => r.modelId));
+    const seen = new Set<string>();
+    const visible = rows.filter((r) => {
+      if ((r.tenantId !== tenantId && own.has(r.modelId)) || seen.has(r.modelId)) return false;
+      seen.add(r.modelId);
+      return true;
+    });
+    const bundled = (await this.bundled.list(tenantId)).filter((m) => !seen.has(m.modelId));
+    return [...bundled, ...visible.map(toEntry)];
   }
 
   async find(tenantId: string, modelId: string): Promise<ModelEntry | null> {
@@ -91,16 +102,26 @@ export class ModelStore implements ModelCatalog {
     return own ? toEntry(own) : this.bundled.find(tenantId, modelId);
   }
 
-  /** Registers the model as `loading` and loads it in the background; throws ModelConflictError when the id is taken. */
+  /**
+   * Registers the model as `loading` and loads it in the background; throws ModelConflictError when
+   * the id would name two models for some tenant: it is bundled, the loader's own and not failed,
+   * another tenant's public one, or (loading a public model) any tenant's live model.
+   */
   async startLoad(req: LoadModelRequest): Promise<void> {
     if (await this.bundled.find(req.tenantId, req.modelId)) throw new ModelConflictError(req.modelId);
-    const existing = await this.db.prisma.model.findFirst({ where: { tenantId: req.tenantId, modelId: req.modelId } });
-    if (existing && existing.status !== 'failed') throw new ModelConflictError(req.modelId);
-    if (existing) await this.db.prisma.model.delete({ where: { id: existing.id } });
     const dir = join(this.options.filesDir, req.tenantId, req.modelId);
-    const row = await this.db.prisma.model
-      .create({
-        data: { id: randomUUID(), modelId: req.modelId, tenantId: req.tenantId, category: req.category, format: req.format, status: 'loading', visibility: req.visibility, source: req.url, revision: req.revision, location: dir },
+    const row = await this.db.prisma
+      .$transaction(async (tx) => {
+        // Loads of one id wait for each other, so two tenants cannot both find the id free.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MODEL_ID_LOCK_SPACE}::int4, hashtext(${req.modelId}))`;
+        const live = await tx.model.findMany({ where: { modelId: req.modelId, status: { not: 'failed' } } });
+        const clashes = (m: { tenantId: string | null; visibility: string }) =>
+          m.tenantId === req.tenantId || m.visibility === 'public' || req.visibility === 'public';
+        if (live.some(clashes)) throw new ModelConflictError(req.modelId);
+        await tx.model.deleteMany({ where: { tenantId: req.tenantId, modelId: req.modelId, status: 'failed' } });
+        return tx.model.create({
+          data: { id: randomUUID(), modelId: req.modelId, tenantId: req.tenantId, category: req.category, format: req.format, status: 'loading', visibility: req.visibility, source: req.url, revision: req.revision, location: dir },
+        });
       })
       .catch((err: unknown) => {
         // Two loads of one id at once: the (tenant, model id) unique index lets one through.

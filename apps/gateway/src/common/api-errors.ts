@@ -95,6 +95,16 @@ export class InsufficientCreditsError extends MessageError {
   }
 }
 
+/** A request refused by the HTTP layer before routing (a path past the router's limit, a malformed URL). */
+export class HttpRefusalError extends MessageError {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class NotFoundError extends MessageError {
   readonly httpStatus = 404;
 }

@@ -8,6 +8,7 @@ import { field, outputFormatField } from '../common/request/fields';
 import { messages } from '../common/request/messages';
 import { RequestSchema, type FieldSpecs } from '../common/request/request-schema';
 import { readImage } from '../common/request/shared-fields';
+import { checkSuperResolutionImage } from './super-resolution-image';
 
 export interface SuperResolutionRequest extends SuperResolutionParams {
   webhook: string | null;
@@ -76,7 +77,9 @@ export const SUPER_RESOLUTION_FIELDS = {
     ).schema,
     (fields) => {
       const imageField = fields.firstGiven('url', 'init_image') as 'url' | 'init_image';
-      return { imageField, image: readImage(fields, imageField) };
+      const image = readImage(fields, imageField);
+      if (!fields.hasErrors(imageField)) checkSuperResolutionImage(fields, imageField, image);
+      return { imageField, image };
     },
     { required: true },
   ),

@@ -1,4 +1,5 @@
 import { MODEL_ID_PATTERN, type LoadModelRequest, type ModelCategory } from '@easel/model-store';
+import { isUnsafeText } from '../common/safe-text';
 import type { FieldErrors } from '../common/request/field-reader';
 import { messages } from '../common/request/messages';
 
@@ -14,6 +15,10 @@ function text(body: Record<string, unknown>, field: string, errors: FieldErrors)
   if (typeof v === 'number') return String(v);
   if (typeof v !== 'string') {
     errors[field] = [messages.string(field)];
+    return null;
+  }
+  if (isUnsafeText(v)) {
+    errors[field] = [messages.unsafeText(field)];
     return null;
   }
   return v.trim();

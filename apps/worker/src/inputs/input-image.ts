@@ -11,15 +11,31 @@ const attribute = (field: string) => field.replace(/_/g, ' ');
 
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
-/** The bytes' own format decides, not the URL's extension or the server's Content-Type. */
+/** The gateway's ceiling for an input image (its header is read there); 64 MiB of RGBA decoded. */
+export const MAX_INPUT_IMAGE_PIXELS = 4096 * 4096;
+
+/**
+ * The bytes' own format decides, not the URL's extension or the server's Content-Type. The image is
+ * decoded here, once: a header can be whole while the pixels are not (a truncated PNG), and such a
+ * job must fail at once with that cause, not inside an engine on every redelivery.
+ */
 async function assertImage(field: string, bytes: Buffer): Promise<Buffer> {
-  const format = await sharp(bytes)
+  const meta = await sharp(bytes)
     .metadata()
-    .then((m) => m.format)
     .catch(() => undefined);
-  if (!format || !IMAGE_FORMATS.has(format)) {
+  if (!meta?.format || !IMAGE_FORMATS.has(meta.format)) {
     throw new PermanentJobError(`The ${attribute(field)} is not an image (PNG, JPEG, WebP, GIF, TIFF or AVIF).`, field);
   }
+  const { width = 0, height = 0 } = meta;
+  if (width * height > MAX_INPUT_IMAGE_PIXELS) {
+    throw new PermanentJobError(`The ${attribute(field)} must have at most 4096×4096 pixels; it has ${width}×${height}.`, field);
+  }
+  await sharp(bytes)
+    .raw()
+    .toBuffer()
+    .catch((error: Error) => {
+      throw new PermanentJobError(`The ${attribute(field)} could not be decoded: ${error.message}`, field);
+    });
   return bytes;
 }
 

@@ -45,6 +45,11 @@ export class SuperResolution {
         field,
       );
     }
+    // The upscaler's tiles overlap by `overlap` pixels; a side no longer than that cannot be tiled.
+    const minSide = this.options.upscaler.overlap + 1;
+    if (width < minSide || height < minSide) {
+      throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must be at least ${minSide}×${minSide} pixels; it has ${width}×${height}.`, field);
+    }
     const fetchedAt = performance.now();
     const up = await this.options.upscaler.upscaleImage(input, {
       scale: p.scale,

@@ -8,7 +8,8 @@ export type Tx = Prisma.TransactionClient | PrismaClient;
  * The credits ledger. A tenant's balance is what it can spend now; every movement is one
  * ledger row whose amount the balance moved by, so a tenant's rows always sum to its
  * balance. A job's price is held (debited) when it is accepted, captured (a zero-amount
- * record) when it succeeds and released (credited back) when it fails.
+ * record) when it succeeds and released (credited back) when it fails. A balance change and
+ * its row are written in one transaction: the caller's, or one of their own when given none.
  */
 export class LedgerRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -19,19 +20,25 @@ export class LedgerRepository {
 
   /** Debits the tenant or throws InsufficientCreditsError; the balance never goes below zero. */
   async hold(tx: Tx, tenantId: string, jobId: number, amount: number): Promise<void> {
-    const rows = await tx.$queryRaw<Array<{ balance: string }>>`
-      UPDATE tenants SET balance = balance - ${amount}::numeric
-      WHERE id = ${tenantId}::uuid AND balance >= ${amount}::numeric
-      RETURNING balance::text AS balance`;
-    if (rows.length === 0) throw new InsufficientCreditsError();
-    await tx.ledgerEntry.create({ data: { tenantId, jobId, kind: 'hold', amount: -amount, balanceAfter: rows[0].balance } });
+    await this.atomically(tx, async (t) => {
+      const rows = await t.$queryRaw<Array<{ balance: string }>>`
+        UPDATE tenants SET balance = balance - ${amount}::numeric
+        WHERE id = ${tenantId}::uuid AND balance >= ${amount}::numeric
+        RETURNING balance::text AS balance`;
+      if (rows.length === 0) throw new InsufficientCreditsError();
+      await t.ledgerEntry.create({
+        data: { tenantId, jobId, kind: 'hold', amount: -amount, balanceAfter: rows[0].balance },
+      });
+    });
   }
 
   async capture(tx: Tx, tenantId: string, jobId: number): Promise<void> {
     const [row] = await tx.$queryRaw<Array<{ balance: string }>>`
       SELECT balance::text AS balance FROM tenants WHERE id = ${tenantId}::uuid`;
     if (!row) throw new TenantNotFoundError(tenantId);
-    await tx.ledgerEntry.create({ data: { tenantId, jobId, kind: 'capture', amount: 0, balanceAfter: row.balance } });
+    await tx.ledgerEntry.create({
+      data: { tenantId, jobId, kind: 'capture', amount: 0, balanceAfter: row.balance },
+    });
   }
 
   async release(tx: Tx, tenantId: string, jobId: number, amount: number): Promise<void> {
@@ -51,12 +58,28 @@ export class LedgerRepository {
     return sum;
   }
 
-  private async move(tx: Tx, tenantId: string, jobId: number | null, kind: string, amount: number, note: string) {
-    const rows = await tx.$queryRaw<Array<{ balance: string }>>`
-      UPDATE tenants SET balance = balance + ${amount}::numeric WHERE id = ${tenantId}::uuid
-      RETURNING balance::text AS balance`;
-    if (rows.length === 0) throw new TenantNotFoundError(tenantId);
-    await tx.ledgerEntry.create({ data: { tenantId, jobId, kind, amount, balanceAfter: rows[0].balance, note } });
-    return rows[0].balance;
+  /** Runs `work` in the caller's transaction, or in a new one when given the bare client. */
+  private atomically<T>(tx: Tx, work: (t: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return tx === this.prisma ? this.prisma.$transaction(work) : work(tx);
+  }
+
+  private async move(
+    tx: Tx,
+    tenantId: string,
+    jobId: number | null,
+    kind: string,
+    amount: number,
+    note: string,
+  ) {
+    return this.atomically(tx, async (t) => {
+      const rows = await t.$queryRaw<Array<{ balance: string }>>`
+        UPDATE tenants SET balance = balance + ${amount}::numeric WHERE id = ${tenantId}::uuid
+        RETURNING balance::text AS balance`;
+      if (rows.length === 0) throw new TenantNotFoundError(tenantId);
+      await t.ledgerEntry.create({
+        data: { tenantId, jobId, kind, amount, balanceAfter: rows[0].balance, note },
+      });
+      return rows[0].balance;
+    });
   }
 }

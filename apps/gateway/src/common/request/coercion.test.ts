@@ -146,10 +146,29 @@ describe('coerceString', () => {
   it.each<unknown>([5, 0, true, false, ['a'], { a: 1 }])('refuses %p', (raw) => {
     expect(string(raw)).toEqual({ ok: false, error: 'The some field must be a string.' });
   });
+
+  const unsafe = 'The some field must not contain NUL characters or unpaired surrogates.';
+  it.each(['a\u0000b', 'a\ud800', '\udc00b', 'x\udfff\ud800y'])(
+    'refuses %j, which PostgreSQL cannot store',
+    (raw) => {
+      expect(string(raw)).toEqual({ ok: false, error: unsafe });
+    },
+  );
+
+  it('keeps characters outside the BMP (a surrogate pair)', () => {
+    expect(string('a 😀 cat')).toEqual({ ok: true, value: 'a 😀 cat' });
+  });
 });
 
 describe('coerceStringList', () => {
   const list = via(coerceStringList);
+  it.each<unknown>(['a,b\u0000', ['a', '\ud800']])('refuses an entry PostgreSQL cannot store: %j', (raw) => {
+    expect(list(raw)).toEqual({
+      ok: false,
+      error: 'The some field must not contain NUL characters or unpaired surrogates.',
+    });
+  });
+
   it.each<[unknown, string[]]>([
     ['a', ['a']],
     ['a,b', ['a', 'b']],

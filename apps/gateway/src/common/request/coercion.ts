@@ -11,6 +11,7 @@
  * and answers `{ ok: true, value }` — `null` when the client left the field unset — or
  * `{ ok: false, error }` with the Laravel sentence. Nothing here applies defaults or ranges.
  */
+import { isUnsafeText } from '../../common/safe-text';
 import { messages } from './messages';
 
 export type Coerced<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -67,10 +68,11 @@ export function coerceBoolean(value: unknown, field: string): Coerced<boolean | 
   return fail(messages.boolean(field));
 }
 
-/** A string, trimmed; numbers, booleans, arrays and objects are refused. */
+/** A string, trimmed; numbers, booleans, arrays and objects are refused, and so is text PostgreSQL cannot store. */
 export function coerceString(value: unknown, field: string): Coerced<string | null> {
   if (value === null) return ok(null);
-  return typeof value === 'string' ? ok(value) : fail(messages.string(field));
+  if (typeof value !== 'string') return fail(messages.string(field));
+  return isUnsafeText(value) ? fail(messages.unsafeText(field)) : ok(value);
 }
 
 /** Characters as Laravel's `max` counts them for strings (mb_strlen: code points, not UTF-16 units). */
@@ -95,6 +97,7 @@ export function coerceStringList(value: unknown, field: string): Coerced<string[
   for (const part of parts) {
     if (typeof part === 'number' && Number.isFinite(part)) out.push(String(part));
     else if (typeof part === 'string') {
+      if (isUnsafeText(part)) return fail(messages.unsafeText(field));
       const trimmed = part.trim();
       if (trimmed !== '') out.push(trimmed);
     } else return fail(messages.list(field));

@@ -1,7 +1,7 @@
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses it) builders for the dialect's tolerant scalars:
  * numbers that may come as numeric strings, flags written yes/no/true/false/1/0, and `null`
- * (or `""`) for "unset". They mirror generation/request/coercion.ts; openapi.test.ts checks
+ * (or `""`) for "unset". They mirror common/request/coercion.ts; openapi.test.ts checks
  * the documented ranges and enums against the parser itself.
  */
 

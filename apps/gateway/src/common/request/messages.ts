@@ -37,8 +37,18 @@ export const messages = {
   /** Laravel's `in` rule; `allowed` lists the accepted values so the client can fix the request. */
   oneOf: (field: string, allowed: readonly string[]) =>
     `The selected ${attribute(field)} is invalid. Allowed: ${allowed.join(', ')}.`,
+  /** NUL or a lone UTF-16 surrogate: PostgreSQL stores neither in text or jsonb, and neither is meaningful text. */
+  unsafeText: (field: string) =>
+    `The ${attribute(field)} must not contain NUL characters or unpaired surrogates.`,
+  /** A JSON value nested deeper than any field of the dialect needs. */
+  tooDeep: (field: string, max: number) =>
+    `The ${attribute(field)} must not be nested more than ${num(max)} levels deep.`,
   url: (field: string) => `The ${attribute(field)} must be a valid http or https URL.`,
   image: (field: string) => `The ${attribute(field)} must be an http(s) URL or a base64-encoded image.`,
+  imageTooLarge: (field: string, side: number, size: { width: number; height: number }) =>
+    `The ${attribute(field)} must not be larger than ${num(side)}×${num(side)} pixels; it is ${num(size.width)}×${num(size.height)}.`,
+  maskSize: (init: { width: number; height: number }, mask: { width: number; height: number }) =>
+    `The mask image must be the size of the init image (${num(init.width)}×${num(init.height)}); it is ${num(mask.width)}×${num(mask.height)}.`,
   list: (field: string) => `The ${attribute(field)} must be a comma-separated list.`,
   numberList: (field: string) => `The ${attribute(field)} must be a comma-separated list of numbers.`,
   /** `lora_strength` with a count that matches neither one value nor one per `lora_model` entry. */

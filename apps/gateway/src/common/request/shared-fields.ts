@@ -4,6 +4,7 @@
  */
 import { characterCount, coerceString } from './coercion';
 import { COMMON_LIMITS, type FieldReader } from './field-reader';
+import { checkImageSize } from './image-limits';
 import { messages } from './messages';
 
 function isHttpUrl(value: string): boolean {
@@ -39,6 +40,7 @@ export function readImage(fields: FieldReader, field: string): string | null {
     return null;
   }
   if (!isImageReference(value)) fields.fail(field, messages.image(field));
+  else checkImageSize(fields, field, value);
   return value;
 }
 
