@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { artifactKey, artifactTokenFor, decodeJobPayload, encodeEvent, JOB_ENDED, type JobPayload } from '@easel/contracts';
+import {
+  artifactKey,
+  artifactTokenFor,
+  decodeJobPayload,
+  describeFailure,
+  encodeEvent,
+  JOB_ENDED,
+  type JobPayload,
+} from '@easel/contracts';
 import type { ArtifactRecord, JobsRepository } from '@easel/db';
 import type { JobBus, JobConsumer, JobDelivery } from '@easel/jobs';
 import type { ArtifactStore } from '@easel/storage';
@@ -7,7 +15,7 @@ import { extractTraceContext, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
 import type { GenerationSlots } from './generation-slots';
 import { ProgressReporter } from './progress-reporter';
-import { PermanentJobError, type ServiceHandler } from './service-handler';
+import type { ServiceHandler } from './service-handler';
 
 export interface JobRunnerOptions {
   bus: JobBus;
@@ -39,7 +47,11 @@ export class JobRunner {
 
   async start(): Promise<void> {
     const { bus, handler, pool, concurrency, ackWaitMs, maxDeliver } = this.options;
-    this.consumer = await bus.consume(handler.service, pool, (delivery) => this.handle(delivery), { concurrency, ackWaitMs, maxDeliver });
+    this.consumer = await bus.consume(handler.service, pool, (delivery) => this.handle(delivery), {
+      concurrency,
+      ackWaitMs,
+      maxDeliver,
+    });
   }
 
   /** Stops taking jobs; jobs still running after `graceMs` are cancelled and handed back. */
@@ -62,7 +74,12 @@ export class JobRunner {
       'messaging.message.id': delivery.id,
       'easel.delivery_count': delivery.deliveryCount,
     };
-    return withSpan('process job', { kind: SpanKind.CONSUMER, attributes }, () => this.process(delivery), extractTraceContext(delivery.headers));
+    return withSpan(
+      'process job',
+      { kind: SpanKind.CONSUMER, attributes },
+      () => this.process(delivery),
+      extractTraceContext(delivery.headers),
+    );
   }
 
   private async process(delivery: JobDelivery): Promise<void> {
@@ -74,7 +91,8 @@ export class JobRunner {
       const reason = (error as Error).message;
       this.options.log?.(`job message ${delivery.id} is malformed: ${reason}`);
       const jobId = Number(delivery.id);
-      if (Number.isSafeInteger(jobId) && jobId > 0 && (await this.options.jobs.fail(jobId, reason))) await this.ended(jobId, 'failed');
+      if (Number.isSafeInteger(jobId) && jobId > 0 && (await this.options.jobs.fail(jobId, reason)))
+        await this.ended(jobId, 'failed');
       return;
     }
     const { jobs } = this.options;
@@ -82,24 +100,39 @@ export class JobRunner {
     const progress = new ProgressReporter(this.options.bus, jobs, delivery, payload.jobId);
     this.options.slots?.acquire();
     try {
-      const output = await this.options.handler.run(payload, { signal: this.shutdown.signal, progress: (s, t) => progress.step(s, t) });
-      const artifacts = await withSpan('upload', { attributes: { 'easel.artifacts': output.files.length } }, () => this.storeFiles(payload, output.files));
+      const output = await this.options.handler.run(payload, {
+        signal: this.shutdown.signal,
+        progress: (s, t) => progress.step(s, t),
+      });
+      const artifacts = await withSpan(
+        'upload',
+        { attributes: { 'easel.artifacts': output.files.length } },
+        () => this.storeFiles(payload, output.files),
+      );
       await progress.flush();
-      if (await jobs.succeed(payload.jobId, output.result as never, artifacts)) await this.ended(payload.jobId, 'success');
+      if (await jobs.succeed(payload.jobId, output.result as never, artifacts))
+        await this.ended(payload.jobId, 'success');
     } catch (error) {
       await progress.flush();
-      if (error instanceof PermanentJobError) {
-        if (await jobs.fail(payload.jobId, error.message)) await this.ended(payload.jobId, 'failed');
+      // One mapping for every service and engine: a failure that cannot pass on another try ends the job now.
+      const failure = describeFailure(error);
+      if (!failure.retryable) {
+        if (await jobs.fail(payload.jobId, failure.message)) await this.ended(payload.jobId, 'failed');
         return;
       }
-      this.options.log?.(`job ${payload.jobId} attempt ${delivery.deliveryCount} ${this.shutdown.signal.aborted ? 'interrupted by shutdown' : `failed: ${(error as Error).message}`}`);
+      this.options.log?.(
+        `job ${payload.jobId} attempt ${delivery.deliveryCount} ${this.shutdown.signal.aborted ? 'interrupted by shutdown' : `failed: ${(error as Error).message}`}`,
+      );
       throw error; // handed back to the bus: retried, or dead-lettered after the last delivery
     } finally {
       this.options.slots?.release();
     }
   }
 
-  private async storeFiles(payload: JobPayload, files: { body: Buffer; contentType: string; extension: string }[]): Promise<ArtifactRecord[]> {
+  private async storeFiles(
+    payload: JobPayload,
+    files: { body: Buffer; contentType: string; extension: string }[],
+  ): Promise<ArtifactRecord[]> {
     const temp = 'temp' in payload.params && payload.params.temp === true;
     const expiresAt = temp ? new Date(Date.now() + (this.options.tempArtifactSeconds ?? 3600) * 1000) : null;
     return Promise.all(
@@ -113,6 +146,10 @@ export class JobRunner {
   }
 
   private ended(jobId: number, status: 'success' | 'failed') {
-    return this.options.bus.publishEvent({ jobId: String(jobId), type: JOB_ENDED, data: encodeEvent({ status }) });
+    return this.options.bus.publishEvent({
+      jobId: String(jobId),
+      type: JOB_ENDED,
+      data: encodeEvent({ status }),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { JobPayload } from '@easel/contracts';
+import { ServiceError, type JobPayload } from '@easel/contracts';
 
 export interface JobOutput {
   /** Stored as the job's result JSON. */
@@ -20,12 +20,11 @@ export interface ServiceHandler {
 }
 
 /**
- * A failure that running the job again cannot fix (bad input, unknown model): the job
- * fails at once instead of being redelivered.
+ * A failure that running the job again cannot fix (bad input, unknown model): the job fails at
+ * once instead of being redelivered. A ServiceError that is not retryable.
  */
-export class PermanentJobError extends Error {
-  constructor(message: string, readonly field?: string) {
-    super(message);
-    this.name = 'PermanentJobError';
+export class PermanentJobError extends ServiceError {
+  constructor(message: string, field?: string, code = 'invalid_argument') {
+    super(code, message, field === undefined ? {} : { field });
   }
 }

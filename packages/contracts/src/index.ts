@@ -7,6 +7,7 @@ export * from './malformed-message';
 export * from './super-resolution';
 export * from './service-contract';
 export * from './services';
+export * from './service-error';
 // Generated from proto/ (src/gen, `pnpm --filter @easel/contracts generate`); namespaced so
 // the protobuf messages (e.g. jobsv1.JobPayload) do not clash with the TypeScript shapes above.
 export * as diffusionv1 from './gen/easel/diffusion/v1/diffusion_pb';

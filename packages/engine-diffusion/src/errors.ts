@@ -11,6 +11,11 @@ export class DiffusionError extends Error {
   readonly code: string;
   readonly field?: string;
 
+  /** A graph that failed to run, or a run cut short, may pass on another try; a request or model problem will not. */
+  get retryable(): boolean {
+    return this.code === 'inference_failed' || this.code === 'cancelled';
+  }
+
   constructor(code: string, message: string, field?: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

@@ -56,7 +56,7 @@ export class ModelNotFoundError extends PermanentJobError {
     readonly modelId: string,
     field: string,
   ) {
-    super('Model id not found', field);
+    super('Model id not found', field, 'model_not_found');
     this.name = 'ModelNotFoundError';
   }
 }

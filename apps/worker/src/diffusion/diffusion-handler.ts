@@ -1,6 +1,10 @@
-import { DIFFUSION_SERVICE, OUTPUT_EXTENSIONS, type DiffusionParams, type JobPayload } from '@easel/contracts';
-import { describeError } from '@easel/engine-diffusion';
-import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
+import {
+  DIFFUSION_SERVICE,
+  OUTPUT_EXTENSIONS,
+  type DiffusionParams,
+  type JobPayload,
+} from '@easel/contracts';
+import type { JobContext, JobOutput, ServiceHandler } from '../service-handler';
 import type { DiffusionGeneration } from './diffusion-generation';
 
 /** text2img / img2img / inpaint jobs from the bus. */
@@ -11,29 +15,26 @@ export class DiffusionHandler implements ServiceHandler {
 
   async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
     let last = { step: 0, total: 0 };
-    try {
-      const { result, images, mimeType, format } = await this.generation.run(
-        { tenantId: payload.tenantId, modelId: payload.modelId, params: payload.params as unknown as DiffusionParams },
-        {
-          signal: context.signal,
-          onProgress: ({ step, total }) => {
-            last = { step, total };
-            context.progress(step, total);
-          },
-          // Upscaling and the NSFW check keep the job alive at its last step.
-          heartbeat: () => context.progress(last.step, last.total),
+    // Engine errors say themselves whether they are retryable: the job runner maps them (describeFailure).
+    const { result, images, mimeType, format } = await this.generation.run(
+      {
+        tenantId: payload.tenantId,
+        modelId: payload.modelId,
+        params: payload.params as unknown as DiffusionParams,
+      },
+      {
+        signal: context.signal,
+        onProgress: ({ step, total }) => {
+          last = { step, total };
+          context.progress(step, total);
         },
-      );
-      return {
-        result: result as unknown as Record<string, unknown>,
-        files: images.map((body) => ({ body, contentType: mimeType, extension: OUTPUT_EXTENSIONS[format] })),
-      };
-    } catch (error) {
-      if (error instanceof PermanentJobError) throw error;
-      // Request and model problems fail the job at once; anything else may pass on another try.
-      const info = describeError(error);
-      if (info.code !== 'internal' && info.code !== 'inference_failed' && info.code !== 'cancelled') throw new PermanentJobError(info.message, info.field);
-      throw error;
-    }
+        // Upscaling and the NSFW check keep the job alive at its last step.
+        heartbeat: () => context.progress(last.step, last.total),
+      },
+    );
+    return {
+      result: result as unknown as Record<string, unknown>,
+      files: images.map((body) => ({ body, contentType: mimeType, extension: OUTPUT_EXTENSIONS[format] })),
+    };
   }
 }

@@ -125,6 +125,9 @@ for (const [alias, target] of Object.entries(ALIASES)) BY_KEY.set(normalise(alia
 
 export class UnknownSchedulerError extends Error {
   readonly schedulerName: string;
+  readonly code = 'unknown_scheduler';
+  readonly field = 'scheduler';
+  readonly retryable = false;
 
   constructor(schedulerName: string) {
     super(`Unknown scheduler "${schedulerName}". Valid schedulers: ${SCHEDULER_NAMES.join(', ')} (or their A1111 labels such as "Euler a", "DPM++ 2M Karras").`);
