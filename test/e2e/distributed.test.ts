@@ -64,8 +64,8 @@ describe('distributed mode on one machine', () => {
     runner.stderr.on('data', (d) => (output += d));
     url = (await waitFor(/gateway\s+\| easel gateway: listening on (\S+)/))[1];
     key = (await waitFor(/gateway\s+\| \s+(esk_\w+)/))[1];
-    await waitFor(/worker-a\s+\| easel worker: running diffusion .*\(pid (\d+)\)/);
-    await waitFor(/worker-b\s+\| easel worker: running diffusion .*\(pid (\d+)\)/);
+    await waitFor(/worker-a\s+\| easel worker: running diffusion\b.*\(pid (\d+)\)/);
+    await waitFor(/worker-b\s+\| easel worker: running diffusion\b.*\(pid (\d+)\)/);
   }, 120_000);
 
   afterAll(async () => {
@@ -100,7 +100,7 @@ describe('distributed mode on one machine', () => {
   it('each worker answers the standard gRPC health check with SERVING', async () => {
     const Health = grpc.makeGenericClientConstructor(healthDefinition as unknown as grpc.ServiceDefinition, 'Health');
     for (const name of ['worker-a', 'worker-b']) {
-      const port = (await waitFor(new RegExp(`${name}\\s+\\| easel worker: running diffusion .*gRPC on port (\\d+)`)))[1];
+      const port = (await waitFor(new RegExp(`${name}\\s+\\| easel worker: running diffusion\\b.*gRPC on port (\\d+)`)))[1];
       const health: any = new Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       try {
         const answer = await new Promise<any>((resolve, reject) =>
@@ -117,7 +117,7 @@ describe('distributed mode on one machine', () => {
     const Diffusion = grpc.makeGenericClientConstructor(grpcServiceDefinition(diffusionv1.DiffusionService), 'DiffusionService');
     const clients: any[] = [];
     for (const name of ['worker-a', 'worker-b']) {
-      const port = (await waitFor(new RegExp(`${name}\\s+\\| easel worker: running diffusion .*gRPC on port (\\d+)`)))[1];
+      const port = (await waitFor(new RegExp(`${name}\\s+\\| easel worker: running diffusion\\b.*gRPC on port (\\d+)`)))[1];
       clients.push(new Diffusion(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
     }
     const loaded = () =>
@@ -143,7 +143,7 @@ describe('distributed mode on one machine', () => {
   });
 
   it('a worker killed in the middle of a job: the job finishes on the other worker', async () => {
-    const workerA = Number((await waitFor(/worker-a\s+\| easel worker: running diffusion .*\(pid (\d+)\)/))[1]);
+    const workerA = Number((await waitFor(/worker-a\s+\| easel worker: running diffusion\b.*\(pid (\d+)\)/))[1]);
     // Two long jobs keep both workers (one job each) busy; then one worker dies without warning.
     const jobs = await Promise.all([1, 2].map((seed) => post(`${url}/api/v3/text2img`, { key, prompt: 'a green square', seed, samples: 4, num_inference_steps: 50 })));
     await new Promise((r) => setTimeout(r, 1500));
