@@ -1,0 +1,42 @@
+import { parentPort } from 'node:worker_threads';
+import { serializeError, type Reply, type Request } from './protocol';
+
+export interface CallContext {
+  /** Sent to the caller's `onProgress`. */
+  progress(value: unknown): void;
+  /** Aborted when the caller's signal is. */
+  signal: AbortSignal;
+  /** A line for the caller's log. */
+  log(message: string): void;
+}
+
+export type EngineMethods = Record<string, (args: never, context: CallContext) => Promise<unknown>>;
+
+/** The engine thread's side: answers each call with its method's result (or error). */
+export function serveEngine(methods: EngineMethods): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveEngine runs on an engine thread');
+  const send = (reply: Reply) => port.postMessage(reply);
+  const running = new Map<number, AbortController>();
+  port.on('message', (request: Request) => {
+    if (request.type === 'abort') return running.get(request.id)?.abort();
+    const { id, method, args } = request;
+    const controller = new AbortController();
+    running.set(id, controller);
+    const context: CallContext = {
+      progress: (value) => send({ type: 'progress', id, value }),
+      signal: controller.signal,
+      log: (message) => send({ type: 'log', message }),
+    };
+    const fn = methods[method];
+    const call = fn
+      ? fn(args[0] as never, context)
+      : Promise.reject(new Error(`the engine thread has no method ${method}`));
+    call
+      .then(
+        (value) => send({ type: 'result', id, value }),
+        (error: unknown) => send({ type: 'error', id, error: serializeError(error) }),
+      )
+      .finally(() => running.delete(id));
+  });
+}
