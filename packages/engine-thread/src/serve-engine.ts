@@ -6,8 +6,6 @@ export interface CallContext {
   progress(value: unknown): void;
   /** Aborted when the caller's signal is. */
   signal: AbortSignal;
-  /** A line for the caller's log. */
-  log(message: string): void;
 }
 
 export type EngineMethods = Record<string, (args: never, context: CallContext) => Promise<unknown>>;
@@ -26,7 +24,6 @@ export function serveEngine(methods: EngineMethods): void {
     const context: CallContext = {
       progress: (value) => send({ type: 'progress', id, value }),
       signal: controller.signal,
-      log: (message) => send({ type: 'log', message }),
     };
     const fn = methods[method];
     const call = fn
@@ -39,4 +36,9 @@ export function serveEngine(methods: EngineMethods): void {
       )
       .finally(() => running.delete(id));
   });
+}
+
+/** A line for the calling side's log (`EngineThreadOptions.log`), e.g. an engine's warnings. */
+export function logToCaller(message: string): void {
+  parentPort?.postMessage({ type: 'log', message } satisfies Reply);
 }
