@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { context, type Context } from '@opentelemetry/api';
 import type { Reply, Request, SerializedError } from './protocol';
+import { replaySpan } from './span-relay';
 
 /** A class whose instances an engine throws on purpose (rebuilt on this side with their fields). */
 export type ErrorClass = abstract new (...args: never[]) => Error;
@@ -25,6 +27,8 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   onProgress?: (value: never) => void;
+  /** The caller's context: the parent of the spans the engine ends during the call. */
+  context: Context;
 }
 
 const ENTRY = join(__dirname, '..', 'thread-entry.cjs');
@@ -59,6 +63,7 @@ export class EngineThread {
         resolve: (value) => (done(), resolve(value as T)),
         reject: (error) => (done(), reject(error)),
         onProgress: options.onProgress,
+        context: context.active(),
       });
       worker.ref();
       worker.postMessage({ type: 'call', id, method, args: [arg] } satisfies Request);
@@ -96,6 +101,7 @@ export class EngineThread {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     if (reply.type === 'progress') pending.onProgress?.(reply.value as never);
+    else if (reply.type === 'span') replaySpan(reply.span, pending.context);
     else if (reply.type === 'result') pending.resolve(reply.value);
     else pending.reject(this.revive(reply.error));
   }

@@ -1,3 +1,5 @@
+import type { RelayedSpan } from './span-relay';
+
 /** Main thread → engine thread. */
 export type Request =
   { type: 'call'; id: number; method: string; args: unknown[] } | { type: 'abort'; id: number };
@@ -5,6 +7,7 @@ export type Request =
 /** Engine thread → main thread. */
 export type Reply =
   | { type: 'progress'; id: number; value: unknown }
+  | { type: 'span'; id: number; span: RelayedSpan }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'log'; message: string };

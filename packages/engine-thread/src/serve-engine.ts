@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { serializeError, type Reply, type Request } from './protocol';
+import { currentCall, relaySpans } from './span-relay';
 
 export interface CallContext {
   /** Sent to the caller's `onProgress`. */
@@ -16,6 +17,7 @@ export function serveEngine(methods: EngineMethods): void {
   if (!port) throw new Error('serveEngine runs on an engine thread');
   const send = (reply: Reply) => port.postMessage(reply);
   const running = new Map<number, AbortController>();
+  relaySpans((id, span) => send({ type: 'span', id, span }));
   port.on('message', (request: Request) => {
     if (request.type === 'abort') return running.get(request.id)?.abort();
     const { id, method, args } = request;
@@ -27,7 +29,7 @@ export function serveEngine(methods: EngineMethods): void {
     };
     const fn = methods[method];
     const call = fn
-      ? fn(args[0] as never, context)
+      ? currentCall.run(id, () => fn(args[0] as never, context))
       : Promise.reject(new Error(`the engine thread has no method ${method}`));
     call
       .then(
