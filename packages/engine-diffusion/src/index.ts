@@ -1,4 +1,5 @@
 export { DiffusionEngine } from './engine';
+export { LocalDiffusionEngine } from './local-engine';
 export type { DiffusionEngineOptions, LoadedModel } from './engine';
 export { runStableDiffusion, nativeSize } from './pipeline/stable-diffusion';
 export { DEFAULT_LIMITS } from './pipeline/types';
@@ -13,7 +14,16 @@ export { translatePrompt } from './prompt/translate-prompt';
 export { enhancePrompt } from './prompt/enhance-prompt';
 export { detectLanguage } from './prompt/detect-language';
 export { DICTIONARIES, DICTIONARY_LANGUAGES } from './prompt/dictionaries';
-export type { GenerateRequest, GenerateResult, GenerateOptions, ProgressEvent, PhaseTimings, PipelineLimits, OutputFormat, PromptReport } from './pipeline/types';
+export type {
+  GenerateRequest,
+  GenerateResult,
+  GenerateOptions,
+  ProgressEvent,
+  PhaseTimings,
+  PipelineLimits,
+  OutputFormat,
+  PromptReport,
+} from './pipeline/types';
 export { MIME_TYPES } from './pipeline/images';
 export { loadDiffusionModel } from './model/load-model';
 export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';

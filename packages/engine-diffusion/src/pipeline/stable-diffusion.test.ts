@@ -67,7 +67,9 @@ describe('text2img on sd15-random', () => {
     const p = engine.generate(SD15_RANDOM, { ...base, steps: 6 }, { signal: ac.signal, onProgress: (e) => { seen.push(e.step); if (e.step === 2) ac.abort(); } });
     await expect(p).rejects.toBeInstanceOf(CancelledError);
     await expect(p).rejects.toMatchObject({ code: 'cancelled' });
-    expect(seen).toEqual([1, 2]);
+    // The engine runs on its own thread: the abort reaches it while the step after the signal runs.
+    expect(seen.slice(0, 2)).toEqual([1, 2]);
+    expect(seen.length).toBeLessThanOrEqual(3);
   });
 
   it('encodes JPEG and WebP', async () => {

@@ -1,0 +1,138 @@
+import { resolve } from 'node:path';
+import { hasAdapters, type AdapterSpec } from './adapters/adapt-model';
+import { InvalidRequestError } from './errors';
+import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
+import type { ModelInfo } from './model/model-info';
+import { ByteBudgetLru } from './model/session-cache';
+import type { SessionOptions } from './model/session';
+import { generate } from './pipeline/generate';
+import type { ImageUpscaler } from './pipeline/upscaler';
+import { lanczosUpscaler } from './pipeline/upscaler';
+import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './pipeline/types';
+
+export interface DiffusionEngineOptions extends SessionOptions {
+  /** Memory budget for loaded models, estimated from .onnx file sizes (default 8 GiB; env EASEL_MODEL_CACHE_BYTES). */
+  cacheBudgetBytes?: number;
+  limits?: Partial<PipelineLimits>;
+  /** The highres fix's upscaler (default: sharp's Lanczos-3); e.g. an ESRGAN one from packages/engine-upscale. */
+  upscaler?: ImageUpscaler;
+  /** Where warnings go (LoRA keys that matched no weight); default console.warn. */
+  warn?: (message: string) => void;
+  // allowSpinning defaults to false here: on a shared 2-core box ORT's busy-waiting threads
+  // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
+}
+
+/** A loaded model as callers see it; `generate` runs on it (re-loading it if the cache evicted it). */
+export interface LoadedModel {
+  dir: string;
+  info: ModelInfo;
+  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
+}
+
+/**
+ * The diffusion engine on the calling thread: loads model directories (cached in an LRU bounded by
+ * a memory budget) and runs generations on them. `DiffusionEngine` runs it on an engine thread.
+ */
+export class LocalDiffusionEngine {
+  readonly limits: PipelineLimits;
+  private readonly cache: ByteBudgetLru<DiffusionModel>;
+  private readonly sessionOptions: SessionOptions;
+  private readonly upscaler: ImageUpscaler;
+  private readonly warn: (message: string) => void;
+
+  constructor(options: DiffusionEngineOptions = {}) {
+    const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
+    const budget = options.cacheBudgetBytes ?? (Number.isFinite(envBudget) && envBudget > 0 ? envBudget : 8 * 1024 ** 3);
+    this.cache = new ByteBudgetLru(budget, (m) => m.release());
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.upscaler = options.upscaler ?? lanczosUpscaler;
+    this.warn = options.warn ?? ((m) => console.warn(m));
+    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning ?? false };
+  }
+
+  private load(dir: string, adapters?: AdapterSpec) {
+    return async () => {
+      const model = await loadDiffusionModel(dir, this.sessionOptions, adapters);
+      for (const l of model.adapters?.loras ?? []) {
+        if (l.unmapped.length > 0) this.warn(`LoRA ${l.name} on ${dir}: ${l.applied} modules merged, ${l.unmapped.length} keys not: ${l.unmapped.slice(0, 5).join('; ')}${l.unmapped.length > 5 ? '; …' : ''}`);
+      }
+      return { value: model, bytes: model.info.bytes };
+    };
+  }
+
+  /**
+   * One cache entry per (model, LoRAs with strengths, embeddings): the model's absolute path, or
+   * for a variant with adapters a JSON key that also names every file it was built from.
+   */
+  private keyOf(dir: string, adapters: AdapterSpec | undefined): string {
+    const base = resolve(dir);
+    if (!hasAdapters(adapters)) return base;
+    for (const l of adapters.loras ?? []) {
+      if (!Number.isFinite(l.strength)) throw new InvalidRequestError('invalid_lora_strength', 'lora_strength', `The strength of LoRA ${l.name} must be a number.`);
+    }
+    const variant: VariantKey = { m: base, l: (adapters.loras ?? []).map((l) => [resolve(l.path), l.strength]), e: (adapters.embeddings ?? []).map((e) => [resolve(e.path), e.token ?? e.name]) };
+    return JSON.stringify(variant);
+  }
+
+  /** Load (or find in the cache) a model directory; throws ModelFileError / GraphMismatchError. */
+  async loadModel(dir: string): Promise<LoadedModel> {
+    const key = resolve(dir);
+    const model = await this.cache.get(key, this.load(key));
+    return { dir: key, info: model.info, generate: (request, options) => this.generate(key, request, options) };
+  }
+
+  /** Run one generation on the model in `dir` (loaded on demand). */
+  async generate(dir: string, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    const adapters: AdapterSpec = { loras: request.loras, embeddings: request.embeddings };
+    const key = this.keyOf(dir, adapters);
+    const { value: model, release } = await this.cache.acquire(key, this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
+    try {
+      const result = await generate(model, request, options, this.limits, this.upscaler);
+      return model.adapters ? { ...result, adapters: model.adapters } : result;
+    } finally {
+      await release();
+    }
+  }
+
+  /** The model directories with at least one cached session (plain or with adapters). */
+  loadedModels(): string[] {
+    return [...new Set(this.cache.keys().map((key) => sourcesOf(key)[0]!))];
+  }
+
+  /** Every cached session's key: a model's path, or JSON naming the model and adapter files of a variant. */
+  cacheKeys(): string[] {
+    return this.cache.keys();
+  }
+
+  /**
+   * Drop every cached session built from `path` — a model directory (with all its LoRA/embedding
+   * variants) or an adapter file — so the next use re-reads the files. True when any was cached.
+   */
+  async unloadModel(path: string): Promise<boolean> {
+    const target = resolve(path);
+    let any = false;
+    for (const key of this.cache.keys()) {
+      if (sourcesOf(key).includes(target)) any = (await this.cache.delete(key)) || any;
+    }
+    return any;
+  }
+
+  async dispose(): Promise<void> {
+    await this.cache.clear();
+  }
+}
+
+/** A cache key of a model with adapters: the model dir, [LoRA file, strength] and [embedding file, token] pairs. */
+interface VariantKey {
+  m: string;
+  l: [string, number][];
+  e: [string, string][];
+}
+
+/** The files a cache entry was built from (model dir, adapter files), read back from its key. */
+export function sourcesOf(key: string): string[] {
+  // Plain model keys are absolute paths; only variant keys are JSON objects.
+  if (!key.startsWith('{')) return [key];
+  const variant = JSON.parse(key) as VariantKey;
+  return [variant.m, ...variant.l.map(([path]) => path), ...variant.e.map(([path]) => path)];
+}
