@@ -3,6 +3,7 @@ import {
   artifactKey,
   artifactTokenFor,
   decodeJobPayload,
+  ServiceError,
   describeFailure,
   encodeEvent,
   JOB_ENDED,
@@ -10,7 +11,7 @@ import {
 } from '@easel/contracts';
 import type { ArtifactRecord, JobsRepository } from '@easel/db';
 import type { JobBus, JobConsumer, JobDelivery } from '@easel/jobs';
-import type { ArtifactStore } from '@easel/storage';
+import { isStoreFullError, type ArtifactStore } from '@easel/storage';
 import { extractTraceContext, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
 import type { GenerationSlots } from './generation-slots';
@@ -107,7 +108,18 @@ export class JobRunner {
       const artifacts = await withSpan(
         'upload',
         { attributes: { 'easel.artifacts': output.files.length } },
-        () => this.storeFiles(payload, output.files),
+        () =>
+          this.storeFiles(payload, output.files).catch((error: unknown) => {
+            // A full store fails the job now, with its cause, rather than after every redelivery.
+            if (isStoreFullError(error)) {
+              throw new ServiceError(
+                'artifact_store_full',
+                `The artifact store could not take this job's files: ${(error as Error).message}`,
+                { cause: error },
+              );
+            }
+            throw error;
+          }),
       );
       await progress.flush();
       if (await jobs.succeed(payload.jobId, output.result as never, artifacts))

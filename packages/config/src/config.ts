@@ -60,6 +60,8 @@ const schema = z.object({
     .default(0.5),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
+  /** Embedded mode: below this many free bytes the artifact store is not writable and /readyz answers 503. */
+  EASEL_ARTIFACT_MIN_FREE_BYTES: nonNegativeInt.default(64 * 1024 * 1024),
   /** How long the output links of a `temp: yes` job stay valid, in seconds (then they answer 410). */
   EASEL_TEMP_LINK_TTL_S: positiveInt.default(3600),
   /**

@@ -29,7 +29,30 @@ export class InvalidArtifactKeyError extends Error {
  * slash-separated relative paths (`<tenant>/<job>/0.png`). Two implementations pass the
  * same contract suite: the local filesystem (embedded mode) and S3/MinIO (distributed).
  */
+/** Whether the store can take new files now; what /readyz reports. */
+export interface StoreHealth {
+  writable: boolean;
+  /** Bytes free for new files, where the store knows (the local filesystem); null otherwise. */
+  freeBytes: number | null;
+  /** Why it is not writable. */
+  reason?: string;
+}
+
+/** A put that failed because the store is full or refuses writes: running the job again will not help. */
+export function isStoreFullError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    code === 'EROFS' ||
+    code === 'QuotaExceeded' ||
+    code === 'XMinioStorageFull'
+  );
+}
+
 export interface ArtifactStore {
+  /** Can it write new files now (free space, the last write's outcome)? */
+  health(): Promise<StoreHealth>;
   put(key: string, body: Buffer | Readable, options: PutOptions): Promise<ArtifactInfo>;
   get(key: string): Promise<{ info: ArtifactInfo; body: Readable }>;
   getBuffer(key: string): Promise<Buffer>;

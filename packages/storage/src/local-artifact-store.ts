@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,16 +10,40 @@ import {
   type ArtifactInfo,
   type ArtifactStore,
   type PutOptions,
+  type StoreHealth,
 } from './artifact-store';
 
 const META_SUFFIX = '.meta.json';
+/** What the local store keeps free by default (EASEL_ARTIFACT_MIN_FREE_BYTES). */
+export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Artifacts as files under a root folder, with a small sidecar holding the content type.
  * Writes go to a temporary file renamed into place, so a reader never sees half a file.
  */
 export class LocalArtifactStore implements ArtifactStore {
-  constructor(private readonly root: string) {}
+  /**
+   * `minFreeBytes`: below this much free space the store reports itself not writable (/readyz
+   * answers 503) before a write would fail half-way.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly minFreeBytes = DEFAULT_MIN_FREE_BYTES,
+  ) {}
+
+  async health(): Promise<StoreHealth> {
+    await mkdir(this.root, { recursive: true });
+    const fs = await statfs(this.root);
+    const freeBytes = fs.bavail * fs.bsize;
+    if (freeBytes < this.minFreeBytes) {
+      return {
+        writable: false,
+        freeBytes,
+        reason: `the artifact store ${this.root} has ${freeBytes} bytes free, under the ${this.minFreeBytes} it keeps in reserve`,
+      };
+    }
+    return { writable: true, freeBytes };
+  }
 
   async put(key: string, body: Buffer | Readable, options: PutOptions): Promise<ArtifactInfo> {
     const path = this.pathOf(key);

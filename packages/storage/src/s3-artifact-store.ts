@@ -6,6 +6,7 @@ import {
   type ArtifactInfo,
   type ArtifactStore,
   type PutOptions,
+  type StoreHealth,
 } from './artifact-store';
 
 export interface S3ArtifactStoreOptions {
@@ -39,6 +40,19 @@ export class S3ArtifactStore implements ArtifactStore {
     private readonly bucket: string,
   ) {}
 
+  /** The outcome of the last write: S3 says nothing of free space, but a refused put says enough. */
+  private lastWriteError: string | null = null;
+
+  async health(): Promise<StoreHealth> {
+    return this.lastWriteError === null
+      ? { writable: true, freeBytes: null }
+      : {
+          writable: false,
+          freeBytes: null,
+          reason: `the last write to bucket ${this.bucket} failed: ${this.lastWriteError}`,
+        };
+  }
+
   static async open(options: S3ArtifactStoreOptions): Promise<S3ArtifactStore> {
     const region = options.region ?? DEFAULT_REGION;
     const client = new Client({
@@ -51,7 +65,9 @@ export class S3ArtifactStore implements ArtifactStore {
       pathStyle: true,
       partSize: options.partSizeBytes ?? DEFAULT_PART_SIZE,
     });
-    const signer = options.publicUrl ? signingClient(options.publicUrl, options.accessKey, options.secretKey, region) : client;
+    const signer = options.publicUrl
+      ? signingClient(options.publicUrl, options.accessKey, options.secretKey, region)
+      : client;
     if (options.createBucket && !(await client.bucketExists(options.bucket))) {
       await client.makeBucket(options.bucket, region).catch(async (error: unknown) => {
         // Another replica may have created it between the check and here.
@@ -63,6 +79,17 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(key: string, body: Buffer | Readable, options: PutOptions): Promise<ArtifactInfo> {
     assertValidKey(key);
+    try {
+      const info = await this.write(key, body, options);
+      this.lastWriteError = null;
+      return info;
+    } catch (error) {
+      this.lastWriteError = (error as Error).message;
+      throw error;
+    }
+  }
+
+  private async write(key: string, body: Buffer | Readable, options: PutOptions): Promise<ArtifactInfo> {
     const metaData = { 'Content-Type': options.contentType };
     if (Buffer.isBuffer(body)) {
       await this.client.putObject(this.bucket, key, body, body.length, metaData);
@@ -70,7 +97,13 @@ export class S3ArtifactStore implements ArtifactStore {
     }
     // Unknown length: the client uploads it in parts of partSizeBytes.
     const counter = new ByteCounter();
-    await this.client.putObject(this.bucket, key, pipeline(body, counter, () => undefined), undefined, metaData);
+    await this.client.putObject(
+      this.bucket,
+      key,
+      pipeline(body, counter, () => undefined),
+      undefined,
+      metaData,
+    );
     return { key, size: counter.bytes, contentType: options.contentType };
   }
 
@@ -130,7 +163,11 @@ export class S3ArtifactStore implements ArtifactStore {
 /** Passes bytes through and counts them, so a streamed upload can report its size. */
 class ByteCounter extends Transform {
   bytes = 0;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null, data?: Buffer) => void,
+  ): void {
     this.bytes += chunk.length;
     done(null, chunk);
   }

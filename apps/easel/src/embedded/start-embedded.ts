@@ -42,7 +42,7 @@ export async function startEmbedded(config: EaselConfig, log: (line: string) => 
     db = await openEmbeddedDatabase({ dataDir: join(config.home, 'db') });
     const applied = await applyMigrations(db.sql);
     if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
-    const store = new LocalArtifactStore(artifactsDir);
+    const store = new LocalArtifactStore(artifactsDir, config.EASEL_ARTIFACT_MIN_FREE_BYTES);
     // Uploaded models (load_model) live in the database and under $EASEL_HOME/models, beside the bundled ones.
     const catalog = new ModelStore(db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'models'), allowHosts: config.fetchAllowHosts, log });
     worker = await startWorker({ config, db, bus, store, catalog, log });

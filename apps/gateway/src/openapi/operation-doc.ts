@@ -180,7 +180,7 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     request: { type: 'none' },
     success: [
       { status: 200, schema: 'Health' },
-      { status: 503, description: 'The database does not answer.' },
+      { status: 503, description: 'The database does not answer, or the artifact store cannot take files (embedded: free space under EASEL_ARTIFACT_MIN_FREE_BYTES).' },
     ],
   },
   'EnterpriseController.createTenant': admin(

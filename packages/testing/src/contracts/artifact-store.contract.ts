@@ -58,6 +58,13 @@ export function artifactStoreContract(name: string, options: ArtifactStoreContra
       expect((await store.head(`${prefix}/big.bin`))?.size).toBe(size);
     });
 
+    it('reports itself writable while it can take files', async () => {
+      await store.put(`${prefix}/ok.txt`, Buffer.from('ok'), { contentType: 'text/plain' });
+      const health = await store.health();
+      expect(health.writable).toBe(true);
+      if (health.freeBytes !== null) expect(health.freeBytes).toBeGreaterThan(0);
+    });
+
     it('overwrites a key', async () => {
       await store.put(`${prefix}/a.txt`, Buffer.from('one'), { contentType: 'text/plain' });
       await store.put(`${prefix}/a.txt`, Buffer.from('two!'), { contentType: 'text/plain' });

@@ -18,3 +18,22 @@ artifactStoreContract('local filesystem', {
 });
 
 databaseContract('embedded PGlite', { create: () => openEmbeddedDatabase() });
+
+describe('LocalArtifactStore on a filesystem short of space', () => {
+  it('reports itself not writable, with its free bytes and why, once free space falls under its reserve', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'easel-store-'));
+    try {
+      const roomy = await new LocalArtifactStore(dir, 1).health();
+      expect(roomy).toMatchObject({ writable: true, freeBytes: expect.any(Number) });
+      // A reserve larger than any disk: the same filesystem, now too full for it.
+      const full = await new LocalArtifactStore(dir, Number.MAX_SAFE_INTEGER).health();
+      expect(full).toMatchObject({
+        writable: false,
+        freeBytes: roomy.freeBytes === null ? null : expect.any(Number),
+        reason: expect.stringContaining('bytes free'),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
