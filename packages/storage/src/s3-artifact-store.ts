@@ -43,13 +43,23 @@ export class S3ArtifactStore implements ArtifactStore {
   /** The outcome of the last write: S3 says nothing of free space, but a refused put says enough. */
   private lastWriteError: string | null = null;
 
+  /** Writable unless the last write failed and a small probe write fails too (so the store recovers by itself). */
   async health(): Promise<StoreHealth> {
+    if (this.lastWriteError !== null) {
+      const probe = `.easel-health/${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      try {
+        await this.put(probe, Buffer.from('ok'), { contentType: 'text/plain' });
+        await this.delete(probe);
+      } catch {
+        // still failing: lastWriteError holds the newest cause
+      }
+    }
     return this.lastWriteError === null
       ? { writable: true, freeBytes: null }
       : {
           writable: false,
           freeBytes: null,
-          reason: `the last write to bucket ${this.bucket} failed: ${this.lastWriteError}`,
+          reason: `writes to bucket ${this.bucket} fail: ${this.lastWriteError}`,
         };
   }
 

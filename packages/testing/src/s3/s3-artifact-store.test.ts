@@ -11,7 +11,13 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 describe('S3ArtifactStore', () => {
   let s3: TestS3Server;
   const open = (options: Partial<S3ArtifactStoreOptions> = {}) =>
-    S3ArtifactStore.open({ ...s3, bucket: 'easel-s3-test', createBucket: true, partSizeBytes: 5 * MiB, ...options });
+    S3ArtifactStore.open({
+      ...s3,
+      bucket: 'easel-s3-test',
+      createBucket: true,
+      partSizeBytes: 5 * MiB,
+      ...options,
+    });
 
   beforeAll(async () => {
     s3 = await startS3Server();
@@ -24,7 +30,9 @@ describe('S3ArtifactStore', () => {
     const store = await open();
     const body = randomBytes(11 * MiB + 7);
     const before = s3.multipartUploads();
-    const pieces = Array.from({ length: Math.ceil(body.length / MiB) }, (_, i) => body.subarray(i * MiB, (i + 1) * MiB));
+    const pieces = Array.from({ length: Math.ceil(body.length / MiB) }, (_, i) =>
+      body.subarray(i * MiB, (i + 1) * MiB),
+    );
     const info = await store.put('big/video.mp4', Readable.from(pieces), { contentType: 'video/mp4' });
     expect(info).toEqual({ key: 'big/video.mp4', size: body.length, contentType: 'video/mp4' });
     expect(s3.multipartUploads()).toBe(before + 1);
@@ -63,5 +71,26 @@ describe('S3ArtifactStore', () => {
     const url = (await store.presignedGetUrl('public.png', 60)) as string;
     expect(url.startsWith(`http://127.0.0.1:${s3.port}/easel-s3-test/public.png?`)).toBe(true);
     expect(await (await fetch(url)).text()).toBe('public');
+  });
+
+  it('is not writable while writes fail, and writable again by itself once they pass', async () => {
+    const own = await startS3Server();
+    const store = await S3ArtifactStore.open({ ...own, bucket: 'easel-health', createBucket: true });
+    expect(await store.health()).toEqual({ writable: true, freeBytes: null });
+    const port = own.port;
+    await own.stop();
+    await expect(store.put('a.png', Buffer.from('a'), { contentType: 'image/png' })).rejects.toThrow();
+    expect(await store.health()).toMatchObject({
+      writable: false,
+      reason: expect.stringContaining('easel-health'),
+    });
+    const back = await startS3Server({ port });
+    try {
+      // The same server back (a fresh directory here: its bucket made again, as a restored MinIO keeps it).
+      await S3ArtifactStore.open({ ...back, bucket: 'easel-health', createBucket: true });
+      expect(await store.health()).toEqual({ writable: true, freeBytes: null });
+    } finally {
+      await back.stop();
+    }
   });
 });
