@@ -4,7 +4,9 @@ import { SERVICE_NAMES } from '@easel/contracts';
 import type { Database } from '@easel/db';
 import type { JobBus } from '@easel/jobs';
 import { PoolRouter } from '../jobs/pool-router';
-import { DATABASE, JOB_BUS } from '../tokens';
+import type { ArtifactStore } from '@easel/storage';
+import { ARTIFACT_STORE, DATABASE, JOB_BUS } from '../tokens';
+import { registerOperationsGauges } from './operations-gauges';
 
 /** Job states as the jobs table has them; each is reported, 0 included. */
 export const JOB_STATES = ['queued', 'running', 'success', 'failed'] as const;
@@ -27,6 +29,7 @@ export class MetricsService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(JOB_BUS) private readonly bus: JobBus,
+    @Inject(ARTIFACT_STORE) store: ArtifactStore,
     private readonly pools: PoolRouter,
   ) {
     const registers = [this.registry];
@@ -62,6 +65,7 @@ export class MetricsService {
         `${source} unreadable for /metrics: ${error instanceof Error ? error.message : String(error)}`,
       );
     };
+    registerOperationsGauges(this.registry, { db, store, failed });
     const readJobs = () => this.jobCounts();
     new Gauge({
       name: 'easel_jobs',
@@ -80,8 +84,13 @@ export class MetricsService {
       },
     });
     // Every service, on every pool the gateway routes it to (the names the chart's KEDA triggers watch).
-    const queues = SERVICE_NAMES.flatMap((service) => this.pools.poolsOf(service).map((pool) => ({ service, pool })));
-    const pending = () => Promise.all(queues.map(async (queue) => ({ ...queue, depth: await this.bus.pending(queue.service, queue.pool) })));
+    const queues = SERVICE_NAMES.flatMap((service) =>
+      this.pools.poolsOf(service).map((pool) => ({ service, pool })),
+    );
+    const pending = () =>
+      Promise.all(
+        queues.map(async (queue) => ({ ...queue, depth: await this.bus.pending(queue.service, queue.pool) })),
+      );
     new Gauge({
       name: 'easel_queue_depth',
       help: 'Jobs waiting on the bus for a worker (not counting those being worked on), by service and pool.',

@@ -1,4 +1,5 @@
 import type { Gateway } from '../gateway';
+import { startScriptedWorker } from '../testing/scripted-worker';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 
 /** The value of one sample line (`name{labels} value`), or undefined when absent. */
@@ -122,5 +123,48 @@ describe('GET /metrics', () => {
     expect(sample(after, 'easel_jobs_accepted_total', { route: '/api/v3/text2img' })).toBe(1);
     expect(sample(after, 'easel_jobs', { state: 'queued' })).toBe(queuedBefore + 1);
     expect(sample(after, 'easel_queue_depth', { service: 'diffusion', pool: 'default' })).toBe(1);
+  });
+
+  it("reports what operators alert on: the queued job's age, the webhook backlog, the artifact store's room", async () => {
+    // The job queued by the test before (no worker here) is still waiting.
+    await new Promise((r) => setTimeout(r, 1100));
+    const text = await scrape();
+    expect(sample(text, 'easel_queue_oldest_age_seconds', { service: 'diffusion' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(sample(text, 'easel_queue_oldest_age_seconds', { service: 'super_resolution' })).toBeUndefined();
+    expect(sample(text, 'easel_webhook_deliveries_pending')).toBe(0);
+    expect(sample(text, 'easel_jobs_dead_lettered_recent')).toBe(0);
+    expect(sample(text, 'easel_artifact_store_writable')).toBe(1);
+    expect(sample(text, 'easel_artifact_store_free_bytes')).toBeGreaterThan(0);
+    for (const name of [
+      'easel_jobs_ended_recent',
+      'easel_job_run_seconds_recent',
+      'easel_credits_spent_recent',
+    ])
+      expect(text).toContain(`# TYPE ${name} gauge`);
+  });
+
+  it('counts the jobs that ended, their run time and the credits they spent', async () => {
+    const worker = await startScriptedWorker(harness);
+    try {
+      let text = '';
+      for (
+        let i = 0;
+        i < 50 && !sample(text, 'easel_jobs_ended_recent', { service: 'diffusion', status: 'success' });
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+        text = await scrape();
+      }
+      expect(sample(text, 'easel_jobs_ended_recent', { service: 'diffusion', status: 'success' })).toBe(1);
+      expect(sample(text, 'easel_job_run_seconds_recent', { service: 'diffusion' })).toBeGreaterThanOrEqual(
+        0,
+      );
+      expect(sample(text, 'easel_credits_spent_recent', { tenant: 'default' })).toBeGreaterThan(0);
+      expect(sample(text, 'easel_queue_oldest_age_seconds', { service: 'diffusion' })).toBeUndefined();
+    } finally {
+      await worker.stop(1000);
+    }
   });
 });
