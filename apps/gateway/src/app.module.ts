@@ -14,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { RetentionModule } from './retention/retention.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -66,6 +67,7 @@ export class AppModule {
         WebhooksModule,
         OpenApiModule,
         MetricsModule,
+        RetentionModule,
       ],
     };
   }

@@ -60,6 +60,12 @@ const schema = z.object({
     .default(0.5),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
+  /** Retention in days, for tenants without their own (0: keep forever): output files, job rows, webhook delivery logs. `temp: yes` outputs always go once their links expire. */
+  EASEL_RETAIN_ARTIFACTS_DAYS: nonNegativeInt.default(0),
+  EASEL_RETAIN_JOBS_DAYS: nonNegativeInt.default(0),
+  EASEL_RETAIN_WEBHOOK_LOGS_DAYS: nonNegativeInt.default(0),
+  /** How often the retention sweeper runs (one gateway replica at a time); 0 turns it off. */
+  EASEL_RETENTION_SWEEP_MS: nonNegativeInt.default(600_000),
   /** Embedded mode: below this many free bytes the artifact store is not writable and /readyz answers 503. */
   EASEL_ARTIFACT_MIN_FREE_BYTES: nonNegativeInt.default(64 * 1024 * 1024),
   /** How long the output links of a `temp: yes` job stay valid, in seconds (then they answer 410). */

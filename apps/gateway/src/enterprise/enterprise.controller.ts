@@ -30,6 +30,12 @@ export class EnterpriseController {
     return this.enterprise.setLimits(req.principal, req.body);
   }
 
+  @Post('tenants/retention')
+  @HttpCode(200)
+  setRetention(@Req() req: AuthenticatedRequest) {
+    return this.enterprise.setRetention(req.principal, req.body);
+  }
+
   @Post('keys/create')
   @HttpCode(201)
   createKey(@Req() req: AuthenticatedRequest) {

@@ -81,6 +81,28 @@ export class EnterpriseService {
     return { status: 'success', tenant: tenantView(tenant) };
   }
 
+  /**
+   * A tenant's retention overrides: `artifacts_days`, `jobs_days`, `webhook_logs_days` (0 keeps
+   * forever; "default" returns to the deployment's EASEL_RETAIN_*_DAYS); fields left out are kept.
+   */
+  async setRetention(principal: Principal, body: Body) {
+    const f = new AdminFields(body);
+    const days = (field: string): number | null | undefined => (String(body[field] ?? '').trim().toLowerCase() === 'default' ? null : (f.integer(field, 0, 36_500) ?? undefined));
+    const artifacts = days('artifacts_days');
+    const jobs = days('jobs_days');
+    const logs = days('webhook_logs_days');
+    const tenantId = await this.tenantOf(principal, f);
+    const tenant = await this.db.prisma.tenant.update({
+      where: { id: tenantId },
+      data: { retainArtifactsDays: artifacts, retainJobsDays: jobs, retainWebhookLogsDays: logs },
+    });
+    return {
+      status: 'success',
+      tenant_id: tenant.id,
+      retention: { artifacts_days: tenant.retainArtifactsDays ?? 'default', jobs_days: tenant.retainJobsDays ?? 'default', webhook_logs_days: tenant.retainWebhookLogsDays ?? 'default' },
+    };
+  }
+
   async createKey(principal: Principal, body: Body) {
     const f = new AdminFields(body);
     const name = f.string('name', { max: 100 }) ?? '';

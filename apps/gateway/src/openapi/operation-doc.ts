@@ -192,6 +192,10 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     "Set a tenant's limits",
     'Fields: tenant_id, rate_limit_per_minute, max_concurrent_jobs.',
   ),
+  'EnterpriseController.setRetention': admin(
+    "Set a tenant's retention",
+    'Fields: tenant_id, artifacts_days, jobs_days, webhook_logs_days — days to keep output files, job rows and webhook delivery logs after a job ends (0 keeps forever, "default" returns to the deployment\'s EASEL_RETAIN_*_DAYS, a field left out is unchanged). `temp: yes` outputs are always deleted once their links expire. The sweeper runs every EASEL_RETENTION_SWEEP_MS on one gateway at a time.',
+  ),
   'EnterpriseController.createKey': admin(
     'Create an API key',
     'Fields: tenant_id, name, scopes (generate, admin), rate_limit_per_minute, max_concurrent_jobs. The secret is in the answer, once.',

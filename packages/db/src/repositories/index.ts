@@ -4,3 +4,4 @@ export * from './jobs.repository';
 export * from './artifacts.repository';
 export * from './webhooks.repository';
 export * from './rate-limits.repository';
+export * from './retention.repository';
