@@ -10,6 +10,7 @@ import { GenerationModule } from './generation/generation.module';
 import { ImageEditingModule } from './image-editing/image-editing.module';
 import { ModelsModule } from './models/models.module';
 import { HealthModule } from './health/health.module';
+import { JobEventsModule } from './jobs/job-events.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -59,6 +60,7 @@ export class AppModule {
         BillingModule,
         TenantsModule,
         JobsModule,
+        JobEventsModule,
         SystemModule,
         GenerationModule,
         ImageEditingModule,
