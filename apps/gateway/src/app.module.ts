@@ -15,6 +15,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { PlaygroundModule } from './playground/playground.module';
 import { RetentionModule } from './retention/retention.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -68,6 +69,7 @@ export class AppModule {
         EnterpriseModule,
         WebhooksModule,
         OpenApiModule,
+        PlaygroundModule,
         MetricsModule,
         RetentionModule,
       ],

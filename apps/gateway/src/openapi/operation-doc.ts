@@ -184,6 +184,19 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     request: { type: 'job-id' },
     success: [{ status: 200, schema: 'WebhookLogs' }],
   },
+  'PlaygroundController.page': {
+    summary: 'The playground page (HTML)',
+    description: 'A browser page to try every job operation of this document with live progress. The key stays in the tab (sessionStorage).',
+    tags: ['operations'],
+    request: { type: 'none' },
+    success: [{ status: 200, contentType: 'text/html' }],
+  },
+  'PlaygroundController.asset': {
+    summary: "The playground's scripts and stylesheet",
+    tags: ['operations'],
+    request: { type: 'none' },
+    success: [{ status: 200, contentType: 'text/javascript' }],
+  },
   'HealthController.healthz': {
     summary: 'The process is up',
     tags: ['operations'],
