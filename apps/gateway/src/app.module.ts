@@ -10,10 +10,12 @@ import { GenerationModule } from './generation/generation.module';
 import { ImageEditingModule } from './image-editing/image-editing.module';
 import { ModelsModule } from './models/models.module';
 import { HealthModule } from './health/health.module';
+import { JobEventsModule } from './jobs/job-events.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { PlaygroundModule } from './playground/playground.module';
 import { RetentionModule } from './retention/retention.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -59,6 +61,7 @@ export class AppModule {
         BillingModule,
         TenantsModule,
         JobsModule,
+        JobEventsModule,
         SystemModule,
         GenerationModule,
         ImageEditingModule,
@@ -66,6 +69,7 @@ export class AppModule {
         EnterpriseModule,
         WebhooksModule,
         OpenApiModule,
+        PlaygroundModule,
         MetricsModule,
         RetentionModule,
       ],

@@ -103,7 +103,7 @@ export class JobRunner {
     try {
       const output = await this.options.handler.run(payload, {
         signal: this.shutdown.signal,
-        progress: (s, t) => progress.step(s, t),
+        progress: (s, t, preview) => progress.step(s, t, preview),
       });
       const artifacts = await withSpan(
         'upload',

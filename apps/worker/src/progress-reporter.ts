@@ -1,15 +1,24 @@
-import { encodeEvent, JOB_PROGRESS } from '@easel/contracts';
+import { encodeEvent, JOB_PROGRESS, type JobProgressEvent } from '@easel/contracts';
 import type { JobsRepository } from '@easel/db';
 import type { JobBus, JobDelivery } from '@easel/jobs';
+
+/** Draws a preview of the job's current state (a small PNG), or undefined when it has none. */
+export type PreviewSource = () => Promise<Uint8Array | undefined>;
+
+/** Steps between two previews: drawing and sending one costs more than a plain step event. */
+const PREVIEW_EVERY_STEPS = 3;
 
 /**
  * Forwards a job's steps to the bus (events + ack-deadline heartbeat) and the database
  * (progress, eta), at most once per `intervalMs` so a fast model does not flood either.
+ * Events that carry a preview wait for it to be drawn; events leave in step order.
  */
 export class ProgressReporter {
   private readonly startedAt = performance.now();
   private lastSent = -Infinity;
+  private lastPreviewStep = -Infinity;
   private pending: Promise<unknown> = Promise.resolve();
+  private events: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly bus: JobBus,
@@ -19,19 +28,27 @@ export class ProgressReporter {
     private readonly intervalMs = 250,
   ) {}
 
-  step(step: number, total: number): void {
+  step(step: number, total: number, preview?: PreviewSource): void {
     const now = performance.now();
     if (step < total && now - this.lastSent < this.intervalMs) return;
     this.lastSent = now;
     const elapsed = (now - this.startedAt) / 1000;
     const eta = step > 0 ? (elapsed / step) * (total - step) : 0;
-    const data = encodeEvent({ step, total, eta });
+    const drawn = preview && step - this.lastPreviewStep >= PREVIEW_EVERY_STEPS ? preview() : undefined;
+    if (drawn) this.lastPreviewStep = step;
+    this.events = this.events.then(() => this.publish({ step, total, eta }, drawn));
     this.pending = Promise.all([
       this.pending,
       this.delivery.inProgress(),
-      this.bus.publishEvent({ jobId: String(this.jobId), type: JOB_PROGRESS, data }),
+      this.events,
       this.jobs.reportProgress(this.jobId, step / total, eta),
     ]).catch(() => undefined); // progress is best-effort; the job's outcome is what counts
+  }
+
+  private async publish(event: JobProgressEvent, drawn: Promise<Uint8Array | undefined> | undefined) {
+    const preview = await drawn?.catch(() => undefined); // a preview that fails to draw is left out
+    const data = encodeEvent(preview ? { ...event, preview } : event);
+    await this.bus.publishEvent({ jobId: String(this.jobId), type: JOB_PROGRESS, data }).catch(() => undefined);
   }
 
   /** Waits for reports already sent, so none lands after the job has ended. */

@@ -7,8 +7,11 @@ export interface JobOutput {
 }
 
 export interface JobContext {
-  /** Report a step; the runner throttles what reaches the database and the bus. */
-  progress(step: number, total: number): void;
+  /**
+   * Report a step; the runner throttles what reaches the database and the bus. `preview` draws a
+   * small PNG of the current state; the runner calls it only for the steps whose event carries one.
+   */
+  progress(step: number, total: number, preview?: () => Promise<Uint8Array | undefined>): void;
   signal: AbortSignal;
 }
 

@@ -11,6 +11,8 @@ export interface JobProgressEvent {
   total: number;
   /** Seconds the worker expects the job still needs. */
   eta: number;
+  /** A small PNG preview of the current latents, on some steps only. */
+  preview?: Uint8Array;
 }
 
 export interface JobEndedEvent {
@@ -23,7 +25,7 @@ export function encodeEvent(data: JobProgressEvent | JobEndedEvent): Uint8Array 
   const event =
     'status' in data
       ? create(JobEventSchema, { event: { case: 'ended', value: { status: STATUSES[data.status] } } })
-      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta } } });
+      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview } } });
   return toBinary(JobEventSchema, event);
 }
 
@@ -36,7 +38,10 @@ export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent 
     throw new MalformedMessageError(`malformed job event: not an easel.jobs.v1.JobEvent (${(error as Error).message})`, { cause: error });
   }
   const { event } = message;
-  if (event.case === 'progress') return { step: event.value.step, total: event.value.total, eta: event.value.eta };
+  if (event.case === 'progress') {
+    const { step, total, eta, preview } = event.value;
+    return preview === undefined ? { step, total, eta } : { step, total, eta, preview };
+  }
   if (event.case === 'ended') {
     if (event.value.status === JobStatus.SUCCESS) return { status: 'success' };
     if (event.value.status === JobStatus.FAILED) return { status: 'failed' };

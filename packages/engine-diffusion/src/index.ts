@@ -19,6 +19,7 @@ export type {
   GenerateResult,
   GenerateOptions,
   ProgressEvent,
+  LatentSnapshot,
   PhaseTimings,
   PipelineLimits,
   OutputFormat,

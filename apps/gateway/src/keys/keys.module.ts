@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysService } from './api-keys.service';
+import { QueryKeyGuard } from './query-key.guard';
 
 @Module({
-  providers: [ApiKeysService, ApiKeyGuard],
-  exports: [ApiKeysService, ApiKeyGuard],
+  providers: [ApiKeysService, ApiKeyGuard, QueryKeyGuard],
+  exports: [ApiKeysService, ApiKeyGuard, QueryKeyGuard],
 })
 export class KeysModule {}

@@ -235,6 +235,14 @@ export const RESPONSES: Record<string, Schema> = {
 };
 
 export const PARAMETERS: Record<string, Schema> = {
+  QueryKey: {
+    name: 'key',
+    in: 'query',
+    required: false,
+    description:
+      'The API key, for clients that cannot send headers (EventSource). Otherwise send `Authorization: Bearer <key>`, which keeps the key out of access logs.',
+    schema: { type: 'string' },
+  },
   IdempotencyKey: {
     name: 'Idempotency-Key',
     in: 'header',

@@ -80,6 +80,7 @@ function requestBody(request: RequestDoc, options: DocumentOptions): Schema | un
     case 'key-and-fields':
       return { required: true, content: json(schemaRef('KeyBody')) };
     case 'none':
+    case 'query-key':
       return undefined;
   }
 }
@@ -133,7 +134,10 @@ function responsesFor(route: RouteInfo, doc: OperationDoc, request: RequestDoc):
       content: json({ type: ['object', 'array'] }),
     };
   }
-  if (request.type !== 'none') {
+  if (request.type === 'query-key') {
+    Object.assign(responses, KEY_ERRORS);
+    responses['404'] = responseRef('NotFound');
+  } else if (request.type !== 'none') {
     Object.assign(responses, KEY_ERRORS);
     responses['422'] = responseRef('ValidationError');
   } else if (route.path.includes(':')) {
@@ -169,6 +173,7 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
       schema: name === 'id' ? { type: 'string', pattern: '^\\s*\\d+\\s*$' } : { type: 'string' },
     }));
     if (request.type === 'job') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+    if (request.type === 'query-key') parameters.push({ $ref: '#/components/parameters/QueryKey' });
     const body = requestBody(request, options);
     const job =
       request.type === 'job' ? options.job?.(request.kind, request.requireModelId === true) : undefined;

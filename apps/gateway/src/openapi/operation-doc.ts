@@ -14,7 +14,9 @@ export type RequestDoc =
   /** `{key, id}` or `{key, request_id}`. */
   | { type: 'job-id' }
   /** No body (GET routes). */
-  | { type: 'none' };
+  | { type: 'none' }
+  /** A GET a browser opens directly: the key as `Authorization: Bearer` or the `key` query parameter. */
+  | { type: 'query-key' };
 
 /** The success answer of a route: a component schema name, or a media type and free schema. */
 export type SuccessDoc = { status: number; schema?: string; contentType?: string; description?: string };
@@ -104,6 +106,20 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['image generation'],
     request: { type: 'fetch' },
   },
+  'JobEventsController.events': {
+    summary: "A job's progress as server-sent events",
+    description:
+      "Easel's addition, for any job kind. GET with the key as `Authorization: Bearer <key>` or, for EventSource (which cannot send headers), the `key` query parameter; another tenant's job is 404. Events: `progress` (data `{id, step, total, eta}`, and `preview`, a small PNG data URI of the current latents on the first reported step and then every few steps), `end` (data: exactly the JSON the fetch endpoint returns, success or failed shape), then the server closes the stream; a job already ended answers its `end` at once. A comment line (`: heartbeat`) every 15 s keeps idle connections open. Events come from the bus, so any gateway replica serves any job. EventSource reconnects when a stream closes: call `close()` on `end`.",
+    tags: ['image generation'],
+    request: { type: 'query-key' },
+    success: [
+      {
+        status: 200,
+        contentType: 'text/event-stream',
+        description: 'event: progress / data: {"id":42,"step":3,"total":20,"eta":1.7,"preview":"data:image/png;base64,..."}, then event: end / data: <the fetch body>.',
+      },
+    ],
+  },
   'ImageEditingController.superResolutionJob': {
     summary: 'Super resolution (ESRGAN-family upscaling)',
     description: `One image, 2–4× larger, on a bundled UpscalerJS model (tiled with blended overlaps). Same job lifecycle as generation: credits held, fetch, webhooks. ${SYNC_WINDOW}`,
@@ -167,6 +183,19 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['webhooks'],
     request: { type: 'job-id' },
     success: [{ status: 200, schema: 'WebhookLogs' }],
+  },
+  'PlaygroundController.page': {
+    summary: 'The playground page (HTML)',
+    description: 'A browser page to try every job operation of this document with live progress. The key stays in the tab (sessionStorage).',
+    tags: ['operations'],
+    request: { type: 'none' },
+    success: [{ status: 200, contentType: 'text/html' }],
+  },
+  'PlaygroundController.asset': {
+    summary: "The playground's scripts and stylesheet",
+    tags: ['operations'],
+    request: { type: 'none' },
+    success: [{ status: 200, contentType: 'text/javascript' }],
   },
   'HealthController.healthz': {
     summary: 'The process is up',

@@ -1,6 +1,6 @@
 import type { JobPayload } from '@easel/contracts';
 import { JobsRepository } from '@easel/db';
-import { JobRunner, PermanentJobError, type JobOutput, type ServiceHandler } from '@easel/worker';
+import { JobRunner, PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '@easel/worker';
 import type { TestGateway } from './test-gateway';
 
 /** A 1×1 PNG: what the scripted service "draws". */
@@ -11,10 +11,28 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
  * failure for a prompt that contains "fail". Runs under the worker's real JobRunner, so jobs
  * settle (artifacts, credits, webhooks) exactly as in production.
  */
+export interface ScriptedProgress {
+  /** Steps reported (each with a preview the reporter may send), ~300 ms apart so none is throttled away. */
+  steps: number;
+  /** Awaited before the first step: lets a test connect a listener first. */
+  before?: (jobId: number) => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 class ScriptedDiffusion implements ServiceHandler {
   readonly service = 'diffusion';
-  async run(payload: JobPayload): Promise<JobOutput> {
+  constructor(private readonly progress?: ScriptedProgress) {}
+
+  async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
     const params = payload.params as { prompt?: string; samples?: number };
+    if (this.progress) {
+      await this.progress.before?.(payload.jobId);
+      for (let step = 1; step <= this.progress.steps; step++) {
+        if (step > 1) await sleep(300);
+        context.progress(step, this.progress.steps, async () => PNG);
+      }
+    }
     if (params.prompt?.includes('fail')) throw new PermanentJobError('scripted failure');
     const samples = params.samples ?? 1;
     return {
@@ -35,12 +53,15 @@ class ScriptedDiffusion implements ServiceHandler {
   }
 }
 
-export async function startScriptedWorker(harness: TestGateway, options: { concurrency?: number; tempArtifactSeconds?: number } = {}): Promise<JobRunner> {
+export async function startScriptedWorker(
+  harness: TestGateway,
+  options: { concurrency?: number; tempArtifactSeconds?: number; progress?: ScriptedProgress } = {},
+): Promise<JobRunner> {
   const runner = new JobRunner({
     bus: harness.bus,
     jobs: new JobsRepository(harness.db.prisma),
     store: harness.store,
-    handler: new ScriptedDiffusion(),
+    handler: new ScriptedDiffusion(options.progress),
     pool: 'default',
     concurrency: options.concurrency ?? 8,
     ackWaitMs: 30_000,

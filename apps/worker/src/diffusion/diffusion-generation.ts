@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import type { DiffusionResult, DirectDiffusionParams } from '@easel/contracts';
-import type { DiffusionEngine, EmbeddingRef, GenerateRequest, GenerateResult, LoraRef, OutputFormat } from '@easel/engine-diffusion';
+import type { DiffusionEngine, EmbeddingRef, GenerateRequest, GenerateResult, LoraRef, OutputFormat, ProgressEvent } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelCategory, ModelEntry } from '@easel/model-store';
 import { loadInputImages } from '../inputs/input-image';
 import { postProcess, type PostProcessors } from '../postprocess/post-process';
@@ -36,7 +36,7 @@ export interface ResolvedModel {
 
 export interface GenerationHooks {
   signal?: AbortSignal;
-  onProgress?: (progress: { step: number; total: number; elapsedMs: number }) => void;
+  onProgress?: (progress: ProgressEvent) => void;
   /** Called after every upscaled tile and checked image, once the denoising steps are over. */
   heartbeat?: () => void;
 }

@@ -6,6 +6,7 @@ import {
 } from '@easel/contracts';
 import type { JobContext, JobOutput, ServiceHandler } from '../service-handler';
 import type { DiffusionGeneration } from './diffusion-generation';
+import { latentPreviewPng } from './latent-preview';
 
 /** text2img / img2img / inpaint jobs from the bus. */
 export class DiffusionHandler implements ServiceHandler {
@@ -24,9 +25,9 @@ export class DiffusionHandler implements ServiceHandler {
       },
       {
         signal: context.signal,
-        onProgress: ({ step, total }) => {
+        onProgress: ({ step, total, latents }) => {
           last = { step, total };
-          context.progress(step, total);
+          context.progress(step, total, latents && (() => latentPreviewPng(latents)));
         },
         // Upscaling and the NSFW check keep the job alive at its last step.
         heartbeat: () => context.progress(last.step, last.total),

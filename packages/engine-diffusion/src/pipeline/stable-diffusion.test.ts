@@ -61,6 +61,16 @@ describe('text2img on sd15-random', () => {
     expect(r.timings.ortMs).toBeGreaterThan(0);
   });
 
+  it("hands each step's latents of the first sample to onProgress (for previews) without changing the pixels", async () => {
+    const snapshots: { channels: number; height: number; width: number; length: number }[] = [];
+    const watched = await engine.generate(SD15_RANDOM, { ...base, samples: 2 }, {
+      onProgress: ({ latents }) => snapshots.push({ channels: latents!.channels, height: latents!.height, width: latents!.width, length: latents!.data.length }),
+    });
+    const plain = await engine.generate(SD15_RANDOM, { ...base, samples: 2 });
+    expect(snapshots).toEqual(Array.from({ length: 3 }, () => ({ channels: 4, height: 4, width: 4, length: 64 })));
+    expect(Array.from(watched.pixels!)).toEqual(Array.from(plain.pixels!));
+  });
+
   it('cancels between steps with a typed error', async () => {
     const ac = new AbortController();
     const seen: number[] = [];

@@ -175,7 +175,12 @@ export async function runStableDiffusion(
       blendMasked(latents, keep, maskLatent);
     }
     timings.stepMs.push(performance.now() - stepStart);
-    onProgress?.({ step: i + 1, total: timesteps.length, elapsedMs: performance.now() - loopStart });
+    onProgress?.({
+      step: i + 1,
+      total: timesteps.length,
+      elapsedMs: performance.now() - loopStart,
+      latents: { data: latents.slice(0, per), channels: C, height: h, width: w },
+    });
   }
   if (req.selfAttention) timings.phasesMs.self_attention = sagTiming.ms;
   if (req.panorama) timings.phasesMs.panorama_blend = panoramaTiming.ms;

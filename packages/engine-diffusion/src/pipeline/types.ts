@@ -75,6 +75,18 @@ export interface ProgressEvent {
   step: number;
   total: number;
   elapsedMs: number;
+  /**
+   * The first sample's latents after this step (a copy, planar C×height×width), for live previews;
+   * only the plain denoise loop sets it.
+   */
+  latents?: LatentSnapshot;
+}
+
+export interface LatentSnapshot {
+  data: Float32Array;
+  channels: number;
+  height: number;
+  width: number;
 }
 
 export interface GenerateOptions {

@@ -20,7 +20,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKNAgoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50IjcKC0pvYlByb2dyZXNzEgwKBHN0ZXAYASABKAUSDQoFdG90YWwYAiABKAUSCwoDZXRhGAMgASgBIjQKCEpvYkVuZGVkEigKBnN0YXR1cxgBIAEoDjIYLmVhc2VsLmpvYnMudjEuSm9iU3RhdHVzKlYKCUpvYlN0YXR1cxIaChZKT0JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSSk9CX1NUQVRVU19TVUNDRVNTEAESFQoRSk9CX1NUQVRVU19GQUlMRUQQAmIGcHJvdG8z',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKNAgoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50IlkKC0pvYlByb2dyZXNzEgwKBHN0ZXAYASABKAUSDQoFdG90YWwYAiABKAUSCwoDZXRhGAMgASgBEhQKB3ByZXZpZXcYBCABKAxIAIgBAUIKCghfcHJldmlldyI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
     [file_easel_diffusion_v1_diffusion, file_easel_super_resolution_v1_super_resolution],
   );
 
@@ -146,6 +146,14 @@ export type JobProgress = Message<'easel.jobs.v1.JobProgress'> & {
    * @generated from field: double eta = 3;
    */
   eta: number;
+
+  /**
+   * A small PNG of the current latents (a cheap linear latent→RGB map, not the VAE), every few
+   * steps; unset on the others and for models whose latents have no such map.
+   *
+   * @generated from field: optional bytes preview = 4;
+   */
+  preview?: Uint8Array | undefined;
 };
 
 /**
