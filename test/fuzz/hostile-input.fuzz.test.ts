@@ -254,7 +254,7 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
         const response = await fetch(`${url}${c.path}`, {
           method: 'POST',
           headers: { 'content-type': c.contentType ?? 'application/json' },
-          body: c.raw ?? JSON.stringify(c.body),
+          body: c.raw ? new Uint8Array(c.raw) : JSON.stringify(c.body),
           signal: AbortSignal.timeout(HANG_MS),
         });
         const text = await response.text();
