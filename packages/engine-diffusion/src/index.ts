@@ -6,7 +6,7 @@ export { generate } from './pipeline/generate';
 export { lanczosUpscaler } from './pipeline/upscaler';
 export type { ImageUpscaler } from './pipeline/upscaler';
 export { DEFAULT_HIGHRES_STRENGTH, highresBaseSize } from './pipeline/highres-fix';
-export { PANORAMA_STRIDE, panoramaWindows } from './pipeline/panorama';
+export { PANORAMA_COVERAGE, panoramaStride, panoramaWindows } from './pipeline/panorama';
 export { DEFAULT_SAG_SCALE } from './guidance/self-attention-guidance';
 export { preparePrompt } from './prompt/prepare-prompt';
 export { translatePrompt } from './prompt/translate-prompt';
