@@ -16,6 +16,7 @@ export { DICTIONARIES, DICTIONARY_LANGUAGES } from './prompt/dictionaries';
 export type { GenerateRequest, GenerateResult, GenerateOptions, ProgressEvent, PhaseTimings, PipelineLimits, OutputFormat, PromptReport } from './pipeline/types';
 export { MIME_TYPES } from './pipeline/images';
 export { loadDiffusionModel } from './model/load-model';
+export { parseModel, serializeModel } from './onnx/model-proto';
 export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
 export { SafetensorsFile } from './adapters/safetensors';
 export { readLoraModules } from './adapters/lora-keys';
