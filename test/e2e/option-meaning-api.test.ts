@@ -1,8 +1,17 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
-import { backgroundSpread, decodeImage, judgeImage, type RgbImage } from '@easel/testing';
-import { post, tempHome } from './helpers';
+import {
+  backgroundSpread,
+  decodeImage,
+  judgeImage,
+  judgePrompt,
+  modelWithoutHiddenStates,
+  type RgbImage,
+} from '@easel/testing';
+import { post, REPO_ROOT, tempHome } from './helpers';
 
 /**
  * Options judged on what the picture means, through the public API on the bundled model (issue 19;
@@ -65,4 +74,89 @@ describe('panorama keeps the prompt on every window', () => {
       }
     },
   );
+});
+
+describe('clip_skip', () => {
+  it('2 on easel-tiny draws what the prompt asks (its text encoder exports its hidden states), from other conditioning than 1', async () => {
+    const one = await text2img({ seed: 3, clip_skip: 1 });
+    const two = await text2img({ seed: 3, clip_skip: '2' });
+    expect(two.body.meta).toMatchObject({ clip_skip: 2 });
+    const png = Buffer.from(await (await fetch(two.body.output[0])).arrayBuffer());
+    const plain = Buffer.from(await (await fetch(one.body.output[0])).arrayBuffer());
+    expect(png.equals(plain)).toBe(false);
+    // measured on 3 prompts × seeds 1-3: 9/9 accepted with clip_skip 2, as with 1
+    expect((await judgePrompt(FLAGSHIP, png)).accepted).toBe(true);
+  });
+
+  describe('on a model whose text encoder exports no hidden states', () => {
+    let bare: EmbeddedEaselInstance;
+    let bareHome = '';
+    let models = '';
+
+    beforeAll(async () => {
+      const copy = await modelWithoutHiddenStates(join(REPO_ROOT, 'models', 'sd15-random'));
+      models = await mkdtemp(join(tmpdir(), 'easel-models-'));
+      await rename(copy, join(models, 'bare'));
+      await rm(dirname(copy), { recursive: true, force: true });
+      await writeFile(
+        join(models, 'bundled.json'),
+        JSON.stringify({
+          models: [{ model_id: 'bare', model_name: 'bare', category: 'stable_diffusion', licence: 'MIT' }],
+        }),
+      );
+      bareHome = await tempHome();
+      bare = await startEmbedded(
+        loadConfig({
+          EASEL_HOME: bareHome,
+          PORT: '0',
+          EASEL_LOG_LEVEL: 'error',
+          EASEL_ORT_THREADS: '1',
+          EASEL_MODELS_DIR: models,
+          EASEL_DEFAULT_MODEL: 'bare',
+        }),
+      );
+    });
+
+    afterAll(async () => {
+      await bare?.close();
+      await rm(bareHome, { recursive: true, force: true });
+      await rm(models, { recursive: true, force: true });
+    });
+
+    it('refuses clip_skip 2 with a 422 naming clip_skip, before any credit is held', async () => {
+      const admin = bare.adminKey!;
+      const api = (path: string, body: Record<string, unknown>) => post(`${bare.url}${path}`, body);
+      const tenant = (
+        await api('/api/v1/enterprise/tenants/create', { key: admin, name: 'clip', credits: '50' })
+      ).body.tenant;
+      const userKey = (
+        await api('/api/v1/enterprise/keys/create', { key: admin, tenant_id: tenant.id, name: 'app' })
+      ).body.api_key;
+      const r = await api('/api/v3/text2img', {
+        key: userKey,
+        prompt: FLAGSHIP,
+        clip_skip: 2,
+        width: 64,
+        height: 64,
+      });
+      expect(r.status).toBe(422);
+      expect(Object.keys(r.body.message)).toEqual(['clip_skip']);
+      const report = (await api('/api/v1/enterprise/credits/report', { key: admin, tenant_id: tenant.id }))
+        .body;
+      expect(report.entries.map((e: { kind: string }) => e.kind)).toEqual(['grant']);
+      // clip_skip 1 is what every model can do
+      expect(
+        (
+          await api('/api/v3/text2img', {
+            key: userKey,
+            prompt: FLAGSHIP,
+            clip_skip: 1,
+            width: 64,
+            height: 64,
+            num_inference_steps: 2,
+          })
+        ).body.status,
+      ).toBe('success');
+    });
+  });
 });
