@@ -21,3 +21,4 @@ export { parseCaption, type SceneSpec, type ObjectSpec } from './caption';
 export { judgePrompt, judgeScene, type PromptVerdict, type AttributeVerdicts } from './judge-prompt';
 export { colorFraction, meanAbsDifference, differenceByMask } from './measure';
 export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type FrameFeatures } from './style';
+export { elongation } from './elongation';
