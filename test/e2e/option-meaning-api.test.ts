@@ -8,6 +8,8 @@ import {
   backgroundSpread,
   colorFraction,
   decodeImage,
+  differenceByMask,
+  encodeMaskPng,
   encodePng,
   elongation,
   judgeImage,
@@ -16,6 +18,7 @@ import {
   meanAbsDifference,
   modelWithoutHiddenStates,
   PALETTE,
+  rectMask,
   stripeScore,
   type RgbImage,
 } from '@easel/testing';
@@ -281,5 +284,45 @@ describe('the prompt-shaping options change what is drawn the way their names sa
     expect(body.output).toHaveLength(2);
     for (const url of body.output)
       expect((await judgePrompt(FLAGSHIP, await png({ output: [url] }))).accepted).toBe(true);
+  });
+});
+
+describe('inpaint and self_attention keep to the prompt', () => {
+  const fetchPng = async (body: Record<string, any>) => {
+    expect(body.status).toBe('success');
+    return Buffer.from(await (await fetch(body.output[0])).arrayBuffer());
+  };
+
+  it('inpaint (mask_image) repaints only the white half: a red square appears there, the other half stays', async () => {
+    // the flagship's picture as the init image; the right half masked, a red square asked on the right
+    const init = await fetchPng((await text2img({ seed: 1 })).body);
+    const mask = rectMask(128, 128, 64, 0, 128, 128);
+    const dataUrl = (b: Buffer) => `data:image/png;base64,${b.toString('base64')}`;
+    const inpaint = (maskImage: Buffer, prompt: string) =>
+      post(`${easel.url}/api/v3/inpaint`, {
+        key,
+        prompt,
+        init_image: dataUrl(init),
+        mask_image: dataUrl(maskImage),
+        seed: 1,
+        num_inference_steps: 20,
+      });
+    const unchanged = await decodeImage(
+      await fetchPng((await inpaint(await encodeMaskPng(rectMask(128, 128, 0, 0, 0, 0)), FLAGSHIP)).body),
+    );
+    const out = await decodeImage(
+      await fetchPng(
+        (await inpaint(await encodeMaskPng(mask), 'a red square on the right on a blue background')).body,
+      ),
+    );
+    const d = differenceByMask(out, unchanged, mask);
+    console.log(`API inpaint: mean |Δ| inside ${d.inside.toFixed(1)}, outside ${d.outside.toFixed(1)}`);
+    expect(d.outside).toBeLessThan(6);
+    expect(d.inside).toBeGreaterThan(3 * d.outside);
+  });
+
+  it('self_attention yes still draws the prompt', async () => {
+    const out = await fetchPng((await text2img({ seed: 1, self_attention: 'yes' })).body);
+    expect((await judgePrompt(FLAGSHIP, out)).accepted).toBe(true);
   });
 });
