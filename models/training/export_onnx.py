@@ -32,21 +32,19 @@ OPSET = 14
 
 # SD 1.5's betas with the sampler the model is evaluated with (evaluate.py: dpmpp_2m). PNDM's
 # PLMS, SD 1.5's class, extrapolates easel-tiny's epsilon badly: red circles drawn yellow or green.
+# No DPM-only keys (solver_type, algorithm_type...): a request for another scheduler reads this
+# config too, and UniPC / DEIS refuse DPM's values.
 SCHEDULER_CONFIG = {
     "_class_name": "DPMSolverMultistepScheduler",
     "_diffusers_version": "0.6.0",
-    "algorithm_type": "dpmsolver++",
     "beta_end": 0.012,
     "beta_schedule": "scaled_linear",
     "beta_start": 0.00085,
     "clip_sample": False,
-    "lower_order_final": True,
     "num_train_timesteps": 1000,
     "prediction_type": "epsilon",
     "set_alpha_to_one": False,
     "skip_prk_steps": True,
-    "solver_order": 2,
-    "solver_type": "midpoint",
     "steps_offset": 1,
     "trained_betas": None,
 }
