@@ -326,3 +326,25 @@ describe('inpaint and self_attention keep to the prompt', () => {
     expect((await judgePrompt(FLAGSHIP, out)).accepted).toBe(true);
   });
 });
+
+describe('scheduler, use_karras_sigmas, algorithm_type', () => {
+  // the held-out figures per scheduler are bench/schedulers/heldout.mjs's (packages/testing/README.md);
+  // here, cheaply, each label that scores ≥ 90 % there draws the flagship through the API
+  it.each([
+    'DDIM',
+    'Euler',
+    'Euler a',
+    'Heun',
+    'DPM2',
+    'DPM++ 2M',
+    'DPM++ 2M Karras',
+    'DPM++ 2M SDE',
+    'DPM++ SDE',
+    'DDPMScheduler',
+  ])('scheduler "%s" draws the prompt (seed 1, 20 steps)', async (scheduler) => {
+    const { body } = await text2img({ seed: 1, scheduler });
+    expect(body.status).toBe('success');
+    const out = Buffer.from(await (await fetch(body.output[0])).arrayBuffer());
+    expect((await judgePrompt(FLAGSHIP, out)).accepted).toBe(true);
+  });
+});
