@@ -30,8 +30,12 @@ import models as M  # noqa: E402
 
 OPSET = 14
 
+# SD 1.5's betas with the sampler the model is evaluated with (evaluate.py: dpmpp_2m). PNDM's
+# PLMS, SD 1.5's class, extrapolates easel-tiny's epsilon badly: red circles drawn yellow or green.
+# No DPM-only keys (solver_type, algorithm_type...): a request for another scheduler reads this
+# config too, and UniPC / DEIS refuse DPM's values.
 SCHEDULER_CONFIG = {
-    "_class_name": "PNDMScheduler",
+    "_class_name": "DPMSolverMultistepScheduler",
     "_diffusers_version": "0.6.0",
     "beta_end": 0.012,
     "beta_schedule": "scaled_linear",
@@ -51,7 +55,7 @@ MODEL_INDEX = {
     "feature_extractor": [None, None],
     "requires_safety_checker": False,
     "safety_checker": [None, None],
-    "scheduler": ["diffusers", "PNDMScheduler"],
+    "scheduler": ["diffusers", "DPMSolverMultistepScheduler"],
     "text_encoder": ["diffusers", "OnnxRuntimeModel"],
     "tokenizer": ["transformers", "CLIPTokenizer"],
     "unet": ["diffusers", "OnnxRuntimeModel"],

@@ -51,7 +51,7 @@ describe('engine features through /api/v3/text2img', () => {
   it('panorama: 384×128 (wider than 1024 allowed only with it), self_attention on easel-tiny', async () => {
     const { body } = await text2img({ prompt: 'a red circle on a blue background', panorama: 'yes', self_attention: 'yes', width: 384, height: 128, num_inference_steps: 6 });
     expect(body.status).toBe('success');
-    expect(body.meta).toMatchObject({ W: 384, H: 128, panorama: 'yes', panorama_windows: 5, self_attention: 'yes', sag_scale: 0.75 });
+    expect(body.meta).toMatchObject({ W: 384, H: 128, panorama: 'yes', panorama_windows: 17, self_attention: 'yes', sag_scale: 0.75 });
     expect(body.meta.generation_time_by_phase.self_attention).toBeGreaterThan(0);
     const meta = await sharp(await png(body.output[0])).metadata();
     expect([meta.width, meta.height]).toEqual([384, 128]);

@@ -7,7 +7,7 @@ export { generate } from './pipeline/generate';
 export { lanczosUpscaler } from './pipeline/upscaler';
 export type { ImageUpscaler } from './pipeline/upscaler';
 export { DEFAULT_HIGHRES_STRENGTH, highresBaseSize } from './pipeline/highres-fix';
-export { PANORAMA_STRIDE, panoramaWindows } from './pipeline/panorama';
+export { PANORAMA_COVERAGE, panoramaStride, panoramaWindows } from './pipeline/panorama';
 export { DEFAULT_SAG_SCALE } from './guidance/self-attention-guidance';
 export { preparePrompt } from './prompt/prepare-prompt';
 export { translatePrompt } from './prompt/translate-prompt';
@@ -27,6 +27,7 @@ export type {
 } from './pipeline/types';
 export { MIME_TYPES } from './pipeline/images';
 export { loadDiffusionModel } from './model/load-model';
+export { parseModel, serializeModel } from './onnx/model-proto';
 export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
 export { SafetensorsFile } from './adapters/safetensors';
 export { readLoraModules } from './adapters/lora-keys';

@@ -5,3 +5,4 @@ export * from './judge';
 export * from './s3/start-s3-server';
 export * from './contracts/database.contract';
 export { safetensors } from './adapters/safetensors-fixture';
+export { modelWithoutHiddenStates } from './models/without-hidden-states';

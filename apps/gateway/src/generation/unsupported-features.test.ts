@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ModelEntry } from '@easel/model-store';
+import { modelWithoutHiddenStates } from '@easel/testing';
 import { modelCapabilityErrors } from './model-capabilities';
 import { parseGenerationRequest, type GenerationKind, type GenerationRequest } from './request';
 import { unsupportedFeatures } from './unsupported-features';
@@ -11,31 +12,53 @@ function parse(body: Record<string, unknown>, kind: GenerationKind = 'text2img')
 }
 
 const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
-const model = (id: string): ModelEntry => ({ modelId: id, name: id, category: 'stable_diffusion', visibility: 'public', status: 'ready', location: join(MODELS, id), tenantId: null });
+const model = (id: string, location = join(MODELS, id)): ModelEntry => ({
+  modelId: id,
+  name: id,
+  category: 'stable_diffusion',
+  visibility: 'public',
+  status: 'ready',
+  location,
+  tenantId: null,
+});
 const INIT = 'https://example.com/a.png';
 
 describe('the engine features the gateway now lets through', () => {
   it('highres_fix, panorama, self_attention, multi_lingual and enhance_prompt are accepted on text2img', () => {
-    const req = parse({ highres_fix: 'yes', panorama: 'yes', self_attention: 'yes', multi_lingual: 'yes', enhance_prompt: 'yes' });
+    const req = parse({
+      highres_fix: 'yes',
+      panorama: 'yes',
+      self_attention: 'yes',
+      multi_lingual: 'yes',
+      enhance_prompt: 'yes',
+    });
     expect(unsupportedFeatures(req)).toEqual({});
   });
 
   it('highres_fix is text2img only, panorama is not for inpaint', () => {
-    expect(unsupportedFeatures(parse({ highres_fix: 'yes', init_image: INIT }, 'img2img'))).toEqual({ highres_fix: ['The highres fix option is only available for text2img.'] });
-    expect(unsupportedFeatures(parse({ panorama: 'yes', init_image: INIT, mask_image: INIT }, 'inpaint'))).toEqual({ panorama: ['The panorama option is not available for inpainting.'] });
+    expect(unsupportedFeatures(parse({ highres_fix: 'yes', init_image: INIT }, 'img2img'))).toEqual({
+      highres_fix: ['The highres fix option is only available for text2img.'],
+    });
+    expect(
+      unsupportedFeatures(parse({ panorama: 'yes', init_image: INIT, mask_image: INIT }, 'inpaint')),
+    ).toEqual({ panorama: ['The panorama option is not available for inpainting.'] });
     expect(unsupportedFeatures(parse({ panorama: 'yes', init_image: INIT }, 'img2img'))).toEqual({});
   });
 
   it('options still missing an engine are refused, naming the field', () => {
     expect(unsupportedFeatures(parse({ upscale: '2' }))).toEqual({});
-    expect(unsupportedFeatures(parse({ vae: 'sd-vae-ft-mse' }))).toEqual({ vae: ['The vae option is not available in this deployment.'] });
+    expect(unsupportedFeatures(parse({ vae: 'sd-vae-ft-mse' }))).toEqual({
+      vae: ['The vae option is not available in this deployment.'],
+    });
   });
 });
 
 describe('self_attention needs a UNet that exports mid_attention_probs', () => {
   it('is refused for sd15-random with a validation message naming self_attention', async () => {
     expect(await modelCapabilityErrors(parse({ self_attention: 'yes' }), model('sd15-random'))).toEqual({
-      self_attention: ['The self attention option is unsupported for this model: its UNet does not output mid_attention_probs.'],
+      self_attention: [
+        'The self attention option is unsupported for this model: its UNet does not output mid_attention_probs.',
+      ],
     });
   });
 
@@ -46,5 +69,23 @@ describe('self_attention needs a UNet that exports mid_attention_probs', () => {
 
   it('leaves a model whose graph cannot be read to the worker', async () => {
     expect(await modelCapabilityErrors(parse({ self_attention: 'yes' }), model('no-such-model'))).toEqual({});
+  });
+});
+
+describe('clip_skip 2 needs a text encoder that exports its hidden states', () => {
+  it('is refused, naming clip_skip, for a model whose text encoder has none', async () => {
+    const bare = model('bare', await modelWithoutHiddenStates(join(MODELS, 'sd15-random')));
+    expect(await modelCapabilityErrors(parse({ clip_skip: 2 }), bare)).toEqual({
+      clip_skip: [
+        'The clip skip 2 option is unsupported for this model: its text encoder does not output its hidden states (hidden_states.N).',
+      ],
+    });
+    expect(await modelCapabilityErrors(parse({ clip_skip: 1 }), bare)).toEqual({});
+  });
+
+  it('is accepted for the bundled models, which export them', async () => {
+    for (const id of ['easel-tiny', 'sd15-random', 'sd15-random-inpaint']) {
+      expect(await modelCapabilityErrors(parse({ clip_skip: '2' }), model(id))).toEqual({});
+    }
   });
 });

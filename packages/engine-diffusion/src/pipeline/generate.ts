@@ -2,7 +2,7 @@ import { DEFAULT_SAG_SCALE } from '../guidance/self-attention-guidance';
 import type { DiffusionModel } from '../model/load-model';
 import { preparePrompt } from '../prompt/prepare-prompt';
 import { runHighresFix } from './highres-fix';
-import { panoramaWindows, PANORAMA_STRIDE } from './panorama';
+import { panoramaStride, panoramaWindows } from './panorama';
 import { runStableDiffusion } from './stable-diffusion';
 import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './types';
 import { lanczosUpscaler, type ImageUpscaler } from './upscaler';
@@ -30,7 +30,7 @@ export async function generate(
   if (req.panorama) {
     const f = model.info.vaeScaleFactor;
     const window = model.info.nativeSize / f;
-    result.panorama = { windows: panoramaWindows(result.height / f, result.width / f, window).windows.length, window, stride: PANORAMA_STRIDE };
+    result.panorama = { windows: panoramaWindows(result.height / f, result.width / f, window).windows.length, window, stride: panoramaStride(window) };
   }
   if (req.selfAttention) result.selfAttention = { scale: req.sagScale ?? DEFAULT_SAG_SCALE };
   return result;

@@ -97,7 +97,9 @@ export async function runHighresFix(
     t = performance.now();
     last = await run(
       model,
-      { ...request, seed: first.seeds[i], samples: 1, width, height, initImage: enlarged, strength, highresFix: false, initialNoise: undefined },
+      // keepInitStructureAt: at 2× its native size easel-tiny's UNet pulls objects back to the size it
+      // was trained on: without it the circle came back a tilted egg of half the area (seeds 2, 3, 6)
+      { ...request, seed: first.seeds[i], samples: 1, width, height, initImage: enlarged, strength, highresFix: false, initialNoise: undefined, keepInitStructureAt: base },
       { signal, onProgress: (e) => progress(e, true) },
       limits,
     );

@@ -8,6 +8,7 @@ import { createScheduler } from '../schedulers/registry';
 import { encodeImage, loadImage, loadMask, MIME_TYPES, toPixels } from './images';
 import { requireSelfAttentionSupport, withSelfAttentionGuidance } from '../guidance/self-attention-guidance';
 import { blendMasked, concatPlanes, downsampleMask, repeatBatch, scale } from './latents';
+import { lockLowFrequencies } from './low-frequency-lock';
 import { withPanorama } from './panorama';
 import { createUnetPredictor } from './unet-predictor';
 import { encodePrompts } from './text-conditioning';
@@ -159,6 +160,8 @@ export async function runStableDiffusion(
     predict = withSelfAttentionGuidance(predict, { model, samples: n, channels: C, scale: req.sagScale, reference, timing: sagTiming });
   }
   if (req.panorama) predict = withPanorama(predict, { samples: n, channels: C, window: nativeSize(model) / f, timing: panoramaTiming });
+  const keepAt = req.mode === 'img2img' ? request.keepInitStructureAt : undefined;
+  const coarse = keepAt && { width: Math.max(1, Math.round(keepAt.width / f)), height: Math.max(1, Math.round(keepAt.height / f)) };
   const loopStart = performance.now();
   for (let i = 0; i < timesteps.length; i++) {
     checkAbort(signal);
@@ -173,6 +176,10 @@ export async function runStableDiffusion(
       // diffusers (4-channel UNet): keep the known region on the trajectory of the init image
       const keep = i < timesteps.length - 1 ? scheduler.addNoise(imageLatents!, noise, timesteps[i + 1]) : imageLatents!;
       blendMasked(latents, keep, maskLatent);
+    } else if (coarse && imageLatents) {
+      // the init image's coarse structure, on its own trajectory, replaces the step's
+      const keep = i < timesteps.length - 1 ? scheduler.addNoise(imageLatents, noise, timesteps[i + 1]) : imageLatents;
+      lockLowFrequencies(latents, keep, n * C, h, w, coarse.height, coarse.width);
     }
     timings.stepMs.push(performance.now() - stepStart);
     onProgress?.({

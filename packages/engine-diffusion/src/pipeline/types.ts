@@ -48,8 +48,13 @@ export interface GenerateRequest {
   /** Replace the seeded initial noise (float32 [samples, C, h, w], unit variance) — for parity tests. */
   initialNoise?: Float32Array;
   /**
-   * MultiDiffusion panorama: denoise in overlapping windows of the model's native size (stride 8
-   * latents), averaging their outputs per latent cell at every step. Allows sides up to
+   * img2img: keep the init image's structure at this coarser size (pixels), letting the steps change
+   * only what is finer (ILVR, low-frequency-lock.ts) — the highres fix's refine pass sets its base size.
+   */
+  keepInitStructureAt?: { width: number; height: number };
+  /**
+   * MultiDiffusion panorama: denoise in overlapping windows of the model's native size (stride: an
+   * eighth of the window), averaging their outputs per latent cell at every step. Allows sides up to
    * `limits.panoramaMaxSide`. Not with inpainting.
    */
   panorama?: boolean;

@@ -7,7 +7,10 @@ export const MID_ATTENTION_OUTPUT = 'mid_attention_probs';
 
 /** One classifier-free-guided UNet evaluation on `n` samples of a [C, h, w] latent. */
 export interface UnetPrediction {
-  /** What the scheduler steps with: uncond + g·(cond − uncond), or the cond output without guidance. */
+  /**
+   * What the scheduler steps with: uncond + g·(cond − uncond), or the cond output without guidance.
+   * A new array at every call: multistep schedulers (PNDM's ε history) keep it for later steps.
+   */
   guided: Float32Array;
   /** The unconditional rows' output (the conditional ones when guidance is off): SAG's reference. */
   reference: Float32Array;
@@ -16,7 +19,12 @@ export interface UnetPrediction {
 }
 
 /** Predicts the model output for scaled latents [n, C, h, w] at timestep `t`; h and w may differ from call to call (panorama windows). */
-export type NoisePredictor = (scaled: Float32Array, t: number, h: number, w: number) => Promise<UnetPrediction>;
+export type NoisePredictor = (
+  scaled: Float32Array,
+  t: number,
+  h: number,
+  w: number,
+) => Promise<UnetPrediction>;
 
 export interface UnetPredictorOptions {
   model: DiffusionModel;
@@ -47,7 +55,7 @@ export function createUnetPredictor(o: UnetPredictorOptions): NoisePredictor {
   const tsLen = info.timestepIsScalarBatch ? 1 : B;
   const tsData = info.timestepType === 'int64' ? new BigInt64Array(tsLen) : new Float32Array(tsLen);
   const tsTensor = new ort.Tensor(info.timestepType, tsData, [tsLen]);
-  const buffers = new Map<string, { data: Float32Array; tensor: ort.Tensor; guided: Float32Array }>();
+  const buffers = new Map<string, { data: Float32Array; tensor: ort.Tensor }>();
 
   const buffersFor = (h: number, w: number) => {
     const key = `${h}x${w}`;
@@ -55,8 +63,9 @@ export function createUnetPredictor(o: UnetPredictorOptions): NoisePredictor {
     if (!b) {
       const plane = h * w;
       const data = new Float32Array(B * inC * plane);
-      if (o.inpaintChannels) for (let r = 0; r < B; r++) data.set(o.inpaintChannels, r * inC * plane + C * plane);
-      b = { data, tensor: new ort.Tensor('float32', data, [B, inC, h, w]), guided: new Float32Array(n * C * plane) };
+      if (o.inpaintChannels)
+        for (let r = 0; r < B; r++) data.set(o.inpaintChannels, r * inC * plane + C * plane);
+      b = { data, tensor: new ort.Tensor('float32', data, [B, inC, h, w]) };
       buffers.set(key, b);
     }
     return b;
@@ -65,14 +74,20 @@ export function createUnetPredictor(o: UnetPredictorOptions): NoisePredictor {
   return async (scaled, t, h, w) => {
     const per = C * h * w;
     const buf = buffersFor(h, w);
-    for (let r = 0; r < B; r++) buf.data.set(scaled.subarray((r % n) * per, (r % n + 1) * per), r * inC * h * w);
+    for (let r = 0; r < B; r++)
+      buf.data.set(scaled.subarray((r % n) * per, ((r % n) + 1) * per), r * inC * h * w);
     if (tsData instanceof BigInt64Array) tsData.fill(BigInt(Math.trunc(t)));
     else tsData.fill(t);
     const start = performance.now();
-    const out = await model.unet.run({ sample: buf.tensor, timestep: tsTensor, encoder_hidden_states: o.textStates }, outputs);
+    const out = await model.unet.run(
+      { sample: buf.tensor, timestep: tsTensor, encoder_hidden_states: o.textStates },
+      outputs,
+    );
     o.unetMs?.push(performance.now() - start);
     const pred = out[outName].data as Float32Array;
-    const guided = guidance ? applyGuidance(pred, n * per, guidanceScale, buf.guided) : pred;
+    // never a reused buffer: a reused one made PNDM's history n copies of the latest ε (a silent
+    // first-order sampler) in plain runs, while panorama's fresh means ran the real PLMS
+    const guided = guidance ? applyGuidance(pred, n * per, guidanceScale) : pred;
     const reference = pred.subarray(0, n * per);
     if (!o.wantAttention) return { guided, reference };
     const probs = out[MID_ATTENTION_OUTPUT].data as Float32Array;

@@ -12,6 +12,7 @@ export {
 export { emptyMask, rectMask, maskArea, maskCentroid, maskBounds, maskIou, type Mask } from './mask';
 export { largestComponent, enclosedHoles } from './components';
 export { backgroundColour } from './background';
+export { backgroundSpread } from './background-spread';
 export { mainObject, foregroundMask, FOREGROUND_DISTANCE, MIN_OBJECT_AREA, type MainObject } from './main-object';
 export { positionName } from './position';
 export { shapeFeatures, classifyShape, type ShapeFeatures } from './shape';
@@ -20,3 +21,4 @@ export { parseCaption, type SceneSpec, type ObjectSpec } from './caption';
 export { judgePrompt, judgeScene, type PromptVerdict, type AttributeVerdicts } from './judge-prompt';
 export { colorFraction, meanAbsDifference, differenceByMask } from './measure';
 export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type FrameFeatures } from './style';
+export { elongation } from './elongation';

@@ -111,7 +111,7 @@ export const GENERATION_FIELDS = {
   }),
   panorama: field.flag({
     default: D.panorama,
-    description: `yes: MultiDiffusion — the latent is denoised in overlapping windows of the model's native size (stride 8 latent cells), their outputs averaged per cell (centre-weighted) at every step, so wide (or tall) images keep the model's scale. Allows width or height up to ${L.panorama.maxSide} and ${L.panorama.maxPixels} pixels (2048×768). Not for inpaint. meta.panorama_windows: windows per step.`,
+    description: `yes: MultiDiffusion — the latent is denoised in overlapping windows of the model's native size (stride: an eighth of the window, 8 latent cells for SD 1.5), their outputs averaged per cell at every step, so wide (or tall) images keep the model's scale. Allows width or height up to ${L.panorama.maxSide} and ${L.panorama.maxPixels} pixels (2048×768). Not for inpaint. meta.panorama_windows: windows per step.`,
   }),
   // Both sides are read, and checked together, by width's read: its value is { width, height }.
   width: field.custom(
