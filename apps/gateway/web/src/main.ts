@@ -15,6 +15,7 @@ interface Answer {
 
 const keyInput = $<HTMLInputElement>('api-key');
 const select = $<HTMLSelectElement>('operation');
+const DEFAULT_OPERATION = '/api/v3/text2img';
 const form = $<HTMLFormElement>('job-form');
 const mask = new MaskPainter($<HTMLCanvasElement>('mask'));
 let operations: JobOperation[] = [];
@@ -134,6 +135,10 @@ async function start(): Promise<void> {
   const doc = await (await fetch('/openapi.json')).json();
   operations = jobOperations(doc);
   select.append(...operations.map((op) => new Option(`${op.summary} — ${op.path}`, op.path)));
+  // The first thing people try: text to image (the list itself is sorted by path).
+  select.value = operations.some((op) => op.path === DEFAULT_OPERATION)
+    ? DEFAULT_OPERATION
+    : (operations[0]?.path ?? '');
   select.addEventListener('change', showOperation);
   showOperation();
   form.addEventListener('submit', (e) => void submit(e));
