@@ -20,3 +20,5 @@ export { parseCaption, type SceneSpec, type ObjectSpec } from './caption';
 export { judgePrompt, judgeScene, type PromptVerdict, type AttributeVerdicts } from './judge-prompt';
 export { colorFraction, meanAbsDifference, differenceByMask } from './measure';
 export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type FrameFeatures } from './style';
+export { alphaMaskIou, keptMask } from './editing/alpha-mask';
+export { makeComposite, MIN_COLOUR_GAP, type Composite } from './editing/composites';
