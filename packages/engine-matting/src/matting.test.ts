@@ -28,22 +28,20 @@ async function stripedDiscOnChecks(): Promise<Buffer> {
 const request = { onlyMask: false, inverseMask: false, alphaMatting: null, postProcessMask: false, seed: 7 };
 
 async function kept(png: Buffer) {
+  const { channels } = await sharp(png).metadata();
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   const alphaAt = info.channels === 4 ? 3 : 0;
+  const pixel = (x: number, y: number) =>
+    data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels);
   let inter = 0;
   let union = 0;
   for (let y = 0; y < info.height; y++)
     for (let x = 0; x < info.width; x++) {
-      const on = data[(y * info.width + x) * info.channels + alphaAt]! >= 128;
+      const on = pixel(x, y)[alphaAt]! >= 128;
       inter += on && inDisc(x, y) ? 1 : 0;
       union += on || inDisc(x, y) ? 1 : 0;
     }
-  return {
-    iou: inter / union,
-    channels: info.channels,
-    pixel: (x: number, y: number) =>
-      data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels),
-  };
+  return { iou: inter / union, channels, pixel };
 }
 
 describe('Matting (GrabCut seeded by the border colours, on its engine thread)', () => {

@@ -2,16 +2,17 @@ import sharp from 'sharp';
 import { maskIou, type Mask } from '../mask';
 
 /**
- * Which pixels an output keeps: alpha ≥ 128 of an RGBA PNG, or the grey level ≥ 128 of a mask PNG
- * (`only_mask`). An RGB image without alpha keeps every pixel.
+ * Which pixels an output keeps: alpha ≥ 128 of a PNG with alpha, else the grey level ≥ 128 (an
+ * `only_mask` answer: white = kept).
  */
 export async function keptMask(png: Buffer): Promise<Mask> {
-  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-  const { width, height, channels } = info;
-  const at = channels === 4 || channels === 2 ? channels - 1 : channels === 1 ? 0 : -1;
-  const mask = new Uint8Array(width * height);
-  for (let i = 0; i < mask.length; i++) mask[i] = at < 0 || data[i * channels + at]! >= 128 ? 1 : 0;
-  return { width, height, data: mask };
+  const { hasAlpha } = await sharp(png).metadata();
+  // sharp widens a greyscale PNG to sRGB on raw output: take one channel explicitly.
+  const source = hasAlpha
+    ? sharp(png).ensureAlpha().extractChannel(3)
+    : sharp(png).toColourspace('b-w').extractChannel(0);
+  const { data, info } = await source.raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: Uint8Array.from(data, (v) => (v >= 128 ? 1 : 0)) };
 }
 
 /** The background-removal judge: IoU of what the output keeps with the true object. */
