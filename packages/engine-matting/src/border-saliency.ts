@@ -64,7 +64,7 @@ function nearest(centres: Float32Array, r: number, g: number, b: number) {
   return { index, distance: Math.sqrt(best) };
 }
 
-/** Mean over a (2r+1)² window, clamped at the edges (separable running sums). */
+/** Mean over a (2r+1)² window, clamped at the edges (separable running sums: O(pixels) whatever r). */
 export function boxBlur(mask: FloatMask, r: number): FloatMask {
   const { width, height } = mask;
   const pass = (src: Float32Array, horizontal: boolean) => {
@@ -72,14 +72,12 @@ export function boxBlur(mask: FloatMask, r: number): FloatMask {
     const [n, m] = horizontal ? [width, height] : [height, width];
     for (let line = 0; line < m; line++) {
       const at = (i: number) => (horizontal ? line * width + i : i * width + line);
+      let sum = 0;
+      for (let j = 0; j <= Math.min(n - 1, r); j++) sum += src[at(j)]!;
       for (let i = 0; i < n; i++) {
-        let sum = 0;
-        let count = 0;
-        for (let j = Math.max(0, i - r); j <= Math.min(n - 1, i + r); j++) {
-          sum += src[at(j)]!;
-          count++;
-        }
-        out[at(i)] = sum / count;
+        out[at(i)] = sum / (Math.min(n - 1, i + r) - Math.max(0, i - r) + 1);
+        if (i + r + 1 < n) sum += src[at(i + r + 1)]!;
+        if (i - r >= 0) sum -= src[at(i - r)]!;
       }
     }
     return out;
