@@ -46,7 +46,7 @@ export const REMOVE_BACKGROUND_FIELDS = {
   alpha_matting: field.flag({
     default: false,
     description:
-      "yes: the edge's alpha refined from a trimap (the thresholds below) by a local colour model, for soft edges.",
+      "yes: the edge's alpha refined from a trimap with the thresholds and erode size below (a local colour model). no: the same refinement with 240/20 and erode 2.",
   }),
   alpha_matting_foreground_threshold: field.integer(L.foregroundThreshold, {
     default: D.foregroundThreshold,
