@@ -33,6 +33,8 @@ describe('background removal on synthetic composites (textured objects on textur
     console.log(
       `background removal IoU over ${scores.length} composites: mean ${mean.toFixed(3)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)}, min ${sorted[0]!.toFixed(3)}, ≥0.9: ${scores.filter((s) => s >= 0.9).length}`,
     );
+    // Measured on the 40 held-out seeds: mean 0.994, min 0.946.
     expect(mean).toBeGreaterThanOrEqual(0.9);
+    expect(sorted[0]).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 });
