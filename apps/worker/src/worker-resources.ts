@@ -1,5 +1,6 @@
 import type { EaselConfig } from '@easel/config';
 import { DiffusionEngine } from '@easel/engine-diffusion';
+import { Matting } from '@easel/engine-matting';
 import { SafetyChecker } from '@easel/engine-safety';
 import { Upscaler } from '@easel/engine-upscale';
 import type { ModelCatalog } from '@easel/model-store';
@@ -16,6 +17,7 @@ export class WorkerResources {
   private engineInstance?: DiffusionEngine;
   private toolsInstance?: PostProcessors;
   private generationInstance?: DiffusionGeneration;
+  private mattingInstance?: Matting;
 
   constructor(
     readonly config: EaselConfig,
@@ -41,6 +43,11 @@ export class WorkerResources {
     });
   }
 
+  /** Background removal (image_editing), on its own engine thread. */
+  get matting(): Matting {
+    return (this.mattingInstance ??= new Matting());
+  }
+
   /** Bus jobs and direct gRPC calls take the same path from request to images. */
   get generation(): DiffusionGeneration {
     return (this.generationInstance ??= new DiffusionGeneration({
@@ -61,5 +68,6 @@ export class WorkerResources {
     await this.engineInstance?.dispose();
     this.toolsInstance?.upscaler.dispose();
     await this.toolsInstance?.safety.dispose();
+    this.mattingInstance?.dispose();
   }
 }

@@ -1,7 +1,10 @@
-import { DIFFUSION_SERVICE, SUPER_RESOLUTION_SERVICE } from '@easel/contracts';
+import { DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE } from '@easel/contracts';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
 import { diffusionGrpcEntry, type GrpcServiceEntry } from './grpc/server';
 import { superResolutionGrpcEntry } from './grpc/super-resolution-service';
+import { ImageEditing } from './image-editing/image-editing';
+import { imageEditingGrpcEntry } from './image-editing/image-editing-grpc';
+import { ImageEditingHandler } from './image-editing/image-editing-handler';
 import type { ServiceHandler } from './service-handler';
 import { SuperResolution, SuperResolutionHandler } from './super-resolution/super-resolution-handler';
 import type { WorkerResources } from './worker-resources';
@@ -14,6 +17,9 @@ export interface WorkerService {
 
 const superResolution = (r: WorkerResources) =>
   new SuperResolution({ upscaler: r.postProcessors.upscaler, fetchAllowHosts: r.config.fetchAllowHosts });
+
+const imageEditing = (r: WorkerResources) =>
+  new ImageEditing({ matting: r.matting, fetchAllowHosts: r.config.fetchAllowHosts });
 
 /** Every service a worker can run (EASEL_SERVICES names them), by the name @easel/contracts gives it. */
 export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
@@ -32,6 +38,10 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
   [SUPER_RESOLUTION_SERVICE]: {
     handler: (r) => new SuperResolutionHandler(superResolution(r)),
     grpc: (r) => superResolutionGrpcEntry(superResolution(r), r.slots),
+  },
+  [IMAGE_EDITING_SERVICE]: {
+    handler: (r) => new ImageEditingHandler(imageEditing(r)),
+    grpc: (r) => imageEditingGrpcEntry(imageEditing(r), r.slots),
   },
 };
 

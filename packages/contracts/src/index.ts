@@ -5,6 +5,8 @@ export * from './diffusion-proto';
 export * from './super-resolution-proto';
 export * from './malformed-message';
 export * from './super-resolution';
+export * from './image-editing';
+export * from './image-editing-proto';
 export * from './service-contract';
 export * from './services';
 export * from './service-error';
@@ -12,4 +14,5 @@ export * from './service-error';
 // the protobuf messages (e.g. jobsv1.JobPayload) do not clash with the TypeScript shapes above.
 export * as diffusionv1 from './gen/easel/diffusion/v1/diffusion_pb';
 export * as jobsv1 from './gen/easel/jobs/v1/job_pb';
+export * as imageeditingv1 from './gen/easel/image_editing/v1/image_editing_pb';
 export * as superresolutionv1 from './gen/easel/super_resolution/v1/super_resolution_pb';

@@ -1,4 +1,5 @@
 import { DIFFUSION_CONTRACT } from './diffusion-proto';
+import { IMAGE_EDITING_CONTRACT } from './image-editing-proto';
 import type { RequestCase, ServiceContract } from './service-contract';
 import { SUPER_RESOLUTION_CONTRACT } from './super-resolution-proto';
 
@@ -7,7 +8,11 @@ import { SUPER_RESOLUTION_CONTRACT } from './super-resolution-proto';
  * workers decode through this list, so a new service is one more entry (and one more oneof case
  * in proto/easel/jobs/v1/job.proto), never a new branch.
  */
-export const SERVICE_CONTRACTS = [DIFFUSION_CONTRACT, SUPER_RESOLUTION_CONTRACT] as const;
+export const SERVICE_CONTRACTS = [
+  DIFFUSION_CONTRACT,
+  SUPER_RESOLUTION_CONTRACT,
+  IMAGE_EDITING_CONTRACT,
+] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];
 /** The params of every service's jobs. */

@@ -127,6 +127,13 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     request: { type: 'job', kind: 'super_resolution' },
     submitsJob: true,
   },
+  'ImageEditingController.removeBackgroundJob': {
+    summary: 'Background removal (removebg_mask)',
+    description: `The object kept and the background made transparent: an RGBA PNG (or the mask alone with only_mask, inverted with inverse_mask). The default engine is OpenCV's GrabCut (@techstark/opencv-js, Apache-2.0) seeded by the border's colours: what differs from every colour along the picture's edge is taken to be the object. Same job lifecycle as generation: credits held, fetch at /api/v6/image_editing/fetch/{id}, webhooks. ${SYNC_WINDOW}`,
+    tags: ['image editing'],
+    request: { type: 'job', kind: 'removebg_mask' },
+    submitsJob: true,
+  },
   'ImageEditingController.fetch': {
     summary: 'Fetch an image-editing job',
     description: "The v6 image_editing alias of /api/v3/fetch/{id}. Only the key's own tenant may fetch a job.",

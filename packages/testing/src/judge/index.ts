@@ -22,3 +22,5 @@ export { judgePrompt, judgeScene, type PromptVerdict, type AttributeVerdicts } f
 export { colorFraction, meanAbsDifference, differenceByMask } from './measure';
 export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type FrameFeatures } from './style';
 export { elongation } from './elongation';
+export { alphaMaskIou, keptMask } from './editing/alpha-mask';
+export { makeComposite, MIN_COLOUR_GAP, type Composite } from './editing/composites';

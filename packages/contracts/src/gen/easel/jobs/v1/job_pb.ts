@@ -12,6 +12,8 @@ import type { GenerateRequest } from '../../diffusion/v1/diffusion_pb';
 import { file_easel_diffusion_v1_diffusion } from '../../diffusion/v1/diffusion_pb';
 import type { SuperResolutionRequest } from '../../super_resolution/v1/super_resolution_pb';
 import { file_easel_super_resolution_v1_super_resolution } from '../../super_resolution/v1/super_resolution_pb';
+import type { EditRequest } from '../../image_editing/v1/image_editing_pb';
+import { file_easel_image_editing_v1_image_editing } from '../../image_editing/v1/image_editing_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -20,8 +22,12 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKNAgoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50IlkKC0pvYlByb2dyZXNzEgwKBHN0ZXAYASABKAUSDQoFdG90YWwYAiABKAUSCwoDZXRhGAMgASgBEhQKB3ByZXZpZXcYBCABKAxIAIgBAUIKCghfcHJldmlldyI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
-    [file_easel_diffusion_v1_diffusion, file_easel_super_resolution_v1_super_resolution],
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSLLAgoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQiWQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBQgoKCF9wcmV2aWV3IjQKCEpvYkVuZGVkEigKBnN0YXR1cxgBIAEoDjIYLmVhc2VsLmpvYnMudjEuSm9iU3RhdHVzKlYKCUpvYlN0YXR1cxIaChZKT0JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSSk9CX1NUQVRVU19TVUNDRVNTEAESFQoRSk9CX1NUQVRVU19GQUlMRUQQAmIGcHJvdG8z',
+    [
+      file_easel_diffusion_v1_diffusion,
+      file_easel_super_resolution_v1_super_resolution,
+      file_easel_image_editing_v1_image_editing,
+    ],
   );
 
 /**
@@ -83,6 +89,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
          */
         value: SuperResolutionRequest;
         case: 'superResolution';
+      }
+    | {
+        /**
+         * The image_editing service (kinds "removebg_mask", ...).
+         *
+         * @generated from field: easel.image_editing.v1.EditRequest image_editing = 12;
+         */
+        value: EditRequest;
+        case: 'imageEditing';
       }
     | { case: undefined; value?: undefined };
 };

@@ -1,0 +1,25 @@
+import { extname, join } from 'node:path';
+import { asBuffer, EngineThread } from '@easel/engine-thread';
+import type { RemoveBackgroundRequest, RemovedBackground } from './local-matting';
+import type { RemoveBackgroundCall } from './matting-thread';
+
+/**
+ * Background removal on an engine thread of its own: GrabCut's WASM and the mask loops are
+ * synchronous (a second or more on a large image) and would otherwise hold an embedded gateway's
+ * event loop. Same pixels as LocalMatting, which it runs.
+ */
+export class Matting {
+  private readonly thread = new EngineThread({
+    module: join(__dirname, `matting-thread${extname(__filename)}`),
+  });
+
+  async removeBackground(bytes: Buffer, request: RemoveBackgroundRequest): Promise<RemovedBackground> {
+    const call: RemoveBackgroundCall = { bytes, request };
+    const out = await this.thread.call<RemovedBackground & { image: Uint8Array }>('removeBackground', call);
+    return { ...out, image: asBuffer(out.image) };
+  }
+
+  dispose(): void {
+    void this.thread.close();
+  }
+}
