@@ -227,7 +227,11 @@ describe('the chart, run: its rendered Deployments as local processes', () => {
       .filter((p) => p.name !== 'easel-gateway')
       .map((p) => p.name)
       .sort();
-    expect(workers).toEqual(['easel-worker-diffusion', 'easel-worker-upscale']);
+    const enabled = Object.entries(out.values.pools as Record<string, { enabled: boolean }>)
+      .filter(([, p]) => p.enabled)
+      .map(([name]) => `easel-worker-${name}`);
+    expect(workers).toEqual(enabled.sort());
+    expect(workers).toEqual(expect.arrayContaining(['easel-worker-diffusion', 'easel-worker-upscale']));
     expect(pods.find((p) => p.name === 'easel-worker-upscale')!.output).toMatch(
       /easel worker: running super_resolution\b/,
     );
