@@ -1,10 +1,10 @@
 import { create } from '@bufbuild/protobuf';
-import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { fromSuperResolutionRequest, MalformedMessageError, superresolutionv1 } from '@easel/contracts';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import { fromSuperResolutionRequest, superresolutionv1 } from '@easel/contracts';
 import type { GenerationSlots } from '../generation-slots';
 import type { SuperResolution } from '../super-resolution/super-resolution-handler';
-import { GrpcError } from './errors';
 import type { GrpcServiceEntry } from './server';
+import { slottedCall } from './slotted-call';
 import { unary } from './unary';
 
 /**
@@ -16,23 +16,8 @@ export function superResolutionGrpcEntry(
   slots: GenerationSlots,
 ): GrpcServiceEntry {
   const handlers: UntypedServiceImplementation = {
-    superResolution: unary(async (request: superresolutionv1.SuperResolutionRequest) => {
-      let params;
-      try {
-        params = fromSuperResolutionRequest(request);
-      } catch (error) {
-        if (error instanceof MalformedMessageError)
-          throw new GrpcError(status.INVALID_ARGUMENT, error.message, undefined, 'invalid_argument');
-        throw error;
-      }
-      if (!slots.tryAcquire())
-        throw new GrpcError(
-          status.RESOURCE_EXHAUSTED,
-          `all ${slots.total} slot(s) are busy; retry later`,
-          undefined,
-          'no_free_slot',
-        );
-      try {
+    superResolution: unary((request: superresolutionv1.SuperResolutionRequest) =>
+      slottedCall(request, fromSuperResolutionRequest, slots, async (params) => {
         const { result, image, mimeType } = await superResolution.run(params);
         return create(superresolutionv1.SuperResolutionResponseSchema, {
           image,
@@ -46,10 +31,8 @@ export function superResolutionGrpcEntry(
           upscaleModel: result.upscaleModel,
           generationTime: result.generationTime,
         });
-      } finally {
-        slots.release();
-      }
-    }),
+      }),
+    ),
   };
   return {
     service: superresolutionv1.SuperResolutionService,

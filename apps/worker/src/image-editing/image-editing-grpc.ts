@@ -1,9 +1,9 @@
 import { create } from '@bufbuild/protobuf';
-import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { fromEditRequest, imageeditingv1, MalformedMessageError } from '@easel/contracts';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import { fromEditRequest, imageeditingv1 } from '@easel/contracts';
 import type { GenerationSlots } from '../generation-slots';
-import { GrpcError } from '../grpc/errors';
 import type { GrpcServiceEntry } from '../grpc/server';
+import { slottedCall } from '../grpc/slotted-call';
 import { unary } from '../grpc/unary';
 import type { ImageEditing } from './image-editing';
 
@@ -13,23 +13,8 @@ import type { ImageEditing } from './image-editing';
  */
 export function imageEditingGrpcEntry(editing: ImageEditing, slots: GenerationSlots): GrpcServiceEntry {
   const handlers: UntypedServiceImplementation = {
-    edit: unary(async (request: imageeditingv1.EditRequest) => {
-      let params;
-      try {
-        params = fromEditRequest(request);
-      } catch (error) {
-        if (error instanceof MalformedMessageError)
-          throw new GrpcError(status.INVALID_ARGUMENT, error.message, undefined, 'invalid_argument');
-        throw error;
-      }
-      if (!slots.tryAcquire())
-        throw new GrpcError(
-          status.RESOURCE_EXHAUSTED,
-          `all ${slots.total} slot(s) are busy; retry later`,
-          undefined,
-          'no_free_slot',
-        );
-      try {
+    edit: unary((request: imageeditingv1.EditRequest) =>
+      slottedCall(request, fromEditRequest, slots, async (params) => {
         const { result, image, mimeType } = await editing.run(params);
         return create(imageeditingv1.EditResponseSchema, {
           image,
@@ -41,10 +26,8 @@ export function imageEditingGrpcEntry(editing: ImageEditing, slots: GenerationSl
           seed: BigInt(result.seed),
           generationTime: result.generationTime,
         });
-      } finally {
-        slots.release();
-      }
-    }),
+      }),
+    ),
   };
   return {
     service: imageeditingv1.ImageEditingService,
