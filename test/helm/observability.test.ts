@@ -3,15 +3,8 @@
  * the PrometheusRule's expressions and the Grafana dashboard's queries is one a running gateway
  * lists on /metrics (a histogram by its _bucket/_sum/_count series).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@easel/config';
-import { applyMigrations, openEmbeddedDatabase } from '@easel/db';
-import { createGateway, type Gateway } from '@easel/gateway';
-import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
-import { LocalArtifactStore } from '@easel/storage';
+import { startEmbeddedGateway } from '../support/embedded-gateway';
 import { validateManifest } from './k8s-validate';
 import { CHART_DIR, render, type RenderOutput } from './render';
 
@@ -23,30 +16,15 @@ const metricsIn = (expr: string) =>
   [...expr.matchAll(/\b((?:easel|process|nodejs)_[a-z0-9_]+)\b/g)].map((m) => m[1]);
 
 describe('dashboards and alerts', () => {
-  const home = mkdtempSync(join(tmpdir(), 'easel-observability-'));
   let out: RenderOutput;
   let exported: Set<string>;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     out = render(CHART_DIR, { valuesFiles: [ENTERPRISE], apiVersions: CRDS });
-    const db = await openEmbeddedDatabase();
-    await applyMigrations(db.sql);
-    const config = loadConfig({ EASEL_HOME: home, EASEL_LOG_LEVEL: 'error' });
-    const bus = new InProcessJobBus();
-    const gateway: Gateway = await createGateway({
-      config,
-      db,
-      bus,
-      store: new LocalArtifactStore(join(home, 'artifacts')),
-      catalog: new BundledModelCatalog(config.modelsDir),
-    });
-    close = async () => {
-      await gateway.close();
-      await bus.close();
-      await db.close();
-      rmSync(home, { recursive: true, force: true });
-    };
+    const started = await startEmbeddedGateway();
+    close = started.close;
+    const { gateway } = started;
     const text = (await gateway.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' }))
       .body as string;
     exported = new Set<string>();

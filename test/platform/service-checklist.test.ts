@@ -1,16 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_CONTRACTS } from '@easel/contracts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { loadConfig } from '@easel/config';
-import { applyMigrations, openEmbeddedDatabase } from '@easel/db';
-import { createGateway, ServiceRegistry, type Gateway } from '@easel/gateway';
-import { InProcessJobBus } from '@easel/jobs';
-import { BundledModelCatalog } from '@easel/model-store';
-import { LocalArtifactStore } from '@easel/storage';
+import { ServiceRegistry } from '@easel/gateway';
 import { WORKER_SERVICES } from '@easel/worker';
 import { REPO_ROOT } from '../e2e/helpers';
+import { startEmbeddedGateway } from '../support/embedded-gateway';
 import { CHART_DIR, render } from '../helm/render';
 import { serviceChecklist, type ServiceFacts } from './service-checklist';
 
@@ -20,30 +14,13 @@ const proto = (file: string) => {
 };
 
 describe('every registered service has all its pieces', () => {
-  const home = mkdtempSync(join(tmpdir(), 'easel-checklist-'));
-  let gateway: Gateway;
   let close: () => Promise<void>;
   let facts: ServiceFacts;
 
   beforeAll(async () => {
-    const db = await openEmbeddedDatabase();
-    await applyMigrations(db.sql);
-    const config = loadConfig({ EASEL_HOME: home, EASEL_LOG_LEVEL: 'error' });
-    const bus = new InProcessJobBus();
-    gateway = await createGateway({
-      config,
-      db,
-      bus,
-      store: new LocalArtifactStore(join(home, 'artifacts')),
-      catalog: new BundledModelCatalog(config.modelsDir),
-    });
-    close = async () => {
-      await gateway.close();
-      await bus.close();
-      await db.close();
-      rmSync(home, { recursive: true, force: true });
-    };
-    const { app } = gateway;
+    const started = await startEmbeddedGateway();
+    close = started.close;
+    const { app } = started.gateway;
     const openapi = (
       await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/openapi.json' })
     ).json();
