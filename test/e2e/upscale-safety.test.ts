@@ -29,7 +29,7 @@ describe('upscale and the NSFW checker through the public API (default threshold
 
   it('text2img with upscale 2: a 256×256 image that still draws the prompt, checked by the classifier, every phase timed', async () => {
     const prompt = 'a red circle on a blue background';
-    const { status, body } = await it0.api('/api/v3/text2img', { key: it0.key, prompt, seed: 42, num_inference_steps: 12, upscale: '2' });
+    const { status, body } = await it0.api('/api/v3/text2img', { key: it0.key, prompt, seed: 42, num_inference_steps: 20, upscale: '2' });
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'success', nsfw_content_detected: false, meta: { W: 256, H: 256, generated_W: 128, generated_H: 128, upscale: '2', safety_checker: 'yes' } });
     expect(body.meta.nsfw_scores).toHaveLength(1);
@@ -41,7 +41,7 @@ describe('upscale and the NSFW checker through the public API (default threshold
     expect((await judgePrompt(prompt, png)).pass).toMatchObject({ color: true, background: true });
 
     // The same job without upscale: the 2× image, scaled back down, is the same picture.
-    const plain = await it0.api('/api/v3/text2img', { key: it0.key, prompt, seed: 42, num_inference_steps: 12, track_id: 'plain' });
+    const plain = await it0.api('/api/v3/text2img', { key: it0.key, prompt, seed: 42, num_inference_steps: 20, track_id: 'plain' });
     const small = await raw(await download(plain.body.output[0]));
     const back = await sharp(png).removeAlpha().resize(128, 128, { kernel: 'cubic' }).raw().toBuffer();
     let squared = 0;

@@ -47,7 +47,8 @@ export async function grabCutMask(image: PixelImage, seed: number): Promise<Uint
     for (let i = 0; i < width * height; i++)
       for (let j = 0; j < 3; j++) mat.data[i * 3 + j] = data[i * channels + j]!;
     mask.data.set(seedLabels(image, { bgd: cv.GC_BGD, prBgd: cv.GC_PR_BGD, prFgd: cv.GC_PR_FGD }));
-    cv.setRNGSeed(seed);
+    // OpenCV's RNG seed is a C int; the API's seeds run to 2^32 − 1 (the upper half threw, failing the job).
+    cv.setRNGSeed(seed % 0x7fffffff);
     cv.grabCut(
       mat,
       mask,

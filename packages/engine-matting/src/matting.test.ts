@@ -59,6 +59,15 @@ describe('Matting (GrabCut seeded by the border colours, on its engine thread)',
     expect(out.foregroundFraction).toBeCloseTo((Math.PI * 60 * 60) / (W * W), 1);
   });
 
+  it('takes any seed the API allows (up to 2^32 − 1; OpenCV seeds its RNG with a C int)', async () => {
+    const input = await stripedDiscOnChecks();
+    for (const seed of [2 ** 31, 3_651_939_750, 4_294_967_295]) {
+      expect(
+        (await kept((await matting.removeBackground(input, { ...request, seed })).image)).iou,
+      ).toBeGreaterThan(0.95);
+    }
+  });
+
   it('only_mask gives the mask alone (white = the disc), inverse_mask flips it; the same seed gives the same bytes', async () => {
     const input = await stripedDiscOnChecks();
     const mask = await matting.removeBackground(input, { ...request, onlyMask: true });
