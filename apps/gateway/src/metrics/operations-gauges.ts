@@ -16,6 +16,15 @@ interface Sources {
 
 const rows = <T>(db: Database, text: string) => db.sql.query<T>(text);
 
+/** Two gauges read from one source: a scrape collects them back to back, so one read serves both. */
+function sharedPerScrape<T>(read: () => Promise<T>, ttlMs = 250): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > ttlMs) last = { at: Date.now(), value: read() };
+    return last.value;
+  };
+}
+
 /**
  * What operators watch and alert on (deploy/helm/easel's dashboard and PrometheusRules), read from
  * the database on each scrape so every gateway replica reports the deployment's state: queue age by
@@ -105,11 +114,12 @@ export function registerOperationsGauges(registry: Registry, { db, store, failed
     }),
   });
 
-  const webhooks = () =>
+  const webhooks = sharedPerScrape(() =>
     rows<{ n: string; age: string | null }>(
       db,
       `SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM webhook_deliveries WHERE status = 'pending'`,
-    );
+    ),
+  );
   new Gauge({
     name: 'easel_webhook_deliveries_pending',
     help: 'Webhook deliveries not yet made (waiting for their next attempt).',
@@ -127,7 +137,7 @@ export function registerOperationsGauges(registry: Registry, { db, store, failed
     }),
   });
 
-  const health = () => store.health();
+  const health = sharedPerScrape(() => store.health());
   new Gauge({
     name: 'easel_artifact_store_writable',
     help: 'Whether the artifact store takes new files (1) or not (0: full, or its writes fail).',
