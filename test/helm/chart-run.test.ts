@@ -5,7 +5,7 @@
  * through the gateway to each enabled pool and must finish. A chart whose gateway publishes to
  * pools no worker pulls (or whose workers run services the image lacks) fails here.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import { openPostgresDatabase } from '@easel/db';
 import { startS3Server, type TestS3Server } from '@easel/testing';
 import { freePort, post, REPO_ROOT } from '../e2e/helpers';
+import { LoggedProcess } from '../support/logged-process';
 import { buildRenderer, CHART_DIR, render, type RenderedManifest, type RenderOutput } from './render';
 
 const POSTGRES_HOST = process.env.TEST_POSTGRES_HOST ?? '127.0.0.1';
@@ -70,38 +71,6 @@ function containerOf(manifest: RenderedManifest, secrets: Map<string, Env>): Con
   return { name: manifest.name, command: container.command, env };
 }
 
-class LocalPod {
-  output = '';
-  private readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly name: string,
-    readonly child: ChildProcessWithoutNullStreams,
-  ) {
-    child.stdout.on('data', (d) => (this.output += d));
-    child.stderr.on('data', (d) => (this.output += d));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
-    const started = Date.now();
-    for (;;) {
-      const match = this.output.match(pattern);
-      if (match) return match;
-      if (this.child.exitCode !== null || Date.now() - started > timeoutMs)
-        throw new Error(`${this.name}: no ${pattern} in:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
-      this.child.kill('SIGTERM');
-      await this.exited;
-    }
-  }
-}
-
 describe('the chart, run: its rendered Deployments as local processes', () => {
   const id = randomBytes(4).toString('hex');
   const schema = `chart_${id}`;
@@ -109,12 +78,12 @@ describe('the chart, run: its rendered Deployments as local processes', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'easel-chart-run-'));
   let s3: TestS3Server;
   let out: RenderOutput;
-  const pods: LocalPod[] = [];
+  const pods: LoggedProcess[] = [];
   let url = '';
   let key = '';
 
   /** The container's command with the repo's build for the image, its ports and home made local. */
-  async function start(container: Container, overrides: Env): Promise<LocalPod> {
+  async function start(container: Container, overrides: Env): Promise<LoggedProcess> {
     const [program, ...args] = container.command;
     const env: Env = { PATH: process.env.PATH ?? '' };
     for (const [name, value] of Object.entries(container.env))
@@ -125,7 +94,7 @@ describe('the chart, run: its rendered Deployments as local processes', () => {
       env,
       stdio: 'pipe',
     });
-    const pod = new LocalPod(container.name, child);
+    const pod = new LoggedProcess(container.name, child);
     pods.push(pod);
     return pod;
   }

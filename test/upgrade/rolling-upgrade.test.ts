@@ -6,7 +6,7 @@
  * jobs finished by new workers and new jobs by old ones included), and the ledger must still
  * equal the balance. CI uses the previous release chosen by previous-release.ts.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,37 +15,11 @@ import { connect } from 'nats';
 import { openPostgresDatabase } from '@easel/db';
 import { startS3Server, type TestS3Server } from '@easel/testing';
 import { freePort, post, REPO_ROOT } from '../e2e/helpers';
+import { LoggedProcess } from '../support/logged-process';
 import { buildPreviousRelease, previousReleaseCommit } from './previous-release';
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-
-class Proc {
-  output = '';
-  readonly exited: Promise<number | null>;
-  constructor(
-    readonly name: string,
-    readonly child: ChildProcessWithoutNullStreams,
-  ) {
-    child.stdout.on('data', (d) => (this.output += d));
-    child.stderr.on('data', (d) => (this.output += d));
-    this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
-  }
-  async waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
-    const started = Date.now();
-    for (;;) {
-      const match = this.output.match(pattern);
-      if (match) return match;
-      if (this.child.exitCode !== null || Date.now() - started > timeoutMs)
-        throw new Error(`${this.name}: no ${pattern} in:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
-    await this.exited;
-  }
-}
 
 describe('a rolling upgrade from the previous release, under traffic', () => {
   const id = randomBytes(4).toString('hex');
@@ -54,7 +28,7 @@ describe('a rolling upgrade from the previous release, under traffic', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'easel-upgrade-'));
   let previous = '';
   let s3: TestS3Server;
-  const procs: Proc[] = [];
+  const procs: LoggedProcess[] = [];
   let env: Record<string, string> = {};
 
   const cli = (root: string) => join(root, 'apps', 'easel', 'dist', 'main.js');
@@ -69,15 +43,16 @@ describe('a rolling upgrade from the previous release, under traffic', () => {
       env: { ...env, EASEL_HOME: mkdtempSync(join(scratch, `${name}-`)), ...extra },
       stdio: 'pipe',
     });
-    const proc = new Proc(name, child);
+    const proc = new LoggedProcess(name, child, 120_000);
     procs.push(proc);
     return proc;
   };
   /** Runs `easel migrate` of a release without blocking this process (the traffic goes on meanwhile). */
   const migrate = async (root: string) => {
-    const proc = new Proc(
+    const proc = new LoggedProcess(
       `migrate ${root}`,
       spawn(process.execPath, [cli(root), 'migrate'], { cwd: root, env, stdio: 'pipe' }),
+      120_000,
     );
     if ((await proc.exited) !== 0) throw new Error(`migrate (${root}) failed:\n${proc.output}`);
   };
@@ -127,7 +102,11 @@ describe('a rolling upgrade from the previous release, under traffic', () => {
     const key = (await oldGateway.waitFor(/^\s+(esk_\w+)$/m))[1];
     await oldWorker.waitFor(/easel worker: running/);
     // Limits have tests of their own: here every request should be a job, however slow the machine.
-    const limits = await post(`${oldUrl}/api/v1/enterprise/tenants/limits`, { key, rate_limit_per_minute: 1_000_000, max_concurrent_jobs: 10_000 });
+    const limits = await post(`${oldUrl}/api/v1/enterprise/tenants/limits`, {
+      key,
+      rate_limit_per_minute: 1_000_000,
+      max_concurrent_jobs: 10_000,
+    });
     expect(limits.status).toBe(200);
 
     const gateways = new Set([oldUrl]);
