@@ -10,7 +10,8 @@ Graphs (opset 14, torch.onnx.export, fp32, dynamic batch/height/width):
                 (--inpaint also: hidden_states.0..2 [b,77,768], as optimum's output_hidden_states
                 export names them; its final LayerNorm has no affine part so clip_skip 2 is exact)
   unet          sample float32 [b,4|9,h,w], timestep int64 [b], encoder_hidden_states [b,77,768]
-                -> out_sample [b,4,h,w]
+                (4 channels only: + down_block_additional_residual_0..11 and mid_block_additional_residual,
+                SD 1.5's skip connections as a ControlNet feeds them) -> out_sample [b,4,h,w]
   vae_encoder   sample [b,3,H,W] -> latent_sample [b,4,H/8,W/8]
   vae_decoder   latent_sample [b,4,h,w] -> sample [b,3,8h,8w]
 The VAE is structured so that decode(encode(x)) ~ x (8x8 average pooling and atanh, then tanh
@@ -64,6 +65,17 @@ class TextEncoder(nn.Module):
         return last, pooled
 
 
+# The ControlNet residuals an SD 1.5 UNet takes: its 12 skip connections (channels, downsampling) and the middle block.
+SD15_DOWN_RESIDUALS = [(320, 1), (320, 1), (320, 1), (320, 2), (640, 2), (640, 2), (640, 4), (1280, 4), (1280, 4),
+                       (1280, 8), (1280, 8), (1280, 8)]
+SD15_MID_RESIDUAL = (1280, 8)
+
+
+def residual_names():
+    return [f"down_block_additional_residual_{i}" for i in range(len(SD15_DOWN_RESIDUALS))] + \
+        ["mid_block_additional_residual"]
+
+
 class UNet(nn.Module):
     def __init__(self, in_channels, ch=16):
         super().__init__()
@@ -75,7 +87,7 @@ class UNet(nn.Module):
         self.mid = nn.Conv2d(ch, ch, 3, padding=1)
         self.conv_out = nn.Conv2d(ch, 4, 3, padding=1)
 
-    def forward(self, sample, timestep, encoder_hidden_states):
+    def forward(self, sample, timestep, encoder_hidden_states, *residuals):
         b = sample.shape[0]
         t = timestep.to(torch.float32).expand(b)
         half = self.ch // 2
@@ -91,6 +103,9 @@ class UNet(nn.Module):
         attn = torch.softmax(torch.bmm(q, k.transpose(1, 2)) / math.sqrt(c), dim=-1)
         x = x + torch.bmm(attn, v).transpose(1, 2).reshape(n, c, h, w)
         x = F.silu(self.mid(x))
+        # ControlNet residuals (zeros: no change): each one's channel mean, brought to the latent size
+        for r in residuals:
+            x = x + F.interpolate(r.mean(dim=1, keepdim=True), size=(h, w), mode="nearest")
         # eps ~ 0.9 * (unit-variance) input: keeps sampled latents in a sane range for every scheduler
         return 0.9 * sample[:, :4] + 0.1 * torch.tanh(self.conv_out(x))
 
@@ -143,6 +158,7 @@ def main():
     ap.add_argument("--inpaint", action="store_true")
     ap.add_argument("--out", default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", choices=["unet"], help="write just this graph (the others keep their bytes)")
     a = ap.parse_args()
     out = a.out or os.path.join(ROOT, "models", "sd15-random-inpaint" if a.inpaint else "sd15-random")
     torch.manual_seed(a.seed)
@@ -154,14 +170,25 @@ def main():
     te_outputs = ["last_hidden_state", "pooler_output"] + ([f"hidden_states.{i}" for i in range(3)] if a.inpaint else [])
     te_axes = {n: {0: "batch", 1: "sequence"} for n in ["input_ids", "last_hidden_state"] + te_outputs[2:]}
     te_axes["pooler_output"] = {0: "batch"}
-    export(te, (torch.zeros(1, 77, dtype=torch.int32),), os.path.join(out, "text_encoder", "model.onnx"),
-           ["input_ids"], te_outputs, te_axes)
+    if not a.only:
+        export(te, (torch.zeros(1, 77, dtype=torch.int32),), os.path.join(out, "text_encoder", "model.onnx"),
+               ["input_ids"], te_outputs, te_axes)
 
     unet = UNet(in_ch)
-    export(unet, (torch.randn(2, in_ch, 8, 8), torch.tensor([1, 1], dtype=torch.int64), torch.randn(2, 77, WIDTH)),
-           os.path.join(out, "unet", "model.onnx"), ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
-           {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "steps"},
-            "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
+    unet_axes = {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "steps"},
+                 "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}}
+    unet_inputs = ["sample", "timestep", "encoder_hidden_states"]
+    unet_args = (torch.randn(2, in_ch, 8, 8), torch.tensor([1, 1], dtype=torch.int64), torch.randn(2, 77, WIDTH))
+    if not a.inpaint:  # the text-to-image UNet takes a ControlNet's residuals too
+        shapes = SD15_DOWN_RESIDUALS + [SD15_MID_RESIDUAL]
+        unet_inputs += residual_names()
+        unet_args += tuple(torch.zeros(2, c, 8 // f, 8 // f) for c, f in shapes)
+        for name in residual_names():
+            unet_axes[name] = {0: "batch", 2: f"{name}_height", 3: f"{name}_width"}
+    export(unet, unet_args, os.path.join(out, "unet", "model.onnx"), unet_inputs, ["out_sample"], unet_axes)
+    if a.only:
+        print("wrote", os.path.join(out, "unet"))
+        return
 
     export(VaeEncoder(), (torch.randn(1, 3, 64, 64),), os.path.join(out, "vae_encoder", "model.onnx"), ["sample"],
            ["latent_sample"], {"sample": {0: "batch", 2: "height", 3: "width"},

@@ -322,8 +322,16 @@ class UNet(nn.Module):
         # the mid block's self-attention probabilities that self-attention guidance (SAG) needs.
         self.return_mid_attention_probs = False
 
-    def forward(self, sample, timestep, encoder_hidden_states):
+    def forward(self, sample, timestep, encoder_hidden_states, *residuals):
         # timestep may be [1] or [batch] (diffusers' ONNX pipeline passes shape [1]); it broadcasts.
+        # residuals: a ControlNet's outputs, (list of down residuals, mid residual) or, for the ONNX
+        # export, the same tensors flat; added to the skip connections and to the middle block's output
+        # as diffusers' UNet2DConditionModel adds its down/mid_block_additional_residuals.
+        down_residuals = mid_residual = None
+        if len(residuals) == 2 and isinstance(residuals[0], (list, tuple)):
+            down_residuals, mid_residual = residuals
+        elif residuals:
+            down_residuals, mid_residual = residuals[:-1], residuals[-1]
         emb = timestep_embedding(timestep.reshape(-1), self.c0)
         emb = lin(F.silu(lin(emb, self.time_mlp[0])), self.time_mlp[2])
         ctx = encoder_hidden_states
@@ -335,10 +343,14 @@ class UNet(nn.Module):
             else:
                 h = m(h)
             hs.append(h)
+        if down_residuals is not None:
+            hs = [s + r for s, r in zip(hs, down_residuals)]
         probs = [] if self.return_mid_attention_probs else None
         self.mid_attn.attn1.probs_out = probs
         h = self.mid2(self.mid_attn(self.mid1(h, emb), ctx), emb)
         self.mid_attn.attn1.probs_out = None
+        if mid_residual is not None:
+            h = h + mid_residual
         for m in self.up:
             if isinstance(m, nn.ModuleList):
                 h = m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), ctx)

@@ -22,6 +22,7 @@ const withBuffers = (request: GenerateRequest): GenerateRequest => ({
   ...request,
   ...(request.initImage ? { initImage: asBuffer(request.initImage) } : {}),
   ...(request.maskImage ? { maskImage: asBuffer(request.maskImage) } : {}),
+  ...(request.controlNets ? { controlNets: request.controlNets.map((c) => ({ ...c, image: asBuffer(c.image) })) } : {}),
 });
 
 serveEngine({

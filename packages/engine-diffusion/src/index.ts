@@ -27,6 +27,11 @@ export type {
 } from './pipeline/types';
 export { MIME_TYPES } from './pipeline/images';
 export { loadDiffusionModel } from './model/load-model';
+export { loadControlNet } from './controlnet/controlnet-model';
+export type { ControlNetModel } from './controlnet/controlnet-model';
+export { MAX_CONTROLNETS, MAX_CONDITIONING_SCALE } from './controlnet/controlnet-use';
+export type { ControlNetUse } from './controlnet/controlnet-use';
+export { guessModeScales, controlActive } from './controlnet/control-residuals';
 export { parseModel, serializeModel } from './onnx/model-proto';
 export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
 export { SafetensorsFile } from './adapters/safetensors';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { hasAdapters, type AdapterSpec } from './adapters/adapt-model';
+import { loadControlNet, type ControlNetModel } from './controlnet/controlnet-model';
 import { InvalidRequestError } from './errors';
 import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
@@ -36,6 +37,8 @@ export interface LoadedModel {
 export class LocalDiffusionEngine {
   readonly limits: PipelineLimits;
   private readonly cache: ByteBudgetLru<DiffusionModel>;
+  /** ControlNet graphs by absolute path, under the same budget as the models (their own LRU). */
+  private readonly controlNets: ByteBudgetLru<ControlNetModel>;
   private readonly sessionOptions: SessionOptions;
   private readonly upscaler: ImageUpscaler;
   private readonly warn: (message: string) => void;
@@ -44,6 +47,7 @@ export class LocalDiffusionEngine {
     const envBudget = Number(process.env.EASEL_MODEL_CACHE_BYTES);
     const budget = options.cacheBudgetBytes ?? (Number.isFinite(envBudget) && envBudget > 0 ? envBudget : 8 * 1024 ** 3);
     this.cache = new ByteBudgetLru(budget, (m) => m.release());
+    this.controlNets = new ByteBudgetLru(budget, (c) => c.release());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.upscaler = options.upscaler ?? lanczosUpscaler;
     this.warn = options.warn ?? ((m) => console.warn(m));
@@ -86,10 +90,20 @@ export class LocalDiffusionEngine {
     const adapters: AdapterSpec = { loras: request.loras, embeddings: request.embeddings };
     const key = this.keyOf(dir, adapters);
     const { value: model, release } = await this.cache.acquire(key, this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
+    const held: Array<{ value: ControlNetModel; release: () => Promise<void> }> = [];
     try {
-      const result = await generate(model, request, options, this.limits, this.upscaler);
+      for (const use of request.controlNets ?? []) {
+        const path = resolve(use.path);
+        held.push(await this.controlNets.acquire(path, async () => {
+          const value = await loadControlNet(path, this.sessionOptions);
+          return { value, bytes: value.bytes };
+        }));
+      }
+      const controls = held.map((h) => h.value);
+      const result = await generate(model, request, options, this.limits, this.upscaler, controls);
       return model.adapters ? { ...result, adapters: model.adapters } : result;
     } finally {
+      for (const h of held) await h.release();
       await release();
     }
   }
@@ -114,10 +128,12 @@ export class LocalDiffusionEngine {
     for (const key of this.cache.keys()) {
       if (sourcesOf(key).includes(target)) any = (await this.cache.delete(key)) || any;
     }
+    if (this.controlNets.has(target)) any = (await this.controlNets.delete(target)) || any;
     return any;
   }
 
   async dispose(): Promise<void> {
+    await this.controlNets.clear();
     await this.cache.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_SAG_SCALE } from '../guidance/self-attention-guidance';
+import type { ControlNetModel } from '../controlnet/controlnet-model';
 import type { DiffusionModel } from '../model/load-model';
 import { preparePrompt } from '../prompt/prepare-prompt';
 import { runHighresFix } from './highres-fix';
@@ -18,12 +19,14 @@ export async function generate(
   options: GenerateOptions = {},
   limits: PipelineLimits = DEFAULT_LIMITS,
   upscaler: ImageUpscaler = lanczosUpscaler,
+  controlNets: readonly ControlNetModel[] = [],
 ): Promise<GenerateResult> {
   const t0 = performance.now();
   const phasesMs: Record<string, number> = {};
   const prompt = typeof request.prompt === 'string' ? preparePrompt(request.prompt, request, phasesMs) : undefined;
   const req = prompt ? { ...request, prompt: prompt.used, negativePrompt: prompt.translatedNegativePrompt ?? request.negativePrompt } : request;
-  const result = req.highresFix ? await runHighresFix(runStableDiffusion, upscaler, model, req, options, limits) : await runStableDiffusion(model, req, options, limits);
+  // validation refuses the highres fix with ControlNets, so they only ever go to a single run
+  const result = req.highresFix ? await runHighresFix(runStableDiffusion, upscaler, model, req, options, limits) : await runStableDiffusion(model, req, options, limits, controlNets);
   Object.assign(result.timings.phasesMs, phasesMs);
   result.timings.totalMs = performance.now() - t0;
   if (prompt) result.prompt = prompt;

@@ -1,5 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { trace, type Attributes } from '@opentelemetry/api';
+import { prepareControl } from '../controlnet/prepare-control';
+import type { ControlNetModel } from '../controlnet/controlnet-model';
 import { CancelledError } from '../errors';
 import type { DiffusionModel } from '../model/load-model';
 import type { Graph } from '../model/session';
@@ -53,10 +55,11 @@ export async function runStableDiffusion(
   request: GenerateRequest,
   options: GenerateOptions = {},
   limits: PipelineLimits = DEFAULT_LIMITS,
+  controlNets: readonly ControlNetModel[] = [],
 ): Promise<GenerateResult> {
   const t0 = performance.now();
   const { info } = model;
-  const graphs = [model.textEncoder, model.unet, model.vaeDecoder, model.vaeEncoder].filter((g): g is Graph => !!g);
+  const graphs = [model.textEncoder, model.unet, model.vaeDecoder, model.vaeEncoder, ...controlNets.map((c) => c.graph)].filter((g): g is Graph => !!g);
   const ortStart = graphs.reduce((s, g) => s + g.runMs, 0);
   const req = normalizeRequest(request, limits, info, nativeSize(model));
   if (req.selfAttention) requireSelfAttentionSupport(model);
@@ -140,8 +143,13 @@ export async function runStableDiffusion(
   }
   checkAbort(signal);
 
-  // 4. denoising loop: the UNet call (batched CFG), optionally self-attention guided per window, optionally windowed (panorama)
+  // 4. denoising loop: the UNet call (batched CFG) with the ControlNets' residuals, optionally self-attention guided per window, optionally windowed (panorama)
   const unetMs: number[] = [];
+  const controlMs: number[] = [];
+  const controlUses = request.controlNets ?? [];
+  const residuals = controlUses.length
+    ? await prepareControl(model, { uses: controlUses, models: controlNets, guessMode: request.guessMode === true, samples: n, guidance, textStates: ehsTensor, width: W, height: H, timesteps, controlMs })
+    : undefined;
   const predictor = createUnetPredictor({
     model,
     textStates: ehsTensor,
@@ -150,6 +158,7 @@ export async function runStableDiffusion(
     inpaintChannels: maskLatent && info.isInpaintUnet ? concatPlanes(maskLatent, maskedImageLatents!) : undefined,
     wantAttention: req.selfAttention,
     unetMs,
+    residuals,
   });
   const sagTiming = { ms: 0 };
   const panoramaTiming = { ms: 0 };
@@ -190,6 +199,7 @@ export async function runStableDiffusion(
     });
   }
   if (req.selfAttention) timings.phasesMs.self_attention = sagTiming.ms;
+  if (residuals) timings.phasesMs.controlnet = controlMs.reduce((a, b) => a + b, 0);
   if (req.panorama) timings.phasesMs.panorama_blend = panoramaTiming.ms;
   phaseSpan('denoise', loopStart, { 'easel.steps': timesteps.length, 'easel.unet_ms': Math.round(timings.unetMs.reduce((a, b) => a + b, 0)) });
   checkAbort(signal);

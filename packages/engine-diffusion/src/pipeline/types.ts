@@ -1,4 +1,5 @@
 import type { AdapterReport, EmbeddingRef, LoraRef } from '../adapters/adapt-model';
+import type { ControlNetUse } from '../controlnet/controlnet-use';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
 
@@ -73,6 +74,14 @@ export interface GenerateRequest {
   multiLingual?: boolean;
   /** Deterministic prompt enrichment (see src/prompt/enhance-prompt.ts). */
   enhancePrompt?: boolean;
+  /**
+   * ControlNets, each with its hint image: their residuals are summed into the UNet's skip
+   * connections (multi-ControlNet). The model's UNet must take them (down_block_additional_residual_*).
+   * Not with panorama or the highres fix.
+   */
+  controlNets?: ControlNetUse[];
+  /** diffusers' guess_mode: the ControlNets see the conditional rows only, their residuals ramped 0.1 → 1. */
+  guessMode?: boolean;
 }
 
 export interface ProgressEvent {

@@ -1,4 +1,6 @@
 import * as ort from 'onnxruntime-node';
+import type { ResidualFeeds } from '../controlnet/control-residuals';
+import { unetResidualInputs, zeroResidualFeeds } from '../controlnet/residual-inputs';
 import type { DiffusionModel } from '../model/load-model';
 import { applyGuidance } from './latents';
 
@@ -37,6 +39,8 @@ export interface UnetPredictorOptions {
   wantAttention?: boolean;
   /** Each UNet `run`'s milliseconds are pushed here. */
   unetMs?: number[];
+  /** ControlNet residuals for each call; a UNet that takes residuals gets zeros without them. */
+  residuals?: ResidualFeeds;
 }
 
 /**
@@ -56,6 +60,8 @@ export function createUnetPredictor(o: UnetPredictorOptions): NoisePredictor {
   const tsData = info.timestepType === 'int64' ? new BigInt64Array(tsLen) : new Float32Array(tsLen);
   const tsTensor = new ort.Tensor(info.timestepType, tsData, [tsLen]);
   const buffers = new Map<string, { data: Float32Array; tensor: ort.Tensor }>();
+  const residualInputs = unetResidualInputs(model.unet);
+  const zeroResiduals = residualInputs ? zeroResidualFeeds(residualInputs) : {};
 
   const buffersFor = (h: number, w: number) => {
     const key = `${h}x${w}`;
@@ -78,9 +84,10 @@ export function createUnetPredictor(o: UnetPredictorOptions): NoisePredictor {
       buf.data.set(scaled.subarray((r % n) * per, ((r % n) + 1) * per), r * inC * h * w);
     if (tsData instanceof BigInt64Array) tsData.fill(BigInt(Math.trunc(t)));
     else tsData.fill(t);
+    const residuals = o.residuals ? await o.residuals(scaled, t, h, w) : zeroResiduals;
     const start = performance.now();
     const out = await model.unet.run(
-      { sample: buf.tensor, timestep: tsTensor, encoder_hidden_states: o.textStates },
+      { sample: buf.tensor, timestep: tsTensor, encoder_hidden_states: o.textStates, ...residuals },
       outputs,
     );
     o.unetMs?.push(performance.now() - start);

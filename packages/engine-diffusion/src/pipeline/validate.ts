@@ -1,3 +1,4 @@
+import { validateControlNets } from '../controlnet/validate-controlnets';
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
 import { DEFAULT_SAG_SCALE } from '../guidance/self-attention-guidance';
 import type { ModelInfo } from '../model/model-info';
@@ -97,6 +98,7 @@ export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, i
     const expected = samples * info.latentChannels * (height / info.vaeScaleFactor) * (width / info.vaeScaleFactor);
     if (req.initialNoise.length !== expected) throw new InvalidRequestError('invalid_noise', 'initial_noise', `The initial noise must have ${expected} values.`);
   }
+  validateControlNets(req);
   const sagScale = num('sag_scale', req.sagScale, DEFAULT_SAG_SCALE);
   between('sag_scale', sagScale, 0, 10, 'invalid_sag_scale');
   return {

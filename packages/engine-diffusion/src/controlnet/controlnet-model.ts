@@ -1,0 +1,67 @@
+import { join, resolve } from 'node:path';
+import { AdapterFileError } from '../errors';
+import { fileSize, readJsonIfExists } from '../model/files';
+import { createGraph, type Graph, type SessionOptions } from '../model/session';
+import type { ResidualInputs } from './residual-inputs';
+
+const DOWN_OUTPUT = /^down_block_res_samples?_(\d+)$/;
+const MID_OUTPUTS = ['mid_block_res_sample', 'mid_block_res_samples'];
+const REQUIRED_INPUTS = ['sample', 'timestep', 'encoder_hidden_states', 'controlnet_cond'];
+
+/** A ControlNet exported to ONNX with diffusers' ControlNetModel interface. */
+export interface ControlNetModel {
+  path: string;
+  graph: Graph;
+  /** Output names: one per UNet skip connection, in order, then the middle block's. */
+  down: string[];
+  mid: string;
+  /** Whether the graph takes `conditioning_scale` (else the pipeline scales the outputs). */
+  takesScale: boolean;
+  bytes: number;
+  release(): Promise<void>;
+}
+
+/**
+ * Loads `<dir>/model.onnx` (or a .onnx file): inputs sample, timestep, encoder_hidden_states,
+ * controlnet_cond [b, 3, H, W] in [0, 1], optionally conditioning_scale; outputs
+ * down_block_res_samples_0..n-1 and mid_block_res_sample.
+ */
+export async function loadControlNet(pathIn: string, options: SessionOptions = {}): Promise<ControlNetModel> {
+  const path = resolve(pathIn);
+  const file = path.endsWith('.onnx') ? path : join(path, 'model.onnx');
+  const bytes = await fileSize(file);
+  if (bytes === undefined) throw new AdapterFileError('adapter_file_missing', file, `The ControlNet file ${file} is missing.`, undefined, 'controlnet_model');
+  if (!path.endsWith('.onnx')) await readJsonIfExists(join(path, 'config.json'));
+  let graph: Graph;
+  try {
+    graph = await createGraph('controlnet', file, bytes, options);
+  } catch (err) {
+    throw new AdapterFileError('adapter_file_corrupt', file, `The ControlNet ${file} could not be loaded: ${(err as Error).message}`, err, 'controlnet_model');
+  }
+  const missing = REQUIRED_INPUTS.filter((name) => !graph.inputs.has(name));
+  const down = graph.outputNames
+    .map((name) => ({ name, index: DOWN_OUTPUT.exec(name)?.[1] }))
+    .filter((x): x is { name: string; index: string } => x.index !== undefined)
+    .sort((a, b) => Number(a.index) - Number(b.index))
+    .map((x) => x.name);
+  const mid = MID_OUTPUTS.find((name) => graph.outputs.has(name));
+  if (missing.length > 0 || down.length === 0 || !mid) {
+    await graph.release();
+    const what = missing.length > 0 ? `has no input ${missing.join(', ')}` : 'has no down_block_res_samples_* / mid_block_res_sample outputs';
+    throw new AdapterFileError('adapter_mismatch', file, `The ControlNet ${file} ${what}: it is not a diffusers ControlNet export.`, undefined, 'controlnet_model');
+  }
+  return { path, graph, down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, release: () => graph.release() };
+}
+
+/** Throws unless the ControlNet's outputs are the UNet's residual inputs (same count and channels). */
+export function requireFits(controlnet: ControlNetModel, inputs: ResidualInputs | undefined, name: string): void {
+  const fail = (why: string) => {
+    throw new AdapterFileError('adapter_mismatch', controlnet.path, `The ControlNet ${name} does not fit this model: ${why}.`, undefined, 'controlnet_model');
+  };
+  if (!inputs) fail("the model's UNet takes no ControlNet residuals (down_block_additional_residual_* inputs)");
+  if (controlnet.down.length !== inputs!.down.length) fail(`it gives ${controlnet.down.length} skip residuals, the UNet takes ${inputs!.down.length}`);
+  [...controlnet.down, controlnet.mid].forEach((name, i) => {
+    const c = Number(controlnet.graph.outputs.get(name)?.shape[1]);
+    if (Number.isFinite(c) && c !== inputs!.channels[i]) fail(`its ${name} has ${c} channels, the UNet's input takes ${inputs!.channels[i]}`);
+  });
+}
