@@ -1,0 +1,10 @@
+export { makeHint, hasPreprocessor, PREPROCESSORS } from './preprocessors';
+export type { Preprocessor } from './preprocessors';
+export { canny, CANNY_LOW, CANNY_HIGH } from './canny';
+export { scribble, SCRIBBLE_DILATIONS } from './scribble';
+export { softedge } from './softedge';
+export { segmentation, borderColour, SEG_PALETTE } from './segmentation';
+export { tile } from './tile';
+export { loadOpenCv } from './opencv';
+export { decodeRgb, encodePng } from './pixel-image';
+export type { RgbImage } from './pixel-image';
