@@ -6,6 +6,7 @@ import type { ModelCatalog, ModelStore } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
 import { BillingModule } from './billing/billing.module';
 import { EnterpriseModule } from './enterprise/enterprise.module';
+import { ControlNetModule } from './controlnet/controlnet.module';
 import { GenerationModule } from './generation/generation.module';
 import { ImageEditingModule } from './image-editing/image-editing.module';
 import { ModelsModule } from './models/models.module';
@@ -65,6 +66,7 @@ export class AppModule {
         SystemModule,
         GenerationModule,
         ImageEditingModule,
+        ControlNetModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

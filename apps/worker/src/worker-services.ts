@@ -1,4 +1,6 @@
-import { DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE } from '@easel/contracts';
+import { CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE } from '@easel/contracts';
+import { controlNetGrpcEntry } from './controlnet/controlnet-grpc';
+import { controlNetJobInput } from './controlnet/controlnet-input';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
 import { diffusionGrpcEntry, type GrpcServiceEntry } from './grpc/server';
 import { superResolutionGrpcEntry } from './grpc/super-resolution-service';
@@ -42,6 +44,11 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
   [IMAGE_EDITING_SERVICE]: {
     handler: (r) => new ImageEditingHandler(imageEditing(r)),
     grpc: (r) => imageEditingGrpcEntry(imageEditing(r), r.slots),
+  },
+  // A diffusion generation with ControlNets: the diffusion service's engine and code path.
+  [CONTROLNET_SERVICE]: {
+    handler: (r) => new DiffusionHandler(r.generation, CONTROLNET_SERVICE, controlNetJobInput),
+    grpc: (r) => controlNetGrpcEntry({ generation: r.generation, engine: r.engine, slots: r.slots, device: r.config.EASEL_ORT_PROVIDER }),
   },
 };
 

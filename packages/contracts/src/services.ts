@@ -1,3 +1,4 @@
+import { CONTROLNET_CONTRACT } from './controlnet-proto';
 import { DIFFUSION_CONTRACT } from './diffusion-proto';
 import { IMAGE_EDITING_CONTRACT } from './image-editing-proto';
 import type { RequestCase, ServiceContract } from './service-contract';
@@ -12,6 +13,7 @@ export const SERVICE_CONTRACTS = [
   DIFFUSION_CONTRACT,
   SUPER_RESOLUTION_CONTRACT,
   IMAGE_EDITING_CONTRACT,
+  CONTROLNET_CONTRACT,
 ] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];

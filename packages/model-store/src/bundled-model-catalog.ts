@@ -7,7 +7,10 @@ interface BundledManifest {
     model_id: string;
     model_name: string;
     category: ModelCategory;
-    /** LoRA / embeddings: the .safetensors file, relative to the models folder (a model is the folder named by its id). */
+    /**
+     * LoRA / embeddings: the .safetensors file; controlnet: the folder of its model.onnx; relative to
+     * the models folder (a base model is the folder named by its id).
+     */
     path?: string;
     /** Listed only while its files exist (adapters trained and committed separately from the manifest). */
     optional?: boolean;
@@ -25,9 +28,11 @@ export class BundledModelCatalog implements ModelCatalog {
     this.entries = manifest.models.flatMap((m): ModelEntry[] => {
       if (!MODEL_ID_PATTERN.test(m.model_id)) throw new Error(`bundled.json: invalid model_id ${JSON.stringify(m.model_id)}`);
       const adapter = m.category === 'lora' || m.category === 'embeddings';
+      const controlnet = m.category === 'controlnet';
       if (adapter && (!m.path || !m.path.endsWith('.safetensors') || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (${m.category}) needs a "path" to a .safetensors file inside the models folder`);
-      const location = adapter ? join(modelsDir, m.path!) : join(modelsDir, m.model_id);
-      const required = adapter ? location : join(location, 'model_index.json');
+      if (controlnet && (!m.path || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (controlnet) needs a "path" to its folder inside the models folder`);
+      const location = adapter || controlnet ? join(modelsDir, m.path!) : join(modelsDir, m.model_id);
+      const required = adapter ? location : join(location, controlnet ? 'model.onnx' : 'model_index.json');
       if (!existsSync(required)) {
         if (m.optional) return [];
         throw new Error(`bundled.json lists ${m.model_id}, but ${required} does not exist`);

@@ -1,4 +1,4 @@
-export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings';
+export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet';
 
 export interface ModelEntry {
   modelId: string;

@@ -20,8 +20,12 @@ function safetyMeta(result: DiffusionResult): Record<string, unknown> {
 
 /** `meta` of a finished text2img / img2img / inpaint job: every parameter used, then what the engine did. */
 export function diffusionMeta(job: JobWithArtifacts): Record<string, unknown> {
+  return generationMeta(job, storedRequest(job).params as unknown as GenerationRequest);
+}
+
+/** `meta` of a finished generation (a diffusion job's, or the generation inside a controlnet job's `request`). */
+export function generationMeta(job: JobWithArtifacts, request: GenerationRequest): Record<string, unknown> {
   const stored = storedRequest(job);
-  const request = stored.params as unknown as GenerationRequest;
   const result = job.result as unknown as DiffusionResult;
   return {
     ...echoMeta(request, {

@@ -1,9 +1,7 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
-import { DIFFUSION_KINDS, DIFFUSION_SERVICE, OUTPUT_EXTENSIONS } from '@easel/contracts';
-import type { ModelCatalog, ModelCategory, ModelEntry } from '@easel/model-store';
-import { priceOf } from '../billing/pricing';
+import { DIFFUSION_KINDS, DIFFUSION_SERVICE } from '@easel/contracts';
+import type { ModelCatalog } from '@easel/model-store';
 import { ModelNotFoundError, ValidationError } from '../common/api-errors';
 import type { JobWithArtifacts } from '../jobs/job-responses';
 import {
@@ -15,18 +13,13 @@ import {
 import type { Principal } from '../keys/principal';
 import { CONFIG, MODEL_CATALOG } from '../tokens';
 import { diffusionMeta } from './diffusion-meta';
-import { modelCapabilityErrors } from './model-capabilities';
+import { prepareGeneration } from './prepare-generation';
 import {
-  GENERATION_LIMITS,
   isOnlyMissingModelId,
   parseGenerationRequest,
   type GenerationKind,
 } from './request';
 import { generationRequestSchema } from './request/generation-schema';
-import { NOT_APPLIED_META, unsupportedFeatures } from './unsupported-features';
-
-/** Size assumed for pricing when the request leaves it to the model. */
-const PRICING_DEFAULT_SIDE = 512;
 
 /** text2img / img2img / inpaint (and the dreambooth forms) on the diffusion service. */
 @Injectable()
@@ -55,40 +48,8 @@ export class DiffusionDefinition implements ServiceDefinition {
       if (isOnlyMissingModelId(parsed.errors)) throw new ModelNotFoundError();
       throw new ValidationError(parsed.errors);
     }
-    const request = parsed.value;
-    const unsupported = unsupportedFeatures(request);
-    if (Object.keys(unsupported).length > 0) throw new ValidationError(unsupported);
-    const modelId = request.modelId ?? this.config.EASEL_DEFAULT_MODEL;
-    const model = await this.requireModels(principal.tenantId, [
-      [modelId, 'stable_diffusion'],
-      ...request.loraModel.map((id) => [id, 'lora'] as const),
-      ...request.embeddingsModel.map((id) => [id, 'embeddings'] as const),
-    ]);
-    const incapable = await modelCapabilityErrors(request, model);
-    if (Object.keys(incapable).length > 0) throw new ValidationError(incapable);
-
-    // The seed is fixed here, so a job that is retried or resumed draws the same pixels.
-    const params = { ...request, modelId, seed: request.seed ?? randomInt(0, GENERATION_LIMITS.seed.max) };
-    const price = priceOf({
-      modelId,
-      width: request.width ?? PRICING_DEFAULT_SIDE,
-      height: request.height ?? PRICING_DEFAULT_SIDE,
-      steps: request.steps,
-      samples: request.samples,
-      upscale: request.upscale,
-      highresFix: request.highresFix ? { strength: request.highresFixStrength ?? null } : null,
-    });
-    return {
-      kind,
-      modelId,
-      params: params as unknown as Record<string, unknown>,
-      outputs: request.samples,
-      extension: OUTPUT_EXTENSIONS[request.outputFormat],
-      metaOverrides: NOT_APPLIED_META,
-      price,
-      trackId: request.trackId,
-      webhook: request.webhook,
-    };
+    const { generation, ...job } = await prepareGeneration(this.config, this.catalog, principal, parsed.value);
+    return { ...job, kind, params: generation as unknown as Record<string, unknown> };
   }
 
   successMeta(job: JobWithArtifacts): Record<string, unknown> {
@@ -97,19 +58,5 @@ export class DiffusionDefinition implements ServiceDefinition {
 
   requestSchema(kind: string, options: SubmitOptions) {
     return generationRequestSchema(kind as GenerationKind, options.requireModelId === true);
-  }
-
-  /** Every model the request names: a ready model of its category that the tenant may use, else "Model id not found". Returns the first (the base model). */
-  private async requireModels(
-    tenantId: string,
-    wanted: ReadonlyArray<readonly [string, ModelCategory]>,
-  ): Promise<ModelEntry> {
-    const found: ModelEntry[] = [];
-    for (const [id, category] of wanted) {
-      const model = await this.catalog.find(tenantId, id);
-      if (!model || model.category !== category) throw new ModelNotFoundError();
-      found.push(model);
-    }
-    return found[0]!;
   }
 }

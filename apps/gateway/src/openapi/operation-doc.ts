@@ -140,6 +140,19 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['image editing'],
     request: { type: 'fetch' },
   },
+  'ControlNetController.controlnet': {
+    summary: 'ControlNet: a generation steered by hint images (multi-ControlNet)',
+    description: `The prompt decides what is drawn, each ControlNet's hint (edges, a scribble, a segmentation) where and with what outline. controlnet_model is a comma list (their residuals are summed, each with its controlnet_conditioning_scale); auto_hint: yes makes the hint from control_image (else init_image) with the type's preprocessor (canny, scribble, softedge, segmentation, tile, on OpenCV.js). Without strength it is text-to-image under control; with init_image and strength, img2img; with mask_image, inpaint. The bundled ControlNets (canny, scribble, segmentation) are trained for easel-tiny; a real SD 1.5 ControlNet exported to ONNX (diffusers' interface) runs on a base model whose UNet takes the residuals. Same job lifecycle as generation: credits held, fetch at /api/v5/fetch/{id}, webhooks. ${SYNC_WINDOW}`,
+    tags: ['controlnet'],
+    request: { type: 'job', kind: 'controlnet' },
+    submitsJob: true,
+  },
+  'ControlNetController.fetch': {
+    summary: 'Fetch a ControlNet job',
+    description: "The v5 alias of /api/v3/fetch/{id}. Only the key's own tenant may fetch a job.",
+    tags: ['controlnet'],
+    request: { type: 'fetch' },
+  },
   'OutputController.get': {
     summary: 'A generated file',
     description:

@@ -2,6 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { DiffusionResult, DirectDiffusionParams } from '@easel/contracts';
 import type { DiffusionEngine, EmbeddingRef, GenerateRequest, GenerateResult, LoraRef, OutputFormat, ProgressEvent } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelCategory, ModelEntry } from '@easel/model-store';
+import { controlNetUses, type ControlInput } from '../controlnet/control-input';
 import { loadInputImages } from '../inputs/input-image';
 import { postProcess, type PostProcessors } from '../postprocess/post-process';
 import { PermanentJobError } from '../service-handler';
@@ -25,6 +26,8 @@ export interface GenerationInput {
   modelId: string | null;
   /** A bus job's DiffusionParams, or a direct gRPC call's (engine-defaulted fields may be unset). */
   params: DirectDiffusionParams;
+  /** The controlnet service's jobs: ControlNets and their hint. */
+  control?: ControlInput;
 }
 
 /** A `model_id` resolved for a tenant: what `resolveModel` answers. */
@@ -88,7 +91,7 @@ export class DiffusionGeneration {
   async run(input: GenerationInput, hooks: GenerationHooks = {}, resolved?: ResolvedModel): Promise<Generation> {
     const { params } = input;
     const { modelId, location } = resolved ?? (await this.resolveModel(input.tenantId, input.modelId));
-    const request: GenerateRequest = { ...toEngineRequest(params), ...(await this.inputImages(params)), ...(await this.adapters(input.tenantId, params)) };
+    const request: GenerateRequest = { ...toEngineRequest(params), ...(await this.inputImages(params)), ...(await this.adapters(input.tenantId, params)), ...(await this.control(input)) };
     const started = performance.now();
     const generated = await this.options.engine.generate(location, request, { signal: hooks.signal, onProgress: hooks.onProgress });
     const post = await postProcess(
@@ -142,6 +145,14 @@ export class DiffusionGeneration {
     if (!p.initImage) throw new PermanentJobError(`The init image field is required for ${p.kind === 'inpaint' ? 'inpainting' : 'img2img'}.`, 'init_image');
     if (p.kind === 'inpaint' && !p.maskImage) throw new PermanentJobError('The mask image field is required for inpainting.', 'mask_image');
     return loadInputImages({ initImage: p.initImage, maskImage: p.kind === 'inpaint' ? p.maskImage : null }, this.options.fetchAllowHosts);
+  }
+
+  /** The controlnet service's ControlNets (each resolved for the tenant) and their hints. */
+  private async control({ tenantId, params, control }: GenerationInput): Promise<Pick<GenerateRequest, 'controlNets' | 'guessMode'>> {
+    if (!control) return {};
+    const resolve = async (id: string) => (await this.resolve(tenantId, id, 'controlnet', 'controlnet_model')).location;
+    const controlNets = await controlNetUses(control, params.initImage ?? null, resolve, this.options.fetchAllowHosts);
+    return { controlNets, guessMode: control.guessMode };
   }
 
   /** `lora_model` / `embeddings_model` ids → their files, resolved for the tenant like `model_id`. */

@@ -5,24 +5,32 @@ import {
   type JobPayload,
 } from '@easel/contracts';
 import type { JobContext, JobOutput, ServiceHandler } from '../service-handler';
-import type { DiffusionGeneration } from './diffusion-generation';
+import type { DiffusionGeneration, GenerationInput } from './diffusion-generation';
 import { latentPreviewPng } from './latent-preview';
 
-/** text2img / img2img / inpaint jobs from the bus. */
-export class DiffusionHandler implements ServiceHandler {
-  readonly service = DIFFUSION_SERVICE;
+/** A diffusion job's generation: its params as they are. */
+const diffusionInput = (payload: JobPayload): GenerationInput => ({
+  tenantId: payload.tenantId,
+  modelId: payload.modelId,
+  params: payload.params as unknown as DiffusionParams,
+});
 
-  constructor(private readonly generation: DiffusionGeneration) {}
+/**
+ * Generation jobs from the bus: text2img / img2img / inpaint (the diffusion service), and every
+ * service whose job is a generation with more inputs (controlnet), through `toInput`.
+ */
+export class DiffusionHandler implements ServiceHandler {
+  constructor(
+    private readonly generation: DiffusionGeneration,
+    readonly service: string = DIFFUSION_SERVICE,
+    private readonly toInput: (payload: JobPayload) => GenerationInput = diffusionInput,
+  ) {}
 
   async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
     let last = { step: 0, total: 0 };
     // Engine errors say themselves whether they are retryable: the job runner maps them (describeFailure).
     const { result, images, mimeType, format } = await this.generation.run(
-      {
-        tenantId: payload.tenantId,
-        modelId: payload.modelId,
-        params: payload.params as unknown as DiffusionParams,
-      },
+      this.toInput(payload),
       {
         signal: context.signal,
         onProgress: ({ step, total, latents }) => {

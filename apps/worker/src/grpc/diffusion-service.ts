@@ -7,9 +7,10 @@ import { extractTraceMetadata, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
 import type { DiffusionEngine } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
-import type { DiffusionGeneration, Generation } from '../diffusion/diffusion-generation';
+import type { DiffusionGeneration } from '../diffusion/diffusion-generation';
+import { streamGeneration } from './generation-stream';
 import { GenerationSlots } from '../generation-slots';
-import { GrpcError, invalidArgument, modelNotFound, toServiceError } from './errors';
+import { GrpcError, invalidArgument, modelNotFound } from './errors';
 import { unary } from './unary';
 
 export interface DiffusionServiceOptions {
@@ -58,55 +59,13 @@ export class DiffusionGrpcService {
     };
   }
 
-  private async generate(
-    call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>,
-  ): Promise<void> {
-    const abort = new AbortController();
-    const onCancelled = () => abort.abort();
-    call.on('cancelled', onCancelled);
-    let slot = false;
-    try {
-      const req = call.request;
-      const params = readParams(req);
-      const modelId = req.modelId || null;
-      // An unknown model is NOT_FOUND before any slot is taken.
-      const resolved = await this.options.generation.resolveModel(req.tenantId, modelId);
-      if (!this.slots.tryAcquire()) {
-        throw new GrpcError(
-          status.RESOURCE_EXHAUSTED,
-          `all ${this.slots.total} generation slot(s) are busy; retry later`,
-          undefined,
-          'no_free_slot',
-        );
-      }
-      slot = true;
-      const started = performance.now();
-      const generation = await this.options.generation.run(
-        { tenantId: req.tenantId, modelId, params },
-        {
-          signal: abort.signal,
-          onProgress: ({ step, total, elapsedMs }) => {
-            if (call.cancelled) return;
-            const eta = step > 0 ? ((elapsedMs / step) * (total - step)) / 1000 : 0;
-            call.write(create(diffusionv1.GenerateEventSchema, { event: { case: 'progress', value: { step, total, eta } } }));
-          },
-        },
-        resolved,
-      );
-      if (call.cancelled) return;
-      call.write(
-        create(diffusionv1.GenerateEventSchema, {
-          event: { case: 'result', value: toProtoResult(generation, (performance.now() - started) / 1000) },
-        }),
-      );
-      call.end();
-    } catch (error) {
-      if (call.cancelled) return; // the client is gone: nobody to tell
-      call.emit('error', toServiceError(error));
-    } finally {
-      if (slot) this.slots.release();
-      call.off('cancelled', onCancelled);
-    }
+  private generate(call: ServerWritableStream<diffusionv1.GenerateRequest, diffusionv1.GenerateEvent>): Promise<void> {
+    return streamGeneration(call, {
+      generation: this.options.generation,
+      slots: this.slots,
+      input: (req) => ({ tenantId: req.tenantId, modelId: req.modelId || null, params: readParams(req) }),
+      event: (event) => create(diffusionv1.GenerateEventSchema, { event }),
+    });
   }
 
   private async listModels(req: diffusionv1.ListModelsRequest): Promise<diffusionv1.ListModelsResponse> {
@@ -178,22 +137,4 @@ function readParams(req: diffusionv1.GenerateRequest): DirectDiffusionParams {
 function requiredModelId(modelId: string): string {
   if (!modelId) throw invalidArgument('model_id', 'The model id field is required.');
   return modelId;
-}
-
-function toProtoResult(g: Generation, seconds: number): diffusionv1.GenerateResult {
-  const r = g.result;
-  return create(diffusionv1.GenerateResultSchema, {
-    images: g.images.map((data) => ({ data, mimeType: g.mimeType })),
-    seeds: r.seeds.map((seed) => BigInt(seed)),
-    width: r.width,
-    height: r.height,
-    steps: r.steps,
-    scheduler: r.scheduler,
-    modelId: r.modelId,
-    format: r.format,
-    guidanceScale: g.guidanceScale,
-    generationTime: seconds,
-    nsfwContentDetected: r.nsfwContentDetected,
-    timings: r.timings,
-  });
 }

@@ -1,5 +1,5 @@
 import { pngHeader } from '../../testing/images';
-import { base64ImageSize } from './image-header';
+import { base64ImageSize, looksLikeImage } from './image-header';
 
 /** 37×21 images as sharp (libvips) writes them: the parser is checked against a real encoder's bytes. */
 const ENCODED = {
@@ -65,4 +65,17 @@ describe('base64ImageSize', () => {
       expect(base64ImageSize(value)).toBeNull();
     },
   );
+});
+
+describe('looksLikeImage', () => {
+  it('knows the formats the workers decode, passes URLs to them, and refuses data that is no image', () => {
+    const b64 = (bytes: number[] | string) => Buffer.from(typeof bytes === 'string' ? bytes : Uint8Array.from(bytes)).toString('base64');
+    expect(looksLikeImage(`data:image/png;base64,${b64([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10])}`)).toBe(true);
+    expect(looksLikeImage(b64([0xff, 0xd8, 0xff, 0xe0]))).toBe(true);
+    expect(looksLikeImage(b64('II*\0....'))).toBe(true);
+    expect(looksLikeImage(b64('\0\0\0\x1cftypavif'))).toBe(true);
+    expect(looksLikeImage('https://example.com/no-extension')).toBe(true);
+    expect(looksLikeImage(b64('not an image'))).toBe(false);
+    expect(looksLikeImage(b64('ab'))).toBe(false);
+  });
 });

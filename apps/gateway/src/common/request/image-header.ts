@@ -13,10 +13,37 @@ const HEADER_BASE64_CHARACTERS = 256 * 1024;
 
 /** The size a `data:image/...;base64,` URI or bare base64 states; null for URLs and unknown formats. */
 export function base64ImageSize(value: string): ImageSize | null {
+  const header = base64Header(value);
+  return header ? headerSize(header) : null;
+}
+
+/** The decoded first bytes of a base64 image (null for URLs). */
+function base64Header(value: string): Buffer | null {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return null;
   const payload = value.replace(/^data:[^,]*,/i, '').replace(/\s+/g, '');
   const prefix = payload.slice(0, HEADER_BASE64_CHARACTERS - (HEADER_BASE64_CHARACTERS % 4));
-  return headerSize(Buffer.from(prefix.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+  return Buffer.from(prefix.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+}
+
+/**
+ * Whether base64 data starts like an image the workers decode (PNG, JPEG, GIF, WebP, TIFF,
+ * AVIF/HEIF); true for URLs, whose bytes only the worker sees. Data that is no image is refused
+ * at the gateway (422 naming the field), before a job or a hold exists.
+ */
+export function looksLikeImage(value: string): boolean {
+  const b = base64Header(value);
+  if (!b) return true;
+  if (b.length < 4) return false;
+  const ascii = (from: number, to: number) => b.toString('latin1', from, to);
+  return (
+    b.readUInt32BE(0) === 0x89504e47 ||
+    ascii(0, 4) === 'GIF8' ||
+    (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') ||
+    (b[0] === 0xff && b[1] === 0xd8) ||
+    ascii(0, 4) === 'II*\0' ||
+    ascii(0, 4) === 'MM\0*' ||
+    ascii(4, 8) === 'ftyp'
+  );
 }
 
 export function headerSize(bytes: Buffer): ImageSize | null {

@@ -4,6 +4,7 @@
  */
 import { characterCount, coerceString } from './coercion';
 import { COMMON_LIMITS, type FieldReader } from './field-reader';
+import { looksLikeImage } from './image-header';
 import { checkImageSize } from './image-limits';
 import { messages } from './messages';
 
@@ -39,7 +40,7 @@ export function readImage(fields: FieldReader, field: string): string | null {
     fields.fail(field, messages.required(field));
     return null;
   }
-  if (!isImageReference(value)) fields.fail(field, messages.image(field));
+  if (!isImageReference(value) || !looksLikeImage(value)) fields.fail(field, messages.image(field));
   else checkImageSize(fields, field, value);
   return value;
 }

@@ -14,6 +14,8 @@ import type { SuperResolutionRequest } from '../../super_resolution/v1/super_res
 import { file_easel_super_resolution_v1_super_resolution } from '../../super_resolution/v1/super_resolution_pb';
 import type { EditRequest } from '../../image_editing/v1/image_editing_pb';
 import { file_easel_image_editing_v1_image_editing } from '../../image_editing/v1/image_editing_pb';
+import type { GenerateRequest as GenerateRequest$1 } from '../../controlnet/v1/controlnet_pb';
+import { file_easel_controlnet_v1_controlnet } from '../../controlnet/v1/controlnet_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -22,11 +24,12 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSLLAgoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQiWQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBQgoKCF9wcmV2aWV3IjQKCEpvYkVuZGVkEigKBnN0YXR1cxgBIAEoDjIYLmVhc2VsLmpvYnMudjEuSm9iU3RhdHVzKlYKCUpvYlN0YXR1cxIaChZKT0JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSSk9CX1NUQVRVU19TVUNDRVNTEAESFQoRSk9CX1NUQVRVU19GQUlMRUQQAmIGcHJvdG8z',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKHAwoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQiWQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBQgoKCF9wcmV2aWV3IjQKCEpvYkVuZGVkEigKBnN0YXR1cxgBIAEoDjIYLmVhc2VsLmpvYnMudjEuSm9iU3RhdHVzKlYKCUpvYlN0YXR1cxIaChZKT0JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSSk9CX1NUQVRVU19TVUNDRVNTEAESFQoRSk9CX1NUQVRVU19GQUlMRUQQAmIGcHJvdG8z',
     [
       file_easel_diffusion_v1_diffusion,
       file_easel_super_resolution_v1_super_resolution,
       file_easel_image_editing_v1_image_editing,
+      file_easel_controlnet_v1_controlnet,
     ],
   );
 
@@ -98,6 +101,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
          */
         value: EditRequest;
         case: 'imageEditing';
+      }
+    | {
+        /**
+         * The controlnet service (kind "controlnet").
+         *
+         * @generated from field: easel.controlnet.v1.GenerateRequest controlnet = 13;
+         */
+        value: GenerateRequest$1;
+        case: 'controlnet';
       }
     | { case: undefined; value?: undefined };
 };
