@@ -8,6 +8,7 @@
 //   (--spin 1: let ORT's intra-op threads busy-wait between runs, ORT's own default; off by default in DiffusionEngine)
 //   node bench/pipeline/run.mjs --features 1 [--runs 1]: also time each optional feature (highres fix 256×256,
 //   panorama 384×128, self-attention guidance, multi_lingual, enhance_prompt) and print its phases; --reference 0 skips PyTorch
+//   Always: one ControlNet's cost per step beside the plain step (--controlnet DIR to pick the ControlNet)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -96,6 +97,36 @@ if (existsSync(postDist('engine-upscale')) && existsSync(postDist('engine-safety
 }
 
 if (args.features === '1') await benchFeatures();
+await benchControlNet();
+
+/**
+ * One ControlNet's cost per denoising step beside the plain UNet's (issue 21's target: at most
+ * +60 % on easel-tiny): the trained canny ControlNet on easel-tiny, else sd15-random's random one.
+ */
+async function benchControlNet() {
+  const tinyCanny = join(ROOT, 'models', 'easel-tiny-controlnet', 'canny');
+  const controlnet = args.controlnet ?? (model === tiny && existsSync(join(tinyCanny, 'model.onnx')) ? tinyCanny : model === tiny ? null : join(ROOT, 'models', 'sd15-random-controlnet'));
+  if (!controlnet) {
+    console.log('controlnet: skipped (no ControlNet for this model; --controlnet DIR)');
+    return;
+  }
+  const sharp = require(require.resolve('sharp', { paths: [join(ROOT, 'packages', 'engine-diffusion')] }));
+  const hint = await sharp({ create: { width: size, height: size, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+  const cnEngine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });
+  const controlled = { ...request, controlNets: [{ path: controlnet, name: 'bench', image: hint }] };
+  await cnEngine.generate(model, controlled); // warm-up
+  const plain = [];
+  const withCn = [];
+  for (let i = 0; i < runs; i++) {
+    plain.push((await cnEngine.generate(model, request)).timings);
+    withCn.push((await cnEngine.generate(model, controlled)).timings);
+  }
+  await cnEngine.dispose();
+  const plainStep = median(plain.map((t) => median(t.stepMs)));
+  const cnStep = median(withCn.map((t) => median(t.stepMs)));
+  const cnRun = median(withCn.map((t) => t.phasesMs.controlnet / t.stepMs.length));
+  console.log(`controlnet (${controlnet.replace(ROOT + '/', '')}): step ${f(cnStep)} vs plain ${f(plainStep)}: +${(100 * (cnStep / plainStep - 1)).toFixed(1)} % per step (ControlNet run ${f(cnRun)} per step; target <= +60 %)`);
+}
 
 async function benchFeatures() {
   const featureEngine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });

@@ -97,7 +97,9 @@ export function createControlResiduals(o: ControlResidualOptions): ResidualFeeds
         const tensor = out[name]!;
         const data = tensor.data as Float32Array;
         const gain = factor * (ramp ? ramp[k]! : 1);
-        if (!sums[k]) {
+        if (!sums[k] && acting.length === 1 && gain === 1) {
+          sums[k] = { data, dims: tensor.dims as number[] }; // one ControlNet, unscaled: its output as it is
+        } else if (!sums[k]) {
           const copy = new Float32Array(data.length);
           for (let i = 0; i < data.length; i++) copy[i] = data[i]! * gain;
           sums[k] = { data: copy, dims: tensor.dims as number[] };

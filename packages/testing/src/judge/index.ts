@@ -24,3 +24,4 @@ export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type
 export { elongation } from './elongation';
 export { alphaMaskIou, keptMask } from './editing/alpha-mask';
 export { makeComposite, MIN_COLOUR_GAP, type Composite } from './editing/composites';
+export { hintRegion, drawnRegion, squareOutlineHint, discSegHint, squarePicture, squareMask, SEG_BACKGROUND, SEG_OBJECT, type Square } from './controlnet';
