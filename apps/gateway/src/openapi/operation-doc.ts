@@ -26,6 +26,8 @@ export interface OperationDoc {
   description?: string;
   tags?: string[];
   request?: RequestDoc;
+  /** Query parameters the route reads (OpenAPI Parameter Objects, `in: query`); bad values answer 422. */
+  query?: Record<string, unknown>[];
   /** Answers on success; the dialect's error responses are added from `request`. */
   success?: SuccessDoc[];
   /** The route creates a job (generation): its 2xx answers count as accepted jobs in /metrics. */
@@ -119,6 +121,30 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
         description: 'event: progress / data: {"id":42,"step":3,"total":20,"eta":1.7,"preview":"data:image/png;base64,..."}, then event: end / data: <the fetch body>.',
       },
     ],
+  },
+  'JobListController.list': {
+    summary: "The tenant's recent jobs",
+    description:
+      "Easel's addition, for any job kind: the key's tenant's jobs (never another tenant's), newest first, a page at a time. GET with the key as `Authorization: Bearer <key>` or the `key` query parameter. Each job is as fetch shows it, in links only (`output`, never base64), with `kind`, `created_at`, `finished_at` and `thumbnail` (the first output that is an image, full size). Pages are keyset-paginated on (created_at, id): pass `next_cursor` as `cursor` for the next, older page; jobs submitted meanwhile do not shift it. A bad `limit` or `cursor` answers 422 naming it.",
+    tags: ['image generation'],
+    request: { type: 'query-key' },
+    query: [
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Jobs per page.',
+        schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+      },
+      {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description: 'The `next_cursor` of the previous page; absent for the newest jobs.',
+        schema: { type: 'string', maxLength: 64 },
+      },
+    ],
+    success: [{ status: 200, schema: 'JobList' }],
   },
   'ImageEditingController.superResolutionJob': {
     summary: 'Super resolution (ESRGAN-family upscaling)',
