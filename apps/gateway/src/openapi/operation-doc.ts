@@ -111,14 +111,14 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   'JobEventsController.events': {
     summary: "A job's progress as server-sent events",
     description:
-      "Easel's addition, for any job kind. GET with the key as `Authorization: Bearer <key>` or, for EventSource (which cannot send headers), the `key` query parameter; another tenant's job is 404. Events: `progress` (data `{id, step, total, eta}`, and `preview`, a small PNG data URI of the current latents on the first reported step and then every few steps), `end` (data: exactly the JSON the fetch endpoint returns, success or failed shape), then the server closes the stream; a job already ended answers its `end` at once. A comment line (`: heartbeat`) every 15 s keeps idle connections open. Events come from the bus, so any gateway replica serves any job. EventSource reconnects when a stream closes: call `close()` on `end`.",
+      "Easel's addition, for any job kind. GET with the key as `Authorization: Bearer <key>` or, for EventSource (which cannot send headers), the `key` query parameter; another tenant's job is 404. Events: `progress` (data `{id, step, total, eta}`, and `preview`, a small PNG data URI of the current latents on the first reported step and then every few steps; a job of several passes adds `phase` — `highres_base`, then `highres_refine` for text2img with highres_fix — while step and total count the steps of every pass, and each pass's first step comes with a preview), `end` (data: exactly the JSON the fetch endpoint returns, success or failed shape), then the server closes the stream; a job already ended answers its `end` at once. A comment line (`: heartbeat`) every 15 s keeps idle connections open. Events come from the bus, so any gateway replica serves any job. EventSource reconnects when a stream closes: call `close()` on `end`.",
     tags: ['image generation'],
     request: { type: 'query-key' },
     success: [
       {
         status: 200,
         contentType: 'text/event-stream',
-        description: 'event: progress / data: {"id":42,"step":3,"total":20,"eta":1.7,"preview":"data:image/png;base64,..."}, then event: end / data: <the fetch body>.',
+        description: 'event: progress / data: {"id":42,"step":3,"total":20,"eta":1.7,"preview":"data:image/png;base64,..."} (with highres_fix also "phase":"highres_refine"), then event: end / data: <the fetch body>.',
       },
     ],
   },
