@@ -3,6 +3,9 @@ import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
 import { post, tempHome } from './helpers';
 
+// Also when run through the root's projects, which do not apply test/jest.config.js's testTimeout.
+jest.setTimeout(120_000);
+
 /** Live progress of real jobs on the bundled model (embedded mode, one job at a time). */
 let easel: EmbeddedEaselInstance;
 let home = '';
