@@ -12,6 +12,7 @@ import { ImageEditingModule } from './image-editing/image-editing.module';
 import { ModelsModule } from './models/models.module';
 import { HealthModule } from './health/health.module';
 import { JobEventsModule } from './jobs/job-events.module';
+import { JobListModule } from './jobs/job-list.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -63,6 +64,7 @@ export class AppModule {
         TenantsModule,
         JobsModule,
         JobEventsModule,
+        JobListModule,
         SystemModule,
         GenerationModule,
         ImageEditingModule,

@@ -3,7 +3,7 @@ import type { JobsRepository } from '@easel/db';
 import type { JobBus, JobDelivery } from '@easel/jobs';
 import { ProgressReporter } from './progress-reporter';
 
-function reporter() {
+function reporter(intervalMs = 0) {
   const sent: JobProgressEvent[] = [];
   const bus = {
     publishEvent: async ({ data }: { data: Uint8Array }) =>
@@ -16,7 +16,7 @@ function reporter() {
     jobs as unknown as JobsRepository,
     delivery as unknown as JobDelivery,
     1,
-    0,
+    intervalMs,
   );
   return { progress, sent };
 }
@@ -47,5 +47,18 @@ describe('ProgressReporter previews', () => {
     progress.step(1, 2, () => Promise.reject(new Error('no sharp')));
     await progress.flush();
     expect(sent).toEqual([{ step: 1, total: 2, eta: expect.any(Number) }]);
+  });
+
+  it("always sends a new phase's first step with a preview, even when throttled and drawn just before", async () => {
+    const { progress, sent } = reporter(60_000);
+    const preview = (step: number) => async () => Uint8Array.of(step);
+    for (let step = 1; step <= 4; step++) progress.step(step, 6, preview(step), 'highres_base');
+    for (let step = 5; step <= 6; step++) progress.step(step, 6, preview(step), 'highres_refine');
+    await progress.flush();
+    expect(sent.map((e) => [e.step, e.phase, e.preview && Array.from(e.preview)])).toEqual([
+      [1, 'highres_base', [1]],
+      [5, 'highres_refine', [5]],
+      [6, 'highres_refine', undefined],
+    ]);
   });
 });

@@ -11,12 +11,15 @@ const PREVIEW_EVERY_STEPS = 3;
 /**
  * Forwards a job's steps to the bus (events + ack-deadline heartbeat) and the database
  * (progress, eta), at most once per `intervalMs` so a fast model does not flood either.
- * Events that carry a preview wait for it to be drawn; events leave in step order.
+ * Events that carry a preview wait for it to be drawn; events leave in step order. The first
+ * step of a new phase (the highres fix's refine pass) is always sent, with a preview, so a
+ * watcher sees the pass begin however short it is.
  */
 export class ProgressReporter {
   private readonly startedAt = performance.now();
   private lastSent = -Infinity;
   private lastPreviewStep = -Infinity;
+  private lastPhase: string | undefined;
   private pending: Promise<unknown> = Promise.resolve();
   private events: Promise<unknown> = Promise.resolve();
 
@@ -28,15 +31,19 @@ export class ProgressReporter {
     private readonly intervalMs = 250,
   ) {}
 
-  step(step: number, total: number, preview?: PreviewSource): void {
+  step(step: number, total: number, preview?: PreviewSource, phase?: string): void {
     const now = performance.now();
-    if (step < total && now - this.lastSent < this.intervalMs) return;
+    const newPhase = phase !== this.lastPhase;
+    if (step < total && !newPhase && now - this.lastSent < this.intervalMs) return;
     this.lastSent = now;
+    this.lastPhase = phase;
     const elapsed = (now - this.startedAt) / 1000;
     const eta = step > 0 ? (elapsed / step) * (total - step) : 0;
-    const drawn = preview && step - this.lastPreviewStep >= PREVIEW_EVERY_STEPS ? preview() : undefined;
+    const due = newPhase || step - this.lastPreviewStep >= PREVIEW_EVERY_STEPS;
+    const drawn = preview && due ? preview() : undefined;
     if (drawn) this.lastPreviewStep = step;
-    this.events = this.events.then(() => this.publish({ step, total, eta }, drawn));
+    const event: JobProgressEvent = { step, total, eta, ...(phase === undefined ? {} : { phase }) };
+    this.events = this.events.then(() => this.publish(event, drawn));
     this.pending = Promise.all([
       this.pending,
       this.delivery.inProgress(),
@@ -48,7 +55,9 @@ export class ProgressReporter {
   private async publish(event: JobProgressEvent, drawn: Promise<Uint8Array | undefined> | undefined) {
     const preview = await drawn?.catch(() => undefined); // a preview that fails to draw is left out
     const data = encodeEvent(preview ? { ...event, preview } : event);
-    await this.bus.publishEvent({ jobId: String(this.jobId), type: JOB_PROGRESS, data }).catch(() => undefined);
+    await this.bus
+      .publishEvent({ jobId: String(this.jobId), type: JOB_PROGRESS, data })
+      .catch(() => undefined);
   }
 
   /** Waits for reports already sent, so none lands after the job has ended. */

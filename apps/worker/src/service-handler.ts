@@ -10,8 +10,14 @@ export interface JobContext {
   /**
    * Report a step; the runner throttles what reaches the database and the bus. `preview` draws a
    * small PNG of the current state; the runner calls it only for the steps whose event carries one.
+   * `phase` names the pass of a multi-pass job (`highres_refine`); step and total count every pass.
    */
-  progress(step: number, total: number, preview?: () => Promise<Uint8Array | undefined>): void;
+  progress(
+    step: number,
+    total: number,
+    preview?: () => Promise<Uint8Array | undefined>,
+    phase?: string,
+  ): void;
   signal: AbortSignal;
 }
 

@@ -4,7 +4,7 @@ import { decodeEvent, encodeEvent } from './job-events';
 import { MalformedMessageError } from './malformed-message';
 
 describe('job events on the bus', () => {
-  it.each([{ step: 7, total: 20, eta: 1.25 }, { step: 2, total: 4, eta: 0.5, preview: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) }, { status: 'success' as const }, { status: 'failed' as const }])('round-trips %j', (event) => {
+  it.each([{ step: 7, total: 20, eta: 1.25 }, { step: 2, total: 4, eta: 0.5, preview: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) }, { step: 5, total: 8, eta: 0.5, phase: 'highres_refine' }, { status: 'success' as const }, { status: 'failed' as const }])('round-trips %j', (event) => {
     expect(decodeEvent(encodeEvent(event))).toEqual(event);
   });
 

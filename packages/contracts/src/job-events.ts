@@ -13,6 +13,8 @@ export interface JobProgressEvent {
   eta: number;
   /** A small PNG preview of the current latents, on some steps only. */
   preview?: Uint8Array;
+  /** The pass of a multi-pass job (`highres_base`, `highres_refine`); step and total count every pass. */
+  phase?: string;
 }
 
 export interface JobEndedEvent {
@@ -25,7 +27,7 @@ export function encodeEvent(data: JobProgressEvent | JobEndedEvent): Uint8Array 
   const event =
     'status' in data
       ? create(JobEventSchema, { event: { case: 'ended', value: { status: STATUSES[data.status] } } })
-      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview } } });
+      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview, phase: data.phase } } });
   return toBinary(JobEventSchema, event);
 }
 
@@ -39,8 +41,8 @@ export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent 
   }
   const { event } = message;
   if (event.case === 'progress') {
-    const { step, total, eta, preview } = event.value;
-    return preview === undefined ? { step, total, eta } : { step, total, eta, preview };
+    const { step, total, eta, preview, phase } = event.value;
+    return { step, total, eta, ...(preview === undefined ? {} : { preview }), ...(phase === undefined ? {} : { phase }) };
   }
   if (event.case === 'ended') {
     if (event.value.status === JobStatus.SUCCESS) return { status: 'success' };

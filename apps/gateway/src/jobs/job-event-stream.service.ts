@@ -18,6 +18,8 @@ export interface ProgressEventData {
   eta: number;
   /** `data:image/png;base64,...` on the steps that carry one. */
   preview?: string;
+  /** The pass of a multi-pass job (`highres_base`, `highres_refine`); step and total count every pass. */
+  phase?: string;
 }
 
 const progressData = (id: number, p: JobProgressEvent): ProgressEventData => ({
@@ -26,6 +28,7 @@ const progressData = (id: number, p: JobProgressEvent): ProgressEventData => ({
   total: p.total,
   eta: Math.round(p.eta * 100) / 100,
   ...(p.preview ? { preview: `data:image/png;base64,${Buffer.from(p.preview).toString('base64')}` } : {}),
+  ...(p.phase ? { phase: p.phase } : {}),
 });
 
 /**

@@ -83,10 +83,29 @@ describe('GET /api/v3/jobs/{id}/events', () => {
     ]);
     expect(progress[0].preview).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(progress[1].preview).toBeUndefined();
+    expect(progress.some((p) => 'phase' in p)).toBe(false); // one pass: no phase
     const end = stream.messages.at(-1)!;
     expect(stream.messages.map((m) => m.event)).toEqual(['progress', 'progress', 'progress', 'end']);
     expect(end.data).toEqual(await post(`/api/v3/fetch/${id}`, { key }));
     expect((end.data as { status: string }).status).toBe('success');
+  });
+
+  it('names the pass of a highres_fix job on each step and previews the second pass as it begins', async () => {
+    const id = (
+      await post('/api/v3/text2img', { key, prompt: 'a red circle', highres_fix: 'yes', width: 256 })
+    ).id as number;
+    const stream = await openStream(`${base}/api/v3/jobs/${id}/events?key=${key}`);
+    await release(id);
+    await stream.done;
+    const progress = stream.messages
+      .filter((m) => m.event === 'progress')
+      .map((m) => m.data as Record<string, unknown>);
+    expect(progress.map((p) => [p.step, p.total, p.phase, typeof p.preview])).toEqual([
+      [1, 3, 'highres_base', 'string'],
+      [2, 3, 'highres_base', 'undefined'],
+      [3, 3, 'highres_refine', 'string'],
+    ]);
+    expect(stream.messages.at(-1)!.event).toBe('end');
   });
 
   it('answers a job that already ended with its end at once (Bearer key)', async () => {

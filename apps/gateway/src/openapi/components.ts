@@ -200,6 +200,50 @@ export const SCHEMAS: Record<string, Schema> = {
       },
     },
   },
+  JobList: {
+    type: 'object',
+    required: ['status', 'jobs', 'next_cursor'],
+    properties: {
+      status: { const: 'success' },
+      jobs: {
+        type: 'array',
+        description: 'Newest first (created_at, then id).',
+        items: {
+          type: 'object',
+          required: ['id', 'kind', 'status', 'created_at', 'finished_at', 'output', 'thumbnail', 'meta', 'fetch_result'],
+          properties: {
+            id: ref('JobId'),
+            kind: { type: 'string', examples: ['text2img', 'inpaint', 'super_resolution', 'removebg_mask'] },
+            status: { enum: ['success', 'processing', 'failed'], description: 'As fetch answers it.' },
+            created_at: { type: 'string', format: 'date-time' },
+            finished_at: { type: ['string', 'null'], format: 'date-time' },
+            output: {
+              type: 'array',
+              items: { type: 'string', format: 'uri' },
+              description: `The output links (empty until the job succeeds; links even when the request said base64). ${OUTPUT_LINK}`,
+            },
+            thumbnail: {
+              type: ['string', 'null'],
+              format: 'uri',
+              description: 'The first output that is an image (the file itself: no smaller copy is stored); null when there is none.',
+            },
+            meta: {
+              type: 'object',
+              additionalProperties: true,
+              description: "The success answer's meta (see GenerationSuccess); empty for a job not ended or failed.",
+            },
+            fetch_result: { type: 'string', format: 'uri', description: "The job's fetch endpoint." },
+            error: { type: 'string', description: 'Why a failed job failed.' },
+            track_id: ref('TrackId'),
+          },
+        },
+      },
+      next_cursor: {
+        type: ['string', 'null'],
+        description: 'Pass as `cursor` for the next, older page; null on the last page.',
+      },
+    },
+  },
   Health: { type: 'object', properties: { status: { const: 'ok' } } },
 };
 

@@ -136,7 +136,8 @@ function responsesFor(route: RouteInfo, doc: OperationDoc, request: RequestDoc):
   }
   if (request.type === 'query-key') {
     Object.assign(responses, KEY_ERRORS);
-    responses['404'] = responseRef('NotFound');
+    if (route.path.includes(':')) responses['404'] = responseRef('NotFound');
+    if (doc.query?.length) responses['422'] = responseRef('ValidationError');
   } else if (request.type !== 'none') {
     Object.assign(responses, KEY_ERRORS);
     responses['422'] = responseRef('ValidationError');
@@ -174,6 +175,7 @@ export function buildOpenApiDocument(routes: RouteInfo[], options: DocumentOptio
     }));
     if (request.type === 'job') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
     if (request.type === 'query-key') parameters.push({ $ref: '#/components/parameters/QueryKey' });
+    parameters.push(...(doc.query ?? []));
     const body = requestBody(request, options);
     const job =
       request.type === 'job' ? options.job?.(request.kind, request.requireModelId === true) : undefined;

@@ -148,6 +148,27 @@ describe('GET /openapi.json and /docs', () => {
     ).toBeDefined();
   });
 
+  it('documents the job listing: the key, limit and cursor, its page shape and its 422', () => {
+    const op = document.paths['/api/v3/jobs'].get;
+    expect(op.parameters).toEqual([
+      { $ref: '#/components/parameters/QueryKey' },
+      expect.objectContaining({
+        name: 'limit',
+        in: 'query',
+        schema: expect.objectContaining({ maximum: 100 }),
+      }),
+      expect.objectContaining({ name: 'cursor', in: 'query' }),
+    ]);
+    expect(op.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/JobList',
+    });
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '422']);
+    const item = document.components.schemas.JobList.properties.jobs.items;
+    expect(item.required).toEqual(
+      expect.arrayContaining(['id', 'kind', 'status', 'created_at', 'output', 'thumbnail', 'meta']),
+    );
+  });
+
   it("has the dialect's response shapes as components", () => {
     const { schemas, responses } = document.components;
     expect(schemas.GenerationProcessing.properties.messege).toBeDefined();

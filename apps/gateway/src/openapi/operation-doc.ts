@@ -26,6 +26,8 @@ export interface OperationDoc {
   description?: string;
   tags?: string[];
   request?: RequestDoc;
+  /** Query parameters the route reads (OpenAPI Parameter Objects, `in: query`); bad values answer 422. */
+  query?: Record<string, unknown>[];
   /** Answers on success; the dialect's error responses are added from `request`. */
   success?: SuccessDoc[];
   /** The route creates a job (generation): its 2xx answers count as accepted jobs in /metrics. */
@@ -109,16 +111,40 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
   'JobEventsController.events': {
     summary: "A job's progress as server-sent events",
     description:
-      "Easel's addition, for any job kind. GET with the key as `Authorization: Bearer <key>` or, for EventSource (which cannot send headers), the `key` query parameter; another tenant's job is 404. Events: `progress` (data `{id, step, total, eta}`, and `preview`, a small PNG data URI of the current latents on the first reported step and then every few steps), `end` (data: exactly the JSON the fetch endpoint returns, success or failed shape), then the server closes the stream; a job already ended answers its `end` at once. A comment line (`: heartbeat`) every 15 s keeps idle connections open. Events come from the bus, so any gateway replica serves any job. EventSource reconnects when a stream closes: call `close()` on `end`.",
+      "Easel's addition, for any job kind. GET with the key as `Authorization: Bearer <key>` or, for EventSource (which cannot send headers), the `key` query parameter; another tenant's job is 404. Events: `progress` (data `{id, step, total, eta}`, and `preview`, a small PNG data URI of the current latents on the first reported step and then every few steps; a job of several passes adds `phase` — `highres_base`, then `highres_refine` for text2img with highres_fix — while step and total count the steps of every pass, and each pass's first step comes with a preview), `end` (data: exactly the JSON the fetch endpoint returns, success or failed shape), then the server closes the stream; a job already ended answers its `end` at once. A comment line (`: heartbeat`) every 15 s keeps idle connections open. Events come from the bus, so any gateway replica serves any job. EventSource reconnects when a stream closes: call `close()` on `end`.",
     tags: ['image generation'],
     request: { type: 'query-key' },
     success: [
       {
         status: 200,
         contentType: 'text/event-stream',
-        description: 'event: progress / data: {"id":42,"step":3,"total":20,"eta":1.7,"preview":"data:image/png;base64,..."}, then event: end / data: <the fetch body>.',
+        description: 'event: progress / data: {"id":42,"step":3,"total":20,"eta":1.7,"preview":"data:image/png;base64,..."} (with highres_fix also "phase":"highres_refine"), then event: end / data: <the fetch body>.',
       },
     ],
+  },
+  'JobListController.list': {
+    summary: "The tenant's recent jobs",
+    description:
+      "Easel's addition, for any job kind: the key's tenant's jobs (never another tenant's), newest first, a page at a time. GET with the key as `Authorization: Bearer <key>` or the `key` query parameter. Each job is as fetch shows it, in links only (`output`, never base64), with `kind`, `created_at`, `finished_at` and `thumbnail` (the first output that is an image, full size). Pages are keyset-paginated on (created_at, id): pass `next_cursor` as `cursor` for the next, older page; jobs submitted meanwhile do not shift it. A bad `limit` or `cursor` answers 422 naming it.",
+    tags: ['image generation'],
+    request: { type: 'query-key' },
+    query: [
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Jobs per page.',
+        schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+      },
+      {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description: 'The `next_cursor` of the previous page; absent for the newest jobs.',
+        schema: { type: 'string', maxLength: 64 },
+      },
+    ],
+    success: [{ status: 200, schema: 'JobList' }],
   },
   'ImageEditingController.superResolutionJob': {
     summary: 'Super resolution (ESRGAN-family upscaling)',

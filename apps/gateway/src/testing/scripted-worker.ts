@@ -1,10 +1,19 @@
 import type { JobPayload } from '@easel/contracts';
 import { JobsRepository } from '@easel/db';
-import { JobRunner, PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '@easel/worker';
+import {
+  JobRunner,
+  PermanentJobError,
+  type JobContext,
+  type JobOutput,
+  type ServiceHandler,
+} from '@easel/worker';
 import type { TestGateway } from './test-gateway';
 
 /** A 1×1 PNG: what the scripted service "draws". */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /**
  * The diffusion service without the engine: one PNG per sample at once, or a permanent
@@ -18,6 +27,10 @@ export interface ScriptedProgress {
   before?: (jobId: number) => Promise<void>;
 }
 
+/** What the engine names the passes of a highres_fix job: the first half of the steps, then the rest. */
+const highresPhase = (step: number, steps: number) =>
+  step <= Math.ceil(steps / 2) ? 'highres_base' : 'highres_refine';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class ScriptedDiffusion implements ServiceHandler {
@@ -25,12 +38,13 @@ class ScriptedDiffusion implements ServiceHandler {
   constructor(private readonly progress?: ScriptedProgress) {}
 
   async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
-    const params = payload.params as { prompt?: string; samples?: number };
+    const params = payload.params as { prompt?: string; samples?: number; highresFix?: boolean };
     if (this.progress) {
       await this.progress.before?.(payload.jobId);
       for (let step = 1; step <= this.progress.steps; step++) {
         if (step > 1) await sleep(300);
-        context.progress(step, this.progress.steps, async () => PNG);
+        const phase = params.highresFix ? highresPhase(step, this.progress.steps) : undefined;
+        context.progress(step, this.progress.steps, async () => PNG, phase);
       }
     }
     if (params.prompt?.includes('fail')) throw new PermanentJobError('scripted failure');
@@ -48,7 +62,11 @@ class ScriptedDiffusion implements ServiceHandler {
         nsfwContentDetected: false,
         timings: {},
       },
-      files: Array.from({ length: samples }, () => ({ body: PNG, contentType: 'image/png', extension: 'png' })),
+      files: Array.from({ length: samples }, () => ({
+        body: PNG,
+        contentType: 'image/png',
+        extension: 'png',
+      })),
     };
   }
 }

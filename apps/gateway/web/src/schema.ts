@@ -12,22 +12,27 @@ export interface Schema {
   description?: string;
   minimum?: number;
   maximum?: number;
+  /** Set by Easel's field table: `image` for a URL-or-base64 image field (a file picker is offered). */
+  'x-easel-widget'?: string;
 }
 
 export interface JobOperation {
   path: string;
   kind: string;
   summary: string;
+  /** The operation's first OpenAPI tag: the family it belongs to, for grouping. */
+  tag: string;
   body: Schema;
 }
 
-type Document = {
+export type Document = {
   paths: Record<
     string,
     Record<
       string,
       {
         summary?: string;
+        tags?: string[];
         'x-easel-job-kind'?: string;
         requestBody?: { content: Record<string, { schema: Schema }> };
       }
@@ -62,7 +67,13 @@ export function jobOperations(doc: Document): JobOperation[] {
     const properties = Object.fromEntries(
       Object.entries(resolved.properties ?? {}).map(([name, s]) => [name, resolve(s, doc)]),
     );
-    operations.push({ path, kind, summary: post.summary ?? path, body: { ...resolved, properties } });
+    operations.push({
+      path,
+      kind,
+      summary: post.summary ?? path,
+      tag: post.tags?.[0] ?? 'other',
+      body: { ...resolved, properties },
+    });
   }
   return operations;
 }
@@ -75,4 +86,37 @@ export function typesOf(schema: Schema): string[] {
 
 export function enumOf(schema: Schema): unknown[] | undefined {
   return schema.enum ?? [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].find((s) => s.enum)?.enum;
+}
+
+/** How a field is entered: every schema the document uses maps to one (a test checks each field). */
+export type Widget = 'image' | 'flag' | 'choice' | 'long-text' | 'text' | 'json';
+
+const LONG_TEXT = new Set(['prompt', 'negative_prompt']);
+
+/**
+ * The control for a request field, from its schema alone; undefined for a schema the page does
+ * not know how to offer (the form then falls back to JSON, and the forms test names the field).
+ */
+export function widgetOf(name: string, schema: Schema): Widget | undefined {
+  if (schema['x-easel-widget'] === 'image') return 'image';
+  const types = typesOf(schema);
+  if (types.includes('boolean') && !types.includes('number')) return 'flag';
+  if (enumOf(schema)) return 'choice';
+  if (types.includes('string')) return LONG_TEXT.has(name) ? 'long-text' : 'text';
+  if (types.includes('integer') || types.includes('number')) return 'text';
+  if (types.includes('array') || types.includes('object')) return 'json';
+  return undefined;
+}
+
+/**
+ * Operations with a `mask_image` image field get the mask canvas, drawn over the picture of
+ * their first other image field (`init_image`, `image`...); undefined without a mask field.
+ */
+export function maskOf(operation: JobOperation): { background?: string } | undefined {
+  const properties = operation.body.properties ?? {};
+  if (!properties.mask_image || widgetOf('mask_image', properties.mask_image) !== 'image') return undefined;
+  const background = Object.keys(properties).find(
+    (name) => name !== 'mask_image' && widgetOf(name, properties[name]) === 'image',
+  );
+  return background ? { background } : {};
 }

@@ -27,18 +27,18 @@ export class DiffusionHandler implements ServiceHandler {
   ) {}
 
   async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
-    let last = { step: 0, total: 0 };
+    let last: { step: number; total: number; phase?: string } = { step: 0, total: 0 };
     // Engine errors say themselves whether they are retryable: the job runner maps them (describeFailure).
     const { result, images, mimeType, format } = await this.generation.run(
       this.toInput(payload),
       {
         signal: context.signal,
-        onProgress: ({ step, total, latents }) => {
-          last = { step, total };
-          context.progress(step, total, latents && (() => latentPreviewPng(latents)));
+        onProgress: ({ step, total, latents, phase }) => {
+          last = { step, total, phase };
+          context.progress(step, total, latents && (() => latentPreviewPng(latents)), phase);
         },
         // Upscaling and the NSFW check keep the job alive at its last step.
-        heartbeat: () => context.progress(last.step, last.total),
+        heartbeat: () => context.progress(last.step, last.total, undefined, last.phase),
       },
     );
     return {

@@ -5,3 +5,4 @@ export * from './artifacts.repository';
 export * from './webhooks.repository';
 export * from './rate-limits.repository';
 export * from './retention.repository';
+export * from './tenant-job-page';

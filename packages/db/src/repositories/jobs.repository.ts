@@ -2,6 +2,7 @@ import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client'
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
 import type { SqlExecutor } from '../sql-executor';
 import { submitStatement } from './submit-statement';
+import { tenantJobPageQuery, type JobPagePosition } from './tenant-job-page';
 import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
 
@@ -109,6 +110,26 @@ export class JobsRepository {
       include: { artifacts: { orderBy: { index: 'asc' } } },
     });
     return job;
+  }
+
+  /**
+   * A page of the tenant's jobs with their artifacts, newest first (created_at, then id), strictly
+   * after `after` when given. Only the tenant's own rows are read: the tenant is in both queries.
+   */
+  async listForTenant(
+    tenantId: string,
+    limit: number,
+    after?: JobPagePosition,
+  ): Promise<Array<Job & { artifacts: ArtifactRecord[] }>> {
+    const page = await this.prisma.$queryRaw<{ id: number }[]>(tenantJobPageQuery(tenantId, limit, after));
+    if (page.length === 0) return [];
+    const jobs = await this.prisma.job.findMany({
+      where: { tenantId, id: { in: page.map((row) => row.id) } },
+      include: { artifacts: { orderBy: { index: 'asc' } } },
+    });
+    const byId = new Map(jobs.map((job) => [job.id, job]));
+    // A row deleted between the two reads (retention) is left out rather than failing the page.
+    return page.flatMap((row) => byId.get(row.id) ?? []);
   }
 
   /** Marks a delivery as started. False when the job already ended (a late duplicate): do not run it. */

@@ -38,7 +38,8 @@ const TINY = join(MODELS, 'easel-tiny');
       const engine = new DiffusionEngine({ intraOpNumThreads: 1, upscaler });
       const events: number[] = [];
       const totals: number[] = [];
-      const r = await engine.generate(TINY, { prompt: 'a red circle', width: 256, height: 192, steps: 4, seed: 3, scheduler: 'euler', highresFix: true, highresFixStrength: 0.5, samples: 2, returnPixels: true }, { onProgress: (e) => (events.push(e.step), totals.push(e.total)) });
+      const passes: Array<[string | undefined, number | undefined, number | undefined]> = [];
+      const r = await engine.generate(TINY, { prompt: 'a red circle', width: 256, height: 192, steps: 4, seed: 3, scheduler: 'euler', highresFix: true, highresFixStrength: 0.5, samples: 2, returnPixels: true }, { onProgress: (e) => (events.push(e.step), totals.push(e.total), passes.push([e.phase, e.latents?.width, e.latents?.height])) });
       expect([r.width, r.height]).toEqual([256, 192]);
       expect(calls).toEqual(['256x192', '256x192']);
       expect(r.highresFix).toEqual({ baseWidth: 192, baseHeight: 128, strength: 0.5, upscaler: 'spy', applied: true });
@@ -46,6 +47,12 @@ const TINY = join(MODELS, 'easel-tiny');
       expect([png.width, png.height]).toEqual([256, 192]);
       expect(events).toEqual([1, 2, 3, 4, 5, 6, 7, 8]); // 4 base steps + 2 × 2 refine steps
       expect(new Set(totals)).toEqual(new Set([8]));
+      // Every step of both passes says its pass and carries its latents (live previews of the refine pass too).
+      const f = 256 / 32; // easel-tiny's VAE: 8 pixels per latent cell
+      expect(passes).toEqual([
+        ...Array(4).fill(['highres_base', 192 / f, 128 / f]),
+        ...Array(4).fill(['highres_refine', 256 / f, 192 / f]),
+      ]);
       for (const k of ['highres_base', 'highres_upscale', 'highres_refine']) expect(r.timings.phasesMs[k]).toBeGreaterThan(0);
       const single = await engine.generate(TINY, { prompt: 'a red circle', width: 256, height: 192, steps: 4, seed: 4, scheduler: 'euler', highresFix: true, highresFixStrength: 0.5, returnPixels: true });
       expect(Array.from(single.pixels!)).toEqual(Array.from(r.pixels!.subarray(3 * 256 * 192)));

@@ -1,6 +1,6 @@
 import type { DiffusionModel } from '../model/load-model';
 import { InvalidRequestError } from '../errors';
-import type { GenerateOptions, GenerateRequest, GenerateResult, PhaseTimings, PipelineLimits } from './types';
+import type { GenerateOptions, GenerateRequest, GenerateResult, PhaseTimings, PipelineLimits, ProgressEvent } from './types';
 import type { ImageUpscaler } from './upscaler';
 import { normalizeRequest } from './validate';
 
@@ -72,10 +72,12 @@ export async function runHighresFix(
   let refineTotal = refineSteps;
   let refinesLeft = samples;
   let done = 0;
-  const progress = (e: { step: number; total: number }, refining: boolean) => {
-    if (refining) refineTotal = e.total;
-    const total = done + e.total + (refining ? refinesLeft - 1 : refinesLeft) * refineTotal;
-    onProgress?.({ step: done + e.step, total, elapsedMs: performance.now() - t0 });
+  // Each pass's latents go on with its steps, so a live preview shows the refine pass too.
+  const progress = ({ step, total: passTotal, latents }: ProgressEvent, refining: boolean) => {
+    if (refining) refineTotal = passTotal;
+    const total = done + passTotal + (refining ? refinesLeft - 1 : refinesLeft) * refineTotal;
+    const phase = refining ? 'highres_refine' : 'highres_base';
+    onProgress?.({ step: done + step, total, elapsedMs: performance.now() - t0, phase, ...(latents ? { latents } : {}) });
   };
 
   const first = await run(model, { ...request, seed, width: base.width, height: base.height, highresFix: false }, { signal, onProgress: (e) => progress(e, false) }, limits);

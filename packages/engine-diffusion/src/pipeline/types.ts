@@ -91,9 +91,14 @@ export interface ProgressEvent {
   elapsedMs: number;
   /**
    * The first sample's latents after this step (a copy, planar C×height×width), for live previews;
-   * only the plain denoise loop sets it.
+   * only the plain denoise loop sets it (the highres fix passes on its passes' latents).
    */
   latents?: LatentSnapshot;
+  /**
+   * The pass of a multi-pass run this step belongs to (`step` and `total` count every pass):
+   * `highres_base` and `highres_refine` for the highres fix, named as its PhaseTimings are.
+   */
+  phase?: string;
 }
 
 export interface LatentSnapshot {

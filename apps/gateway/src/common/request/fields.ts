@@ -122,11 +122,15 @@ export const field = {
       options,
     ),
 
-  /** An image as an http(s) URL or base64 (bare or a data URI); required where the endpoint takes it. */
+  /**
+   * An image as an http(s) URL or base64 (bare or a data URI); required where the endpoint takes it.
+   * `x-easel-widget: image` tells a form (the playground) to offer a file picker for it.
+   */
   image: (what: string, options: Described & { note?: string } = {}): FieldSpec<string | null> =>
     spec(
       {
         type: 'string',
+        'x-easel-widget': 'image',
         description: `${what}: an http(s) URL (at most ${COMMON_LIMITS.maxUrlCharacters} characters, fetched with SSRF protection) or a base64-encoded image (bare or as a \`data:image/…;base64,\` URI).${options.note ?? ''}`,
       },
       (fields, name) => readImage(fields, name),
