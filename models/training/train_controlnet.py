@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Train easel-tiny's ControlNets (canny, scribble, seg) on top of the exported base model.
 
-    /usr/bin/python3 models/training/train_controlnet.py [--only canny,scribble,seg] [--minutes 25]
+    /usr/bin/python3 models/training/train_controlnet.py --only canny --steps 1400
+    /usr/bin/python3 models/training/train_controlnet.py --only scribble,seg --steps 500 --init-from canny
 
 Each ControlNet starts as a copy of the frozen UNet's encoder half (controlnet.py) and learns,
 with the UNet and text encoder frozen, stage 3's objective (epsilon MSE, min-SNR-5) on synthetic
@@ -112,6 +113,12 @@ def train_one(a, kind):
     net = C.ControlNet.from_unet(unet, bundle["unet_config"])
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0.0)
     state = {"step": 0, "seconds": 0.0, "loss": None}
+    start_from = os.path.join(a.work, a.init_from, "ckpt.pt") if a.init_from and a.init_from != kind else None
+    if not os.path.exists(ckpt_path) and start_from and os.path.exists(start_from):
+        # Another ControlNet's weights as the start: it already knows where a hint puts an object;
+        # what changes is how its hint looks. A fresh optimizer and step count.
+        net.load_state_dict(torch.load(start_from, map_location="cpu")["controlnet"])
+        log(f"{kind}: starts from {a.init_from}'s weights")
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location="cpu")
         net.load_state_dict(ck["controlnet"])
@@ -184,6 +191,8 @@ def main():
     ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--minutes", type=float, default=25.0, help="wall-clock bound per ControlNet")
     ap.add_argument("--object-gain", type=float, default=2.0)
+    ap.add_argument("--init-from", default=None,
+                    help="start a ControlNet that has no checkpoint from this one's weights (e.g. canny)")
     ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--heldout", type=int, default=24, help="held-out scenes judged after training")
