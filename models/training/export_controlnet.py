@@ -27,7 +27,7 @@ import models as M  # noqa: E402
 import onnx_weights  # noqa: E402
 
 HINTS = {
-    "canny": "white Canny edges (thresholds 100/200) on black",
+    "canny": "white Canny edges (thresholds 50/100) on black",
     "scribble": "thick white strokes on black (Canny edges dilated twice by a 3x3 cross)",
     "seg": "flat regions in ADE20K's palette: background (120,120,120), objects (180,120,120), (6,230,230)...",
 }
