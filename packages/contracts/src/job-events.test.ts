@@ -4,13 +4,24 @@ import { decodeEvent, encodeEvent } from './job-events';
 import { MalformedMessageError } from './malformed-message';
 
 describe('job events on the bus', () => {
-  it.each([{ step: 7, total: 20, eta: 1.25 }, { step: 2, total: 4, eta: 0.5, preview: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) }, { status: 'success' as const }, { status: 'failed' as const }])('round-trips %j', (event) => {
+  it.each([
+    { step: 7, total: 20, eta: 1.25 },
+    { step: 2, total: 4, eta: 0.5, preview: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) },
+    { status: 'success' as const },
+    { status: 'failed' as const },
+  ])('round-trips %j', (event) => {
     expect(decodeEvent(encodeEvent(event))).toEqual(event);
   });
 
   it('is the binary easel.jobs.v1.JobEvent', () => {
-    expect(fromBinary(JobEventSchema, encodeEvent({ status: 'failed' })).event).toMatchObject({ case: 'ended', value: { status: JobStatus.FAILED } });
-    expect(fromBinary(JobEventSchema, encodeEvent({ step: 3, total: 4, eta: 0.5 })).event).toMatchObject({ case: 'progress', value: { step: 3, total: 4, eta: 0.5 } });
+    expect(fromBinary(JobEventSchema, encodeEvent({ status: 'failed' })).event).toMatchObject({
+      case: 'ended',
+      value: { status: JobStatus.FAILED },
+    });
+    expect(fromBinary(JobEventSchema, encodeEvent({ step: 3, total: 4, eta: 0.5 })).event).toMatchObject({
+      case: 'progress',
+      value: { step: 3, total: 4, eta: 0.5 },
+    });
   });
 
   it.each([
