@@ -24,3 +24,5 @@ export { colourMask, stripeScore, outlineScore, frameFeatures, OUTLINE_RGB, type
 export { elongation } from './elongation';
 export { alphaMaskIou, keptMask } from './editing/alpha-mask';
 export { makeComposite, MIN_COLOUR_GAP, type Composite } from './editing/composites';
+export { judgeObjectRemoval, coloursUnder, surroundings, type RemovalJudgement } from './editing/object-removal';
+export { judgeOutpaint, type OutpaintJudgement, type Placement } from './editing/outpaint';
