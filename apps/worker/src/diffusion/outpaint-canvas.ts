@@ -22,7 +22,9 @@ export interface CanvasPlan {
   working: { width: number; height: number };
 }
 
-const round8 = (v: number) => Math.max(64, Math.round(v / 8) * 8);
+/** UNets halve the latent up to three times (SD 1.5): a side the model draws at is a multiple of 64 pixels. */
+const SIDE_MULTIPLE = 64;
+const roundSide = (v: number) => Math.max(SIDE_MULTIPLE, Math.round(v / SIDE_MULTIPLE) * SIDE_MULTIPLE);
 
 /** The canvas for an image of `image`'s size: grown by the sides, or width × height with the image centred. */
 export function planCanvas(
@@ -70,7 +72,7 @@ export function planCanvas(
     bottom: band(y + imageHeight < height, imageHeight),
   };
   const fit = Math.min(1, (WORKING_SIDE_FACTOR * nativeSide) / Math.max(width, height));
-  const working = { width: round8(width * fit), height: round8(height * fit) };
+  const working = { width: roundSide(width * fit), height: roundSide(height * fit) };
   return { width, height, x, y, imageWidth, imageHeight, scale, bands, working };
 }
 
