@@ -48,7 +48,7 @@ export class WorkerResources {
 
   /** Background removal (image_editing), on its own engine thread. */
   get matting(): Matting {
-    return (this.mattingInstance ??= new Matting());
+    return (this.mattingInstance ??= new Matting(this.config.EASEL_REMOVEBG_ENGINE));
   }
 
   /** face_restore and face_enhance: the tenant's face_restore graphs, one cached session each. */

@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import { asBuffer, EngineThread } from '@easel/engine-thread';
 import type { RemoveBackgroundRequest, RemovedBackground } from './local-matting';
+import type { RemoveBackgroundEngine } from './imgly-engine';
 import type { RemoveBackgroundCall, RemoveObjectCall } from './matting-thread';
 import type { RemovedObject, RemoveObjectRequest } from './object-removal';
 
@@ -10,9 +11,15 @@ import type { RemovedObject, RemoveObjectRequest } from './object-removal';
  * event loop. Same pixels as LocalMatting, which it runs.
  */
 export class Matting {
-  private readonly thread = new EngineThread({
-    module: join(__dirname, `matting-thread${extname(__filename)}`),
-  });
+  private readonly thread: EngineThread;
+
+  /** `engine`: GrabCut (Apache-2.0, the default) or IMG.LY's model (AGPL-3.0, opt-in: removeBackgroundEngineProblem first). */
+  constructor(readonly engine: RemoveBackgroundEngine = 'grabcut') {
+    this.thread = new EngineThread({
+      module: join(__dirname, `matting-thread${extname(__filename)}`),
+      init: { engine },
+    });
+  }
 
   async removeBackground(bytes: Buffer, request: RemoveBackgroundRequest): Promise<RemovedBackground> {
     const call: RemoveBackgroundCall = { bytes, request };
