@@ -1,18 +1,16 @@
 import type { ModelCatalog } from '@easel/model-store';
-import { ModelNotFoundError, ValidationError } from '../common/api-errors';
+import { ModelNotFoundError } from '../common/api-errors';
 
 /**
  * The face_restore model a request runs on, for its tenant: the one it names (else "Model id not
- * found"), or the newest ready face_restore model the tenant may use. No face model can be bundled
- * (none has a permissive licence), so with none loaded the request is refused naming `field`.
+ * found"), or the newest ready face_restore model the tenant may use — null when there is none. No
+ * face model can be bundled (none has a permissive licence), so the caller refuses the request then.
  */
-export async function resolveFaceModel(
+export async function findFaceModel(
   catalog: ModelCatalog,
   tenantId: string,
   requested: string | null,
-  field: string,
-  refusal: string,
-): Promise<string> {
+): Promise<string | null> {
   if (requested !== null) {
     const model = await catalog.find(tenantId, requested);
     if (!model || model.category !== 'face_restore') throw new ModelNotFoundError();
@@ -21,9 +19,7 @@ export async function resolveFaceModel(
   const ready = (await catalog.list(tenantId)).filter(
     (m) => m.category === 'face_restore' && m.status === 'ready',
   );
-  const newest = ready.at(-1);
-  if (!newest) throw new ValidationError({ [field]: [refusal] });
-  return newest.modelId;
+  return ready.at(-1)?.modelId ?? null;
 }
 
 export const NO_FACE_MODEL =

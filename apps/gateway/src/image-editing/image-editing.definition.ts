@@ -19,7 +19,7 @@ import type { JobWithArtifacts } from '../jobs/job-responses';
 import { DefinesService, type PreparedJob, type ServiceDefinition } from '../jobs/service-definition';
 import type { Principal } from '../keys/principal';
 import { MODEL_CATALOG } from '../tokens';
-import { NO_FACE_MODEL, resolveFaceModel } from './face-model';
+import { findFaceModel, NO_FACE_MODEL } from './face-model';
 import { FACE_RESTORE_REQUEST, parseFaceRestoreRequest } from './face-restore-request';
 import {
   FACE_RESTORE_CREDITS,
@@ -75,13 +75,11 @@ export class ImageEditingDefinition implements ServiceDefinition {
     }
     if (kind === FACE_RESTORE_KIND) {
       const { webhook, trackId, modelId, ...request } = parsed(parseFaceRestoreRequest(body));
-      const faceModel = await resolveFaceModel(
-        this.catalog,
-        principal.tenantId,
-        modelId,
-        'model_id',
-        `The face restore endpoint is not available in this deployment: ${NO_FACE_MODEL}.`,
-      );
+      const faceModel = await findFaceModel(this.catalog, principal.tenantId, modelId);
+      if (faceModel === null)
+        throw new ValidationError({
+          model_id: [`The face restore endpoint is not available in this deployment: ${NO_FACE_MODEL}.`],
+        });
       const params: FaceRestoreParams = { ...request, faceModel };
       return [params, { webhook, trackId }, FACE_RESTORE_CREDITS];
     }

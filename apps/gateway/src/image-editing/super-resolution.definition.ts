@@ -14,7 +14,7 @@ import { DefinesService, type PreparedJob, type ServiceDefinition } from '../job
 import type { Principal } from '../keys/principal';
 import type { ModelCatalog } from '@easel/model-store';
 import { MODEL_CATALOG } from '../tokens';
-import { NO_FACE_MODEL, resolveFaceModel } from './face-model';
+import { findFaceModel, NO_FACE_MODEL } from './face-model';
 import { FACE_RESTORE_CREDITS } from './image-editing-pricing';
 import { superResolutionMeta } from './super-resolution-meta';
 import { parseSuperResolutionRequest, SUPER_RESOLUTION_REQUEST } from './super-resolution-request';
@@ -32,17 +32,18 @@ export class SuperResolutionDefinition implements ServiceDefinition {
 
   async prepare(principal: Principal, _kind: string, body: Record<string, unknown>): Promise<PreparedJob> {
     const parsed = parseSuperResolutionRequest(body);
-    if (!parsed.ok) throw new ValidationError(parsed.errors);
-    const { webhook, trackId, faceEnhance, ...request } = parsed.value;
-    const faceModel = faceEnhance
-      ? await resolveFaceModel(
-          this.catalog,
-          principal.tenantId,
-          null,
-          'face_enhance',
-          `The face enhance option is not available in this deployment: ${NO_FACE_MODEL}; send face_enhance: no.`,
-        )
-      : null;
+    // face_enhance without a face model is reported with the request's other bad fields.
+    const wantsFace = parsed.ok
+      ? parsed.value.faceEnhance
+      : SUPER_RESOLUTION_REQUEST.read(body).values.face_enhance;
+    const faceModel = wantsFace ? await findFaceModel(this.catalog, principal.tenantId, null) : null;
+    const errors = parsed.ok ? {} : { ...parsed.errors };
+    if (wantsFace && faceModel === null && !errors.face_enhance)
+      errors.face_enhance = [
+        `The face enhance option is not available in this deployment: ${NO_FACE_MODEL}; send face_enhance: no.`,
+      ];
+    if (!parsed.ok || Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const { webhook, trackId, faceEnhance: _faceEnhance, ...request } = parsed.value;
     const params: SuperResolutionParams = { ...request, faceModel };
     return {
       kind: SUPER_RESOLUTION_KIND,
