@@ -32,14 +32,14 @@ export function serviceChecklist(facts: ServiceFacts): string[] {
   const jobProto = facts.proto('easel/jobs/v1/job.proto') ?? '';
   for (const { name, kinds, protoFile } of facts.contracts) {
     const missing = (what: string) => problems.push(`${name}: ${what}`);
-    const definition = facts.definitions.find((d) => d.service === name);
-    if (!definition)
+    // A service may be defined by more than one family (outpaint: a diffusion kind at image_editing's path).
+    const definitions = facts.definitions.filter((d) => d.service === name);
+    const defined = definitions.flatMap((d) => [...d.kinds]);
+    if (definitions.length === 0)
       missing('no ServiceDefinition in the gateway (apps/gateway/src/<family>/<service>.definition.ts)');
-    else if ([...kinds].sort().join() !== [...definition.kinds].sort().join())
-      missing(
-        `the gateway definition takes ${definition.kinds.join(', ')}, the contract ${kinds.join(', ')}`,
-      );
-    if (definition && !definition.pricing.trim())
+    else if ([...kinds].sort().join() !== [...defined].sort().join())
+      missing(`the gateway definitions take ${defined.join(', ')}, the contract ${kinds.join(', ')}`);
+    if (definitions.some((d) => !d.pricing.trim()))
       missing('no price (ServiceDefinition.pricing, apps/gateway/src/billing)');
 
     const proto = facts.proto(protoFile);

@@ -1,10 +1,12 @@
 import type { EaselConfig } from '@easel/config';
 import { DiffusionEngine } from '@easel/engine-diffusion';
+import { FaceRestorer } from '@easel/engine-face';
 import { Matting } from '@easel/engine-matting';
 import { SafetyChecker } from '@easel/engine-safety';
 import { Upscaler } from '@easel/engine-upscale';
 import type { ModelCatalog } from '@easel/model-store';
 import { DiffusionGeneration } from './diffusion/diffusion-generation';
+import { FaceEnhancer } from './face/face-enhancer';
 import type { GenerationSlots } from './generation-slots';
 import type { PostProcessors } from './postprocess/post-process';
 
@@ -18,6 +20,7 @@ export class WorkerResources {
   private toolsInstance?: PostProcessors;
   private generationInstance?: DiffusionGeneration;
   private mattingInstance?: Matting;
+  private faceRestorerInstance?: FaceRestorer;
 
   constructor(
     readonly config: EaselConfig,
@@ -45,7 +48,15 @@ export class WorkerResources {
 
   /** Background removal (image_editing), on its own engine thread. */
   get matting(): Matting {
-    return (this.mattingInstance ??= new Matting());
+    return (this.mattingInstance ??= new Matting(this.config.EASEL_REMOVEBG_ENGINE));
+  }
+
+  /** face_restore and face_enhance: the tenant's face_restore graphs, one cached session each. */
+  get faces(): FaceEnhancer {
+    this.faceRestorerInstance ??= new FaceRestorer({
+      intraOpNumThreads: this.config.EASEL_ORT_THREADS || undefined,
+    });
+    return new FaceEnhancer(this.faceRestorerInstance, this.catalog);
   }
 
   /** Bus jobs and direct gRPC calls take the same path from request to images. */
@@ -61,7 +72,9 @@ export class WorkerResources {
 
   /** Drops the cached sessions of a model (model_reload / delete_model); false when none were loaded. */
   async unloadModel(location: string): Promise<boolean> {
-    return this.engineInstance ? this.engineInstance.unloadModel(location) : false;
+    const face = this.faceRestorerInstance ? await this.faceRestorerInstance.unload(location) : false;
+    const diffusion = this.engineInstance ? await this.engineInstance.unloadModel(location) : false;
+    return face || diffusion;
   }
 
   async dispose(): Promise<void> {
@@ -69,5 +82,6 @@ export class WorkerResources {
     this.toolsInstance?.upscaler.dispose();
     await this.toolsInstance?.safety.dispose();
     this.mattingInstance?.dispose();
+    await this.faceRestorerInstance?.dispose();
   }
 }

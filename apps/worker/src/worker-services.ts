@@ -18,10 +18,14 @@ export interface WorkerService {
 }
 
 const superResolution = (r: WorkerResources) =>
-  new SuperResolution({ upscaler: r.postProcessors.upscaler, fetchAllowHosts: r.config.fetchAllowHosts });
+  new SuperResolution({
+    upscaler: r.postProcessors.upscaler,
+    faces: () => r.faces,
+    fetchAllowHosts: r.config.fetchAllowHosts,
+  });
 
 const imageEditing = (r: WorkerResources) =>
-  new ImageEditing({ matting: r.matting, fetchAllowHosts: r.config.fetchAllowHosts });
+  new ImageEditing({ matting: r.matting, faces: () => r.faces, fetchAllowHosts: r.config.fetchAllowHosts });
 
 /** Every service a worker can run (EASEL_SERVICES names them), by the name @easel/contracts gives it. */
 export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {

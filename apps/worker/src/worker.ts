@@ -1,5 +1,7 @@
-import type { EaselConfig } from '@easel/config';
+import { ConfigError, type EaselConfig } from '@easel/config';
+import { IMAGE_EDITING_SERVICE } from '@easel/contracts';
 import { JobsRepository, type Database } from '@easel/db';
+import { removeBackgroundEngineProblem } from '@easel/engine-matting';
 import type { JobBus } from '@easel/jobs';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
@@ -35,6 +37,11 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
   const { config } = deps;
   const jobs = new JobsRepository(deps.db.prisma);
   const services = config.services.map((name) => ({ definition: workerService(name) }));
+  // An opt-in engine that is not installed stops start-up with one line, not the first job.
+  const engineProblem = config.services.includes(IMAGE_EDITING_SERVICE)
+    ? removeBackgroundEngineProblem(config.EASEL_REMOVEBG_ENGINE)
+    : null;
+  if (engineProblem) throw new ConfigError(engineProblem);
   // Bus jobs and gRPC calls share the worker's slots: GetCapacity reports both.
   const slots = new GenerationSlots(config.EASEL_WORKER_CONCURRENCY);
   const resources = new WorkerResources(config, deps.catalog, slots, deps.log);

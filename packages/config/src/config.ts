@@ -58,6 +58,11 @@ const schema = z.object({
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .default(0.5),
+  /**
+   * removebg_mask's engine: grabcut (OpenCV.js, Apache-2.0) or imgly (@imgly/background-removal-node,
+   * AGPL-3.0, not installed by Easel: a worker running image_editing refuses to start without it).
+   */
+  EASEL_REMOVEBG_ENGINE: z.enum(['grabcut', 'imgly']).default('grabcut'),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
   /** Retention in days, for tenants without their own (0: keep forever): output files, job rows, webhook delivery logs. `temp: yes` outputs always go once their links expire. */

@@ -1,6 +1,31 @@
 export const DIFFUSION_SERVICE = 'diffusion';
-/** The job kinds the diffusion service runs. */
+/** The generation kinds (the v3/v4 generation endpoints). */
 export const DIFFUSION_KINDS = ['text2img', 'img2img', 'inpaint'] as const;
+/**
+ * `outpaint` (/api/v6/image_editing/outpaint): served at the image_editing family's path, but a
+ * kind of the diffusion service, because it runs the UNet — its jobs go to the diffusion (GPU) pool
+ * where the models are loaded, not to the CPU editing pool.
+ */
+export const OUTPAINT_KIND = 'outpaint';
+/** Every job kind the diffusion service runs. */
+export const DIFFUSION_SERVICE_KINDS = [...DIFFUSION_KINDS, OUTPAINT_KIND] as const;
+export type DiffusionKind = (typeof DIFFUSION_SERVICE_KINDS)[number];
+
+/** Pixels an outpaint canvas grows by on each side. */
+export interface OutpaintSides {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Where an outpaint canvas grows (the kind `outpaint`; `initImage` is the image). */
+export interface OutpaintParams {
+  /** null: `width` × `height` is the canvas, the image centred on it. */
+  extend: OutpaintSides | null;
+  /** Pixels of the image along each new edge that are repainted and blended into the fill. */
+  overlapWidth: number;
+}
 
 /**
  * File extension per output format: the gateway names `future_links` with it before the
@@ -10,7 +35,7 @@ export const OUTPUT_EXTENSIONS = { png: 'png', jpeg: 'jpg', webp: 'webp' } as co
 
 /** A diffusion job's parameters, as the gateway validated them (camelCase of API.md's fields). */
 export interface DiffusionParams {
-  kind: (typeof DIFFUSION_KINDS)[number];
+  kind: DiffusionKind;
   prompt: string;
   negativePrompt: string | null;
   /** null → the model's default size. */
@@ -55,6 +80,8 @@ export interface DiffusionParams {
   loraStrength?: number[];
   /** Textual-inversion model ids (category embeddings); each one's id is its prompt token. */
   embeddingsModel?: string[];
+  /** kind `outpaint` only: where the canvas grows; `width`/`height` are the target canvas. */
+  outpaint?: OutpaintParams | null;
 }
 
 export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';
@@ -63,7 +90,8 @@ export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';
 export type EngineDefaultedField = 'samples' | 'steps' | 'guidanceScale' | 'clipSkip';
 
 /** The parameters of a direct gRPC Generate call: DiffusionParams with the engine-defaulted fields optional. */
-export type DirectDiffusionParams = Omit<DiffusionParams, EngineDefaultedField> & Partial<Pick<DiffusionParams, EngineDefaultedField>>;
+export type DirectDiffusionParams = Omit<DiffusionParams, EngineDefaultedField> &
+  Partial<Pick<DiffusionParams, EngineDefaultedField>>;
 
 /** What a successful diffusion job stores as its result. */
 export interface DiffusionResult {

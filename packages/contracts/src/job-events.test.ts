@@ -9,8 +9,14 @@ describe('job events on the bus', () => {
   });
 
   it('is the binary easel.jobs.v1.JobEvent', () => {
-    expect(fromBinary(JobEventSchema, encodeEvent({ status: 'failed' })).event).toMatchObject({ case: 'ended', value: { status: JobStatus.FAILED } });
-    expect(fromBinary(JobEventSchema, encodeEvent({ step: 3, total: 4, eta: 0.5 })).event).toMatchObject({ case: 'progress', value: { step: 3, total: 4, eta: 0.5 } });
+    expect(fromBinary(JobEventSchema, encodeEvent({ status: 'failed' })).event).toMatchObject({
+      case: 'ended',
+      value: { status: JobStatus.FAILED },
+    });
+    expect(fromBinary(JobEventSchema, encodeEvent({ step: 3, total: 4, eta: 0.5 })).event).toMatchObject({
+      case: 'progress',
+      value: { step: 3, total: 4, eta: 0.5 },
+    });
   });
 
   it.each([

@@ -21,7 +21,10 @@ export interface JobEndedEvent {
   status: 'success' | 'failed';
 }
 
-const STATUSES: Record<JobEndedEvent['status'], JobStatus> = { success: JobStatus.SUCCESS, failed: JobStatus.FAILED };
+const STATUSES: Record<JobEndedEvent['status'], JobStatus> = {
+  success: JobStatus.SUCCESS,
+  failed: JobStatus.FAILED,
+};
 
 export function encodeEvent(data: JobProgressEvent | JobEndedEvent): Uint8Array {
   const event =
@@ -37,7 +40,10 @@ export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent 
   try {
     message = fromBinary(JobEventSchema, data);
   } catch (error) {
-    throw new MalformedMessageError(`malformed job event: not an easel.jobs.v1.JobEvent (${(error as Error).message})`, { cause: error });
+    throw new MalformedMessageError(
+      `malformed job event: not an easel.jobs.v1.JobEvent (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const { event } = message;
   if (event.case === 'progress') {

@@ -4,6 +4,7 @@ import { GenerateRequestSchema, GenerationKind, OutputFormat } from './gen/easel
 import { JobPayloadSchema } from './gen/easel/jobs/v1/job_pb';
 import { decodeJobPayload, encodeJobPayload, type JobPayload } from './job-payload';
 import { SUPER_RESOLUTION_KIND, type SuperResolutionParams } from './super-resolution';
+import type { FaceRestoreParams, ImageEditingParams, ObjectRemovalParams } from './image-editing';
 import { MalformedMessageError } from './malformed-message';
 
 /** Every field away from its default (`Required` so that a new DiffusionParams field must be set here too). */
@@ -38,6 +39,7 @@ const everything: Required<DiffusionParams> = {
   loraModel: ['striped', 'outlined'],
   loraStrength: [0.8, 0.6],
   embeddingsModel: ['heart'],
+  outpaint: null,
 };
 
 /** Every nullable field null, the rest at other values. */
@@ -68,7 +70,10 @@ const nulls: DiffusionParams = {
   enhancePrompt: false,
 };
 
-const job = (params: DiffusionParams, modelId: string | null = 'easel-tiny'): JobPayload<DiffusionParams> => ({
+const job = (
+  params: DiffusionParams,
+  modelId: string | null = 'easel-tiny',
+): JobPayload<DiffusionParams> => ({
   jobId: 9_007_199_254_740_000,
   tenantId: 'tenant-a',
   kind: params.kind,
@@ -90,7 +95,13 @@ describe('job payload on the bus', () => {
 
   it('is the binary easel.jobs.v1.JobPayload carrying a diffusion.v1.GenerateRequest', () => {
     const message = fromBinary(JobPayloadSchema, encodeJobPayload(job(everything)));
-    expect(message).toMatchObject({ jobId: 9_007_199_254_740_000n, tenantId: 'tenant-a', kind: 'inpaint', modelId: 'easel-tiny', artifactToken: 'tok-123' });
+    expect(message).toMatchObject({
+      jobId: 9_007_199_254_740_000n,
+      tenantId: 'tenant-a',
+      kind: 'inpaint',
+      modelId: 'easel-tiny',
+      artifactToken: 'tok-123',
+    });
     expect(message.request.case).toBe('diffusion');
     expect(message.request.value).toMatchObject({
       jobId: 9_007_199_254_740_000n,
@@ -106,21 +117,151 @@ describe('job payload on the bus', () => {
     expect(unset.modelId).toBeUndefined();
     if (unset.request.case !== 'diffusion') throw new Error('not a diffusion request');
     const request = unset.request.value;
-    for (const field of ['negativePrompt', 'width', 'height', 'seed', 'scheduler', 'algorithmType', 'strength', 'initImage', 'maskImage'] as const)
+    for (const field of [
+      'negativePrompt',
+      'width',
+      'height',
+      'seed',
+      'scheduler',
+      'algorithmType',
+      'strength',
+      'initImage',
+      'maskImage',
+    ] as const)
       expect(request[field]).toBeUndefined(); // null travels as an unset proto3 optional
   });
 
   it('round-trips a super_resolution job as a SuperResolutionRequest', () => {
     const params: Required<SuperResolutionParams> = {
-      kind: SUPER_RESOLUTION_KIND, image: 'https://example.com/a.png', imageField: 'url', scale: 3,
-      upscaleModel: 'esrgan-medium', modelId: 'RealESRGAN_x4plus', outputFormat: 'jpeg', base64: true,
+      kind: SUPER_RESOLUTION_KIND,
+      image: 'https://example.com/a.png',
+      imageField: 'url',
+      scale: 3,
+      upscaleModel: 'esrgan-medium',
+      modelId: 'RealESRGAN_x4plus',
+      outputFormat: 'jpeg',
+      base64: true,
+      temp: true,
+      faceModel: 'gfpgan-v1.4',
     };
-    const payload: JobPayload = { jobId: 7, tenantId: 't', kind: SUPER_RESOLUTION_KIND, modelId: null, artifactToken: 'a', params };
+    const payload: JobPayload = {
+      jobId: 7,
+      tenantId: 't',
+      kind: SUPER_RESOLUTION_KIND,
+      modelId: null,
+      artifactToken: 'a',
+      params,
+    };
     const bytes = encodeJobPayload(payload);
     expect(fromBinary(JobPayloadSchema, bytes).request.case).toBe('superResolution');
     expect(decodeJobPayload(bytes)).toEqual(payload);
-    expect(decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, modelId: null } })).params).toMatchObject({ modelId: null });
-    expect(() => decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, scale: 5 as never } }))).toThrow(MalformedMessageError);
+    expect(
+      decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, modelId: null } })).params,
+    ).toMatchObject({ modelId: null });
+    expect(() =>
+      decodeJobPayload(encodeJobPayload({ ...payload, params: { ...params, scale: 5 as never } })),
+    ).toThrow(MalformedMessageError);
+  });
+
+  it('round-trips an outpaint job (a diffusion kind) with its canvas, both ways of growing it', () => {
+    const sides = { left: 16, right: 0, top: 8, bottom: 24 };
+    for (const outpaint of [
+      { extend: sides, overlapWidth: 10 },
+      { extend: null, overlapWidth: 0 },
+    ]) {
+      const params: DiffusionParams = {
+        ...nulls,
+        kind: 'outpaint',
+        initImage: 'https://example.com/a.png',
+        width: 1280,
+        height: 720,
+        outpaint,
+      };
+      const bytes = encodeJobPayload(job(params));
+      const message = fromBinary(JobPayloadSchema, bytes);
+      expect(message.request.case === 'diffusion' && message.request.value.kind).toBe(
+        GenerationKind.OUTPAINT,
+      );
+      expect(decodeJobPayload(bytes).params).toEqual(params);
+    }
+    const withoutCanvas = create(GenerateRequestSchema, {
+      prompt: 'x',
+      samples: 1,
+      steps: 2,
+      guidanceScale: 7.5,
+      clipSkip: 1,
+      kind: GenerationKind.OUTPAINT,
+    });
+    const bytes = toBinary(
+      JobPayloadSchema,
+      create(JobPayloadSchema, {
+        jobId: 5n,
+        tenantId: 't',
+        kind: 'outpaint',
+        artifactToken: 'a',
+        request: { case: 'diffusion', value: withoutCanvas },
+      }),
+    );
+    expect(() => decodeJobPayload(bytes)).toThrow(/no outpaint canvas/);
+  });
+
+  it('round-trips the image_editing kinds (removebg_mask, object_removal, face_restore) and refuses out-of-range fields', () => {
+    const cases: ImageEditingParams[] = [
+      {
+        kind: 'object_removal',
+        image: 'https://example.com/a.png',
+        maskImage: null,
+        colour: 'red',
+        maskDilate: 3,
+        fillRadius: 5,
+        base64: false,
+        temp: true,
+      },
+      {
+        kind: 'object_removal',
+        image: 'data:image/png;base64,AA',
+        maskImage: 'https://example.com/m.png',
+        colour: null,
+        maskDilate: 0,
+        fillRadius: 1,
+        base64: true,
+        temp: false,
+      },
+      {
+        kind: 'face_restore',
+        image: 'https://example.com/a.png',
+        faceModel: 'gfpgan-v1.4',
+        fidelity: 0.5,
+        base64: false,
+        temp: false,
+      },
+    ];
+    for (const params of cases) {
+      const payload: JobPayload = {
+        jobId: 3,
+        tenantId: 't',
+        kind: params.kind,
+        modelId: null,
+        artifactToken: 'a',
+        params,
+      };
+      expect(decodeJobPayload(encodeJobPayload(payload))).toEqual(payload);
+    }
+    const bad = (params: ImageEditingParams) => () =>
+      decodeJobPayload(
+        encodeJobPayload({
+          jobId: 3,
+          tenantId: 't',
+          kind: params.kind,
+          modelId: null,
+          artifactToken: 'a',
+          params,
+        }),
+      );
+    expect(bad({ ...(cases[0] as ObjectRemovalParams), colour: 'teal' })).toThrow(/unknown colour/);
+    expect(bad({ ...(cases[0] as ObjectRemovalParams), colour: null })).toThrow(/no mask_image or colour/);
+    expect(bad({ ...(cases[0] as ObjectRemovalParams), maskDilate: 99 })).toThrow(/mask_dilate 99/);
+    expect(bad({ ...(cases[2] as FaceRestoreParams), fidelity: 2 })).toThrow(/fidelity 2/);
   });
 
   it('decodes super_resolution jobs queued before the message moved to easel.super_resolution.v1 (same wire bytes)', () => {
@@ -130,8 +271,23 @@ describe('job payload on the bus', () => {
       'hex',
     );
     const payload: JobPayload = {
-      jobId: 42, tenantId: 't1', kind: SUPER_RESOLUTION_KIND, modelId: 'esrgan-slim', artifactToken: 'tok',
-      params: { kind: SUPER_RESOLUTION_KIND, image: 'https://example.com/a.png', imageField: 'url', scale: 4, upscaleModel: 'esrgan-slim', modelId: null, outputFormat: 'webp', base64: true },
+      jobId: 42,
+      tenantId: 't1',
+      kind: SUPER_RESOLUTION_KIND,
+      modelId: 'esrgan-slim',
+      artifactToken: 'tok',
+      params: {
+        kind: SUPER_RESOLUTION_KIND,
+        image: 'https://example.com/a.png',
+        imageField: 'url',
+        scale: 4,
+        upscaleModel: 'esrgan-slim',
+        modelId: null,
+        outputFormat: 'webp',
+        base64: true,
+        temp: false,
+        faceModel: null,
+      },
     };
     expect(decodeJobPayload(before)).toEqual(payload);
     expect(Buffer.from(encodeJobPayload(payload)).equals(before)).toBe(true);
@@ -142,22 +298,52 @@ describe('job payload on the bus', () => {
   });
 
   const generate = (fields: Parameters<typeof create<typeof GenerateRequestSchema>>[1]) =>
-    create(GenerateRequestSchema, { prompt: 'x', samples: 1, steps: 2, guidanceScale: 7.5, clipSkip: 1, ...fields });
+    create(GenerateRequestSchema, {
+      prompt: 'x',
+      samples: 1,
+      steps: 2,
+      guidanceScale: 7.5,
+      clipSkip: 1,
+      ...fields,
+    });
   const envelope = (request?: ReturnType<typeof generate>) =>
     toBinary(
       JobPayloadSchema,
-      create(JobPayloadSchema, { jobId: 5n, tenantId: 't', kind: 'text2img', artifactToken: 'a', request: request ? { case: 'diffusion', value: request } : undefined }),
+      create(JobPayloadSchema, {
+        jobId: 5n,
+        tenantId: 't',
+        kind: 'text2img',
+        artifactToken: 'a',
+        request: request ? { case: 'diffusion', value: request } : undefined,
+      }),
     );
 
   it('reads an unspecified kind from the images sent, and an unspecified format as png', () => {
-    expect(decodeJobPayload(envelope(generate({}))).params).toMatchObject({ kind: 'text2img', outputFormat: 'png' });
+    expect(decodeJobPayload(envelope(generate({}))).params).toMatchObject({
+      kind: 'text2img',
+      outputFormat: 'png',
+    });
     expect(decodeJobPayload(envelope(generate({ initImage: 'i' }))).params.kind).toBe('img2img');
-    expect(decodeJobPayload(envelope(generate({ initImage: 'i', maskImage: 'm' }))).params.kind).toBe('inpaint');
+    expect(decodeJobPayload(envelope(generate({ initImage: 'i', maskImage: 'm' }))).params.kind).toBe(
+      'inpaint',
+    );
   });
 
   it.each([
     ['empty bytes', new Uint8Array()],
-    ['the old JSON encoding', new TextEncoder().encode(JSON.stringify({ jobId: 5, tenantId: 't', kind: 'text2img', modelId: null, artifactToken: 'a', params: {} }))],
+    [
+      'the old JSON encoding',
+      new TextEncoder().encode(
+        JSON.stringify({
+          jobId: 5,
+          tenantId: 't',
+          kind: 'text2img',
+          modelId: null,
+          artifactToken: 'a',
+          params: {},
+        }),
+      ),
+    ],
     ['random bytes', Uint8Array.from({ length: 64 }, (_, i) => (i * 73 + 41) % 256)],
     ['a truncated message', encodeJobPayload(job(everything)).subarray(0, 40)],
     ['an envelope without a request', envelope()],

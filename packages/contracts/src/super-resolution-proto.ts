@@ -67,10 +67,16 @@ const FIELDS: {
   },
   outputFormat: { write: (value, into) => void (into.outputFormat = FORMATS[value]), read: readFormat },
   base64: { write: (value, into) => void (into.base64 = value), read: (from) => from.base64 },
+  temp: { write: (value, into) => void (into.temp = value ?? false), read: (from) => from.temp },
+  faceModel: {
+    write: (value, into) => void (into.faceModel = value ?? undefined),
+    read: (from) => from.faceModel ?? null,
+  },
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof SuperResolutionParams)[];
 
+/** A bus job's request leaves `tenant_id` unset (the envelope carries it); direct gRPC callers set it. */
 export function toSuperResolutionRequest(params: SuperResolutionParams): SuperResolutionRequest {
   const message = create(SuperResolutionRequestSchema);
   for (const name of FIELD_NAMES)

@@ -18,6 +18,10 @@ export interface SuperResolutionParams {
   modelId: string | null;
   outputFormat: 'png' | 'jpeg' | 'webp';
   base64: boolean;
+  /** Short-lived artifact links (`temp: yes`; the job runner reads it). Absent in rows queued before it travelled. */
+  temp?: boolean;
+  /** `face_enhance: yes`: the face_restore model id run on the upscaled image; null → none. */
+  faceModel?: string | null;
 }
 
 export interface SuperResolutionResult {
@@ -28,6 +32,8 @@ export interface SuperResolutionResult {
   scale: number;
   modelId: string;
   upscaleModel: string;
+  /** The face_restore model that ran after upscaling (face_enhance). */
+  faceModel?: string | null;
   format: string;
   generationTime: number;
   timings: Record<string, number>;

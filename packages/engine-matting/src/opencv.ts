@@ -29,6 +29,8 @@ export interface OpenCv {
     mode: number,
   ): void;
   setRNGSeed(seed: number): void;
+  INPAINT_TELEA: number;
+  inpaint(src: CvMat, mask: CvMat, dst: CvMat, radius: number, flags: number): void;
   onRuntimeInitialized?: () => void;
 }
 

@@ -1,4 +1,5 @@
-export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet';
+/** controlnet: a ControlNet's folder (model.onnx); face_restore: a GFPGAN/CodeFormer-style ONNX graph (one file), for face_restore and face_enhance. */
+export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet' | 'face_restore';
 
 export interface ModelEntry {
   modelId: string;

@@ -7,6 +7,7 @@ import type { ArtifactStore } from '@easel/storage';
 import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
 import { ModelLoadError, unpackArchive } from './archive';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
+import { onnxGraphOutputs } from './onnx-graph-outputs';
 import { findModelRoot, verifyEmbedding, verifyLora } from './verify-model';
 
 export interface ModelStoreOptions {
@@ -35,7 +36,7 @@ export interface LoadModelRequest {
   tenantId: string;
   modelId: string;
   category: ModelCategory;
-  /** diffusers | onnx (an archive of the ONNX directory) for stable_diffusion; safetensors for lora / embeddings. */
+  /** diffusers | onnx (an archive of the ONNX directory) for stable_diffusion; safetensors for lora / embeddings; onnx (one graph) for face_restore. */
   format: string;
   visibility: 'private' | 'public';
   url: string;
@@ -212,7 +213,7 @@ export class ModelStore implements ModelCatalog {
   private async upload(req: LoadModelRequest, location: string, staging: string): Promise<string> {
     const artifacts = this.options.artifacts!;
     const prefix = `models/${req.tenantId}/${req.modelId}/${randomUUID()}`;
-    const isFile = location.endsWith('.safetensors');
+    const isFile = location.endsWith('.safetensors') || location.endsWith('.onnx');
     const files = isFile ? [location] : await listFiles(location);
     for (const f of files) {
       const rel = isFile ? basename(f) : relative(location, f).split(/[\\/]/).join('/');
@@ -236,12 +237,25 @@ export class ModelStore implements ModelCatalog {
       await unpackArchive(body, dir, { maxBytes: this.options.maxUnpackedBytes, maxFiles: 10_000 });
       return findModelRoot(dir);
     }
+    if (req.category === 'face_restore') return writeFaceRestoreGraph(req, body, dir);
     if (req.category === 'lora') verifyLora(body);
     else verifyEmbedding(body);
     const file = join(dir, `${req.category === 'lora' ? 'lora' : 'embedding'}.safetensors`);
     await writeFile(file, body);
     return file;
   }
+}
+
+/** A face_restore upload: one ONNX graph file (GFPGAN / CodeFormer style) with at least one output. */
+async function writeFaceRestoreGraph(req: LoadModelRequest, body: Buffer, dir: string): Promise<string> {
+  if (req.format !== 'onnx') throw new ModelLoadError('a face_restore model is one ONNX graph file: send model_format onnx');
+  const file = join(dir, 'face_restore.onnx');
+  await writeFile(file, body);
+  const outputs = await onnxGraphOutputs(file).catch((err: Error) => {
+    throw new ModelLoadError(`the face_restore file is not an ONNX graph: ${err.message}`);
+  });
+  if (outputs.length === 0) throw new ModelLoadError('the face_restore file is not an ONNX graph: it has no outputs');
+  return file;
 }
 
 function toEntry(r: Row): ModelEntry {

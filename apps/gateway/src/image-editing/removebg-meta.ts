@@ -18,7 +18,7 @@ export function removeBackgroundMeta(
     alpha_matting_background_threshold: params.alphaMattingBackgroundThreshold,
     alpha_matting_erode_size: params.alphaMattingErodeSize,
     post_process_mask: yesNo(params.postProcessMask),
-    seed: result.seed,
+    seed: result.seed ?? params.seed,
     W: result.width,
     H: result.height,
     foreground_fraction: result.foregroundFraction,

@@ -14,6 +14,7 @@ export interface SuperResolutionRequest extends SuperResolutionParams {
   webhook: string | null;
   trackId: string | number | null;
   temp: boolean;
+  /** The definition resolves `faceModel` from it. */
   faceEnhance: boolean;
 }
 
@@ -49,13 +50,8 @@ const BY_LOWER_CASE = new Map(
 );
 const resolveModel = (id: string) => BY_LOWER_CASE.get(id.toLowerCase()) ?? null;
 
-/** A validation error the gateway answers before queueing (unsupported options, unknown model ids). */
-function unsupported(fields: FieldReader, faceEnhance: boolean, modelId: string | null) {
-  if (faceEnhance)
-    fields.fail(
-      'face_enhance',
-      'The face enhance option is not available in this deployment (no face-restoration model is bundled); send face_enhance: no.',
-    );
+/** A validation error the gateway answers before queueing (unknown model ids). */
+function unsupported(fields: FieldReader, modelId: string | null) {
   if (modelId !== null && resolveModel(modelId) === null)
     fields.fail('model_id', messages.oneOf('model_id', SUPER_RESOLUTION_MODEL_IDS));
 }
@@ -102,7 +98,7 @@ export const SUPER_RESOLUTION_FIELDS = {
   face_enhance: field.flag({
     default: D.faceEnhance,
     description:
-      'Face restoration (GFPGAN). No face model is bundled: yes is refused with a validation error naming the field.',
+      'yes: face restoration after upscaling, by the newest face_restore model the key may use (a GFPGAN- or CodeFormer-style ONNX graph loaded with POST /api/v3/load_model, model_category face_restore), run on the upscaled image taken as one face. No face model is bundled: without one loaded, yes is refused with a validation error naming the field.',
   }),
   base64: field.flag({ default: D.base64, description: '`output` holds base64 data instead of a URL.' }),
   temp: field.flag({ default: D.temp, description: 'Short-lived output links.' }),
@@ -118,7 +114,7 @@ export const SUPER_RESOLUTION_REQUEST = new RequestSchema(
 
 export function parseSuperResolutionRequest(body: Record<string, unknown>): Parsed<SuperResolutionRequest> {
   const { values: v, fields } = SUPER_RESOLUTION_REQUEST.read(body);
-  unsupported(fields, v.face_enhance, v.model_id);
+  unsupported(fields, v.model_id);
   const { image, imageField } = v.url;
   if (fields.hasErrors() || image === null) return { ok: false, errors: fields.errors };
   return {
@@ -136,6 +132,7 @@ export function parseSuperResolutionRequest(body: Record<string, unknown>): Pars
       webhook: v.webhook,
       trackId: v.track_id,
       faceEnhance: v.face_enhance,
+      faceModel: null,
     },
   };
 }

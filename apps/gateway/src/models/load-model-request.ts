@@ -3,7 +3,7 @@ import { isUnsafeText } from '../common/safe-text';
 import type { FieldErrors } from '../common/request/field-reader';
 import { messages } from '../common/request/messages';
 
-const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings'];
+const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings', 'face_restore'];
 const FORMATS = ['diffusers', 'safetensors', 'ckpt', 'onnx'] as const;
 const VISIBILITIES = ['private', 'public'] as const;
 
@@ -50,7 +50,7 @@ export function parseLoadModelRequest(body: Record<string, unknown>, tenantId: s
     return v.toLowerCase() as T;
   };
   const category = pick('model_category', CATEGORIES, 'stable_diffusion');
-  const format = pick('model_format', FORMATS, category === 'stable_diffusion' ? 'diffusers' : 'safetensors');
+  const format = pick('model_format', FORMATS, category === 'stable_diffusion' ? 'diffusers' : category === 'face_restore' ? 'onnx' : 'safetensors');
   const visibility = pick('model_visibility', VISIBILITIES, 'private');
   const revision = text(body, 'revision', errors);
   if (revision !== null && revision.length > 200) errors.revision = [messages.maxCharacters('revision', 200)];

@@ -160,6 +160,27 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     request: { type: 'job', kind: 'removebg_mask' },
     submitsJob: true,
   },
+  'ImageEditingController.outpaintJob': {
+    summary: 'Outpaint (extend the canvas)',
+    description: `The image placed on a larger canvas — width × height with the image centred, or the image grown by left/right/top/bottom pixels — and the new area drawn by the diffusion model (inpainting with the prompt; the model draws at most twice its native side, the fill is resized to the canvas). overlap_width pixels of the image along each new edge are repainted and blended into the fill with a linear ramp; every other pixel of the image is kept exactly. Runs on the diffusion service (its GPU pool): the fill needs the UNet. Same job lifecycle as generation: credits held, fetch at /api/v6/image_editing/fetch/{id}, webhooks. ${SYNC_WINDOW}`,
+    tags: ['image editing'],
+    request: { type: 'job', kind: 'outpaint' },
+    submitsJob: true,
+  },
+  'ImageEditingController.objectRemovalJob': {
+    summary: 'Object removal (fill)',
+    description: `The object under mask_image (white), or the one the prompt names by its colour ("remove the red circle"), removed and its hole filled from what surrounds it: OpenCV's Telea inpainting (@techstark/opencv-js, Apache-2.0) after the mask is grown by mask_dilate. A classical fill, chosen over the diffusion model's because it matched the surroundings' colour better on the bundled model (see packages/testing/README.md). Same job lifecycle: credits held, fetch at /api/v6/image_editing/fetch/{id}, webhooks. ${SYNC_WINDOW}`,
+    tags: ['image editing'],
+    request: { type: 'job', kind: 'object_removal' },
+    submitsJob: true,
+  },
+  'ImageEditingController.faceRestoreJob': {
+    summary: 'Face restoration (GFPGAN / CodeFormer ONNX)',
+    description: `A GFPGAN- or CodeFormer-style ONNX graph (input [1,3,512,512] in [-1,1], output the same) loaded through the model store (POST /api/v3/load_model, model_category face_restore, model_format onnx: one .onnx file) run on the image, taken as one aligned face crop: resized to the graph's input, restored, resized back. No face model is bundled (none has a permissive licence) and no face detector: without a face_restore model loaded the request is refused (422) naming model_id. Same job lifecycle: credits held, fetch at /api/v6/image_editing/fetch/{id}, webhooks. ${SYNC_WINDOW}`,
+    tags: ['image editing'],
+    request: { type: 'job', kind: 'face_restore' },
+    submitsJob: true,
+  },
   'ImageEditingController.fetch': {
     summary: 'Fetch an image-editing job',
     description: "The v6 image_editing alias of /api/v3/fetch/{id}. Only the key's own tenant may fetch a job.",

@@ -7,6 +7,7 @@ import { loadInputImages } from '../inputs/input-image';
 import { postProcess, type PostProcessors } from '../postprocess/post-process';
 import { PermanentJobError } from '../service-handler';
 import { featureMeta } from './feature-meta';
+import { outpaint, type OutpaintRunner } from './outpaint';
 import { phaseSeconds } from './phase-seconds';
 
 export interface DiffusionGenerationOptions {
@@ -89,9 +90,21 @@ export class DiffusionGeneration {
 
   /** `resolved`: this input's `resolveModel` answer, when the caller already asked (gRPC does, before taking a slot). */
   async run(input: GenerationInput, hooks: GenerationHooks = {}, resolved?: ResolvedModel): Promise<Generation> {
+    if (input.params.kind !== 'outpaint') return this.generate(input, hooks, resolved);
+    const model = resolved ?? (await this.resolveModel(input.tenantId, input.modelId));
+    const runner: OutpaintRunner = {
+      nativeSide: async () => (await this.options.engine.loadModel(model.location)).info.nativeSize,
+      inpaint: (params, images) => this.generate({ ...input, params }, hooks, model, images),
+    };
+    const { result, image } = await outpaint(input.params, runner, this.options.fetchAllowHosts);
+    return { result, images: [image], mimeType: 'image/png', format: 'png', guidanceScale: input.params.guidanceScale ?? 7.5 };
+  }
+
+  /** One engine run; `images`: the init and mask images already made (outpaint's canvas), else loaded from the params. */
+  private async generate(input: GenerationInput, hooks: GenerationHooks, resolved?: ResolvedModel, images?: Pick<GenerateRequest, 'initImage' | 'maskImage'>): Promise<Generation> {
     const { params } = input;
     const { modelId, location } = resolved ?? (await this.resolveModel(input.tenantId, input.modelId));
-    const request: GenerateRequest = { ...toEngineRequest(params), ...(await this.inputImages(params)), ...(await this.adapters(input.tenantId, params)), ...(await this.control(input)) };
+    const request: GenerateRequest = { ...toEngineRequest(params), ...(images ?? (await this.inputImages(params))), ...(await this.adapters(input.tenantId, params)), ...(await this.control(input)) };
     const started = performance.now();
     const generated = await this.options.engine.generate(location, request, { signal: hooks.signal, onProgress: hooks.onProgress });
     const post = await postProcess(

@@ -18,7 +18,8 @@ export function superResolutionGrpcEntry(
   const handlers: UntypedServiceImplementation = {
     superResolution: unary((request: superresolutionv1.SuperResolutionRequest) =>
       slottedCall(request, fromSuperResolutionRequest, slots, async (params) => {
-        const { result, image, mimeType } = await superResolution.run(params);
+        // A direct call names its tenant in the request (a bus job's envelope carries it).
+        const { result, image, mimeType } = await superResolution.run(params, undefined, request.tenantId);
         return create(superresolutionv1.SuperResolutionResponseSchema, {
           image,
           mimeType,
@@ -29,6 +30,7 @@ export function superResolutionGrpcEntry(
           scale: result.scale,
           modelId: result.modelId,
           upscaleModel: result.upscaleModel,
+          faceModel: result.faceModel ?? undefined,
           generationTime: result.generationTime,
         });
       }),

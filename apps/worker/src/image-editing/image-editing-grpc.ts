@@ -15,15 +15,18 @@ export function imageEditingGrpcEntry(editing: ImageEditing, slots: GenerationSl
   const handlers: UntypedServiceImplementation = {
     edit: unary((request: imageeditingv1.EditRequest) =>
       slottedCall(request, fromEditRequest, slots, async (params) => {
-        const { result, image, mimeType } = await editing.run(params);
+        // A direct call names its tenant in the request (a bus job's envelope carries it).
+        const { result, image, mimeType } = await editing.run(params, request.tenantId);
         return create(imageeditingv1.EditResponseSchema, {
           image,
           mimeType,
           width: result.width,
           height: result.height,
           kind: result.kind,
-          foregroundFraction: result.foregroundFraction,
-          seed: BigInt(result.seed),
+          foregroundFraction: result.foregroundFraction ?? 0,
+          seed: BigInt(result.seed ?? 0),
+          maskFraction: result.maskFraction ?? 0,
+          faceModel: result.faceModel ?? '',
           generationTime: result.generationTime,
         });
       }),

@@ -11,6 +11,7 @@ export class ImageEditingHandler implements ServiceHandler {
   async run(payload: JobPayload): Promise<JobOutput> {
     const { result, image, mimeType } = await this.editing.run(
       payload.params as unknown as ImageEditingParams,
+      payload.tenantId,
     );
     return {
       result: result as unknown as Record<string, unknown>,

@@ -8,6 +8,7 @@ import {
 import { MIME_TYPES } from '@easel/engine-diffusion';
 import { UPSCALE_MODELS, type Upscaler, type UpscaleModelName } from '@easel/engine-upscale';
 import sharp from 'sharp';
+import type { FaceEnhancer } from '../face/face-enhancer';
 import { loadInputImage } from '../inputs/input-image';
 import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
 
@@ -16,6 +17,8 @@ export const SUPER_RESOLUTION_MAX_INPUT_PIXELS = 1024 * 1024;
 
 export interface SuperResolutionOptions {
   upscaler: Upscaler;
+  /** face_enhance's models (made on first use). */
+  faces?: () => FaceEnhancer;
   fetchAllowHosts: readonly string[];
 }
 
@@ -32,7 +35,12 @@ export interface Upscaled {
 export class SuperResolution {
   constructor(private readonly options: SuperResolutionOptions) {}
 
-  async run(p: SuperResolutionParams, onTile?: (done: number, total: number) => void): Promise<Upscaled> {
+  /** `tenantId`: whose face_restore model face_enhance runs (the job's tenant). */
+  async run(
+    p: SuperResolutionParams,
+    onTile?: (done: number, total: number) => void,
+    tenantId = '',
+  ): Promise<Upscaled> {
     const field = p.imageField;
     if (!Object.hasOwn(UPSCALE_MODELS, p.upscaleModel))
       throw new PermanentJobError('Model id not found', 'model_id');
@@ -48,7 +56,10 @@ export class SuperResolution {
     // The upscaler's tiles overlap by `overlap` pixels; a side no longer than that cannot be tiled.
     const minSide = this.options.upscaler.overlap + 1;
     if (width < minSide || height < minSide) {
-      throw new PermanentJobError(`The ${field.replace(/_/g, ' ')} must be at least ${minSide}×${minSide} pixels; it has ${width}×${height}.`, field);
+      throw new PermanentJobError(
+        `The ${field.replace(/_/g, ' ')} must be at least ${minSide}×${minSide} pixels; it has ${width}×${height}.`,
+        field,
+      );
     }
     const fetchedAt = performance.now();
     const up = await this.options.upscaler.upscaleImage(input, {
@@ -57,6 +68,14 @@ export class SuperResolution {
       format: p.outputFormat,
       ...(onTile ? { onTile } : {}),
     });
+    const upscaledAt = performance.now();
+    let image = up.image;
+    if (p.faceModel) {
+      if (!this.options.faces)
+        throw new PermanentJobError('This worker cannot run face_enhance.', 'face_enhance');
+      const restored = await this.options.faces().restore(tenantId, p.faceModel, up.image, 'face_enhance');
+      image = await sharp(restored).toFormat(up.format).toBuffer();
+    }
     const ended = performance.now();
     const result: SuperResolutionResult = {
       width: up.width,
@@ -66,15 +85,17 @@ export class SuperResolution {
       scale: p.scale,
       modelId: p.modelId ?? p.upscaleModel,
       upscaleModel: p.upscaleModel,
+      faceModel: p.faceModel ?? null,
       format: up.format,
       generationTime: (ended - started) / 1000,
       timings: {
         total: Math.round(ended - started) / 1000,
         image_io: Math.round(fetchedAt - started) / 1000,
-        upscale: Math.round(ended - fetchedAt) / 1000,
+        upscale: Math.round(upscaledAt - fetchedAt) / 1000,
+        ...(p.faceModel ? { face_enhance: Math.round(ended - upscaledAt) / 1000 } : {}),
       },
     };
-    return { result, image: up.image, mimeType: MIME_TYPES[up.format] };
+    return { result, image, mimeType: MIME_TYPES[up.format] };
   }
 }
 
@@ -88,6 +109,7 @@ export class SuperResolutionHandler implements ServiceHandler {
     const { result, image, mimeType } = await this.superResolution.run(
       payload.params as unknown as SuperResolutionParams,
       (done, total) => context.progress(done, total),
+      payload.tenantId,
     );
     return {
       result: result as unknown as Record<string, unknown>,

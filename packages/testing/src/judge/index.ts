@@ -25,3 +25,5 @@ export { elongation } from './elongation';
 export { alphaMaskIou, keptMask } from './editing/alpha-mask';
 export { makeComposite, MIN_COLOUR_GAP, type Composite } from './editing/composites';
 export { hintRegion, drawnRegion, squareOutlineHint, discSegHint, squarePicture, squareMask, SEG_BACKGROUND, SEG_OBJECT, type Square } from './controlnet';
+export { judgeObjectRemoval, coloursUnder, surroundings, type RemovalJudgement } from './editing/object-removal';
+export { judgeOutpaint, type OutpaintJudgement, type Placement } from './editing/outpaint';

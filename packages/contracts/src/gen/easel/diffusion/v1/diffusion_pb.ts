@@ -16,8 +16,53 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_diffusion_v1_diffusion: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CiJlYXNlbC9kaWZmdXNpb24vdjEvZGlmZnVzaW9uLnByb3RvEhJlYXNlbC5kaWZmdXNpb24udjEi+wgKD0dlbmVyYXRlUmVxdWVzdBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEhUKCG1vZGVsX2lkGAMgASgJSACIAQESFgoOYXJ0aWZhY3RfdG9rZW4YBCABKAkSMAoEa2luZBgKIAEoDjIiLmVhc2VsLmRpZmZ1c2lvbi52MS5HZW5lcmF0aW9uS2luZBIOCgZwcm9tcHQYCyABKAkSHAoPbmVnYXRpdmVfcHJvbXB0GAwgASgJSAGIAQESEgoFd2lkdGgYDSABKAVIAogBARITCgZoZWlnaHQYDiABKAVIA4gBARIUCgdzYW1wbGVzGA8gASgFSASIAQESEgoFc3RlcHMYECABKAVIBYgBARIbCg5ndWlkYW5jZV9zY2FsZRgRIAEoAUgGiAEBEhEKBHNlZWQYEiABKARIB4gBARIWCglzY2hlZHVsZXIYEyABKAlICIgBARIZChF1c2Vfa2FycmFzX3NpZ21hcxgUIAEoCBIbCg5hbGdvcml0aG1fdHlwZRgVIAEoCUgJiAEBEhYKCWNsaXBfc2tpcBgWIAEoBUgKiAEBEhUKCHN0cmVuZ3RoGBcgASgBSAuIAQESFwoKaW5pdF9pbWFnZRgYIAEoCUgMiAEBEhcKCm1hc2tfaW1hZ2UYGSABKAlIDYgBARI3Cg1vdXRwdXRfZm9ybWF0GBogASgOMiAuZWFzZWwuZGlmZnVzaW9uLnYxLk91dHB1dEZvcm1hdBIMCgR0ZW1wGBsgASgIEhMKC2hpZ2hyZXNfZml4GBwgASgIEiEKFGhpZ2hyZXNfZml4X3N0cmVuZ3RoGB0gASgBSA6IAQESEAoIcGFub3JhbWEYHiABKAgSFgoOc2VsZl9hdHRlbnRpb24YHyABKAgSFQoNbXVsdGlfbGluZ3VhbBggIAEoCBIWCg5lbmhhbmNlX3Byb21wdBghIAEoCBIbCg5zYWZldHlfY2hlY2tlchgiIAEoCEgPiAEBEiAKE3NhZmV0eV9jaGVja2VyX3R5cGUYIyABKAlIEIgBARIUCgd1cHNjYWxlGCQgASgFSBGIAQESEgoKbG9yYV9tb2RlbBglIAMoCRIVCg1sb3JhX3N0cmVuZ3RoGCYgAygBEhgKEGVtYmVkZGluZ3NfbW9kZWwYJyADKAlCCwoJX21vZGVsX2lkQhIKEF9uZWdhdGl2ZV9wcm9tcHRCCAoGX3dpZHRoQgkKB19oZWlnaHRCCgoIX3NhbXBsZXNCCAoGX3N0ZXBzQhEKD19ndWlkYW5jZV9zY2FsZUIHCgVfc2VlZEIMCgpfc2NoZWR1bGVyQhEKD19hbGdvcml0aG1fdHlwZUIMCgpfY2xpcF9za2lwQgsKCV9zdHJlbmd0aEINCgtfaW5pdF9pbWFnZUINCgtfbWFza19pbWFnZUIXChVfaGlnaHJlc19maXhfc3RyZW5ndGhCEQoPX3NhZmV0eV9jaGVja2VyQhYKFF9zYWZldHlfY2hlY2tlcl90eXBlQgoKCF91cHNjYWxlIogBCg1HZW5lcmF0ZUV2ZW50EjgKCHByb2dyZXNzGAEgASgLMiQuZWFzZWwuZGlmZnVzaW9uLnYxLkdlbmVyYXRlUHJvZ3Jlc3NIABI0CgZyZXN1bHQYAiABKAsyIi5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXN1bHRIAEIHCgVldmVudCI8ChBHZW5lcmF0ZVByb2dyZXNzEgwKBHN0ZXAYASABKAUSDQoFdG90YWwYAiABKAUSCwoDZXRhGAMgASgBIj4KBUltYWdlEgwKBGRhdGEYASABKAwSFAoMYXJ0aWZhY3Rfa2V5GAIgASgJEhEKCW1pbWVfdHlwZRgDIAEoCSLvAgoOR2VuZXJhdGVSZXN1bHQSKQoGaW1hZ2VzGAEgAygLMhkuZWFzZWwuZGlmZnVzaW9uLnYxLkltYWdlEg0KBXNlZWRzGAIgAygEEg0KBXdpZHRoGAMgASgFEg4KBmhlaWdodBgEIAEoBRINCgVzdGVwcxgFIAEoBRIRCglzY2hlZHVsZXIYBiABKAkSEAoIbW9kZWxfaWQYByABKAkSDgoGZm9ybWF0GAggASgJEhYKDmd1aWRhbmNlX3NjYWxlGAkgASgBEhcKD2dlbmVyYXRpb25fdGltZRgKIAEoARIdChVuc2Z3X2NvbnRlbnRfZGV0ZWN0ZWQYCyABKAgSQAoHdGltaW5ncxgMIAMoCzIvLmVhc2VsLmRpZmZ1c2lvbi52MS5HZW5lcmF0ZVJlc3VsdC5UaW1pbmdzRW50cnkaLgoMVGltaW5nc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiJgoRTGlzdE1vZGVsc1JlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJIm0KBU1vZGVsEhAKCG1vZGVsX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIY2F0ZWdvcnkYAyABKAkSEgoKdmlzaWJpbGl0eRgEIAEoCRIOCgZzdGF0dXMYBSABKAkSDgoGbG9hZGVkGAYgASgIIj8KEkxpc3RNb2RlbHNSZXNwb25zZRIpCgZtb2RlbHMYASADKAsyGS5lYXNlbC5kaWZmdXNpb24udjEuTW9kZWwiNwoQTG9hZE1vZGVsUmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSEAoIbW9kZWxfaWQYAiABKAkidAoRTG9hZE1vZGVsUmVzcG9uc2USKAoFbW9kZWwYASABKAsyGS5lYXNlbC5kaWZmdXNpb24udjEuTW9kZWwSEwoLbmF0aXZlX3NpemUYAiABKAUSDQoFYnl0ZXMYAyABKAMSEQoJbG9hZF90aW1lGAQgASgBIjkKElVubG9hZE1vZGVsUmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSEAoIbW9kZWxfaWQYAiABKAkiJwoTVW5sb2FkTW9kZWxSZXNwb25zZRIQCgh1bmxvYWRlZBgBIAEoCCIUChJHZXRDYXBhY2l0eVJlcXVlc3QiZQoTR2V0Q2FwYWNpdHlSZXNwb25zZRITCgtzbG90c190b3RhbBgBIAEoBRISCgpzbG90c19idXN5GAIgASgFEhUKDWxvYWRlZF9tb2RlbHMYAyADKAkSDgoGZGV2aWNlGAQgASgJKokBCg5HZW5lcmF0aW9uS2luZBIfChtHRU5FUkFUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhHRU5FUkFUSU9OX0tJTkRfVEVYVDJJTUcQARIbChdHRU5FUkFUSU9OX0tJTkRfSU1HMklNRxACEhsKF0dFTkVSQVRJT05fS0lORF9JTlBBSU5UEAMqdAoMT3V0cHV0Rm9ybWF0Eh0KGU9VVFBVVF9GT1JNQVRfVU5TUEVDSUZJRUQQABIVChFPVVRQVVRfRk9STUFUX1BORxABEhYKEk9VVFBVVF9GT1JNQVRfSlBFRxACEhYKEk9VVFBVVF9GT1JNQVRfV0VCUBADMt8DChBEaWZmdXNpb25TZXJ2aWNlElQKCEdlbmVyYXRlEiMuZWFzZWwuZGlmZnVzaW9uLnYxLkdlbmVyYXRlUmVxdWVzdBohLmVhc2VsLmRpZmZ1c2lvbi52MS5HZW5lcmF0ZUV2ZW50MAESWwoKTGlzdE1vZGVscxIlLmVhc2VsLmRpZmZ1c2lvbi52MS5MaXN0TW9kZWxzUmVxdWVzdBomLmVhc2VsLmRpZmZ1c2lvbi52MS5MaXN0TW9kZWxzUmVzcG9uc2USWAoJTG9hZE1vZGVsEiQuZWFzZWwuZGlmZnVzaW9uLnYxLkxvYWRNb2RlbFJlcXVlc3QaJS5lYXNlbC5kaWZmdXNpb24udjEuTG9hZE1vZGVsUmVzcG9uc2USXgoLVW5sb2FkTW9kZWwSJi5lYXNlbC5kaWZmdXNpb24udjEuVW5sb2FkTW9kZWxSZXF1ZXN0GicuZWFzZWwuZGlmZnVzaW9uLnYxLlVubG9hZE1vZGVsUmVzcG9uc2USXgoLR2V0Q2FwYWNpdHkSJi5lYXNlbC5kaWZmdXNpb24udjEuR2V0Q2FwYWNpdHlSZXF1ZXN0GicuZWFzZWwuZGlmZnVzaW9uLnYxLkdldENhcGFjaXR5UmVzcG9uc2ViBnByb3RvMw',
+    'CiJlYXNlbC9kaWZmdXNpb24vdjEvZGlmZnVzaW9uLnByb3RvEhJlYXNlbC5kaWZmdXNpb24udjEiWwoIT3V0cGFpbnQSDAoEbGVmdBgBIAEoBRINCgVyaWdodBgCIAEoBRILCgN0b3AYAyABKAUSDgoGYm90dG9tGAQgASgFEhUKDW92ZXJsYXBfd2lkdGgYBSABKAUivQkKD0dlbmVyYXRlUmVxdWVzdBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEhUKCG1vZGVsX2lkGAMgASgJSACIAQESFgoOYXJ0aWZhY3RfdG9rZW4YBCABKAkSMAoEa2luZBgKIAEoDjIiLmVhc2VsLmRpZmZ1c2lvbi52MS5HZW5lcmF0aW9uS2luZBIOCgZwcm9tcHQYCyABKAkSHAoPbmVnYXRpdmVfcHJvbXB0GAwgASgJSAGIAQESEgoFd2lkdGgYDSABKAVIAogBARITCgZoZWlnaHQYDiABKAVIA4gBARIUCgdzYW1wbGVzGA8gASgFSASIAQESEgoFc3RlcHMYECABKAVIBYgBARIbCg5ndWlkYW5jZV9zY2FsZRgRIAEoAUgGiAEBEhEKBHNlZWQYEiABKARIB4gBARIWCglzY2hlZHVsZXIYEyABKAlICIgBARIZChF1c2Vfa2FycmFzX3NpZ21hcxgUIAEoCBIbCg5hbGdvcml0aG1fdHlwZRgVIAEoCUgJiAEBEhYKCWNsaXBfc2tpcBgWIAEoBUgKiAEBEhUKCHN0cmVuZ3RoGBcgASgBSAuIAQESFwoKaW5pdF9pbWFnZRgYIAEoCUgMiAEBEhcKCm1hc2tfaW1hZ2UYGSABKAlIDYgBARI3Cg1vdXRwdXRfZm9ybWF0GBogASgOMiAuZWFzZWwuZGlmZnVzaW9uLnYxLk91dHB1dEZvcm1hdBIMCgR0ZW1wGBsgASgIEhMKC2hpZ2hyZXNfZml4GBwgASgIEiEKFGhpZ2hyZXNfZml4X3N0cmVuZ3RoGB0gASgBSA6IAQESEAoIcGFub3JhbWEYHiABKAgSFgoOc2VsZl9hdHRlbnRpb24YHyABKAgSFQoNbXVsdGlfbGluZ3VhbBggIAEoCBIWCg5lbmhhbmNlX3Byb21wdBghIAEoCBIbCg5zYWZldHlfY2hlY2tlchgiIAEoCEgPiAEBEiAKE3NhZmV0eV9jaGVja2VyX3R5cGUYIyABKAlIEIgBARIUCgd1cHNjYWxlGCQgASgFSBGIAQESEgoKbG9yYV9tb2RlbBglIAMoCRIVCg1sb3JhX3N0cmVuZ3RoGCYgAygBEhgKEGVtYmVkZGluZ3NfbW9kZWwYJyADKAkSMwoIb3V0cGFpbnQYKCABKAsyHC5lYXNlbC5kaWZmdXNpb24udjEuT3V0cGFpbnRIEogBAUILCglfbW9kZWxfaWRCEgoQX25lZ2F0aXZlX3Byb21wdEIICgZfd2lkdGhCCQoHX2hlaWdodEIKCghfc2FtcGxlc0IICgZfc3RlcHNCEQoPX2d1aWRhbmNlX3NjYWxlQgcKBV9zZWVkQgwKCl9zY2hlZHVsZXJCEQoPX2FsZ29yaXRobV90eXBlQgwKCl9jbGlwX3NraXBCCwoJX3N0cmVuZ3RoQg0KC19pbml0X2ltYWdlQg0KC19tYXNrX2ltYWdlQhcKFV9oaWdocmVzX2ZpeF9zdHJlbmd0aEIRCg9fc2FmZXR5X2NoZWNrZXJCFgoUX3NhZmV0eV9jaGVja2VyX3R5cGVCCgoIX3Vwc2NhbGVCCwoJX291dHBhaW50IogBCg1HZW5lcmF0ZUV2ZW50EjgKCHByb2dyZXNzGAEgASgLMiQuZWFzZWwuZGlmZnVzaW9uLnYxLkdlbmVyYXRlUHJvZ3Jlc3NIABI0CgZyZXN1bHQYAiABKAsyIi5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXN1bHRIAEIHCgVldmVudCI8ChBHZW5lcmF0ZVByb2dyZXNzEgwKBHN0ZXAYASABKAUSDQoFdG90YWwYAiABKAUSCwoDZXRhGAMgASgBIj4KBUltYWdlEgwKBGRhdGEYASABKAwSFAoMYXJ0aWZhY3Rfa2V5GAIgASgJEhEKCW1pbWVfdHlwZRgDIAEoCSLvAgoOR2VuZXJhdGVSZXN1bHQSKQoGaW1hZ2VzGAEgAygLMhkuZWFzZWwuZGlmZnVzaW9uLnYxLkltYWdlEg0KBXNlZWRzGAIgAygEEg0KBXdpZHRoGAMgASgFEg4KBmhlaWdodBgEIAEoBRINCgVzdGVwcxgFIAEoBRIRCglzY2hlZHVsZXIYBiABKAkSEAoIbW9kZWxfaWQYByABKAkSDgoGZm9ybWF0GAggASgJEhYKDmd1aWRhbmNlX3NjYWxlGAkgASgBEhcKD2dlbmVyYXRpb25fdGltZRgKIAEoARIdChVuc2Z3X2NvbnRlbnRfZGV0ZWN0ZWQYCyABKAgSQAoHdGltaW5ncxgMIAMoCzIvLmVhc2VsLmRpZmZ1c2lvbi52MS5HZW5lcmF0ZVJlc3VsdC5UaW1pbmdzRW50cnkaLgoMVGltaW5nc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiJgoRTGlzdE1vZGVsc1JlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJIm0KBU1vZGVsEhAKCG1vZGVsX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIY2F0ZWdvcnkYAyABKAkSEgoKdmlzaWJpbGl0eRgEIAEoCRIOCgZzdGF0dXMYBSABKAkSDgoGbG9hZGVkGAYgASgIIj8KEkxpc3RNb2RlbHNSZXNwb25zZRIpCgZtb2RlbHMYASADKAsyGS5lYXNlbC5kaWZmdXNpb24udjEuTW9kZWwiNwoQTG9hZE1vZGVsUmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSEAoIbW9kZWxfaWQYAiABKAkidAoRTG9hZE1vZGVsUmVzcG9uc2USKAoFbW9kZWwYASABKAsyGS5lYXNlbC5kaWZmdXNpb24udjEuTW9kZWwSEwoLbmF0aXZlX3NpemUYAiABKAUSDQoFYnl0ZXMYAyABKAMSEQoJbG9hZF90aW1lGAQgASgBIjkKElVubG9hZE1vZGVsUmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSEAoIbW9kZWxfaWQYAiABKAkiJwoTVW5sb2FkTW9kZWxSZXNwb25zZRIQCgh1bmxvYWRlZBgBIAEoCCIUChJHZXRDYXBhY2l0eVJlcXVlc3QiZQoTR2V0Q2FwYWNpdHlSZXNwb25zZRITCgtzbG90c190b3RhbBgBIAEoBRISCgpzbG90c19idXN5GAIgASgFEhUKDWxvYWRlZF9tb2RlbHMYAyADKAkSDgoGZGV2aWNlGAQgASgJKqcBCg5HZW5lcmF0aW9uS2luZBIfChtHRU5FUkFUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhHRU5FUkFUSU9OX0tJTkRfVEVYVDJJTUcQARIbChdHRU5FUkFUSU9OX0tJTkRfSU1HMklNRxACEhsKF0dFTkVSQVRJT05fS0lORF9JTlBBSU5UEAMSHAoYR0VORVJBVElPTl9LSU5EX09VVFBBSU5UEAQqdAoMT3V0cHV0Rm9ybWF0Eh0KGU9VVFBVVF9GT1JNQVRfVU5TUEVDSUZJRUQQABIVChFPVVRQVVRfRk9STUFUX1BORxABEhYKEk9VVFBVVF9GT1JNQVRfSlBFRxACEhYKEk9VVFBVVF9GT1JNQVRfV0VCUBADMt8DChBEaWZmdXNpb25TZXJ2aWNlElQKCEdlbmVyYXRlEiMuZWFzZWwuZGlmZnVzaW9uLnYxLkdlbmVyYXRlUmVxdWVzdBohLmVhc2VsLmRpZmZ1c2lvbi52MS5HZW5lcmF0ZUV2ZW50MAESWwoKTGlzdE1vZGVscxIlLmVhc2VsLmRpZmZ1c2lvbi52MS5MaXN0TW9kZWxzUmVxdWVzdBomLmVhc2VsLmRpZmZ1c2lvbi52MS5MaXN0TW9kZWxzUmVzcG9uc2USWAoJTG9hZE1vZGVsEiQuZWFzZWwuZGlmZnVzaW9uLnYxLkxvYWRNb2RlbFJlcXVlc3QaJS5lYXNlbC5kaWZmdXNpb24udjEuTG9hZE1vZGVsUmVzcG9uc2USXgoLVW5sb2FkTW9kZWwSJi5lYXNlbC5kaWZmdXNpb24udjEuVW5sb2FkTW9kZWxSZXF1ZXN0GicuZWFzZWwuZGlmZnVzaW9uLnYxLlVubG9hZE1vZGVsUmVzcG9uc2USXgoLR2V0Q2FwYWNpdHkSJi5lYXNlbC5kaWZmdXNpb24udjEuR2V0Q2FwYWNpdHlSZXF1ZXN0GicuZWFzZWwuZGlmZnVzaW9uLnYxLkdldENhcGFjaXR5UmVzcG9uc2ViBnByb3RvMw',
   );
+
+/**
+ * `outpaint` (/api/v6/image_editing/outpaint): a kind of the diffusion service because it runs the
+ * UNet. The canvas is width × height with the image centred, or the image grown by the four sides'
+ * pixels when any is set. The new area is inpainted; overlap_width pixels of the image along each
+ * new edge are repainted and blended, every other pixel of the image is kept exactly.
+ *
+ * @generated from message easel.diffusion.v1.Outpaint
+ */
+export type Outpaint = Message<'easel.diffusion.v1.Outpaint'> & {
+  /**
+   * @generated from field: int32 left = 1;
+   */
+  left: number;
+
+  /**
+   * @generated from field: int32 right = 2;
+   */
+  right: number;
+
+  /**
+   * @generated from field: int32 top = 3;
+   */
+  top: number;
+
+  /**
+   * @generated from field: int32 bottom = 4;
+   */
+  bottom: number;
+
+  /**
+   * 0-42 pixels of the image along each new edge, blended from the image to the generated fill.
+   *
+   * @generated from field: int32 overlap_width = 5;
+   */
+  overlapWidth: number;
+};
+
+/**
+ * Describes the message easel.diffusion.v1.Outpaint.
+ * Use `create(OutpaintSchema)` to create a new message.
+ */
+export const OutpaintSchema: GenMessage<Outpaint> =
+  /*@__PURE__*/
+  messageDesc(file_easel_diffusion_v1_diffusion, 0);
 
 /**
  * One diffusion job: every parameter of `DiffusionParams` (packages/contracts/src/diffusion.ts)
@@ -246,6 +291,13 @@ export type GenerateRequest = Message<'easel.diffusion.v1.GenerateRequest'> & {
    * @generated from field: repeated string embeddings_model = 39;
    */
   embeddingsModel: string[];
+
+  /**
+   * GENERATION_KIND_OUTPAINT only: where the canvas grows (init_image is the image).
+   *
+   * @generated from field: optional easel.diffusion.v1.Outpaint outpaint = 40;
+   */
+  outpaint?: Outpaint | undefined;
 };
 
 /**
@@ -254,7 +306,7 @@ export type GenerateRequest = Message<'easel.diffusion.v1.GenerateRequest'> & {
  */
 export const GenerateRequestSchema: GenMessage<GenerateRequest> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 0);
+  messageDesc(file_easel_diffusion_v1_diffusion, 1);
 
 /**
  * One message of the Generate stream.
@@ -289,7 +341,7 @@ export type GenerateEvent = Message<'easel.diffusion.v1.GenerateEvent'> & {
  */
 export const GenerateEventSchema: GenMessage<GenerateEvent> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 1);
+  messageDesc(file_easel_diffusion_v1_diffusion, 2);
 
 /**
  * A denoising step finished.
@@ -323,7 +375,7 @@ export type GenerateProgress = Message<'easel.diffusion.v1.GenerateProgress'> & 
  */
 export const GenerateProgressSchema: GenMessage<GenerateProgress> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 2);
+  messageDesc(file_easel_diffusion_v1_diffusion, 3);
 
 /**
  * One output image: inline bytes (direct gRPC calls) and/or the key the job stored it under.
@@ -353,7 +405,7 @@ export type Image = Message<'easel.diffusion.v1.Image'> & {
  * Describes the message easel.diffusion.v1.Image.
  * Use `create(ImageSchema)` to create a new message.
  */
-export const ImageSchema: GenMessage<Image> = /*@__PURE__*/ messageDesc(file_easel_diffusion_v1_diffusion, 3);
+export const ImageSchema: GenMessage<Image> = /*@__PURE__*/ messageDesc(file_easel_diffusion_v1_diffusion, 4);
 
 /**
  * The generation's outputs and what was actually used to make them.
@@ -436,7 +488,7 @@ export type GenerateResult = Message<'easel.diffusion.v1.GenerateResult'> & {
  */
 export const GenerateResultSchema: GenMessage<GenerateResult> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 4);
+  messageDesc(file_easel_diffusion_v1_diffusion, 5);
 
 /**
  * @generated from message easel.diffusion.v1.ListModelsRequest
@@ -454,7 +506,7 @@ export type ListModelsRequest = Message<'easel.diffusion.v1.ListModelsRequest'> 
  */
 export const ListModelsRequestSchema: GenMessage<ListModelsRequest> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 5);
+  messageDesc(file_easel_diffusion_v1_diffusion, 6);
 
 /**
  * @generated from message easel.diffusion.v1.Model
@@ -503,7 +555,7 @@ export type Model = Message<'easel.diffusion.v1.Model'> & {
  * Describes the message easel.diffusion.v1.Model.
  * Use `create(ModelSchema)` to create a new message.
  */
-export const ModelSchema: GenMessage<Model> = /*@__PURE__*/ messageDesc(file_easel_diffusion_v1_diffusion, 6);
+export const ModelSchema: GenMessage<Model> = /*@__PURE__*/ messageDesc(file_easel_diffusion_v1_diffusion, 7);
 
 /**
  * @generated from message easel.diffusion.v1.ListModelsResponse
@@ -521,7 +573,7 @@ export type ListModelsResponse = Message<'easel.diffusion.v1.ListModelsResponse'
  */
 export const ListModelsResponseSchema: GenMessage<ListModelsResponse> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 7);
+  messageDesc(file_easel_diffusion_v1_diffusion, 8);
 
 /**
  * @generated from message easel.diffusion.v1.LoadModelRequest
@@ -544,7 +596,7 @@ export type LoadModelRequest = Message<'easel.diffusion.v1.LoadModelRequest'> & 
  */
 export const LoadModelRequestSchema: GenMessage<LoadModelRequest> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 8);
+  messageDesc(file_easel_diffusion_v1_diffusion, 9);
 
 /**
  * @generated from message easel.diffusion.v1.LoadModelResponse
@@ -583,7 +635,7 @@ export type LoadModelResponse = Message<'easel.diffusion.v1.LoadModelResponse'> 
  */
 export const LoadModelResponseSchema: GenMessage<LoadModelResponse> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 9);
+  messageDesc(file_easel_diffusion_v1_diffusion, 10);
 
 /**
  * @generated from message easel.diffusion.v1.UnloadModelRequest
@@ -606,7 +658,7 @@ export type UnloadModelRequest = Message<'easel.diffusion.v1.UnloadModelRequest'
  */
 export const UnloadModelRequestSchema: GenMessage<UnloadModelRequest> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 10);
+  messageDesc(file_easel_diffusion_v1_diffusion, 11);
 
 /**
  * @generated from message easel.diffusion.v1.UnloadModelResponse
@@ -626,7 +678,7 @@ export type UnloadModelResponse = Message<'easel.diffusion.v1.UnloadModelRespons
  */
 export const UnloadModelResponseSchema: GenMessage<UnloadModelResponse> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 11);
+  messageDesc(file_easel_diffusion_v1_diffusion, 12);
 
 /**
  * @generated from message easel.diffusion.v1.GetCapacityRequest
@@ -639,7 +691,7 @@ export type GetCapacityRequest = Message<'easel.diffusion.v1.GetCapacityRequest'
  */
 export const GetCapacityRequestSchema: GenMessage<GetCapacityRequest> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 12);
+  messageDesc(file_easel_diffusion_v1_diffusion, 13);
 
 /**
  * @generated from message easel.diffusion.v1.GetCapacityResponse
@@ -678,7 +730,7 @@ export type GetCapacityResponse = Message<'easel.diffusion.v1.GetCapacityRespons
  */
 export const GetCapacityResponseSchema: GenMessage<GetCapacityResponse> =
   /*@__PURE__*/
-  messageDesc(file_easel_diffusion_v1_diffusion, 13);
+  messageDesc(file_easel_diffusion_v1_diffusion, 14);
 
 /**
  * What the request asks for. UNSPECIFIED: inferred from the images sent
@@ -706,6 +758,13 @@ export enum GenerationKind {
    * @generated from enum value: GENERATION_KIND_INPAINT = 3;
    */
   INPAINT = 3,
+
+  /**
+   * The init image on a larger canvas, the new area inpainted (the `outpaint` field says where).
+   *
+   * @generated from enum value: GENERATION_KIND_OUTPAINT = 4;
+   */
+  OUTPAINT = 4,
 }
 
 /**

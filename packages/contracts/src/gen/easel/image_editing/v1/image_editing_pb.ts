@@ -3,9 +3,9 @@
 /* eslint-disable */
 
 // The image-editing service's contract (`image_editing`, the v6 image_editing family and its v3
-// aliases): background removal so far; outpaint, object removal and face restoration join the
-// request's oneof as they land. The request travels as a job on the bus
-// (easel/jobs/v1/job.proto) and over gRPC for direct calls.
+// aliases): background removal, object removal and face restoration. (`outpaint` needs the UNet,
+// so it is a job kind of the diffusion service: easel/diffusion/v1.) The request travels as a job
+// on the bus (easel/jobs/v1/job.proto) and over gRPC for direct calls.
 
 import type { GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
 import { fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
@@ -17,7 +17,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_image_editing_v1_image_editing: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CiplYXNlbC9pbWFnZV9lZGl0aW5nL3YxL2ltYWdlX2VkaXRpbmcucHJvdG8SFmVhc2VsLmltYWdlX2VkaXRpbmcudjEiWAoLRWRpdFJlcXVlc3QSQQoNcmVtb3ZlYmdfbWFzaxgBIAEoCzIoLmVhc2VsLmltYWdlX2VkaXRpbmcudjEuUmVtb3ZlQmFja2dyb3VuZEgAQgYKBGVkaXQiogIKEFJlbW92ZUJhY2tncm91bmQSDQoFaW1hZ2UYASABKAkSEQoJb25seV9tYXNrGAIgASgIEhQKDGludmVyc2VfbWFzaxgDIAEoCBIVCg1hbHBoYV9tYXR0aW5nGAQgASgIEioKImFscGhhX21hdHRpbmdfZm9yZWdyb3VuZF90aHJlc2hvbGQYBSABKAUSKgoiYWxwaGFfbWF0dGluZ19iYWNrZ3JvdW5kX3RocmVzaG9sZBgGIAEoBRIgChhhbHBoYV9tYXR0aW5nX2Vyb2RlX3NpemUYByABKAUSGQoRcG9zdF9wcm9jZXNzX21hc2sYCCABKAgSDAoEc2VlZBgJIAEoAxIOCgZiYXNlNjQYCiABKAgSDAoEdGVtcBgLIAEoCCKhAQoMRWRpdFJlc3BvbnNlEg0KBWltYWdlGAEgASgMEhEKCW1pbWVfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUSDAoEa2luZBgFIAEoCRIbChNmb3JlZ3JvdW5kX2ZyYWN0aW9uGAYgASgBEgwKBHNlZWQYByABKAMSFwoPZ2VuZXJhdGlvbl90aW1lGAggASgBMmgKE0ltYWdlRWRpdGluZ1NlcnZpY2USUQoERWRpdBIjLmVhc2VsLmltYWdlX2VkaXRpbmcudjEuRWRpdFJlcXVlc3QaJC5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXNwb25zZWIGcHJvdG8z',
+    'CiplYXNlbC9pbWFnZV9lZGl0aW5nL3YxL2ltYWdlX2VkaXRpbmcucHJvdG8SFmVhc2VsLmltYWdlX2VkaXRpbmcudjEi6QEKC0VkaXRSZXF1ZXN0EkEKDXJlbW92ZWJnX21hc2sYASABKAsyKC5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLlJlbW92ZUJhY2tncm91bmRIABI/Cg5vYmplY3RfcmVtb3ZhbBgCIAEoCzIlLmVhc2VsLmltYWdlX2VkaXRpbmcudjEuT2JqZWN0UmVtb3ZhbEgAEjsKDGZhY2VfcmVzdG9yZRgDIAEoCzIjLmVhc2VsLmltYWdlX2VkaXRpbmcudjEuRmFjZVJlc3RvcmVIABIRCgl0ZW5hbnRfaWQYCiABKAlCBgoEZWRpdCKiAgoQUmVtb3ZlQmFja2dyb3VuZBINCgVpbWFnZRgBIAEoCRIRCglvbmx5X21hc2sYAiABKAgSFAoMaW52ZXJzZV9tYXNrGAMgASgIEhUKDWFscGhhX21hdHRpbmcYBCABKAgSKgoiYWxwaGFfbWF0dGluZ19mb3JlZ3JvdW5kX3RocmVzaG9sZBgFIAEoBRIqCiJhbHBoYV9tYXR0aW5nX2JhY2tncm91bmRfdGhyZXNob2xkGAYgASgFEiAKGGFscGhhX21hdHRpbmdfZXJvZGVfc2l6ZRgHIAEoBRIZChFwb3N0X3Byb2Nlc3NfbWFzaxgIIAEoCBIMCgRzZWVkGAkgASgDEg4KBmJhc2U2NBgKIAEoCBIMCgR0ZW1wGAsgASgIIq4BCg1PYmplY3RSZW1vdmFsEg0KBWltYWdlGAEgASgJEhcKCm1hc2tfaW1hZ2UYAiABKAlIAIgBARITCgZjb2xvdXIYAyABKAlIAYgBARITCgttYXNrX2RpbGF0ZRgEIAEoBRITCgtmaWxsX3JhZGl1cxgFIAEoBRIOCgZiYXNlNjQYBiABKAgSDAoEdGVtcBgHIAEoCEINCgtfbWFza19pbWFnZUIJCgdfY29sb3VyImAKC0ZhY2VSZXN0b3JlEg0KBWltYWdlGAEgASgJEhIKCmZhY2VfbW9kZWwYAiABKAkSEAoIZmlkZWxpdHkYAyABKAESDgoGYmFzZTY0GAQgASgIEgwKBHRlbXAYBSABKAgizAEKDEVkaXRSZXNwb25zZRINCgVpbWFnZRgBIAEoDBIRCgltaW1lX3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKAUSDgoGaGVpZ2h0GAQgASgFEgwKBGtpbmQYBSABKAkSGwoTZm9yZWdyb3VuZF9mcmFjdGlvbhgGIAEoARIMCgRzZWVkGAcgASgDEhcKD2dlbmVyYXRpb25fdGltZRgIIAEoARIVCg1tYXNrX2ZyYWN0aW9uGAkgASgBEhIKCmZhY2VfbW9kZWwYCiABKAkyaAoTSW1hZ2VFZGl0aW5nU2VydmljZRJRCgRFZGl0EiMuZWFzZWwuaW1hZ2VfZWRpdGluZy52MS5FZGl0UmVxdWVzdBokLmVhc2VsLmltYWdlX2VkaXRpbmcudjEuRWRpdFJlc3BvbnNlYgZwcm90bzM',
   );
 
 /**
@@ -37,7 +37,28 @@ export type EditRequest = Message<'easel.image_editing.v1.EditRequest'> & {
         value: RemoveBackground;
         case: 'removebgMask';
       }
+    | {
+        /**
+         * @generated from field: easel.image_editing.v1.ObjectRemoval object_removal = 2;
+         */
+        value: ObjectRemoval;
+        case: 'objectRemoval';
+      }
+    | {
+        /**
+         * @generated from field: easel.image_editing.v1.FaceRestore face_restore = 3;
+         */
+        value: FaceRestore;
+        case: 'faceRestore';
+      }
     | { case: undefined; value?: undefined };
+
+  /**
+   * The job's tenant (face_restore's model is resolved for it); direct gRPC calls set it themselves.
+   *
+   * @generated from field: string tenant_id = 10;
+   */
+  tenantId: string;
 };
 
 /**
@@ -141,6 +162,111 @@ export const RemoveBackgroundSchema: GenMessage<RemoveBackground> =
   messageDesc(file_easel_image_editing_v1_image_editing, 1);
 
 /**
+ * `object_removal`: the masked object removed, its hole filled from what surrounds it.
+ *
+ * @generated from message easel.image_editing.v1.ObjectRemoval
+ */
+export type ObjectRemoval = Message<'easel.image_editing.v1.ObjectRemoval'> & {
+  /**
+   * An http(s) URL, a data: URI or bare base64 image data.
+   *
+   * @generated from field: string image = 1;
+   */
+  image: string;
+
+  /**
+   * White = remove; the same forms as image, the image's size. Unset: the mask is made from colour.
+   *
+   * @generated from field: optional string mask_image = 2;
+   */
+  maskImage?: string | undefined;
+
+  /**
+   * A colour name (OBJECT_REMOVAL_COLOURS in packages/contracts): every pixel nearest to it is
+   * removed. Used when mask_image is unset.
+   *
+   * @generated from field: optional string colour = 3;
+   */
+  colour?: string | undefined;
+
+  /**
+   * Pixels the mask grows by before the fill (anti-aliased edges, shadows), 0-32.
+   *
+   * @generated from field: int32 mask_dilate = 4;
+   */
+  maskDilate: number;
+
+  /**
+   * The fill's neighbourhood radius in pixels (OpenCV inpaint's inpaintRadius), 1-32.
+   *
+   * @generated from field: int32 fill_radius = 5;
+   */
+  fillRadius: number;
+
+  /**
+   * @generated from field: bool base64 = 6;
+   */
+  base64: boolean;
+
+  /**
+   * @generated from field: bool temp = 7;
+   */
+  temp: boolean;
+};
+
+/**
+ * Describes the message easel.image_editing.v1.ObjectRemoval.
+ * Use `create(ObjectRemovalSchema)` to create a new message.
+ */
+export const ObjectRemovalSchema: GenMessage<ObjectRemoval> =
+  /*@__PURE__*/
+  messageDesc(file_easel_image_editing_v1_image_editing, 2);
+
+/**
+ * `face_restore`: a GFPGAN/CodeFormer-style ONNX model run on the image taken as one aligned face.
+ *
+ * @generated from message easel.image_editing.v1.FaceRestore
+ */
+export type FaceRestore = Message<'easel.image_editing.v1.FaceRestore'> & {
+  /**
+   * @generated from field: string image = 1;
+   */
+  image: string;
+
+  /**
+   * The face_restore model's id (resolved by the gateway for the tenant).
+   *
+   * @generated from field: string face_model = 2;
+   */
+  faceModel: string;
+
+  /**
+   * CodeFormer's fidelity weight w (0-1), fed to a graph that has a second input; GFPGAN ignores it.
+   *
+   * @generated from field: double fidelity = 3;
+   */
+  fidelity: number;
+
+  /**
+   * @generated from field: bool base64 = 4;
+   */
+  base64: boolean;
+
+  /**
+   * @generated from field: bool temp = 5;
+   */
+  temp: boolean;
+};
+
+/**
+ * Describes the message easel.image_editing.v1.FaceRestore.
+ * Use `create(FaceRestoreSchema)` to create a new message.
+ */
+export const FaceRestoreSchema: GenMessage<FaceRestore> =
+  /*@__PURE__*/
+  messageDesc(file_easel_image_editing_v1_image_editing, 3);
+
+/**
  * @generated from message easel.image_editing.v1.EditResponse
  */
 export type EditResponse = Message<'easel.image_editing.v1.EditResponse'> & {
@@ -167,7 +293,7 @@ export type EditResponse = Message<'easel.image_editing.v1.EditResponse'> & {
   height: number;
 
   /**
-   * The job kind that ran (`removebg_mask`).
+   * The job kind that ran (`removebg_mask`, `object_removal`, `face_restore`).
    *
    * @generated from field: string kind = 5;
    */
@@ -189,6 +315,20 @@ export type EditResponse = Message<'easel.image_editing.v1.EditResponse'> & {
    * @generated from field: double generation_time = 8;
    */
   generationTime: number;
+
+  /**
+   * object_removal: the share of the picture that was removed and filled, 0-1.
+   *
+   * @generated from field: double mask_fraction = 9;
+   */
+  maskFraction: number;
+
+  /**
+   * face_restore: the model that ran.
+   *
+   * @generated from field: string face_model = 10;
+   */
+  faceModel: string;
 };
 
 /**
@@ -197,7 +337,7 @@ export type EditResponse = Message<'easel.image_editing.v1.EditResponse'> & {
  */
 export const EditResponseSchema: GenMessage<EditResponse> =
   /*@__PURE__*/
-  messageDesc(file_easel_image_editing_v1_image_editing, 2);
+  messageDesc(file_easel_image_editing_v1_image_editing, 4);
 
 /**
  * Served by every worker that runs the image_editing service.

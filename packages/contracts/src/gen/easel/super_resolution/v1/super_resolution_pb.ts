@@ -18,7 +18,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_super_resolution_v1_super_resolution: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'CjBlYXNlbC9zdXBlcl9yZXNvbHV0aW9uL3YxL3N1cGVyX3Jlc29sdXRpb24ucHJvdG8SGWVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEizwEKFlN1cGVyUmVzb2x1dGlvblJlcXVlc3QSDQoFaW1hZ2UYASABKAkSEwoLaW1hZ2VfZmllbGQYAiABKAkSDQoFc2NhbGUYAyABKAUSFQoNdXBzY2FsZV9tb2RlbBgEIAEoCRIVCghtb2RlbF9pZBgFIAEoCUgAiAEBEjcKDW91dHB1dF9mb3JtYXQYBiABKA4yIC5lYXNlbC5kaWZmdXNpb24udjEuT3V0cHV0Rm9ybWF0Eg4KBmJhc2U2NBgHIAEoCEILCglfbW9kZWxfaWQi1gEKF1N1cGVyUmVzb2x1dGlvblJlc3BvbnNlEg0KBWltYWdlGAEgASgMEhEKCW1pbWVfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUSEwoLaW5wdXRfd2lkdGgYBSABKAUSFAoMaW5wdXRfaGVpZ2h0GAYgASgFEg0KBXNjYWxlGAcgASgFEhAKCG1vZGVsX2lkGAggASgJEhUKDXVwc2NhbGVfbW9kZWwYCSABKAkSFwoPZ2VuZXJhdGlvbl90aW1lGAogASgBMpIBChZTdXBlclJlc29sdXRpb25TZXJ2aWNlEngKD1N1cGVyUmVzb2x1dGlvbhIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdBoyLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVzcG9uc2ViBnByb3RvMw',
+    'CjBlYXNlbC9zdXBlcl9yZXNvbHV0aW9uL3YxL3N1cGVyX3Jlc29sdXRpb24ucHJvdG8SGWVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEimAIKFlN1cGVyUmVzb2x1dGlvblJlcXVlc3QSDQoFaW1hZ2UYASABKAkSEwoLaW1hZ2VfZmllbGQYAiABKAkSDQoFc2NhbGUYAyABKAUSFQoNdXBzY2FsZV9tb2RlbBgEIAEoCRIVCghtb2RlbF9pZBgFIAEoCUgAiAEBEjcKDW91dHB1dF9mb3JtYXQYBiABKA4yIC5lYXNlbC5kaWZmdXNpb24udjEuT3V0cHV0Rm9ybWF0Eg4KBmJhc2U2NBgHIAEoCBIMCgR0ZW1wGAggASgIEhcKCmZhY2VfbW9kZWwYCSABKAlIAYgBARIRCgl0ZW5hbnRfaWQYCiABKAlCCwoJX21vZGVsX2lkQg0KC19mYWNlX21vZGVsIv4BChdTdXBlclJlc29sdXRpb25SZXNwb25zZRINCgVpbWFnZRgBIAEoDBIRCgltaW1lX3R5cGUYAiABKAkSDQoFd2lkdGgYAyABKAUSDgoGaGVpZ2h0GAQgASgFEhMKC2lucHV0X3dpZHRoGAUgASgFEhQKDGlucHV0X2hlaWdodBgGIAEoBRINCgVzY2FsZRgHIAEoBRIQCghtb2RlbF9pZBgIIAEoCRIVCg11cHNjYWxlX21vZGVsGAkgASgJEhcKD2dlbmVyYXRpb25fdGltZRgKIAEoARIXCgpmYWNlX21vZGVsGAsgASgJSACIAQFCDQoLX2ZhY2VfbW9kZWwykgEKFlN1cGVyUmVzb2x1dGlvblNlcnZpY2USeAoPU3VwZXJSZXNvbHV0aW9uEjEuZWFzZWwuc3VwZXJfcmVzb2x1dGlvbi52MS5TdXBlclJlc29sdXRpb25SZXF1ZXN0GjIuZWFzZWwuc3VwZXJfcmVzb2x1dGlvbi52MS5TdXBlclJlc29sdXRpb25SZXNwb25zZWIGcHJvdG8z',
     [file_easel_diffusion_v1_diffusion],
   );
 
@@ -72,6 +72,28 @@ export type SuperResolutionRequest = Message<'easel.super_resolution.v1.SuperRes
    * @generated from field: bool base64 = 7;
    */
   base64: boolean;
+
+  /**
+   * Short-lived output links (`temp: yes`).
+   *
+   * @generated from field: bool temp = 8;
+   */
+  temp: boolean;
+
+  /**
+   * `face_enhance: yes`: the face_restore model (its id, resolved by the gateway for the tenant)
+   * run on the upscaled image. Unset: no face restoration.
+   *
+   * @generated from field: optional string face_model = 9;
+   */
+  faceModel?: string | undefined;
+
+  /**
+   * The job's tenant (face_model is resolved for it); direct gRPC calls set it themselves.
+   *
+   * @generated from field: string tenant_id = 10;
+   */
+  tenantId: string;
 };
 
 /**
@@ -139,6 +161,13 @@ export type SuperResolutionResponse = Message<'easel.super_resolution.v1.SuperRe
    * @generated from field: double generation_time = 10;
    */
   generationTime: number;
+
+  /**
+   * The face_restore model that ran on the upscaled image, when face_enhance was asked.
+   *
+   * @generated from field: optional string face_model = 11;
+   */
+  faceModel?: string | undefined;
 };
 
 /**

@@ -1,0 +1,2 @@
+export { FaceRestorer, DEFAULT_FACE_SIDE } from './face-restorer';
+export type { RestoreOptions, RestoredFace } from './face-restorer';
