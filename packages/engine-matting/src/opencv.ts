@@ -1,3 +1,5 @@
+import { loadOpenCv as loadShared } from '@easel/opencv';
+
 /**
  * The part of OpenCV.js (@techstark/opencv-js, Apache-2.0) this engine uses, typed here: the
  * package's own declarations cover all of OpenCV and would only slow the typecheck.
@@ -31,20 +33,7 @@ export interface OpenCv {
   setRNGSeed(seed: number): void;
   INPAINT_TELEA: number;
   inpaint(src: CvMat, mask: CvMat, dst: CvMat, radius: number, flags: number): void;
-  onRuntimeInitialized?: () => void;
 }
 
-let loading: Promise<{ cv: OpenCv }> | undefined;
-
-/** OpenCV.js compiles its WASM once per thread (~0.4 s); every call after the first reuses it. */
-export function loadOpenCv(): Promise<{ cv: OpenCv }> {
-  // Wrapped: the Emscripten module has a `then`, and a promise resolved with it (an async function
-  // returning it included) would adopt it forever.
-  loading ??= new Promise((resolve) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cv = require('@techstark/opencv-js') as OpenCv;
-    if (typeof cv.Mat === 'function') resolve({ cv });
-    else cv.onRuntimeInitialized = () => resolve({ cv });
-  });
-  return loading;
-}
+/** OpenCV.js, loaded once per thread (@easel/opencv), as this package calls it. */
+export const loadOpenCv = (): Promise<{ cv: OpenCv }> => loadShared<OpenCv>();
