@@ -100,4 +100,19 @@ describe('image_editing through the public API (embedded mode)', () => {
     const missing = await api('/api/v3/removebg_mask', {});
     expect(missing.body.message).toEqual({ image: ['The image field is required.'] });
   });
+
+  it('inpaint lives at /api/v6/image_editing/inpaint too: the masked half is repainted, the other kept', async () => {
+    const composite = makeComposite(2002);
+    const init = await encodePng(composite.image);
+    const mask = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000' } })
+      .composite([{ input: await sharp({ create: { width: 128, height: 256, channels: 3, background: '#fff' } }).png().toBuffer(), left: 0, top: 0 }])
+      .png()
+      .toBuffer();
+    const body = await finished(
+      '/api/v6/image_editing/inpaint',
+      { prompt: 'a blue background', init_image: dataUri(init), mask_image: dataUri(mask), width: 256, height: 256, num_inference_steps: 4, seed: 1, safety_checker: 'no' },
+      '/api/v3/fetch',
+    );
+    expect(body).toMatchObject({ status: 'success', meta: { W: 256, H: 256 } });
+  });
 });

@@ -22,7 +22,7 @@ export class GenerationController {
     return this.jobs.submit(req.principal, 'img2img', req.body, { idempotencyKey: idem }).then((r) => send(reply, r));
   }
 
-  @Post('api/v3/inpaint')
+  @Post(['api/v3/inpaint', 'api/v6/image_editing/inpaint'])
   inpaint(@Req() req: AuthenticatedRequest, @Headers('idempotency-key') idem: string | undefined, @Res() reply: FastifyReply) {
     return this.jobs.submit(req.principal, 'inpaint', req.body, { idempotencyKey: idem }).then((r) => send(reply, r));
   }

@@ -82,7 +82,7 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     'inpaint',
     false,
     'Inpainting',
-    `mask_image: white is repainted. ${SYNC_WINDOW}`,
+    `mask_image: white is repainted. Also at /api/v6/image_editing/inpaint (the image_editing family's path), the same operation. ${SYNC_WINDOW}`,
   ),
   'GenerationController.dreamboothText2img': generation(
     'text2img',
