@@ -67,6 +67,21 @@ export function createControlResiduals(o: ControlResidualOptions): ResidualFeeds
   });
 
   const zeros = zeroResidualFeeds(inputs);
+  /** Each net's hint input: its hint embedding (computed once, at the first step it acts), or the hint itself. */
+  const hintFeeds = new Map<ActiveControlNet, Record<string, ort.Tensor>>();
+  const hintFeed = async (net: ActiveControlNet, hint: ort.Tensor): Promise<Record<string, ort.Tensor>> => {
+    const split = net.model.hint;
+    if (!split) return { controlnet_cond: hint };
+    let feeds = hintFeeds.get(net);
+    if (!feeds) {
+      const start = performance.now();
+      const out = await split.graph.run({ controlnet_cond: hint }, split.outputs);
+      o.controlMs?.push(performance.now() - start);
+      feeds = Object.fromEntries(split.outputs.map((name) => [name, out[name]!]));
+      hintFeeds.set(net, feeds);
+    }
+    return feeds;
+  };
 
   return async (scaled, t, h, w) => {
     const step = o.timesteps.indexOf(t);
@@ -84,7 +99,7 @@ export function createControlResiduals(o: ControlResidualOptions): ResidualFeeds
       const { graph, down, mid, takesScale } = net.model;
       const tsType = graph.input('timestep').type === 'int64' ? 'int64' : 'float32';
       const timestep = tsType === 'int64' ? new ort.Tensor('int64', BigInt64Array.from([BigInt(Math.trunc(t))]), [1]) : new ort.Tensor('float32', Float32Array.from([t]), [1]);
-      const feeds: Record<string, ort.Tensor> = { sample: sampleTensor, timestep, encoder_hidden_states: states, controlnet_cond: hint };
+      const feeds: Record<string, ort.Tensor> = { sample: sampleTensor, timestep, encoder_hidden_states: states, ...(await hintFeed(net, hint)) };
       if (takesScale) {
         const rank = graph.input('conditioning_scale').shape.length;
         feeds.conditioning_scale = new ort.Tensor('float32', Float32Array.from([net.scale]), rank === 0 ? [] : [1]);

@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AdapterFileError } from '../errors';
 import { fileSize, readJsonIfExists } from '../model/files';
 import { createGraph, type Graph, type SessionOptions } from '../model/session';
+import { parseModel, serializeModel } from '../onnx/model-proto';
+import { splitHintPath } from './split-hint-path';
 import type { ResidualInputs } from './residual-inputs';
 
 const DOWN_OUTPUT = /^down_block_res_samples?_(\d+)$/;
@@ -11,7 +14,10 @@ const REQUIRED_INPUTS = ['sample', 'timestep', 'encoder_hidden_states', 'control
 /** A ControlNet exported to ONNX with diffusers' ControlNetModel interface. */
 export interface ControlNetModel {
   path: string;
+  /** The graph run at every step: the whole export, or its part after the hint embedding (`hint`). */
   graph: Graph;
+  /** The part that reads only the hint (split-hint-path.ts), run once per generation; its outputs feed `graph`. */
+  hint?: { graph: Graph; outputs: string[] };
   /** Output names: one per UNet skip connection, in order, then the middle block's. */
   down: string[];
   mid: string;
@@ -33,12 +39,21 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
   if (bytes === undefined) throw new AdapterFileError('adapter_file_missing', file, `The ControlNet file ${file} is missing.`, undefined, 'controlnet_model');
   if (!path.endsWith('.onnx')) await readJsonIfExists(join(path, 'config.json'));
   let graph: Graph;
+  let hint: ControlNetModel['hint'];
   try {
-    graph = await createGraph('controlnet', file, bytes, options);
+    const whole = await readFile(file);
+    const split = splitHintPath(parseModel(whole, file));
+    if (split) {
+      hint = { graph: await createGraph('controlnet_hint', file, bytes, options, serializeModel(split.hint)), outputs: split.embedding };
+      graph = await createGraph('controlnet', file, bytes, options, serializeModel(split.main));
+    } else graph = await createGraph('controlnet', file, bytes, options, whole);
   } catch (err) {
+    await hint?.graph.release();
+    if (err instanceof AdapterFileError) throw err;
     throw new AdapterFileError('adapter_file_corrupt', file, `The ControlNet ${file} could not be loaded: ${(err as Error).message}`, err, 'controlnet_model');
   }
-  const missing = REQUIRED_INPUTS.filter((name) => !graph.inputs.has(name));
+  const inputs = new Set([...graph.inputs.keys(), ...(hint ? ['controlnet_cond'] : [])]);
+  const missing = REQUIRED_INPUTS.filter((name) => !inputs.has(name));
   const down = graph.outputNames
     .map((name) => ({ name, index: DOWN_OUTPUT.exec(name)?.[1] }))
     .filter((x): x is { name: string; index: string } => x.index !== undefined)
@@ -47,10 +62,15 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
   const mid = MID_OUTPUTS.find((name) => graph.outputs.has(name));
   if (missing.length > 0 || down.length === 0 || !mid) {
     await graph.release();
+    await hint?.graph.release();
     const what = missing.length > 0 ? `has no input ${missing.join(', ')}` : 'has no down_block_res_samples_* / mid_block_res_sample outputs';
     throw new AdapterFileError('adapter_mismatch', file, `The ControlNet ${file} ${what}: it is not a diffusers ControlNet export.`, undefined, 'controlnet_model');
   }
-  return { path, graph, down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, release: () => graph.release() };
+  const release = async () => {
+    await graph.release();
+    await hint?.graph.release();
+  };
+  return { path, graph, ...(hint ? { hint } : {}), down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, release };
 }
 
 /** Throws unless the ControlNet's outputs are the UNet's residual inputs (same count and channels). */
