@@ -162,7 +162,8 @@ describe('the model store through the API', () => {
 
   it('the bundled adapters: "lora_model":"striped,outlined","lora_strength":"0.8,0.6" gives striped, outlined shapes', async () => {
     const list = (await api('/api/v4/dreambooth/model_list', { key: otherKey })).body as unknown as Array<Record<string, string>>;
-    expect(list.filter((m) => m.model_category !== 'stable_diffusion').map((m) => m.model_id).sort()).toEqual(['frame', 'outlined', 'striped']);
+    expect(list.filter((m) => m.model_category === 'lora' || m.model_category === 'embeddings').map((m) => m.model_id).sort()).toEqual(['frame', 'outlined', 'striped']);
+    expect(list.filter((m) => m.model_category === 'controlnet').map((m) => m.model_id).sort()).toEqual(['canny', 'scribble', 'segmentation']);
     const req = { key: otherKey, prompt: 'a red circle on a blue background', seed: 1, num_inference_steps: 12, scheduler: 'DPMSolverMultistepScheduler', guidance_scale: 7.5 };
     const scores = async (body: Record<string, any>) => {
       const img = await decodeImage(Buffer.from(await (await fetch(body.output[0])).arrayBuffer()));

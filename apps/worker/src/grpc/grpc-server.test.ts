@@ -224,6 +224,7 @@ describe('DiffusionService over gRPC', () => {
       expect.objectContaining({ modelId: 'striped', category: 'lora', status: 'ready', loaded: false }),
       expect.objectContaining({ modelId: 'outlined', category: 'lora', status: 'ready', loaded: false }),
       expect.objectContaining({ modelId: 'frame', category: 'embeddings', status: 'ready', loaded: false }),
+      ...['canny', 'scribble', 'segmentation'].map((modelId) => expect.objectContaining({ modelId, category: 'controlnet', status: 'ready', loaded: false })),
     ]);
 
     const unloaded = await unary<diffusionv1.UnloadModelResponse>(
