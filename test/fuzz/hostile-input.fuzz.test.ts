@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
-import { DIFFUSION_SERVICE, SUPER_RESOLUTION_SERVICE, type JobPayload } from '@easel/contracts';
+import { CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, openPostgresDatabase, type Database } from '@easel/db';
 import { ApiKeysService, createGateway, TenantsService, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
@@ -38,8 +38,9 @@ class InstantService implements ServiceHandler {
     private readonly png: Buffer,
   ) {}
   async run(payload: JobPayload): Promise<JobOutput> {
-    const samples = (payload.params as { samples?: number }).samples ?? 1;
-    const count = this.service === DIFFUSION_SERVICE ? samples : 1;
+    const params = payload.params as { samples?: number; generation?: { samples?: number } };
+    const samples = params.samples ?? params.generation?.samples ?? 1;
+    const count = this.service === DIFFUSION_SERVICE || this.service === CONTROLNET_SERVICE ? samples : 1;
     const result = {
       seeds: Array.from({ length: count }, (_, i) => i),
       width: 8,
@@ -129,7 +130,8 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
       .toBuffer();
     image = png.toString('base64');
     const jobs = new JobsRepository(db.prisma);
-    runners = [DIFFUSION_SERVICE, SUPER_RESOLUTION_SERVICE].map(
+    // every service: a job accepted for one that no runner takes would be left unfinished
+    runners = SERVICE_NAMES.map(
       (service) =>
         new JobRunner({
           bus,

@@ -61,15 +61,21 @@ export function splitHintPath(model: ModelProto): SplitControlNet | null {
     });
     return create(ModelProtoSchema, { ...model, graph: g });
   };
-  const rest = graph.node.filter((n) => !hintNodes.includes(n));
-  // Only the constants the hint part reads (an unused node in a graph is a warning per node in ORT's log).
-  const wanted = new Set(hintNodes.flatMap((n) => used(n.input)));
-  const hintConstants: NodeProto[] = [];
-  for (const node of [...constantNodes].reverse()) {
-    if (!node.output.some((o) => wanted.has(o))) continue;
-    hintConstants.unshift(node);
-    used(node.input).forEach((n) => wanted.add(n));
-  }
+  // Each part keeps only the constants it reads (an unused node is a warning per node in ORT's log).
+  const constantsFor = (nodes: NodeProto[]): NodeProto[] => {
+    const wanted = new Set([...nodes.flatMap((n) => used(n.input)), ...graph.output.map((o) => o.name)]);
+    const kept: NodeProto[] = [];
+    for (const node of [...constantNodes].reverse()) {
+      if (!node.output.some((o) => wanted.has(o))) continue;
+      kept.unshift(node);
+      used(node.input).forEach((n) => wanted.add(n));
+    }
+    return kept;
+  };
+  const restComputed = graph.node.filter((n) => !hintNodes.includes(n) && !constantNodes.includes(n));
+  const hintConstants = constantsFor(hintNodes);
+  const restConstants = new Set(constantsFor(restComputed));
+  const rest = graph.node.filter((n) => restComputed.includes(n) || restConstants.has(n));
   return {
     embedding,
     hint: sub([...hintConstants, ...hintNodes], graph.input.filter((i) => i.name === HINT_INPUT), embedding.map(floatInput), `${graph.name}_hint`),
