@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { cutout } from './cutout';
 import type { RemoveBackgroundRequest, RemovedBackground } from './local-matting';
 
 /**
@@ -44,23 +45,11 @@ export async function imglyRemoveBackground(
     .raw()
     .toBuffer({ resolveWithObject: true });
   const { width, height } = rgb.info;
-  let alpha: Uint8Array = await sharp(cut)
+  const alpha = await sharp(cut)
     .ensureAlpha()
     .resize(width, height, { fit: 'fill' })
     .extractChannel(3)
     .raw()
     .toBuffer();
-  let object = 0;
-  for (const a of alpha) if (a >= 128) object++;
-  if (request.inverseMask) alpha = alpha.map((a) => 255 - a);
-  const image = request.onlyMask
-    ? await sharp(Buffer.from(alpha), { raw: { width, height, channels: 1 } })
-        .toColourspace('b-w')
-        .png()
-        .toBuffer()
-    : await sharp(rgb.data, { raw: { width, height, channels: 3 } })
-        .joinChannel(Buffer.from(alpha), { raw: { width, height, channels: 1 } })
-        .png()
-        .toBuffer();
-  return { image, width, height, foregroundFraction: object / (width * height) };
+  return cutout(rgb.data, alpha, width, height, request);
 }

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { alphaMatting, type AlphaMattingOptions } from './alpha-matting';
+import { cutout } from './cutout';
 import { grabCutMask } from './grabcut-mask';
 import { cleanMask } from './mask-cleanup';
 
@@ -65,18 +66,6 @@ export class LocalMatting {
       alpha,
       request.alphaMatting ?? EDGE_REFINEMENT,
     );
-    let object = 0;
-    for (const a of alpha) if (a >= 128) object++;
-    if (request.inverseMask) alpha = alpha.map((a) => 255 - a);
-    const image = request.onlyMask
-      ? await sharp(Buffer.from(alpha), { raw: { width, height, channels: 1 } })
-          .toColourspace('b-w')
-          .png()
-          .toBuffer()
-      : await sharp(full.data, { raw: { width, height, channels: 3 } })
-          .joinChannel(Buffer.from(alpha), { raw: { width, height, channels: 1 } })
-          .png()
-          .toBuffer();
-    return { image, width, height, foregroundFraction: object / (width * height) };
+    return cutout(full.data, alpha, width, height, request);
   }
 }
