@@ -1,10 +1,9 @@
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { loadConfig } from '@easel/config';
-import { startEmbedded } from '@easel/easel';
+import type { EmbeddedEaselInstance } from '@easel/easel';
 import { decodeImage, drawnRegion, encodePng, maskIou, squareMask, squarePicture } from '@easel/testing';
-import { post, REPO_ROOT, tempHome } from './helpers';
+import { post, REPO_ROOT, startTestEasel, tempHome } from './helpers';
 
 const MODELS = join(REPO_ROOT, 'models');
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
@@ -25,9 +24,10 @@ async function outline(size: number, x: number): Promise<Buffer> {
  * test/e2e/controlnet-meaning.test.ts judges those on easel-tiny's trained ControlNets.
  */
 describe('POST /api/v5/controlnet (embedded mode, random-weight models)', () => {
-  let easel: Awaited<ReturnType<typeof startEmbedded>>;
-  let home: string;
+  let easel: EmbeddedEaselInstance;
   let key: string;
+  let close: (() => Promise<void>) | undefined;
+  let models: string;
   const api = (path: string, body: Record<string, unknown>) => post(`${easel.url}${path}`, { key, ...body });
   async function finished(body: Record<string, unknown>) {
     let answer = (await api('/api/v5/controlnet', body)).body;
@@ -39,9 +39,7 @@ describe('POST /api/v5/controlnet (embedded mode, random-weight models)', () => 
   }
 
   beforeAll(async () => {
-    home = await tempHome();
-    const models = join(home, 'models');
-    await mkdir(models, { recursive: true });
+    models = await tempHome();
     await symlink(join(MODELS, 'sd15-random'), join(models, 'sd15'));
     await symlink(join(MODELS, 'sd15-random-controlnet'), join(models, 'random-cn'));
     await writeFile(
@@ -54,14 +52,11 @@ describe('POST /api/v5/controlnet (embedded mode, random-weight models)', () => 
         ],
       }),
     );
-    easel = await startEmbedded(
-      loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_MODELS_DIR: models, EASEL_DEFAULT_MODEL: 'sd15' }),
-    );
-    key = easel.adminKey!;
+    ({ easel, key, close } = await startTestEasel({ EASEL_MODELS_DIR: models, EASEL_DEFAULT_MODEL: 'sd15' }));
   }, 60_000);
   afterAll(async () => {
-    await easel?.close();
-    await rm(home, { recursive: true, force: true });
+    await close?.();
+    await rm(models, { recursive: true, force: true });
   });
 
   it("takes the docs' v5 payload (string numbers, yes/no, nulls, auto_hint) with an init image and answers the success shape; fetch at /api/v5/fetch agrees", async () => {
@@ -137,16 +132,13 @@ describe('POST /api/v5/controlnet (embedded mode, random-weight models)', () => 
  * picture whose object follows the hint's edges, though the prompt asks for a circle.
  */
 describe('POST /api/v5/controlnet on easel-tiny and its trained canny ControlNet', () => {
-  let easel: Awaited<ReturnType<typeof startEmbedded>>;
-  let home: string;
+  let easel: EmbeddedEaselInstance;
+  let key: string;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    home = await tempHome();
-    easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error' }));
+    ({ easel, key, close } = await startTestEasel());
   }, 60_000);
-  afterAll(async () => {
-    await easel?.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('the object follows the edges auto_hint found in the init image (IoU ≥ 0.6)', async () => {
     const square = { x: 12, y: 42, side: 44 };
@@ -154,7 +146,7 @@ describe('POST /api/v5/controlnet on easel-tiny and its trained canny ControlNet
     const ious: number[] = [];
     for (const seed of ['1', '2']) {
       let body = (await post(`${easel.url}/api/v5/controlnet`, {
-        key: easel.adminKey,
+        key,
         controlnet_model: 'canny',
         controlnet_type: 'canny',
         auto_hint: 'yes',
@@ -175,7 +167,7 @@ describe('POST /api/v5/controlnet on easel-tiny and its trained canny ControlNet
       })).body;
       while (body.status === 'processing') {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        body = (await post(`${easel.url}/api/v5/fetch/${body.id}`, { key: easel.adminKey })).body;
+        body = (await post(`${easel.url}/api/v5/fetch/${body.id}`, { key })).body;
       }
       expect(body.status).toBe('success');
       const picture = await decodeImage(Buffer.from(await (await fetch(body.output[0])).arrayBuffer()));

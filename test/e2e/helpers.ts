@@ -1,13 +1,32 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadConfig } from '@easel/config';
+import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const EASEL_CLI = join(REPO_ROOT, 'apps/easel/dist/main.js');
 
 export const tempHome = () => mkdtemp(join(tmpdir(), 'easel-e2e-'));
+
+/**
+ * Embedded Easel for a suite: a temporary EASEL_HOME, a free port, errors-only logs, plus `env`;
+ * `close` stops it and removes its home.
+ */
+export async function startTestEasel(env: Record<string, string> = {}): Promise<{ easel: EmbeddedEaselInstance; key: string; close(): Promise<void> }> {
+  const home = await tempHome();
+  const easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', ...env }));
+  return {
+    easel,
+    key: easel.adminKey!,
+    async close() {
+      await easel.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {

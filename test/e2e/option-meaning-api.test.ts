@@ -23,34 +23,21 @@ import {
   stripeScore,
   type RgbImage,
 } from '@easel/testing';
-import { post, REPO_ROOT, tempHome } from './helpers';
+import { post, REPO_ROOT, startTestEasel, tempHome } from './helpers';
 
 /**
  * Options judged on what the picture means, through the public API on the bundled model (issue 19;
  * the table in packages/testing/README.md lists every option's meaning test).
  */
 let easel: EmbeddedEaselInstance;
-let home = '';
 let key = '';
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  home = await tempHome();
-  easel = await startEmbedded(
-    loadConfig({
-      EASEL_HOME: home,
-      PORT: '0',
-      EASEL_LOG_LEVEL: 'error',
-      EASEL_ORT_THREADS: '1',
-      EASEL_SYNC_WINDOW_MS: '60000',
-    }),
-  );
-  key = easel.adminKey!;
+  ({ easel, key, close } = await startTestEasel({ EASEL_ORT_THREADS: '1', EASEL_SYNC_WINDOW_MS: '60000' }));
 });
 
-afterAll(async () => {
-  await easel?.close();
-  await rm(home, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 const FLAGSHIP = 'a red circle on a blue background';
 // no scheduler: the model's own (easel-tiny's scheduler_config.json), as a new user gets it

@@ -1,34 +1,19 @@
-import { rm } from 'node:fs/promises';
-import { loadConfig } from '@easel/config';
-import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
-import { post, tempHome } from './helpers';
+import type { EmbeddedEaselInstance } from '@easel/easel';
+import { post, startTestEasel } from './helpers';
 
 // Also when run through the root's projects, which do not apply test/jest.config.js's testTimeout.
 jest.setTimeout(120_000);
 
 /** Live progress of real jobs on the bundled model (embedded mode, one job at a time). */
 let easel: EmbeddedEaselInstance;
-let home = '';
 let key = '';
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  home = await tempHome();
-  easel = await startEmbedded(
-    loadConfig({
-      EASEL_HOME: home,
-      PORT: '0',
-      EASEL_LOG_LEVEL: 'error',
-      EASEL_ORT_THREADS: '1',
-      EASEL_SYNC_WINDOW_MS: '0',
-    }),
-  );
-  key = easel.adminKey!;
+  ({ easel, key, close } = await startTestEasel({ EASEL_ORT_THREADS: '1', EASEL_SYNC_WINDOW_MS: '0' }));
 });
 
-afterAll(async () => {
-  await easel?.close();
-  await rm(home, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 interface Progress {
   step: number;
