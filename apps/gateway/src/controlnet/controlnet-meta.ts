@@ -3,9 +3,8 @@ import { generationMeta } from '../generation/diffusion-meta';
 import type { GenerationRequest } from '../generation/request';
 import { storedRequest } from '../jobs/job-message';
 import type { JobWithArtifacts } from '../jobs/job-responses';
+import { yesNo, isUrl } from '../common/meta-values';
 
-const yesNo = (flag: boolean) => (flag ? 'yes' : 'no');
-const isUrl = (value: string | null): value is string => value !== null && /^https?:\/\//i.test(value);
 
 /** `meta` of a finished controlnet job: the generation's, then the ControlNets as the request named them. */
 export function controlNetMeta(job: JobWithArtifacts): Record<string, unknown> {

@@ -5,9 +5,8 @@ import {
   type ImageEditingResult,
 } from '@easel/contracts';
 import { removeBackgroundMeta } from './removebg-meta';
+import { yesNo, isUrl } from '../common/meta-values';
 
-const isUrl = (value: string | null) => value !== null && /^https?:\/\//i.test(value);
-const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
 /** `meta` of an image_editing answer, by kind: the options that ran and what the edit found. */
 export function editingMeta(params: ImageEditingParams, result: ImageEditingResult): Record<string, unknown> {

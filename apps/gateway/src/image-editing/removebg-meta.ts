@@ -1,7 +1,6 @@
 import type { ImageEditingResult, RemoveBackgroundParams } from '@easel/contracts';
+import { yesNo, isUrl } from '../common/meta-values';
 
-const isUrl = (value: string) => /^https?:\/\//i.test(value);
-const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
 /** `meta` of a removebg_mask answer: the options that ran, the seed drawn, the size and the object's share. */
 export function removeBackgroundMeta(

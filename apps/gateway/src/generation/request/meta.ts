@@ -10,6 +10,7 @@
 import type { DiffusionResult } from '@easel/contracts';
 import type { GenerationRequest } from './generation-request';
 import { schedulerDisplayName } from './scheduler-names';
+import { yesNo, isUrl } from '../../common/meta-values';
 
 /** What only the finished (or started) job knows. */
 export interface MetaExtras {
@@ -29,10 +30,8 @@ export interface MetaExtras {
   maskImageUrl?: string | null;
 }
 
-const yesNo = (flag: boolean): 'yes' | 'no' => (flag ? 'yes' : 'no');
 const joined = (list: readonly (string | number)[]): string | null =>
   list.length === 0 ? null : list.join(',');
-const isUrl = (value: string | null): value is string => value !== null && /^https?:\/\//i.test(value);
 
 export function echoMeta(req: GenerationRequest, extras: MetaExtras): Record<string, unknown> {
   const scheduler = extras.scheduler ?? req.scheduler;
