@@ -5,7 +5,7 @@ import { fileSize, readJsonIfExists } from '../model/files';
 import { createGraph, type Graph, type SessionOptions } from '../model/session';
 import { parseModel, serializeModel } from '../onnx/model-proto';
 import { splitHintPath } from './split-hint-path';
-import type { ResidualInputs } from './residual-inputs';
+import { numberedNames, type ResidualInputs } from './residual-inputs';
 
 const DOWN_OUTPUT = /^down_block_res_samples?_(\d+)$/;
 const MID_OUTPUTS = ['mid_block_res_sample', 'mid_block_res_samples'];
@@ -54,11 +54,7 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
   }
   const inputs = new Set([...graph.inputs.keys(), ...(hint ? ['controlnet_cond'] : [])]);
   const missing = REQUIRED_INPUTS.filter((name) => !inputs.has(name));
-  const down = graph.outputNames
-    .map((name) => ({ name, index: DOWN_OUTPUT.exec(name)?.[1] }))
-    .filter((x): x is { name: string; index: string } => x.index !== undefined)
-    .sort((a, b) => Number(a.index) - Number(b.index))
-    .map((x) => x.name);
+  const down = numberedNames(graph.outputNames, DOWN_OUTPUT);
   const mid = MID_OUTPUTS.find((name) => graph.outputs.has(name));
   if (missing.length > 0 || down.length === 0 || !mid) {
     await graph.release();

@@ -4,6 +4,15 @@ import type { Graph } from '../model/session';
 const DOWN_INPUT = /^down_block_additional_residual_(\d+)$/;
 export const MID_INPUT = 'mid_block_additional_residual';
 
+/** The names that `pattern` numbers (its first group), in the order of their numbers: down_block_…_0, _1, … _11. */
+export function numberedNames(names: Iterable<string>, pattern: RegExp): string[] {
+  return [...names]
+    .map((name) => ({ name, index: pattern.exec(name)?.[1] }))
+    .filter((x): x is { name: string; index: string } => x.index !== undefined)
+    .sort((a, b) => Number(a.index) - Number(b.index))
+    .map((x) => x.name);
+}
+
 /** The UNet inputs a ControlNet feeds, in order: one per skip connection, then the middle block's. */
 export interface ResidualInputs {
   down: string[];
@@ -18,11 +27,7 @@ export interface ResidualInputs {
  * undefined for a plain UNet.
  */
 export function unetResidualInputs(unet: Graph): ResidualInputs | undefined {
-  const down = [...unet.inputs.keys()]
-    .map((name) => ({ name, index: DOWN_INPUT.exec(name)?.[1] }))
-    .filter((x): x is { name: string; index: string } => x.index !== undefined)
-    .sort((a, b) => Number(a.index) - Number(b.index))
-    .map((x) => x.name);
+  const down = numberedNames(unet.inputs.keys(), DOWN_INPUT);
   if (down.length === 0 || !unet.inputs.has(MID_INPUT)) return undefined;
   const channels = [...down, MID_INPUT].map((name) => Number(unet.input(name).shape[1]));
   return { down, mid: MID_INPUT, channels };
