@@ -3,10 +3,10 @@ import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/g
 import { status } from '@grpc/grpc-js';
 import { controlnetv1, fromControlNetRequest, MalformedMessageError } from '@easel/contracts';
 import type { DiffusionEngine } from '@easel/engine-diffusion';
-import { basename } from 'node:path';
 import type { DiffusionGeneration } from '../diffusion/diffusion-generation';
 import type { GenerationSlots } from '../generation-slots';
 import { GrpcError } from '../grpc/errors';
+import { generationCapacity } from '../grpc/generation-capacity';
 import { streamGeneration } from '../grpc/generation-stream';
 import type { GrpcServiceEntry } from '../grpc/server';
 import { unary } from '../grpc/unary';
@@ -40,14 +40,7 @@ export function controlNetGrpcEntry(o: ControlNetGrpcOptions): GrpcServiceEntry 
         },
         event: (event) => create(controlnetv1.GenerateEventSchema, { event }),
       }),
-    getCapacity: unary(async () =>
-      create(controlnetv1.GetCapacityResponseSchema, {
-        slotsTotal: o.slots.total,
-        slotsBusy: o.slots.busy,
-        loadedModels: o.engine.loadedModels().map((dir) => o.generation.modelIdOf(dir) ?? basename(dir)),
-        device: o.device,
-      }),
-    ),
+    getCapacity: unary(async () => create(controlnetv1.GetCapacityResponseSchema, generationCapacity(o.slots, o.engine, o.generation, o.device))),
   };
   return { service: controlnetv1.ControlNetService, file: controlnetv1.file_easel_controlnet_v1_controlnet, handlers };
 }

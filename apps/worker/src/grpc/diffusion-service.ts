@@ -1,4 +1,4 @@
-import { resolve, basename } from 'node:path';
+import { resolve } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
@@ -8,6 +8,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { DiffusionEngine } from '@easel/engine-diffusion';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
 import type { DiffusionGeneration } from '../diffusion/diffusion-generation';
+import { generationCapacity } from './generation-capacity';
 import { streamGeneration } from './generation-stream';
 import { GenerationSlots } from '../generation-slots';
 import { GrpcError, invalidArgument, modelNotFound } from './errors';
@@ -98,12 +99,8 @@ export class DiffusionGrpcService {
   }
 
   capacity(): diffusionv1.GetCapacityResponse {
-    return create(diffusionv1.GetCapacityResponseSchema, {
-      slotsTotal: this.slots.total,
-      slotsBusy: this.slots.busy,
-      loadedModels: this.options.engine.loadedModels().map((dir) => this.options.generation.modelIdOf(dir) ?? basename(dir)),
-      device: this.options.device ?? 'cpu',
-    });
+    const { engine, generation, device } = this.options;
+    return create(diffusionv1.GetCapacityResponseSchema, generationCapacity(this.slots, engine, generation, device ?? 'cpu'));
   }
 
   private async findModel(tenantId: string, requested: string): Promise<{ modelId: string; model: ModelEntry }> {
