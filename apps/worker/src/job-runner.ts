@@ -103,7 +103,7 @@ export class JobRunner {
     try {
       const output = await this.options.handler.run(payload, {
         signal: this.shutdown.signal,
-        progress: (s, t, preview, phase) => progress.step(s, t, preview, phase),
+        progress: (s, t, preview, phase, detail) => progress.step(s, t, preview, phase, detail),
       });
       const artifacts = await withSpan(
         'upload',

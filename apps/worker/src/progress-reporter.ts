@@ -1,6 +1,7 @@
 import { encodeEvent, JOB_PROGRESS, type JobProgressEvent } from '@easel/contracts';
 import type { JobsRepository } from '@easel/db';
 import type { JobBus, JobDelivery } from '@easel/jobs';
+import type { ProgressDetail } from './service-handler';
 
 /** Draws a preview of the job's current state (a small PNG), or undefined when it has none. */
 export type PreviewSource = () => Promise<Uint8Array | undefined>;
@@ -31,24 +32,30 @@ export class ProgressReporter {
     private readonly intervalMs = 250,
   ) {}
 
-  step(step: number, total: number, preview?: PreviewSource, phase?: string): void {
+  step(step: number, total: number, preview?: PreviewSource, phase?: string, detail: ProgressDetail = {}): void {
     const now = performance.now();
     const newPhase = phase !== this.lastPhase;
     if (step < total && !newPhase && now - this.lastSent < this.intervalMs) return;
     this.lastSent = now;
     this.lastPhase = phase;
     const elapsed = (now - this.startedAt) / 1000;
-    const eta = step > 0 ? (elapsed / step) * (total - step) : 0;
+    const eta = detail.eta ?? (step > 0 ? (elapsed / step) * (total - step) : 0);
     const due = newPhase || step - this.lastPreviewStep >= PREVIEW_EVERY_STEPS;
     const drawn = preview && due ? preview() : undefined;
     if (drawn) this.lastPreviewStep = step;
-    const event: JobProgressEvent = { step, total, eta, ...(phase === undefined ? {} : { phase }) };
+    const event: JobProgressEvent = {
+      step,
+      total,
+      eta,
+      ...(phase === undefined ? {} : { phase }),
+      ...(detail.loss === undefined ? {} : { loss: detail.loss }),
+    };
     this.events = this.events.then(() => this.publish(event, drawn));
     this.pending = Promise.all([
       this.pending,
       this.delivery.inProgress(),
       this.events,
-      this.jobs.reportProgress(this.jobId, step / total, eta),
+      this.jobs.reportProgress(this.jobId, step / total, eta, detail.record as never),
     ]).catch(() => undefined); // progress is best-effort; the job's outcome is what counts
   }
 

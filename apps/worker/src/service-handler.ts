@@ -6,6 +6,15 @@ export interface JobOutput {
   files: { body: Buffer; contentType: string; extension: string }[];
 }
 
+/** What a long job reports beside its step: its own estimate of the time left, a training's loss. */
+export interface ProgressDetail {
+  /** Seconds left, as the job itself measures them (a resumed training knows better than the runner). */
+  eta?: number;
+  loss?: number;
+  /** Kept with the job row for its status endpoint (a training's step, loss and log tail). */
+  record?: Record<string, unknown>;
+}
+
 export interface JobContext {
   /**
    * Report a step; the runner throttles what reaches the database and the bus. `preview` draws a
@@ -17,6 +26,7 @@ export interface JobContext {
     total: number,
     preview?: () => Promise<Uint8Array | undefined>,
     phase?: string,
+    detail?: ProgressDetail,
   ): void;
   signal: AbortSignal;
 }

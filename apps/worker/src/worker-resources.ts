@@ -1,10 +1,12 @@
 import type { EaselConfig } from '@easel/config';
+import type { JobsRepository } from '@easel/db';
 import { DiffusionEngine } from '@easel/engine-diffusion';
 import { FaceRestorer } from '@easel/engine-face';
 import { Matting } from '@easel/engine-matting';
 import { SafetyChecker } from '@easel/engine-safety';
 import { Upscaler } from '@easel/engine-upscale';
 import type { ModelCatalog } from '@easel/model-store';
+import type { ArtifactStore } from '@easel/storage';
 import { DiffusionGeneration } from './diffusion/diffusion-generation';
 import { FaceEnhancer } from './face/face-enhancer';
 import type { GenerationSlots } from './generation-slots';
@@ -26,7 +28,9 @@ export class WorkerResources {
     readonly config: EaselConfig,
     readonly catalog: ModelCatalog,
     readonly slots: GenerationSlots,
-    private readonly log?: (message: string) => void,
+    readonly log?: (message: string) => void,
+    /** The artifact store and the job rows, for services that keep state between deliveries (training). */
+    readonly runtime?: { store: ArtifactStore; jobs: JobsRepository },
   ) {}
 
   get engine(): DiffusionEngine {

@@ -1,4 +1,4 @@
-import { CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE } from '@easel/contracts';
+import { CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE } from '@easel/contracts';
 import { controlNetGrpcEntry } from './controlnet/controlnet-grpc';
 import { controlNetJobInput } from './controlnet/controlnet-input';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
@@ -8,6 +8,7 @@ import { ImageEditing } from './image-editing/image-editing';
 import { imageEditingGrpcEntry } from './image-editing/image-editing-grpc';
 import { ImageEditingHandler } from './image-editing/image-editing-handler';
 import type { ServiceHandler } from './service-handler';
+import { TrainingHandler } from './training/training-handler';
 import { SuperResolution, SuperResolutionHandler } from './super-resolution/super-resolution-handler';
 import type { WorkerResources } from './worker-resources';
 
@@ -53,6 +54,24 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
   [CONTROLNET_SERVICE]: {
     handler: (r) => new DiffusionHandler(r.generation, CONTROLNET_SERVICE, controlNetJobInput),
     grpc: (r) => controlNetGrpcEntry({ generation: r.generation, engine: r.engine, slots: r.slots, device: r.config.EASEL_ORT_PROVIDER }),
+  },
+  // Long jobs on the training pool: bus only (resumed from checkpoints), no direct gRPC call.
+  [TRAINING_SERVICE]: {
+    handler: (r) => {
+      if (!r.runtime) throw new Error('the training service needs the artifact store and the job rows');
+      return new TrainingHandler({
+        home: r.config.home,
+        catalog: r.catalog,
+        store: r.runtime.store,
+        jobs: r.runtime.jobs,
+        generation: () => r.generation,
+        fetchAllowHosts: r.config.fetchAllowHosts,
+        python: r.config.EASEL_TRAINER_PYTHON,
+        threads: r.config.EASEL_TRAINER_THREADS,
+        checkpointEvery: r.config.EASEL_TRAINER_CHECKPOINT_STEPS,
+        log: r.log,
+      });
+    },
   },
 };
 

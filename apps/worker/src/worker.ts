@@ -44,7 +44,7 @@ export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
   if (engineProblem) throw new ConfigError(engineProblem);
   // Bus jobs and gRPC calls share the worker's slots: GetCapacity reports both.
   const slots = new GenerationSlots(config.EASEL_WORKER_CONCURRENCY);
-  const resources = new WorkerResources(config, deps.catalog, slots, deps.log);
+  const resources = new WorkerResources(config, deps.catalog, slots, deps.log, { store: deps.store, jobs });
   const handlers = services.map(({ definition }) => definition.handler(resources));
   const runners = handlers.map(
     (handler) =>

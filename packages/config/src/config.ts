@@ -63,6 +63,12 @@ const schema = z.object({
    * AGPL-3.0, not installed by Easel: a worker running image_editing refuses to start without it).
    */
   EASEL_REMOVEBG_ENGINE: z.enum(['grabcut', 'imgly']).default('grabcut'),
+  /** The training service's Python (with torch and onnx); unset: python3 on PATH, then /usr/bin/python3. */
+  EASEL_TRAINER_PYTHON: z.string().min(1).optional(),
+  /** Threads the trainer's PyTorch uses; 0 lets it choose (every core). */
+  EASEL_TRAINER_THREADS: nonNegativeInt.default(0),
+  /** A training checkpoints (and stores the checkpoint, so another worker can resume) every this many steps. */
+  EASEL_TRAINER_CHECKPOINT_STEPS: positiveInt.default(50),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
   /** Retention in days, for tenants without their own (0: keep forever): output files, job rows, webhook delivery logs. `temp: yes` outputs always go once their links expire. */

@@ -15,6 +15,8 @@ export interface JobProgressEvent {
   preview?: Uint8Array;
   /** The pass of a multi-pass job (`highres_base`, `highres_refine`); step and total count every pass. */
   phase?: string;
+  /** A training's running loss. */
+  loss?: number;
 }
 
 export interface JobEndedEvent {
@@ -30,7 +32,7 @@ export function encodeEvent(data: JobProgressEvent | JobEndedEvent): Uint8Array 
   const event =
     'status' in data
       ? create(JobEventSchema, { event: { case: 'ended', value: { status: STATUSES[data.status] } } })
-      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview, phase: data.phase } } });
+      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview, phase: data.phase, loss: data.loss } } });
   return toBinary(JobEventSchema, event);
 }
 
@@ -47,8 +49,15 @@ export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent 
   }
   const { event } = message;
   if (event.case === 'progress') {
-    const { step, total, eta, preview, phase } = event.value;
-    return { step, total, eta, ...(preview === undefined ? {} : { preview }), ...(phase === undefined ? {} : { phase }) };
+    const { step, total, eta, preview, phase, loss } = event.value;
+    return {
+      step,
+      total,
+      eta,
+      ...(preview === undefined ? {} : { preview }),
+      ...(phase === undefined ? {} : { phase }),
+      ...(loss === undefined ? {} : { loss }),
+    };
   }
   if (event.case === 'ended') {
     if (event.value.status === JobStatus.SUCCESS) return { status: 'success' };

@@ -3,6 +3,7 @@ import { DIFFUSION_CONTRACT } from './diffusion-proto';
 import { IMAGE_EDITING_CONTRACT } from './image-editing-proto';
 import type { RequestCase, ServiceContract } from './service-contract';
 import { SUPER_RESOLUTION_CONTRACT } from './super-resolution-proto';
+import { TRAINING_CONTRACT } from './training-proto';
 
 /**
  * Every service Easel runs, found by name, job kind or request case: the gateway publishes and the
@@ -14,6 +15,7 @@ export const SERVICE_CONTRACTS = [
   SUPER_RESOLUTION_CONTRACT,
   IMAGE_EDITING_CONTRACT,
   CONTROLNET_CONTRACT,
+  TRAINING_CONTRACT,
 ] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];

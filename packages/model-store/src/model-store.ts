@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Database } from '@easel/db';
@@ -41,6 +42,17 @@ export interface LoadModelRequest {
   visibility: 'private' | 'public';
   url: string;
   revision: string | null;
+}
+
+/** A model a training produced, registered for its tenant only (ModelStore.addTrained). */
+export interface TrainedModel {
+  tenantId: string;
+  modelId: string;
+  category: 'lora' | 'stable_diffusion';
+  /** The LoRA's .safetensors file, or the model's directory in the ONNX layout. */
+  path: string;
+  /** Where it came from (`training:<job id>`): a redelivered training finds its own model again. */
+  source: string;
 }
 
 /** A load that cannot start: the id is taken (bundled, or this tenant's and not failed). */
@@ -111,26 +123,50 @@ export class ModelStore implements ModelCatalog {
   async startLoad(req: LoadModelRequest): Promise<void> {
     if (await this.bundled.find(req.tenantId, req.modelId)) throw new ModelConflictError(req.modelId);
     const dir = join(this.options.filesDir, req.tenantId, req.modelId);
-    const row = await this.db.prisma
-      .$transaction(async (tx) => {
-        // Loads of one id wait for each other, so two tenants cannot both find the id free.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MODEL_ID_LOCK_SPACE}::int4, hashtext(${req.modelId}))`;
-        const live = await tx.model.findMany({ where: { modelId: req.modelId, status: { not: 'failed' } } });
-        const clashes = (m: { tenantId: string | null; visibility: string }) =>
-          m.tenantId === req.tenantId || m.visibility === 'public' || req.visibility === 'public';
-        if (live.some(clashes)) throw new ModelConflictError(req.modelId);
-        await tx.model.deleteMany({ where: { tenantId: req.tenantId, modelId: req.modelId, status: 'failed' } });
-        return tx.model.create({
-          data: { id: randomUUID(), modelId: req.modelId, tenantId: req.tenantId, category: req.category, format: req.format, status: 'loading', visibility: req.visibility, source: req.url, revision: req.revision, location: dir },
-        });
-      })
-      .catch((err: unknown) => {
-        // Two loads of one id at once: the (tenant, model id) unique index lets one through.
-        if ((err as { code?: string }).code === 'P2002') throw new ModelConflictError(req.modelId);
-        throw err;
-      });
+    const row = await this.claim(req.tenantId, req.modelId, req.visibility, {
+      category: req.category, format: req.format, status: 'loading', source: req.url, revision: req.revision, location: dir,
+    });
     const task = this.load(row.id, req, dir).finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
+  }
+
+  /** Whether `modelId` is free for a new private model of this tenant (a training checks before it starts). */
+  async isFree(tenantId: string, modelId: string): Promise<boolean> {
+    if (await this.bundled.find(tenantId, modelId)) return false;
+    const live = await this.db.prisma.model.findMany({ where: { modelId, status: { not: 'failed' } } });
+    return !live.some((m) => m.tenantId === tenantId || m.visibility === 'public');
+  }
+
+  /**
+   * Verifies a trained model's files, keeps them where this store keeps models and registers them
+   * `ready` for the tenant only. Idempotent per `source`: a training delivered twice gets the model
+   * its first delivery registered. Throws ModelConflictError when the id was taken meanwhile.
+   */
+  async addTrained(model: TrainedModel): Promise<ModelEntry> {
+    const existing = await this.db.prisma.model.findFirst({ where: { tenantId: model.tenantId, modelId: model.modelId, source: model.source, status: 'ready' } });
+    if (existing) return toEntry(existing);
+    // Checked before any file is written: in embedded mode the directory is the live model's own.
+    if (!(await this.isFree(model.tenantId, model.modelId))) throw new ModelConflictError(model.modelId);
+    const dir = join(this.options.filesDir, model.tenantId, model.modelId);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    let location: string;
+    if (model.category === 'lora') {
+      const bytes = await readFile(model.path);
+      verifyLora(bytes);
+      location = join(dir, 'lora.safetensors');
+      await writeFile(location, bytes);
+    } else {
+      const root = await findModelRoot(model.path);
+      await cp(root, dir, { recursive: true });
+      location = await findModelRoot(dir);
+    }
+    if (this.options.artifacts) location = await this.upload(model, location, dir);
+    const row = await this.claim(model.tenantId, model.modelId, 'private', {
+      category: model.category, format: model.category === 'lora' ? 'safetensors' : 'onnx', status: 'ready', source: model.source, revision: null, location,
+    });
+    this.options.log(`model ${model.modelId} (${model.category}) trained for tenant ${model.tenantId} is ready at ${location}`);
+    return toEntry(row);
   }
 
   /** Deletes one of the tenant's own models (row and files); false when it has none of that id. */
@@ -195,6 +231,35 @@ export class ModelStore implements ModelCatalog {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Records a model row under `modelId` for the tenant, or throws ModelConflictError when the id
+   * would name two models for some tenant: the loader's own and not failed, another tenant's
+   * public one, or (a public model) any tenant's live model.
+   */
+  private async claim(
+    tenantId: string,
+    modelId: string,
+    visibility: 'private' | 'public',
+    data: { category: string; format: string; status: string; source: string; revision: string | null; location: string },
+  ): Promise<Row> {
+    return this.db.prisma
+      .$transaction(async (tx) => {
+        // Claims of one id wait for each other, so two tenants cannot both find the id free.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MODEL_ID_LOCK_SPACE}::int4, hashtext(${modelId}))`;
+        const live = await tx.model.findMany({ where: { modelId, status: { not: 'failed' } } });
+        const clashes = (m: { tenantId: string | null; visibility: string }) =>
+          m.tenantId === tenantId || m.visibility === 'public' || visibility === 'public';
+        if (live.some(clashes)) throw new ModelConflictError(modelId);
+        await tx.model.deleteMany({ where: { tenantId, modelId, status: 'failed' } });
+        return tx.model.create({ data: { id: randomUUID(), modelId, tenantId, visibility, ...data } });
+      })
+      .catch((err: unknown) => {
+        // Two claims of one id at once: the (tenant, model id) unique index lets one through.
+        if ((err as { code?: string }).code === 'P2002') throw new ModelConflictError(modelId);
+        throw err;
+      });
+  }
+
   private async load(rowId: string, req: LoadModelRequest, dir: string): Promise<void> {
     try {
       let location = await this.fetchAndUnpack(req, dir);
@@ -210,7 +275,7 @@ export class ModelStore implements ModelCatalog {
   }
 
   /** Copies the verified files to the artifact store under a fresh upload id; the staging copy is removed. */
-  private async upload(req: LoadModelRequest, location: string, staging: string): Promise<string> {
+  private async upload(req: { tenantId: string; modelId: string }, location: string, staging: string): Promise<string> {
     const artifacts = this.options.artifacts!;
     const prefix = `models/${req.tenantId}/${req.modelId}/${randomUUID()}`;
     const isFile = location.endsWith('.safetensors') || location.endsWith('.onnx');

@@ -141,8 +141,11 @@ export class JobsRepository {
     return count === 1;
   }
 
-  async reportProgress(id: number, progress: number, eta: number | null): Promise<void> {
-    await this.prisma.job.updateMany({ where: { id, status: 'running' }, data: { progress, eta } });
+  async reportProgress(id: number, progress: number, eta: number | null, detail?: Prisma.InputJsonValue): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id, status: 'running' },
+      data: { progress, eta, ...(detail === undefined ? {} : { progressDetail: detail }) },
+    });
   }
 
   /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox). */

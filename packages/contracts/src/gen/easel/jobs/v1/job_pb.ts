@@ -16,6 +16,8 @@ import type { EditRequest } from '../../image_editing/v1/image_editing_pb';
 import { file_easel_image_editing_v1_image_editing } from '../../image_editing/v1/image_editing_pb';
 import type { GenerateRequest as GenerateRequest$1 } from '../../controlnet/v1/controlnet_pb';
 import { file_easel_controlnet_v1_controlnet } from '../../controlnet/v1/controlnet_pb';
+import type { TrainRequest } from '../../training/v1/training_pb';
+import { file_easel_training_v1_training } from '../../training/v1/training_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -24,12 +26,13 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKHAwoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQidwoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBEhIKBXBoYXNlGAUgASgJSAGIAQFCCgoIX3ByZXZpZXdCCAoGX3BoYXNlIjQKCEpvYkVuZGVkEigKBnN0YXR1cxgBIAEoDjIYLmVhc2VsLmpvYnMudjEuSm9iU3RhdHVzKlYKCUpvYlN0YXR1cxIaChZKT0JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSSk9CX1NUQVRVU19TVUNDRVNTEAESFQoRSk9CX1NUQVRVU19GQUlMRUQQAmIGcHJvdG8z',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSK8AwoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIAEIJCgdyZXF1ZXN0QgsKCV9tb2RlbF9pZCJtCghKb2JFdmVudBIuCghwcm9ncmVzcxgBIAEoCzIaLmVhc2VsLmpvYnMudjEuSm9iUHJvZ3Jlc3NIABIoCgVlbmRlZBgCIAEoCzIXLmVhc2VsLmpvYnMudjEuSm9iRW5kZWRIAEIHCgVldmVudCKTAQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBEhIKBXBoYXNlGAUgASgJSAGIAQESEQoEbG9zcxgGIAEoAUgCiAEBQgoKCF9wcmV2aWV3QggKBl9waGFzZUIHCgVfbG9zcyI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
     [
       file_easel_diffusion_v1_diffusion,
       file_easel_super_resolution_v1_super_resolution,
       file_easel_image_editing_v1_image_editing,
       file_easel_controlnet_v1_controlnet,
+      file_easel_training_v1_training,
     ],
   );
 
@@ -111,6 +114,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
         value: GenerateRequest$1;
         case: 'controlnet';
       }
+    | {
+        /**
+         * The training service (kinds "fine_tune", "lora_fine_tune").
+         *
+         * @generated from field: easel.training.v1.TrainRequest training = 14;
+         */
+        value: TrainRequest;
+        case: 'training';
+      }
     | { case: undefined; value?: undefined };
 };
 
@@ -189,6 +201,13 @@ export type JobProgress = Message<'easel.jobs.v1.JobProgress'> & {
    * @generated from field: optional string phase = 5;
    */
   phase?: string | undefined;
+
+  /**
+   * A training's loss (a running mean over the last steps); unset for other jobs.
+   *
+   * @generated from field: optional double loss = 6;
+   */
+  loss?: number | undefined;
 };
 
 /**

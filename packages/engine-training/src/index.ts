@@ -1,0 +1,4 @@
+export * from './trainer-events';
+export * from './trainer-errors';
+export * from './python-probe';
+export * from './run-trainer';
