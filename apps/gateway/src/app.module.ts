@@ -21,8 +21,9 @@ import { PlaygroundModule } from './playground/playground.module';
 import { RetentionModule } from './retention/retention.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { TrainingModule } from './training/training.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
-import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE } from './tokens';
+import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE, TRAINER_PROBLEM } from './tokens';
 
 /** The adapters a gateway runs on: embedded or distributed implementations of the same interfaces. */
 export interface GatewayDependencies {
@@ -33,6 +34,8 @@ export interface GatewayDependencies {
   catalog: ModelCatalog;
   /** Where load_model / delete_model register models (usually the same object as `catalog`); without it they answer 501. */
   modelStore?: ModelStore;
+  /** Embedded mode: why the in-process worker cannot train, or null (checked when a training is requested). */
+  trainerProblem?: () => string | null;
 }
 
 @Global()
@@ -46,6 +49,7 @@ class AdaptersModule {
       { provide: ARTIFACT_STORE, useValue: deps.store },
       { provide: MODEL_CATALOG, useValue: deps.catalog },
       ...(deps.modelStore ? [{ provide: MODEL_STORE, useValue: deps.modelStore }] : []),
+      ...(deps.trainerProblem ? [{ provide: TRAINER_PROBLEM, useValue: deps.trainerProblem }] : []),
     ];
     return { module: AdaptersModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -69,6 +73,7 @@ export class AppModule {
         GenerationModule,
         ImageEditingModule,
         ControlNetModule,
+        TrainingModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

@@ -38,7 +38,7 @@ const schema = z.object({
   EASEL_SERVICES: z
     .string()
     .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, 'must be a comma-separated list of service names')
-    .default('diffusion,super_resolution,image_editing,controlnet'),
+    .default('diffusion,super_resolution,image_editing,controlnet,training'),
   /**
    * Gateway: the worker pool each service's jobs are published to (`diffusion=gpu-a,super_resolution=cpu`);
    * a service not named goes to the pool `default`. The Helm chart renders it from its enabled pools.

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { EaselConfig } from '@easel/config';
 import { applyMigrations, openEmbeddedDatabase, type Database } from '@easel/db';
+import { TRAINING_SERVICE } from '@easel/contracts';
+import { probePython } from '@easel/engine-training';
 import { createGateway, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
 import { BundledModelCatalog, ModelStore } from '@easel/model-store';
@@ -46,7 +48,10 @@ export async function startEmbedded(config: EaselConfig, log: (line: string) => 
     // Uploaded models (load_model) live in the database and under $EASEL_HOME/models, beside the bundled ones.
     const catalog = new ModelStore(db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'models'), allowHosts: config.fetchAllowHosts, log });
     worker = await startWorker({ config, db, bus, store, catalog, log });
-    gateway = await createGateway({ config, db, bus, store, catalog, modelStore: catalog });
+    // The in-process worker trains only where python3 with torch is installed: the endpoints say so, nothing else minds.
+    const trainerProblem = () =>
+      config.services.includes(TRAINING_SERVICE) ? probePython(config.EASEL_TRAINER_PYTHON).problem : 'The training service is not among EASEL_SERVICES in this deployment.';
+    gateway = await createGateway({ config, db, bus, store, catalog, modelStore: catalog, trainerProblem });
     const url = await gateway.listen(config.PORT, config.EASEL_HOST);
     // PORT=0 picks a free port: links must name the real one.
     if (config.PORT === 0 && !config.EASEL_PUBLIC_URL) config.publicUrl = url;

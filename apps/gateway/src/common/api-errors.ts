@@ -88,6 +88,11 @@ export class ModelLoadingUnavailableError extends MessageError {
   }
 }
 
+/** fine_tune / lora_fine_tune where this deployment cannot train (no trainer on the machine, no model store). */
+export class TrainingUnavailableError extends MessageError {
+  readonly httpStatus = 503;
+}
+
 export class InsufficientCreditsError extends MessageError {
   readonly httpStatus = 402;
   constructor() {

@@ -37,7 +37,7 @@ export class JobSubmissionService {
     options: SubmitOptions = {},
   ): Promise<DialectResponse> {
     const prepared = await this.registry.forKind(kind).prepare(principal, kind, body, options);
-    return this.enqueue(principal, body, prepared, options.idempotencyKey ?? null);
+    return this.enqueue(principal, body, prepared, options.idempotencyKey ?? null, options.syncWindowMs ?? this.config.EASEL_SYNC_WINDOW_MS);
   }
 
   async fetch(
@@ -55,6 +55,7 @@ export class JobSubmissionService {
     body: Record<string, unknown>,
     job: PreparedJob,
     idempotencyKey: string | null,
+    syncWindowMs: number,
   ): Promise<DialectResponse> {
     // Only a request that validated counts as sent (spam filter, requests per minute).
     const admission = await this.limits.admit(principal, body, { idempotencyKey });
@@ -87,7 +88,7 @@ export class JobSubmissionService {
       if (error instanceof LedgerInsufficientCredits) throw new InsufficientCreditsError();
       throw error;
     }
-    const current = (await this.jobs.waitForEnd(submitted.id, this.config.EASEL_SYNC_WINDOW_MS)) ?? submitted;
+    const current = (syncWindowMs > 0 ? await this.jobs.waitForEnd(submitted.id, syncWindowMs) : null) ?? submitted;
     // Not ended: the processing body needs nothing but the row in hand (no artifacts yet).
     if (current.status === 'queued' || current.status === 'running')
       return this.view.render({ ...current, artifacts: [] });

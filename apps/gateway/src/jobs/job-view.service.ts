@@ -35,6 +35,7 @@ export class JobViewService {
   async render(job: JobWithArtifacts): Promise<DialectResponse> {
     const { publicUrl } = this.config;
     const definition = this.registry.forKind(job.kind);
+    if (definition.render) return definition.render(job, { publicUrl, eta: job.status === 'success' || job.status === 'failed' ? 0 : await this.eta(job) });
     if (job.status === 'success') {
       const wantsBase64 = (storedRequest(job).params as { base64?: boolean }).base64 === true;
       const base64 = wantsBase64

@@ -40,14 +40,15 @@ export class JobsService implements OnModuleInit {
   onModuleInit(): void {
     // A job the bus gave up on (its worker kept dying or failing) ends failed, credits back.
     this.bus.onDeadLetter(async (message, deliveries) => {
-      if (await this.repository.fail(Number(message.id), `gave up after ${deliveries} deliveries`)) {
-        await this.bus.publishEvent({
-          jobId: message.id,
-          type: JOB_ENDED,
-          data: encodeEvent({ status: 'failed' }),
-        });
-      }
+      await this.failJob(Number(message.id), `gave up after ${deliveries} deliveries`);
     });
+  }
+
+  /** Ends an unfinished job as failed (credits released, webhook enqueued) and tells its watchers; false when it had ended. */
+  async failJob(id: number, reason: string): Promise<boolean> {
+    if (!(await this.repository.fail(id, reason))) return false;
+    await this.bus.publishEvent({ jobId: String(id), type: JOB_ENDED, data: encodeEvent({ status: 'failed' }) });
+    return true;
   }
 
   /** Records the job (holding its price) and puts it on the bus. */

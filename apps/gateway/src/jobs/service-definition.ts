@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Schema } from '../common/request/json-schema';
 import type { Principal } from '../keys/principal';
-import type { JobWithArtifacts } from './job-responses';
+import type { DialectResponse, JobWithArtifacts } from './job-responses';
 
 /** A validated request, ready to be admitted, priced and queued. */
 export interface PreparedJob {
@@ -23,6 +23,8 @@ export interface SubmitOptions {
   /** The v4 dreambooth endpoints need `model_id`. */
   requireModelId?: boolean;
   idempotencyKey?: string | null;
+  /** How long the answer waits for the job to end (default EASEL_SYNC_WINDOW_MS; 0 for trainings, which never end that soon). */
+  syncWindowMs?: number;
 }
 
 /**
@@ -50,6 +52,11 @@ export interface ServiceDefinition {
   successMeta(job: JobWithArtifacts): Record<string, unknown>;
   /** The JSON Schema of the body `prepare` reads for `kind` (made from the same field table). */
   requestSchema(kind: string, options: SubmitOptions): Schema;
+  /**
+   * A family whose answers have a shape of their own (training's `training_status`): the body of
+   * its job in any state, for the submit answer, its fetch and its webhook. Unset: the image shapes.
+   */
+  render?(job: JobWithArtifacts, context: { publicUrl: string; eta: number }): DialectResponse;
 }
 
 export const SERVICE_DEFINITION = Symbol('easel:service-definition');

@@ -43,10 +43,16 @@ export class ModelsService {
   async delete(tenantId: string, body: Record<string, unknown>) {
     const id = parseModelId(body);
     if (!id.ok) throw new ValidationError(id.errors);
-    const own = (await this.catalog.list(tenantId)).find((m) => m.modelId === id.value && m.tenantId === tenantId);
-    if (!own || !this.store || !(await this.store.delete(tenantId, id.value))) throw new ModelNotFoundError();
-    await this.bus.publishModelEviction({ location: own.location, deleted: true });
+    if (!(await this.deleteOwn(tenantId, id.value))) throw new ModelNotFoundError();
     return { status: 'success', message: 'model deleted' };
+  }
+
+  /** Deletes one of the tenant's own models and has every worker drop it; false when it has none of that id. */
+  async deleteOwn(tenantId: string, modelId: string): Promise<boolean> {
+    const own = (await this.catalog.list(tenantId)).find((m) => m.modelId === modelId && m.tenantId === tenantId);
+    if (!own || !this.store || !(await this.store.delete(tenantId, modelId))) return false;
+    await this.bus.publishModelEviction({ location: own.location, deleted: true });
+    return true;
   }
 
   async status(tenantId: string, body: Record<string, unknown>) {

@@ -32,6 +32,7 @@ export const messages = {
   multipleOf: (field: string, step: number) => `The ${attribute(field)} must be a multiple of ${num(step)}.`,
   maxCharacters: (field: string, max: number) =>
     `The ${attribute(field)} must not be greater than ${num(max)} characters.`,
+  minItems: (field: string, min: number) => `The ${attribute(field)} must have at least ${num(min)} items.`,
   maxItems: (field: string, max: number) =>
     `The ${attribute(field)} must not have more than ${num(max)} items.`,
   /** Laravel's `in` rule; `allowed` lists the accepted values so the client can fix the request. */
