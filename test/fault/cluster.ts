@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,8 @@ export class Cluster {
       EASEL_WEBHOOK_POLL_MS: '200',
       EASEL_WEBHOOK_BACKOFF_MS: '200,500,1000',
       EASEL_INITIAL_CREDITS: '100000',
+      // Trainings checkpoint often, so a killed one has something to resume from.
+      EASEL_TRAINER_CHECKPOINT_STEPS: '5',
     };
     const migrate = spawnSync(process.execPath, [EASEL_CLI, 'migrate'], { env: this.env, encoding: 'utf8' });
     if (migrate.status !== 0) throw new Error(`easel migrate failed:\n${migrate.stdout}${migrate.stderr}`);
@@ -132,7 +134,9 @@ export class Cluster {
   }
 
   async startWorker(name: string): Promise<EaselNode> {
-    const worker = this.spawn(name, ['worker'], { EASEL_GRPC_PORT: String(await freePort()) });
+    // A home of its own, as on another machine: what a worker hands on goes through S3 and the database.
+    await mkdir(join(this.home, name), { recursive: true });
+    const worker = this.spawn(name, ['worker'], { EASEL_GRPC_PORT: String(await freePort()), EASEL_HOME: join(this.home, name) });
     await worker.waitFor(/easel worker: running diffusion/);
     return worker;
   }
@@ -210,6 +214,14 @@ export class Cluster {
   async unfinishedNotAccepted(): Promise<string[]> {
     const rows = await this.db.sql.query<{ id: number; status: string }>("SELECT id, status FROM jobs WHERE status IN ('queued', 'running') ORDER BY id");
     return rows.filter((r) => !this.ledger.accepted.has(Number(r.id))).map((r) => `${r.id} (${r.status})`);
+  }
+
+  /** The worker whose trainer (a child process) is running now, if any. */
+  trainingWorker(): EaselNode | undefined {
+    return this.workers.find((w) => {
+      const children = spawnSync('pgrep', ['-f', '-P', String(w.child.pid), 'train.py'], { encoding: 'utf8' });
+      return children.status === 0 && children.stdout.trim() !== '';
+    });
   }
 
   async runningJobs(): Promise<number> {

@@ -1,3 +1,5 @@
+import { checkerInstanceImages } from '@easel/testing';
+import { post } from '../e2e/helpers';
 import { Cluster, ensureNatsRunning, restartNats, type Tally } from './cluster';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,4 +113,35 @@ describe('fault tolerance of distributed mode', () => {
     const outcome = await cluster.settle(ids);
     check(await cluster.tally('gateway restart', ids, outcome, refusedBefore));
   }, 90_000);
+
+  it('kill -9 the worker running a training: another worker resumes it from its last stored checkpoint', async () => {
+    const status = async (id: number) => (await post(`${cluster.url}/api/v3/fine_tune_status/${id}`, { key: cluster.key })).body;
+    const { body } = await post(`${cluster.url}/api/v3/lora_fine_tune`, {
+      key: cluster.key,
+      instance_prompt: 'a zxq circle',
+      images: await checkerInstanceImages(4),
+      max_train_steps: 20,
+      learning_rate: 1e-3,
+      rank: 4,
+      seed: 7,
+      base_model_id: 'easel-tiny',
+    });
+    expect(body).toMatchObject({ status: 'success', training_status: 'deploying_gpu' });
+    const id = Number(body.training_id);
+    // Past the checkpoint at step 5 (stored in S3), then the worker training it dies without warning.
+    let seen = await status(id);
+    for (const deadline = Date.now() + 180_000; (seen.step ?? 0) < 8 && seen.training_status !== 'failed' && Date.now() < deadline; seen = await status(id)) await sleep(200);
+    expect(seen.training_status).toBe('training_started');
+    const victim = cluster.trainingWorker();
+    if (!victim) throw new Error(`no worker runs a trainer (status ${JSON.stringify(seen)})`);
+    const stepAtKill = seen.step as number;
+    await victim.kill('SIGKILL');
+    cluster.workers[cluster.workers.indexOf(victim)] = await cluster.startWorker('worker-t2');
+    for (const deadline = Date.now() + 240_000; !['model_ready', 'failed'].includes(seen.training_status) && Date.now() < deadline; seen = await status(id)) await sleep(500);
+    expect(seen).toMatchObject({ training_status: 'model_ready', step: 20 });
+    // It went on from a stored checkpoint (5, or a later one), not from the start.
+    expect(seen.resumed_from_step).toBeGreaterThanOrEqual(5);
+    expect(seen.resumed_from_step).toBeLessThanOrEqual(stepAtKill);
+    expect((await cluster.attempts([id])).get(id)).toBeGreaterThanOrEqual(2);
+  }, 480_000);
 });

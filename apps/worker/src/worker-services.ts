@@ -69,6 +69,7 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
         python: r.config.EASEL_TRAINER_PYTHON,
         threads: r.config.EASEL_TRAINER_THREADS,
         checkpointEvery: r.config.EASEL_TRAINER_CHECKPOINT_STEPS,
+        ackWaitMs: r.config.EASEL_ACK_WAIT_MS,
         log: r.log,
       });
     },

@@ -69,6 +69,8 @@ const schema = z.object({
   EASEL_TRAINER_THREADS: nonNegativeInt.default(0),
   /** A training checkpoints (and stores the checkpoint, so another worker can resume) every this many steps. */
   EASEL_TRAINER_CHECKPOINT_STEPS: positiveInt.default(50),
+  /** On SIGTERM a worker stops taking jobs and gives the ones it runs this long to finish (then hands them back to the bus). */
+  EASEL_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   /** Jobs one worker runs at once per service. */
   EASEL_WORKER_CONCURRENCY: positiveInt.default(1),
   /** Retention in days, for tenants without their own (0: keep forever): output files, job rows, webhook delivery logs. `temp: yes` outputs always go once their links expire. */

@@ -14,6 +14,8 @@ const KILL_GRACE_MS = 5_000;
 
 export interface RunTrainerOptions {
   python: string;
+  /** The trainer script (tests stand a fake one in); default TRAINER_SCRIPT. */
+  script?: string;
   /** Holds job.json and the images; the checkpoint and the output are written here. */
   workDir: string;
   signal?: AbortSignal;
@@ -32,7 +34,7 @@ export function runTrainer(options: RunTrainerOptions): Promise<TrainerDone> {
   const { python, workDir, signal } = options;
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
-    const child = spawn(python, [TRAINER_SCRIPT, workDir], {
+    const child = spawn(python, [options.script ?? TRAINER_SCRIPT, workDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1', ...options.env },
     });

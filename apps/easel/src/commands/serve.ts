@@ -58,7 +58,7 @@ export async function serveWorker(config: EaselConfig): Promise<void> {
   say(`easel worker: running ${worker.services.join(', ')} for pool ${config.EASEL_POOL}, gRPC on port ${worker.grpcPort} (pid ${process.pid})`);
   stopOnSignals('worker', async () => {
     // Drain: stop pulling, let running jobs finish (or hand them back after the grace period).
-    await worker.stop(30_000);
+    await worker.stop(config.EASEL_SHUTDOWN_GRACE_MS);
     await adapters.close();
     await telemetry.shutdown();
   });

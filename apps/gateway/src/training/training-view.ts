@@ -8,6 +8,7 @@ interface TrainingResult {
   steps: number;
   loss: number;
   train_seconds: number;
+  resumed_from_step?: number;
   log?: string[];
 }
 
@@ -49,6 +50,7 @@ export function trainingBody(job: JobWithArtifacts, publicUrl: string, eta: numb
       loss,
       eta: job.status === 'queued' || job.status === 'running' ? Math.max(1, Math.round(eta)) : 0,
       logs,
+      ...(result ? { train_seconds: result.train_seconds, resumed_from_step: result.resumed_from_step ?? 0 } : {}),
       ...(lora.length > 0 ? { lora_link: lora[0] } : {}),
       ...(job.status === 'failed' ? { error: job.error ?? 'the training failed' } : {}),
       ...(job.trackId === null ? {} : { track_id: job.trackId }),

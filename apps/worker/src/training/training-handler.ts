@@ -22,11 +22,10 @@ export interface TrainingHandlerOptions {
   python?: string;
   threads: number;
   checkpointEvery: number;
+  /** The bus's ack wait: the heartbeat beats well within it. */
+  ackWaitMs: number;
   log?: (line: string) => void;
 }
-
-/** Keeps a job's delivery alive while nothing reports a step (loading, class images, export). */
-const HEARTBEAT_MS = 10_000;
 
 /**
  * Training jobs from the bus: prepares the trainer's folder (instance images, class images, the
@@ -56,7 +55,8 @@ export class TrainingHandler implements ServiceHandler {
       loss: last.loss,
       record: { step: last.step, total: last.total, loss: last.loss ?? null, log: [...last.log] },
     });
-    const heartbeat = setInterval(report, HEARTBEAT_MS);
+    // Keeps the delivery alive while no step is reported (loading, class images, a slow step, export).
+    const heartbeat = setInterval(report, Math.max(250, Math.min(10_000, this.options.ackWaitMs / 3)));
     let finished = false;
     try {
       await workspace.create();
@@ -94,6 +94,7 @@ export class TrainingHandler implements ServiceHandler {
         threads: this.options.threads,
       });
       let stored = Promise.resolve();
+      let resumedFrom = 0;
       const onEvent = (event: TrainerEvent) => {
         if (event.event === 'progress') {
           last = { ...last, step: event.step, total: event.total, loss: event.loss, eta: event.eta_seconds };
@@ -102,6 +103,7 @@ export class TrainingHandler implements ServiceHandler {
           // In order, one at a time: the stored checkpoint is always a whole one.
           stored = stored.then(() => workspace.storeCheckpoint()).catch((error: Error) => this.options.log?.(`training ${payload.jobId}: checkpoint not stored: ${error.message}`));
         } else if (event.event === 'loaded' && event.resumed_from > 0) {
+          resumedFrom = event.resumed_from;
           this.options.log?.(`training ${payload.jobId} resumes at step ${event.resumed_from} of ${event.total}${resumed ? '' : ' (local checkpoint)'}`);
         }
       };
@@ -136,6 +138,7 @@ export class TrainingHandler implements ServiceHandler {
           base_model_id: params.baseModelId,
           category,
           steps: done.steps,
+          resumed_from_step: resumedFrom,
           loss: done.loss,
           train_seconds: done.seconds,
           log: [...last.log],
