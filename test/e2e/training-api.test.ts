@@ -1,5 +1,25 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
+import { zipSync } from 'fflate';
 import { checkerInstanceImages, decodeImage, judgeChecker } from '@easel/testing';
-import { post, startTestEasel } from './helpers';
+import { post, REPO_ROOT, startTestEasel } from './helpers';
+
+/** easel-tiny as a zip whose UNet graph is garbage: it loads (the layout is right) but no trainer can read it. */
+async function brokenModelZip(): Promise<Buffer> {
+  const dir = join(REPO_ROOT, 'models', 'easel-tiny');
+  const files: Record<string, Uint8Array> = {};
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(d, e.name));
+      else files[`broken/${relative(dir, join(d, e.name))}`] = await readFile(join(d, e.name));
+    }
+  };
+  await walk(dir);
+  files['broken/unet/model.onnx'] = Buffer.alloc(4096, 7);
+  return Buffer.from(zipSync(files, { level: 0 }));
+}
 
 /**
  * Training through the API on a concept easel-tiny never saw (circles filled with a purple and white
@@ -17,15 +37,22 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
   let url: string;
   let key: string;
   let images: string[];
+  let server: Server;
   const api = (path: string, body: Record<string, unknown>) => post(`${url}${path}`, { key, ...body });
 
   beforeAll(async () => {
-    ctx = await startTestEasel({ EASEL_TRAINER_CHECKPOINT_STEPS: '40' });
+    const zip = await brokenModelZip();
+    server = createServer((_req, res) => res.writeHead(200, { 'content-length': zip.length }).end(zip));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    ctx = await startTestEasel({ EASEL_TRAINER_CHECKPOINT_STEPS: '40', EASEL_FETCH_ALLOW_HOSTS: '127.0.0.1' });
     url = ctx.easel.url;
     key = ctx.key;
     images = await checkerInstanceImages(8);
   }, 60_000);
-  afterAll(() => ctx?.close());
+  afterAll(async () => {
+    await ctx?.close();
+    await new Promise((r) => server?.close(r));
+  });
 
   async function trainToEnd(id: number, timeoutMs: number) {
     let body: Record<string, any> = {};
@@ -145,5 +172,31 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
     await new Promise((r) => setTimeout(r, 5000));
     const models = (await as('/api/v4/dreambooth/model_list', {})).body as Array<{ model_id: string }>;
     expect(models.map((m) => m.model_id)).not.toContain(start.body.model_id);
+  }, 180_000);
+
+  it('a trainer that crashes ends the training failed, with its log tail, and its credits released', async () => {
+    const tenant = (await api('/api/v1/enterprise/tenants/create', { name: 'crasher', credits: '10' })).body.tenant;
+    const own = (await api('/api/v1/enterprise/keys/create', { tenant_id: tenant.id, name: 'crasher app' })).body.api_key as string;
+    const as = (path: string, body: Record<string, unknown>) => post(`${url}${path}`, { key: own, ...body });
+    const port = (server.address() as AddressInfo).port;
+    await as('/api/v3/load_model', { url: `http://127.0.0.1:${port}/broken.zip`, model_id: 'broken-tiny', model_category: 'stable_diffusion' });
+    let model: Record<string, any> = {};
+    for (const deadline = Date.now() + 60_000; model.status !== 'model_ready' && model.status !== 'failed' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 300));
+      model = ((await as('/api/v4/dreambooth/model_list', {})).body as Array<Record<string, any>>).find((m) => m.model_id === 'broken-tiny') ?? {};
+    }
+    expect(model.status).toBe('model_ready');
+    const start = await as('/api/v3/lora_fine_tune', { instance_prompt: PROMPT, images: images.slice(0, 4), max_train_steps: 100, base_model_id: 'broken-tiny' });
+    expect(start.body.training_status).toBe('deploying_gpu');
+    let end: Record<string, any> = {};
+    for (const deadline = Date.now() + 120_000; !['failed', 'model_ready'].includes(end.training_status) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      end = (await as(`/api/v3/fine_tune_status/${start.body.training_id}`, {})).body;
+    }
+    expect(end).toMatchObject({ status: 'failed', training_status: 'failed' });
+    // The trainer's own words and its last log lines, not a bare "failed".
+    expect(end.error).toMatch(/The training failed: .*unet/is);
+    const credits = ((await api('/api/v1/enterprise/tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((t) => t.id === tenant.id)!.credits;
+    expect(credits).toBe('10.000');
   }, 180_000);
 });
