@@ -109,6 +109,7 @@ export async function guardedRequest<T>(
   } catch (error) {
     throw toSafeFetchError(error);
   } finally {
-    await agent.close().catch(() => undefined);
+    // destroy, not close: close would wait for a body `read` refused unread (too large) until the timeout.
+    await agent.destroy().catch(() => undefined);
   }
 }

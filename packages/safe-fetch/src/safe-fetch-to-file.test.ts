@@ -37,7 +37,7 @@ async function liveBytes(): Promise<number> {
 /** What the last streamed body cost: bytes the server got to send, and the largest live memory seen while sending. */
 const streamed = { sent: 0, peakLive: 0 };
 
-/** Sends `total` bytes in 1 MiB chunks as the client reads them (no Content-Length), sampling live memory every 4 MiB. */
+/** Sends `total` bytes in 1 MiB chunks as the client reads them, sampling live memory every 4 MiB. */
 async function streamBody(res: ServerResponse, total: number): Promise<void> {
   const chunk = Buffer.alloc(MiB, 0x5a);
   streamed.sent = 0;
@@ -62,7 +62,7 @@ beforeAll(async () => {
     if (req.url === '/large') return void streamBody(res, LARGE);
     if (req.url === '/declared-large') {
       res.writeHead(200, { 'content-length': String(LARGE) });
-      return res.end();
+      return res.write(Buffer.alloc(1024)); // and never ends: only hanging up frees the client
     }
     if (req.url === '/stalls') {
       res.writeHead(200);
@@ -124,7 +124,7 @@ describe('safeFetchToFile', () => {
     expect(existsSync(path)).toBe(false);
   });
 
-  it('refuses a declared length past the limit before writing anything', async () => {
+  it('refuses a declared length past the limit before writing anything, without waiting for the body', async () => {
     const path = join(dir, 'declared.bin');
     expect((await failure(safeFetchToFile(`${base}/declared-large`, path, local(MiB)))).code).toBe(
       'too_large',
