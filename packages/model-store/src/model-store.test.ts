@@ -10,7 +10,7 @@ import { LocalArtifactStore } from '@easel/storage';
 import { BundledModelCatalog } from './bundled-model-catalog';
 import { ARTIFACT_LOCATION, ModelConflictError, ModelStore } from './model-store';
 import { safetensors } from '@easel/testing';
-import { serveFiles } from './test-helpers';
+import { serveFiles, withLyingSizes } from './test-helpers';
 
 const MODELS = resolve(__dirname, '../../../models');
 const SD15 = join(MODELS, 'sd15-random');
@@ -55,6 +55,10 @@ function traversalTar(): Buffer {
   return Buffer.concat([header, body, Buffer.alloc(1024)]);
 }
 
+const MiB = 1024 * 1024;
+/** 8 MiB of weights that claim, in every header, to be 10 bytes. */
+const LYING_ZIP_BOMB = withLyingSizes(zipSync({ 'model_index.json': Buffer.from('{}'), 'unet/model.onnx': Buffer.alloc(8 * MiB) }, { level: 9 }), ['unet/model.onnx'], 10);
+
 const LORA = safetensors({ 'lora_unet_mid_attn_attn1_to_q.lora_down.weight': { shape: [1, 2], data: [1, 2] }, 'lora_unet_mid_attn_attn1_to_q.lora_up.weight': { shape: [2, 1], data: [3, 4] } });
 const EMBEDDING = safetensors({ emb_params: { shape: [1, 4], data: [1, 2, 3, 4] } });
 
@@ -82,6 +86,7 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
       '/bad-header.safetensors': Buffer.concat([Buffer.from([255, 255, 0, 0, 0, 0, 0, 0]), Buffer.from('{}')]),
       '/not-a-model.zip': Buffer.from(zipSync({ 'readme.txt': Buffer.from('hi') })),
       '/traversal.tar': traversalTar(),
+      '/lying-bomb.zip': LYING_ZIP_BOMB,
     });
     store = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: files, allowHosts: ['127.0.0.1'], log: (l) => logs.push(l), maxUnpackedBytes: 64 * 1024 * 1024 });
   });
@@ -94,6 +99,8 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
   const load = (modelId: string, path: string, category: 'stable_diffusion' | 'lora' | 'embeddings', extra: Partial<Parameters<ModelStore['startLoad']>[0]> = {}) =>
     store.startLoad({ tenantId: tenant, modelId, category, format: category === 'stable_diffusion' ? 'diffusers' : 'safetensors', visibility: 'private', url: server.url(path), revision: null, ...extra });
   const entry = async (modelId: string, who = tenant) => (await store.list(who)).find((m) => m.modelId === modelId);
+  /** What the tenant's folder holds that is named after the model: its directory and any download beside it. */
+  const onDisk = async (modelId: string) => (existsSync(join(files, tenant)) ? (await readdir(join(files, tenant))).filter((name) => name.includes(modelId)) : []);
 
   it.each([
     ['a tar.gz', 'sd-tar', '/sd.tar.gz'],
@@ -106,6 +113,7 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     const found = await store.find(tenant, id);
     expect(found).toMatchObject({ modelId: id, status: 'ready', category: 'stable_diffusion', tenantId: tenant });
     expect(existsSync(join(found!.location, 'unet', 'model.onnx'))).toBe(true);
+    expect(await onDisk(id)).toEqual([id]); // the model's directory, and no download left beside it
     expect(found!.location.startsWith(join(files, tenant, id))).toBe(true);
     expect(await store.find(other, id)).toBeNull();
     expect(await entry(id, other)).toBeUndefined();
@@ -141,6 +149,22 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     await small.startLoad({ tenantId: tenant, modelId: 'too-big', category: 'stable_diffusion', format: 'diffusers', visibility: 'private', url: server.url('/sd.zip'), revision: null });
     await small.whenIdle();
     expect(await entry('too-big')).toMatchObject({ status: 'failed', error: expect.stringMatching(/unpacks to more than 1000 bytes/) });
+  });
+
+  it('a zip bomb whose entries claim to be tiny is stopped at the cap while inflating, and nothing is left on disk', async () => {
+    const small = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: files, allowHosts: ['127.0.0.1'], maxUnpackedBytes: MiB });
+    await small.startLoad({ tenantId: tenant, modelId: 'zip-bomb', category: 'stable_diffusion', format: 'diffusers', visibility: 'private', url: server.url('/lying-bomb.zip'), revision: null });
+    await small.whenIdle();
+    expect(await entry('zip-bomb')).toMatchObject({ status: 'failed', error: `the archive unpacks to more than ${MiB} bytes` });
+    expect(await onDisk('zip-bomb')).toEqual([]);
+  });
+
+  it('a download over maxDownloadBytes is refused and leaves no partial download', async () => {
+    const small = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: files, allowHosts: ['127.0.0.1'], maxDownloadBytes: 1000 });
+    await small.startLoad({ tenantId: tenant, modelId: 'too-long', category: 'stable_diffusion', format: 'diffusers', visibility: 'private', url: server.url('/sd.zip'), revision: null });
+    await small.whenIdle();
+    expect(await entry('too-long')).toMatchObject({ status: 'failed', error: expect.stringMatching(/more than the limit of 1000/) });
+    expect(await onDisk('too-long')).toEqual([]);
   });
 
   it('a private address is refused without the allow list (SSRF rules)', async () => {

@@ -5,18 +5,17 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Database } from '@easel/db';
 import type { ArtifactStore } from '@easel/storage';
-import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
-import { ModelLoadError, unpackArchive } from './archive';
+import { SafeFetchError } from '@easel/safe-fetch';
+import { ModelLoadError } from './archive';
+import { downloadModel } from './download';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
-import { onnxGraphOutputs } from './onnx-graph-outputs';
-import { findModelRoot, verifyEmbedding, verifyLora } from './verify-model';
 
 export interface ModelStoreOptions {
   /** Where uploaded models live: `<filesDir>/<tenant id>/<model id>/` (embedded mode: $EASEL_HOME/models). */
   filesDir: string;
   /** Hosts a model URL may reach although private (EASEL_FETCH_ALLOW_HOSTS; tests). */
   allowHosts?: readonly string[];
-  /** Largest download (bytes; it is held in memory while verified). Default 2 GiB. */
+  /** Largest download (bytes; it streams to a file beside the model's directory). Default 2 GiB. */
   maxDownloadBytes?: number;
   /** Largest unpacked model (bytes). Default 8 GiB. */
   maxUnpackedBytes?: number;
@@ -293,34 +292,8 @@ export class ModelStore implements ModelCatalog {
   }
 
   private async fetchAndUnpack(req: LoadModelRequest, dir: string): Promise<string> {
-    if (req.format === 'ckpt') throw new ModelLoadError('ckpt (pickle) files are not loaded: they can run code; upload safetensors or a diffusers ONNX archive');
-    const { body } = await safeFetch(req.url, { maxBytes: this.options.maxDownloadBytes, allowHosts: this.options.allowHosts, timeoutMs: this.options.downloadTimeoutMs });
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    if (req.category === 'stable_diffusion') {
-      if (req.format === 'safetensors') throw new ModelLoadError('a single-file safetensors checkpoint cannot be converted here; upload a zip or tar of the diffusers ONNX export');
-      await unpackArchive(body, dir, { maxBytes: this.options.maxUnpackedBytes, maxFiles: 10_000 });
-      return findModelRoot(dir);
-    }
-    if (req.category === 'face_restore') return writeFaceRestoreGraph(req, body, dir);
-    if (req.category === 'lora') verifyLora(body);
-    else verifyEmbedding(body);
-    const file = join(dir, `${req.category === 'lora' ? 'lora' : 'embedding'}.safetensors`);
-    await writeFile(file, body);
-    return file;
+    return downloadModel(req, dir, this.options);
   }
-}
-
-/** A face_restore upload: one ONNX graph file (GFPGAN / CodeFormer style) with at least one output. */
-async function writeFaceRestoreGraph(req: LoadModelRequest, body: Buffer, dir: string): Promise<string> {
-  if (req.format !== 'onnx') throw new ModelLoadError('a face_restore model is one ONNX graph file: send model_format onnx');
-  const file = join(dir, 'face_restore.onnx');
-  await writeFile(file, body);
-  const outputs = await onnxGraphOutputs(file).catch((err: Error) => {
-    throw new ModelLoadError(`the face_restore file is not an ONNX graph: ${err.message}`);
-  });
-  if (outputs.length === 0) throw new ModelLoadError('the face_restore file is not an ONNX graph: it has no outputs');
-  return file;
 }
 
 function toEntry(r: Row): ModelEntry {

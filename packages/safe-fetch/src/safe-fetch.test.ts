@@ -2,7 +2,8 @@ import dns from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockedRange } from './address-policy';
-import { safeFetch, SafeFetchError } from './safe-fetch';
+import { safeFetch } from './safe-fetch';
+import { SafeFetchError } from './safe-fetch-error';
 
 let server: Server;
 let base = '';
