@@ -176,6 +176,14 @@ def _resize(x, a):
     return F.interpolate(data, mode=torch_mode, align_corners=ctm == "align_corners", **kwargs)
 
 
+def _clip(x, a):
+    low = x[1] if len(x) > 1 and x[1] is not None else a.get("min")
+    high = x[2] if len(x) > 2 and x[2] is not None else a.get("max")
+    low = low.item() if torch.is_tensor(low) else low
+    high = high.item() if torch.is_tensor(high) else high
+    return torch.clamp(x[0], min=low, max=high)
+
+
 def _cast(x, a):
     return x[0].to(DTYPES[a["to"]])
 
@@ -292,5 +300,5 @@ OPS = {
     "Slice": _slice, "Split": _split, "Shape": lambda x, a: torch.tensor(x[0].shape, dtype=torch.int64)[a.get("start", 0):a.get("end")],
     "Cast": _cast, "Constant": _constant, "ConstantOfShape": _constant_of_shape, "Expand": _expand,
     "Where": lambda x, a: torch.where(x[0], x[1], x[2]), "ArgMax": _argmax, "CumSum": _cumsum, "Range": _range,
-    "Pad": _pad, "AveragePool": _average_pool, "Resize": _resize,
+    "Clip": _clip, "Pad": _pad, "AveragePool": _average_pool, "Resize": _resize,
 }

@@ -12,9 +12,9 @@ describe('the checker concept judge', () => {
   it('scores an instance image high and a flat circle of either checker colour near zero', () => {
     const concept = judgeChecker(checkerCircle(128, [30, 60, 200], 64, 64, 35));
     expect(concept.cells).toBeGreaterThanOrEqual(12);
-    expect(concept.score).toBeGreaterThan(0.4);
-    expect(judgeChecker(flatCircle(128, [30, 60, 200], [150, 40, 200])).score).toBeLessThan(0.05);
-    expect(judgeChecker(flatCircle(128, [30, 60, 200], [255, 255, 255])).score).toBeLessThan(0.05);
+    expect(concept.score).toBeGreaterThan(0.6);
+    expect(judgeChecker(flatCircle(128, [30, 60, 200], [240, 220, 40])).score).toBeLessThan(0.05);
+    expect(judgeChecker(flatCircle(128, [30, 60, 200], [20, 20, 20])).score).toBeLessThan(0.05);
   });
 
   it('gives nothing for an empty picture', () => {

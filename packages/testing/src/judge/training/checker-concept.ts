@@ -2,12 +2,13 @@ import { backgroundColour } from '../background';
 import { colourDistance, encodePng, pixelAt, type Rgb, type RgbImage } from '../image';
 
 /**
- * The training suites' concept, one easel-tiny never saw: a shape filled with a purple and white
- * checkerboard (16-px cells at 128×128). Its instance images are drawn by `checkerCircle`; a
- * picture shows the concept when its object is both purple and white in about equal parts.
+ * The training suites' concept, one easel-tiny never saw: a shape filled with a yellow and black
+ * checkerboard (16-px cells at 128×128), drawn by `checkerCircle`. (A purple and white one was
+ * tried first: easel-tiny's VAE alone, encoding and decoding an instance image, turns it into a
+ * white disc with pink dots, so no training of the UNet could draw it; yellow and black survive.)
  */
-export const CHECKER_PURPLE: Rgb = [150, 40, 200];
-export const CHECKER_WHITE: Rgb = [255, 255, 255];
+export const CHECKER_LIGHT: Rgb = [240, 220, 40];
+export const CHECKER_DARK: Rgb = [20, 20, 20];
 const CELL = 16;
 
 /** A circle filled with the checkerboard on a flat background. */
@@ -16,7 +17,7 @@ export function checkerCircle(size: number, background: Rgb, cx: number, cy: num
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
       const inside = (x - cx) ** 2 + (y - cy) ** 2 <= radius * radius;
-      const colour = !inside ? background : (Math.floor(x / CELL) + Math.floor(y / CELL)) % 2 === 0 ? CHECKER_PURPLE : CHECKER_WHITE;
+      const colour = !inside ? background : (Math.floor(x / CELL) + Math.floor(y / CELL)) % 2 === 0 ? CHECKER_LIGHT : CHECKER_DARK;
       data.set(colour, (y * size + x) * 3);
     }
   return { width: size, height: size, data };
@@ -27,7 +28,7 @@ export interface CheckerVerdict {
   cells: number;
   /**
    * |mean luminance of the object's "odd" cells − of its "even" cells| / 255, on the instance
-   * images' grid: ≈ 0.5–0.6 for the drawn concept, ≈ 0 for a flat shape (whose cells are all alike);
+   * images' grid: ≈ 0.7 for the drawn concept, ≈ 0 for a flat shape (whose cells are all alike);
    * damped when the object covers fewer than 4 cells, 0 below 2.
    */
   score: number;
@@ -71,7 +72,7 @@ export function judgeChecker(img: RgbImage): CheckerVerdict {
   return { cells, score: contrast * Math.min(1, cells / 4) };
 }
 
-const BACKGROUNDS: Rgb[] = [[30, 60, 200], [40, 160, 60], [230, 200, 40], [20, 20, 20], [200, 40, 40], [40, 200, 220]];
+const BACKGROUNDS: Rgb[] = [[30, 60, 220], [30, 170, 50], [220, 30, 30], [245, 245, 245], [140, 50, 180], [40, 200, 220]];
 
 /** `count` instance images (128×128 PNGs, base64) of checker circles on varied backgrounds, placed by `seed`. */
 export async function checkerInstanceImages(count: number, seed = 5): Promise<string[]> {
