@@ -91,6 +91,7 @@ export class LocalDiffusionEngine {
     const key = this.keyOf(dir, adapters);
     const { value: model, release } = await this.cache.acquire(key, this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
     const held: Array<{ value: ControlNetModel; release: () => Promise<void> }> = [];
+    let refiner: { value: DiffusionModel; release: () => Promise<void> } | undefined;
     try {
       for (const use of request.controlNets ?? []) {
         const path = resolve(use.path);
@@ -100,10 +101,12 @@ export class LocalDiffusionEngine {
         }));
       }
       const controls = held.map((h) => h.value);
-      const result = await generate(model, request, options, this.limits, this.upscaler, controls);
+      refiner = request.refiner ? await this.cache.acquire(resolve(request.refiner.model), this.load(resolve(request.refiner.model))) : undefined;
+      const result = await generate(model, request, options, this.limits, this.upscaler, controls, refiner?.value);
       return model.adapters ? { ...result, adapters: model.adapters } : result;
     } finally {
       for (const h of held) await h.release();
+      await refiner?.release();
       await release();
     }
   }
