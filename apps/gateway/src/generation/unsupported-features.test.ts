@@ -89,3 +89,22 @@ describe('clip_skip 2 needs a text encoder that exports its hidden states', () =
     }
   });
 });
+
+describe('options a model family cannot honour are a 422 naming the field, before credits are held', () => {
+  it('FLUX: negative_prompt, scheduler, img2img, clip_skip and LoRAs', async () => {
+    const flux = model('flux-random');
+    expect(await modelCapabilityErrors(parse({ negative_prompt: 'blurry', scheduler: 'DDIMScheduler', clip_skip: 2 }), flux)).toMatchObject({
+      negative_prompt: [expect.stringContaining('flux models')],
+      scheduler: [expect.stringContaining('FlowMatchEulerDiscreteScheduler')],
+      clip_skip: [expect.any(String)],
+    });
+    expect(Object.keys(await modelCapabilityErrors(parse({ init_image: INIT }, 'img2img'), flux))).toEqual(['init_image']);
+    expect(await modelCapabilityErrors(parse({}), flux)).toEqual({});
+  });
+
+  it('SDXL: clip_skip 2; SD 1.x and 2.x keep it', async () => {
+    expect(Object.keys(await modelCapabilityErrors(parse({ clip_skip: 2 }), model('sdxl-random')))).toEqual(['clip_skip']);
+    expect(await modelCapabilityErrors(parse({}), model('sdxl-random'))).toEqual({});
+    expect(await modelCapabilityErrors(parse({ clip_skip: 2 }), model('sd15-random-inpaint'))).toEqual({});
+  });
+});
