@@ -4,7 +4,7 @@ import { LocalDiffusionEngine } from '../local-engine';
 import { FlowMatchEulerDiscreteScheduler } from '../schedulers/flow-match-euler-discrete';
 import { T5Tokenizer } from '../text/t5-tokenizer';
 import { maxAbsDiff, MODELS } from '../pipeline/test-helpers';
-import { everyEighthPixel, familyFixtures } from './reference-fixtures';
+import { everyEighthPixel, familyFixtures, reportDiff } from './reference-fixtures';
 
 const FLUX = join(MODELS, 'flux-random');
 interface Meta { prompt: string; steps: number; guidance: number; width: number; height: number; mu: number; sigmas: number[]; t5_ids: number[]; img_ids_tail: number[][] }
@@ -13,10 +13,7 @@ const { meta } = ref;
 const h = meta.height / 8;
 const w = meta.width / 8;
 
-function report(name: string, d: number): number {
-  console.log(`flux reference: max |Δ| ${name} ${d.toExponential(2)}`);
-  return d;
-}
+const report = (what: string, diff: number) => reportDiff('flux', what, diff);
 
 describe('FLUX.1 (models/flux-random: CLIP pooled + T5, packed latents, flow matching)', () => {
   const engine = new LocalDiffusionEngine({ intraOpNumThreads: 1 });

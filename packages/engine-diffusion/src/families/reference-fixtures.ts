@@ -24,6 +24,12 @@ export function familyFixtures<M>(family: string): FamilyFixtures<M> {
   };
 }
 
+/** Logs a reference comparison (the figure the README quotes) and returns it for the assertion. */
+export function reportDiff(family: string, what: string, diff: number): number {
+  console.log(`${family} reference: max |Δ| ${what} ${diff.toExponential(2)}`);
+  return diff;
+}
+
 /** Every 8th pixel of each row and column of planar [3, H, W] pixels: the reference's pixel sample. */
 export function everyEighthPixel(pixels: Float32Array, width: number, height: number): Float32Array {
   const w = width / 8;

@@ -4,7 +4,7 @@ import { loadDiffusionModel } from '../model/load-model';
 import { encodeSdxlPrompts } from '../pipeline/sdxl-conditioning';
 import { sdxlTimeIds } from '../pipeline/sdxl-time-ids';
 import { maxAbsDiff, MODELS } from '../pipeline/test-helpers';
-import { everyEighthPixel, familyFixtures } from './reference-fixtures';
+import { everyEighthPixel, familyFixtures, reportDiff } from './reference-fixtures';
 
 const BASE = join(MODELS, 'sdxl-random');
 const REFINER = join(MODELS, 'sdxl-refiner-random');
@@ -16,10 +16,7 @@ const ref = familyFixtures<Meta>('sdxl');
 const { meta } = ref;
 const request = { prompt: meta.prompt, negativePrompt: '', steps: meta.steps, guidanceScale: meta.guidance, width: meta.width, height: meta.height, scheduler: meta.scheduler, initialNoise: ref.array('noise'), returnPixels: true, seed: 0 };
 
-function report(name: string, d: number): number {
-  console.log(`sdxl reference: max |Δ| ${name} ${d.toExponential(2)}`);
-  return d;
-}
+const report = (what: string, diff: number) => reportDiff('sdxl', what, diff);
 
 describe('SDXL (models/sdxl-random and sdxl-refiner-random: two text encoders, pooled embeds, time ids, refiner)', () => {
   const engine = new LocalDiffusionEngine({ intraOpNumThreads: 1 });

@@ -2,7 +2,8 @@ import * as ort from 'onnxruntime-node';
 import { CancelledError, InvalidRequestError } from '../errors';
 import { SampleNoise } from '../random/noise';
 import { FlowMatchEulerDiscreteScheduler } from '../schedulers/flow-match-euler-discrete';
-import { encodeImage, MIME_TYPES, toPixels } from '../pipeline/images';
+import { encodeImage, toPixels } from '../pipeline/images';
+import { requestFields } from '../pipeline/result-fields';
 import { scale } from '../pipeline/latents';
 import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PhaseTimings, type PipelineLimits } from '../pipeline/types';
 import { normalizeRequest } from '../pipeline/validate';
@@ -111,14 +112,8 @@ export async function runFlux(model: FluxModel, request: GenerateRequest, option
   timings.totalMs = performance.now() - t0;
   return {
     images,
-    format: req.outputFormat,
-    mimeType: MIME_TYPES[req.outputFormat],
+    ...requestFields(req, scheduler.name),
     seeds: noiseSource.seeds,
-    width: W,
-    height: H,
-    steps: req.steps,
-    scheduler: scheduler.name,
-    guidanceScale: req.guidanceScale,
     promptTokens: text.t5Len,
     timings,
     ...(pixels ? { pixels } : {}),

@@ -1,6 +1,6 @@
 import type { Graph } from '../model/session';
 import type { NormalizedRequest } from './validate';
-import { MIME_TYPES } from './images';
+import { requestFields } from './result-fields';
 import type { GenerateResult, PhaseTimings } from './types';
 
 /** The result of a run stopped before the VAE (`returnLatents`): the latents, no images. */
@@ -10,14 +10,8 @@ export function latentResult(latents: Float32Array, req: NormalizedRequest, seed
   return {
     images: [],
     latents,
-    format: req.outputFormat,
-    mimeType: MIME_TYPES[req.outputFormat],
+    ...requestFields(req),
     seeds,
-    width: req.width,
-    height: req.height,
-    steps: req.steps,
-    scheduler: req.scheduler,
-    guidanceScale: req.guidanceScale,
     promptTokens,
     timings,
   };

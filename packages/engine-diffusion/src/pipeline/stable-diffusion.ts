@@ -7,10 +7,11 @@ import type { DiffusionModel } from '../model/load-model';
 import type { Graph } from '../model/session';
 import { SampleNoise } from '../random/noise';
 import { createScheduler } from '../schedulers/registry';
-import { encodeImage, loadImage, loadMask, MIME_TYPES, toPixels } from './images';
+import { encodeImage, loadImage, loadMask, toPixels } from './images';
 import { requireSelfAttentionSupport, withSelfAttentionGuidance } from '../guidance/self-attention-guidance';
 import { blendMasked, concatPlanes, downsampleMask, repeatBatch, scale } from './latents';
 import { lockLowFrequencies } from './low-frequency-lock';
+import { requestFields } from './result-fields';
 import { withPanorama } from './panorama';
 import { createUnetPredictor } from './unet-predictor';
 import { encodePrompts } from './text-conditioning';
@@ -244,14 +245,8 @@ export async function runStableDiffusion(
   timings.totalMs = performance.now() - t0;
   return {
     images,
-    format: req.outputFormat,
-    mimeType: MIME_TYPES[req.outputFormat],
+    ...requestFields(req),
     seeds: noiseSource.seeds,
-    width: W,
-    height: H,
-    steps: req.steps,
-    scheduler: req.scheduler,
-    guidanceScale: req.guidanceScale,
     promptTokens: text.tokenCount,
     timings,
     ...(pixels ? { pixels } : {}),
