@@ -115,7 +115,7 @@ export class LocalDiffusionEngine {
       }
       const controls = held.map((h) => h.value);
       if (isFluxModel(model)) return await runFlux(model, request, options, this.limits);
-      refiner = request.refiner ? await this.cache.acquire(resolve(request.refiner.model), this.load(resolve(request.refiner.model))) : undefined;
+      refiner = request.refiner ? await this.acquireRefiner(request.refiner.model, request.embeddings) : undefined;
       if (refiner && isFluxModel(refiner.value)) throw new UnsupportedFeatureError('refiner', 'The refiner must be an SDXL refiner model.');
       const result = await generate(model, request, options, this.limits, this.upscaler, controls, refiner?.value as DiffusionModel | undefined);
       return model.adapters ? { ...result, adapters: model.adapters } : result;
@@ -124,6 +124,15 @@ export class LocalDiffusionEngine {
       await refiner?.release();
       await release();
     }
+  }
+
+  /**
+   * The refiner conditions on the same prompt, so it learns the request's embedding tokens too (its
+   * `text_encoder_2` takes their `clip_g` vectors); LoRAs are trained for the base and stay there.
+   */
+  private acquireRefiner(dir: string, embeddings: AdapterSpec['embeddings']) {
+    const adapters: AdapterSpec = { embeddings };
+    return this.cache.acquire(this.keyOf(dir, adapters), this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
   }
 
   /** The model directories with at least one cached session (plain or with adapters). */

@@ -8,7 +8,7 @@ import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetCo
 import { createGraph, type Graph, type SessionOptions } from './session';
 import { ModelFileError } from '../errors';
 import { familyOf, type ModelIndex } from './model-family';
-import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec } from '../adapters/adapt-model';
+import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec, type TextEncoderFile } from '../adapters/adapt-model';
 
 /** A loaded model directory: its four graphs, tokenizer and derived facts. */
 export interface DiffusionModel {
@@ -66,16 +66,18 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
 
   const [tokenizer, tokenizer2] = await Promise.all(tokenizerDirs.map((t) => loadTokenizer(join(dir, t))));
 
-  const adapted = hasAdapters(adapters) ? await adaptGraphs({ textEncoder: paths.text, unet: paths.unet }, adapters, tokenizer) : undefined;
+  const textEncoders: TextEncoderFile[] = [{ name: family === 'sdxl-refiner' ? 'text_encoder_2' : 'text_encoder', path: paths.text, tokenizer: tokenizer! }];
+  if (paths.text2 && tokenizer2) textEncoders.push({ name: 'text_encoder_2', path: paths.text2, tokenizer: tokenizer2 });
+  const adapted = hasAdapters(adapters) ? await adaptGraphs({ textEncoders, unet: paths.unet }, adapters) : undefined;
 
   const graphs: Graph[] = [];
   const release = async (): Promise<void> => {
     await Promise.all(graphs.map((g) => g.release().catch(() => undefined)));
   };
   try {
-    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options, adapted?.textEncoder);
+    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options, adapted?.textEncoders.get(textEncoders[0].name));
     graphs.push(textEncoder);
-    const textEncoder2 = paths.text2 ? await createGraph('text_encoder_2', paths.text2, sizes.text2, options) : undefined;
+    const textEncoder2 = paths.text2 ? await createGraph('text_encoder_2', paths.text2, sizes.text2, options, adapted?.textEncoders.get('text_encoder_2')) : undefined;
     if (textEncoder2) graphs.push(textEncoder2);
     const unet = await createGraph('unet', paths.unet, sizes.unet, options, adapted?.unet);
     graphs.push(unet);
