@@ -192,7 +192,9 @@ def make_sdxl(out):
         "scheduler": ["diffusers", "EulerDiscreteScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
         "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"], "tokenizer": ["transformers", "CLIPTokenizer"],
         "tokenizer_2": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
-        "vae": ["diffusers", "AutoencoderKL"]})
+        "vae": ["diffusers", "AutoencoderKL"],
+        # Easel's pairing for the API's `refiner: yes` (diffusers ignores keys starting with "_")
+        "_easel_refiner": "sdxl-refiner-random"})
     readme(out, "SDXL base's ONNX interface (optimum's export): two text encoders, the UNet's text_embeds and "
                 "time_ids inputs, VAE scaling 0.13025, native 1024×1024.\n")
 

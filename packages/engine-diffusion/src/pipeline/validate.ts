@@ -5,6 +5,7 @@ import type { ModelInfo } from '../model/model-info';
 import { MAX_SEED, randomSeed } from '../random/noise';
 import { canonicalSchedulerName, isSchedulerName } from '../schedulers/registry';
 import type { GenerateRequest, OutputFormat, PipelineLimits } from './types';
+import { hasLargeSizes, LARGE_FAMILY_LIMITS } from '../model/family-sizes';
 
 export type Mode = 'text2img' | 'img2img' | 'inpaint';
 
@@ -44,11 +45,8 @@ function between(field: string, v: number, lo: number, hi: number, code: string)
   if (v < lo || v > hi) throw new InvalidRequestError(code, field, `The ${field} field must be between ${lo} and ${hi}.`);
 }
 
-/** SDXL's aspect buckets (about 1024² pixels, up to 1536 × 640): SDXL and Flux models get those sizes. */
-export const LARGE_FAMILY_LIMITS = { maxSide: 1536, maxPixels: 1024 * 1024 };
-
 function largeFamilyLimits(info: ModelInfo, limits: PipelineLimits): { maxSide: number; maxPixels: number } {
-  if (info.family !== 'sdxl' && info.family !== 'sdxl-refiner' && info.family !== 'flux') return limits;
+  if (!hasLargeSizes(info.family)) return limits;
   return { maxSide: Math.max(limits.maxSide, LARGE_FAMILY_LIMITS.maxSide), maxPixels: Math.max(limits.maxPixels, LARGE_FAMILY_LIMITS.maxPixels) };
 }
 
