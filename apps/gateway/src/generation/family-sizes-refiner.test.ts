@@ -2,26 +2,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelCatalog, ModelEntry } from '@easel/model-store';
-import { GENERATION_LIMITS, parseGenerationRequest, type GenerationRequest } from './request';
+import { GENERATION_LIMITS } from './request';
 import { modelCapabilityErrors } from './model-capabilities';
 import { pairedRefiner, REFINER_KEY } from './paired-refiner';
+import { model, MODELS, parse } from './test-helpers';
 
-function parse(body: Record<string, unknown>): GenerationRequest {
-  const result = parseGenerationRequest('text2img', { prompt: 'a red circle', ...body });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
-
-const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
-const model = (id: string, location = join(MODELS, id)): ModelEntry => ({
-  modelId: id,
-  name: id,
-  category: 'stable_diffusion',
-  visibility: 'public',
-  status: 'ready',
-  location,
-  tenantId: null,
-});
 const catalogOf = (...entries: ModelEntry[]): ModelCatalog => ({
   list: async () => entries,
   find: async (_tenant, id) => entries.find((e) => e.modelId === id) ?? null,

@@ -1,26 +1,9 @@
 import { join } from 'node:path';
-import type { ModelEntry } from '@easel/model-store';
 import { modelWithoutHiddenStates } from '@easel/testing';
 import { modelCapabilityErrors } from './model-capabilities';
-import { parseGenerationRequest, type GenerationKind, type GenerationRequest } from './request';
+import { model, MODELS, parse } from './test-helpers';
 import { unsupportedFeatures } from './unsupported-features';
 
-function parse(body: Record<string, unknown>, kind: GenerationKind = 'text2img'): GenerationRequest {
-  const result = parseGenerationRequest(kind, { prompt: 'a red circle', ...body });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
-
-const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
-const model = (id: string, location = join(MODELS, id)): ModelEntry => ({
-  modelId: id,
-  name: id,
-  category: 'stable_diffusion',
-  visibility: 'public',
-  status: 'ready',
-  location,
-  tenantId: null,
-});
 const INIT = 'https://example.com/a.png';
 
 describe('the engine features the gateway now lets through', () => {
