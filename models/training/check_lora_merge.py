@@ -35,9 +35,9 @@ const { ClipTokenizer } = require(dist + '/text/clip-tokenizer');
 const fs = require('fs');
 (async () => {
   const tok = await ClipTokenizer.fromDirectory(base + '/tokenizer');
-  const r = await adaptGraphs({ textEncoder: base + '/text_encoder/model.onnx', unet: base + '/unet/model.onnx' },
-    { loras: [{ name: 'x', path: lora, strength: Number(strength) }] }, tok);
-  for (const [g, bytes] of [['unet', r.unet], ['text_encoder', r.textEncoder]]) {
+  const r = await adaptGraphs({ textEncoders: [{ name: 'text_encoder', path: base + '/text_encoder/model.onnx', tokenizer: tok }], unet: base + '/unet/model.onnx' },
+    { loras: [{ name: 'x', path: lora, strength: Number(strength) }] });
+  for (const [g, bytes] of [['unet', r.unet], ['text_encoder', r.textEncoders.get('text_encoder')]]) {
     fs.mkdirSync(out + '/' + g, { recursive: true });
     fs.writeFileSync(out + '/' + g + '/model.onnx', bytes);
   }

@@ -128,7 +128,7 @@ describe('embedded mode through the public API', () => {
 
   it('model_list shows the models the key may use', async () => {
     const { body } = await api('/api/v4/dreambooth/model_list', { key });
-    expect(body[0]).toEqual(expect.objectContaining({ model_id: 'easel-tiny', status: 'model_ready' }));
+    expect(body[0]).toEqual(expect.objectContaining({ model_id: 'easel-tiny', status: 'model_ready', model_family: 'sd1' }));
     // and the bundled adapters and ControlNets (bundled.json: optional, listed once their files are committed)
     expect(body.slice(1).map((m: { model_category: string }) => m.model_category)).toEqual(body.slice(1).map(() => expect.stringMatching(/^(lora|embeddings|controlnet)$/)));
   });

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
+import { zipSync } from 'fflate';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
 
@@ -26,6 +27,19 @@ export async function startTestEasel(env: Record<string, string> = {}): Promise<
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** A model directory as the archive load_model takes: its files under one folder named like it, stored uncompressed. */
+export async function zipModelDir(dir: string): Promise<Buffer> {
+  const files: Record<string, Uint8Array> = {};
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(d, e.name));
+      else files[`${basename(dir)}/${relative(dir, join(d, e.name))}`] = await readFile(join(d, e.name));
+    }
+  };
+  await walk(dir);
+  return Buffer.from(zipSync(files, { level: 0 }));
 }
 
 export async function freePort(): Promise<number> {

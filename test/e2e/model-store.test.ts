@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { zipSync } from 'fflate';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
 import { decodeImage, frameFeatures, mainObject, outlineScore, PALETTE, safetensors, stripeScore } from '@easel/testing';
-import { post, REPO_ROOT, tempHome } from './helpers';
+import { post, REPO_ROOT, tempHome, zipModelDir } from './helpers';
 
 /**
  * The model store through the public API (embedded mode): load_model from a test HTTP server on
@@ -20,23 +19,13 @@ let otherKey = '';
 let server: Server;
 let base = '';
 
-async function zipDir(dir: string): Promise<Buffer> {
-  const files: Record<string, Uint8Array> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(join(d, e.name));
-      else files[`easel-tiny/${relative(dir, join(d, e.name))}`] = await readFile(join(d, e.name));
-    }
-  };
-  await walk(dir);
-  return Buffer.from(zipSync(files, { level: 0 }));
-}
-
 const wave = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(i * k) * 0.5);
 
 beforeAll(async () => {
   const files: Record<string, Buffer> = {
-    '/tiny.zip': await zipDir(join(REPO_ROOT, 'models', 'easel-tiny')),
+    '/tiny.zip': await zipModelDir(join(REPO_ROOT, 'models', 'easel-tiny')),
+    '/sdxl-random.zip': await zipModelDir(join(REPO_ROOT, 'models', 'sdxl-random')),
+    '/sdxl-refiner-random.zip': await zipModelDir(join(REPO_ROOT, 'models', 'sdxl-refiner-random')),
     '/lora.safetensors': safetensors({
       'lora_unet_mid_attn_attn1_to_q.lora_down.weight': { shape: [2, 128], data: wave(256, 0.37) },
       'lora_unet_mid_attn_attn1_to_q.lora_up.weight': { shape: [128, 2], data: wave(256, 0.91) },
@@ -196,5 +185,34 @@ describe('the model store through the API', () => {
     expect(plain.holeFraction).toBeLessThan(0.08);
     expect(frame.holeFraction).toBeGreaterThan(0.08);
     expect(frame.filledExtent).toBeGreaterThan(0.83);
+  });
+});
+
+/** SDXL's `refiner`: the base and refiner (random weights) loaded under the ids the base's model_index.json pairs. */
+describe('an SDXL base and its paired refiner through the API', () => {
+  const SDXL = { prompt: 'a red circle', seed: 7, num_inference_steps: 5, width: 64, height: 64, safety_checker: 'no' };
+  beforeAll(async () => {
+    for (const id of ['sdxl-random', 'sdxl-refiner-random']) {
+      await api('/api/v3/load_model', { key: admin, url: `${base}/${id}.zip`, model_id: id, model_category: 'stable_diffusion', model_format: 'diffusers' });
+      expect(await loaded(id)).toMatchObject({ status: 'model_ready' });
+    }
+  });
+
+  it('refiner: yes gives an image and meta says the refiner ran, on which model and steps', async () => {
+    const r = await api('/api/v4/dreambooth', { key: admin, model_id: 'sdxl-random', refiner: 'yes', ...SDXL });
+    expect(r.body).toMatchObject({ status: 'success', meta: { refiner: 'yes', refiner_model: 'sdxl-refiner-random', refiner_applied: 'yes' } });
+    expect(r.body.meta.refiner_base_steps + r.body.meta.refiner_steps).toBe(SDXL.num_inference_steps);
+    expect(r.body.meta.refiner_steps).toBeGreaterThan(0);
+    expect(await decodeImage(Buffer.from(await (await fetch(r.body.output[0])).arrayBuffer()))).toMatchObject({ width: SDXL.width, height: SDXL.height });
+    const plain = await api('/api/v4/dreambooth', { key: admin, model_id: 'sdxl-random', ...SDXL });
+    expect(plain.body).toMatchObject({ status: 'success', meta: { refiner: 'no' } });
+    expect(plain.body.meta.refiner_applied).toBeUndefined();
+  });
+
+  it('on an SD 1.x model refiner is a 422 naming it, and SD 1.x keeps its size limits', async () => {
+    const refiner = await api('/api/v3/text2img', { key: admin, refiner: 'yes', ...SDXL });
+    expect([refiner.status, Object.keys(refiner.body.message)]).toEqual([422, ['refiner']]);
+    const large = await api('/api/v3/text2img', { key: admin, ...SDXL, width: 1024, height: 1024 });
+    expect([large.status, Object.keys(large.body.message)]).toEqual([422, ['width']]);
   });
 });

@@ -149,7 +149,7 @@ describe.each(cases)('chart rendered with $label', ({ valuesFiles, keda }) => {
     // Every service's pool, and every pinned model's pool, is a Deployment that runs that service.
     for (const [service, pool] of Object.entries(servicePools))
       expect(workerPools).toContainEqual({ service, pool });
-    for (const pool of Object.values(assigned(env.EASEL_MODEL_POOLS)))
+    for (const pool of [...Object.values(assigned(env.EASEL_MODEL_POOLS)), ...Object.values(assigned(env.EASEL_FAMILY_POOLS))])
       expect(workerPools.map((w) => w.pool)).toContain(pool);
     expect(Object.keys(servicePools).sort()).toEqual([...new Set(workerPools.map((w) => w.service))].sort());
   });
@@ -292,6 +292,7 @@ test('a pool added in values (as the chart README shows) gets its own Deployment
         enabled: true,
         service: 'diffusion',
         models: ['sdxl-base'],
+        families: ['sdxl', 'flux'],
         ortProvider: 'tensorrt',
         gpu: 1,
         nodeSelector: { 'easel.dev/gpu-pool': 'h100' },
@@ -312,9 +313,10 @@ test('a pool added in values (as the chart README shows) gets its own Deployment
     expect.objectContaining({ stream: 'easel-diffusion', consumer: 'pool-diffusion-xl' }),
   );
   expect(so.object.spec.minReplicaCount).toBe(0);
-  expect(envOf(gateway(out).object.spec.template.spec.containers[0]).EASEL_MODEL_POOLS).toBe(
-    'sdxl-base=diffusion-xl',
-  );
+  const env = envOf(gateway(out).object.spec.template.spec.containers[0]);
+  expect(env.EASEL_MODEL_POOLS).toBe('sdxl-base=diffusion-xl');
+  expect(env.EASEL_FAMILY_POOLS).toBe('sdxl=diffusion-xl,flux=diffusion-xl');
+  expect(env.EASEL_SERVICE_POOLS).toContain('diffusion=diffusion');
 });
 
 test('routing the chart cannot honour fails the render: two default pools for a service, or pinned pools only', () => {

@@ -14,10 +14,11 @@ describe('loadConfig', () => {
     expect(existsSync(`${config.modelsDir}/easel-tiny/model_index.json`)).toBe(true);
   });
 
-  it('reads the service and model pool assignments as maps', () => {
-    const config = loadConfig({ EASEL_SERVICE_POOLS: 'diffusion=gpu-a,super_resolution=cpu', EASEL_MODEL_POOLS: 'sdxl-base=gpu-large' });
+  it('reads the service, model and family pool assignments as maps', () => {
+    const config = loadConfig({ EASEL_SERVICE_POOLS: 'diffusion=gpu-a,super_resolution=cpu', EASEL_MODEL_POOLS: 'sdxl-base=gpu-large', EASEL_FAMILY_POOLS: 'sdxl=gpu-large,flux=gpu-large' });
     expect(config.servicePools).toEqual({ diffusion: 'gpu-a', super_resolution: 'cpu' });
     expect(config.modelPools).toEqual({ 'sdxl-base': 'gpu-large' });
+    expect(config.familyPools).toEqual({ sdxl: 'gpu-large', flux: 'gpu-large' });
   });
 
   it('reads numbers given as strings', () => {
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
     [{ EASEL_WEBHOOK_BACKOFF_MS: '5s,30s' }, /^EASEL_WEBHOOK_BACKOFF_MS="5s,30s" is invalid: must be a comma-separated list of milliseconds/],
     [{ EASEL_SERVICE_POOLS: 'diffusion:gpu' }, /^EASEL_SERVICE_POOLS="diffusion:gpu" is invalid: must be a comma-separated list of <service>=<pool>/],
     [{ EASEL_MODEL_POOLS: 'sdxl=big pool' }, /^EASEL_MODEL_POOLS="sdxl=big pool" is invalid/],
+    [{ EASEL_FAMILY_POOLS: 'sdxl' }, /^EASEL_FAMILY_POOLS="sdxl" is invalid: must be a comma-separated list of <model family>=<pool>/],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -52,6 +52,15 @@ const schema = z.object({
     .string()
     .regex(ASSIGNMENTS, 'must be a comma-separated list of <model id>=<pool>')
     .default(''),
+  /**
+   * Gateway: model families pinned to a pool (`sdxl=gpu-large,flux=gpu-large`; families as model_list's
+   * model_family: sd1, sd2, sdxl, sdxl-refiner, flux, sd3): a job on a model of that family goes there
+   * unless EASEL_MODEL_POOLS pins the model itself.
+   */
+  EASEL_FAMILY_POOLS: z
+    .string()
+    .regex(ASSIGNMENTS, 'must be a comma-separated list of <model family>=<pool>')
+    .default(''),
   /** The NSFW checker flags an image whose score (P(hentai)+P(porn)+P(sexy), 0–1) exceeds this. */
   EASEL_NSFW_THRESHOLD: z.coerce
     .number()
@@ -155,9 +164,10 @@ export type EaselConfig = z.infer<typeof schema> & {
   /** EASEL_MODELS_DIR made absolute, or the repository's models/. */
   modelsDir: string;
   services: string[];
-  /** EASEL_SERVICE_POOLS and EASEL_MODEL_POOLS as maps. */
+  /** EASEL_SERVICE_POOLS, EASEL_MODEL_POOLS and EASEL_FAMILY_POOLS as maps. */
   servicePools: Record<string, string>;
   modelPools: Record<string, string>;
+  familyPools: Record<string, string>;
   fetchAllowHosts: string[];
   /** EASEL_WEBHOOK_BACKOFF_MS as numbers. */
   webhookBackoffMs: number[];
@@ -209,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     services: list(config.EASEL_SERVICES),
     servicePools: assignments(config.EASEL_SERVICE_POOLS),
     modelPools: assignments(config.EASEL_MODEL_POOLS),
+    familyPools: assignments(config.EASEL_FAMILY_POOLS),
     fetchAllowHosts: list(config.EASEL_FETCH_ALLOW_HOSTS),
     webhookBackoffMs: list(config.EASEL_WEBHOOK_BACKOFF_MS).map(Number),
   };

@@ -9,7 +9,7 @@ const generation: DiffusionParams = {
   guidanceScale: 7.5, seed: 42, scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1,
   strength: 0.55, initImage: 'https://example.com/init.png', maskImage: null, outputFormat: 'png', temp: false,
   highresFix: false, highresFixStrength: null, panorama: false, selfAttention: false, multiLingual: false,
-  enhancePrompt: false, outpaint: null, safetyChecker: true, safetyCheckerType: 'blank', upscale: null, loraModel: [], loraStrength: [], embeddingsModel: [],
+  enhancePrompt: false, outpaint: null, safetyChecker: true, safetyCheckerType: 'blank', upscale: null, loraModel: [], loraStrength: [], embeddingsModel: [], refinerModel: null,
 };
 
 const params: ControlNetParams = {

@@ -205,6 +205,7 @@ const FIELDS: { [K in keyof DiffusionParams]-?: FieldMapping<K> } = {
         : undefined),
     read: readOutpaint,
   },
+  refinerModel: nullable<string>('refinerModel'),
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionParams)[];

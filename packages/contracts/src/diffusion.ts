@@ -82,6 +82,8 @@ export interface DiffusionParams {
   embeddingsModel?: string[];
   /** kind `outpaint` only: where the canvas grows; `width`/`height` are the target canvas. */
   outpaint?: OutpaintParams | null;
+  /** `refiner: yes` on an SDXL base model: its paired refiner's model id, resolved by the gateway. null/absent: none. */
+  refinerModel?: string | null;
 }
 
 export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';

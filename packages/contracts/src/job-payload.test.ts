@@ -40,6 +40,7 @@ const everything: Required<DiffusionParams> = {
   loraStrength: [0.8, 0.6],
   embeddingsModel: ['heart'],
   outpaint: null,
+  refinerModel: 'sdxl-refiner-random',
 };
 
 /** Every nullable field null, the rest at other values. */
@@ -59,6 +60,7 @@ const nulls: DiffusionParams = {
   useKarrasSigmas: false,
   temp: false,
   highresFixStrength: null,
+  refinerModel: null,
   upscale: null,
   loraModel: [],
   loraStrength: [],

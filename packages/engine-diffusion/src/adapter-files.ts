@@ -6,3 +6,5 @@ export { SafetensorsFile } from './adapters/safetensors';
 export { readLoraModules } from './adapters/lora-keys';
 export { readEmbeddingVectors } from './adapters/embedding';
 export { AdapterFileError, DiffusionError } from './errors';
+export { familyOf, readModelFamily, MODEL_FAMILIES, type ModelFamily } from './model/model-family';
+export { hasLargeSizes, LARGE_FAMILY_LIMITS } from './model/family-sizes';

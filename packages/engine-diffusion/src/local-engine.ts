@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { hasAdapters, type AdapterSpec } from './adapters/adapt-model';
 import { loadControlNet, type ControlNetModel } from './controlnet/controlnet-model';
-import { InvalidRequestError } from './errors';
+import { InvalidRequestError, UnsupportedFeatureError } from './errors';
+import { isFluxModel, loadFluxModel, type FluxModel } from './flux/flux-model';
+import { runFlux } from './flux/flux-pipeline';
+import { readModelFamily } from './model/model-family';
 import { loadDiffusionModel, type DiffusionModel } from './model/load-model';
 import type { ModelInfo } from './model/model-info';
 import { ByteBudgetLru } from './model/session-cache';
@@ -23,6 +26,9 @@ export interface DiffusionEngineOptions extends SessionOptions {
   // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
 }
 
+/** What the cache holds: a UNet model (SD 1.x/2.x, SDXL) or a FLUX transformer model. */
+type AnyModel = DiffusionModel | FluxModel;
+
 /** A loaded model as callers see it; `generate` runs on it (re-loading it if the cache evicted it). */
 export interface LoadedModel {
   dir: string;
@@ -36,7 +42,7 @@ export interface LoadedModel {
  */
 export class LocalDiffusionEngine {
   readonly limits: PipelineLimits;
-  private readonly cache: ByteBudgetLru<DiffusionModel>;
+  private readonly cache: ByteBudgetLru<AnyModel>;
   /** ControlNet graphs by absolute path, under the same budget as the models (their own LRU). */
   private readonly controlNets: ByteBudgetLru<ControlNetModel>;
   private readonly sessionOptions: SessionOptions;
@@ -56,11 +62,18 @@ export class LocalDiffusionEngine {
 
   private load(dir: string, adapters?: AdapterSpec) {
     return async () => {
+      const family = await readModelFamily(dir);
+      if (family === 'sd3') throw new UnsupportedFeatureError('model_id', 'Stable Diffusion 3 models are recognised but not supported by this engine yet (FLUX.1 is the flow-matching family it runs).');
+      if (family === 'flux') {
+        if (adapters) throw new UnsupportedFeatureError(adapters.loras?.length ? 'lora_model' : 'embeddings_model', 'LoRAs and embeddings are unsupported for FLUX models.');
+        const flux = await loadFluxModel(dir, this.sessionOptions);
+        return { value: flux as AnyModel, bytes: flux.info.bytes };
+      }
       const model = await loadDiffusionModel(dir, this.sessionOptions, adapters);
       for (const l of model.adapters?.loras ?? []) {
         if (l.unmapped.length > 0) this.warn(`LoRA ${l.name} on ${dir}: ${l.applied} modules merged, ${l.unmapped.length} keys not: ${l.unmapped.slice(0, 5).join('; ')}${l.unmapped.length > 5 ? '; …' : ''}`);
       }
-      return { value: model, bytes: model.info.bytes };
+      return { value: model as AnyModel, bytes: model.info.bytes };
     };
   }
 
@@ -91,6 +104,7 @@ export class LocalDiffusionEngine {
     const key = this.keyOf(dir, adapters);
     const { value: model, release } = await this.cache.acquire(key, this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
     const held: Array<{ value: ControlNetModel; release: () => Promise<void> }> = [];
+    let refiner: { value: AnyModel; release: () => Promise<void> } | undefined;
     try {
       for (const use of request.controlNets ?? []) {
         const path = resolve(use.path);
@@ -100,12 +114,25 @@ export class LocalDiffusionEngine {
         }));
       }
       const controls = held.map((h) => h.value);
-      const result = await generate(model, request, options, this.limits, this.upscaler, controls);
+      if (isFluxModel(model)) return await runFlux(model, request, options, this.limits);
+      refiner = request.refiner ? await this.acquireRefiner(request.refiner.model, request.embeddings) : undefined;
+      if (refiner && isFluxModel(refiner.value)) throw new UnsupportedFeatureError('refiner', 'The refiner must be an SDXL refiner model.');
+      const result = await generate(model, request, options, this.limits, this.upscaler, controls, refiner?.value as DiffusionModel | undefined);
       return model.adapters ? { ...result, adapters: model.adapters } : result;
     } finally {
       for (const h of held) await h.release();
+      await refiner?.release();
       await release();
     }
+  }
+
+  /**
+   * The refiner conditions on the same prompt, so it learns the request's embedding tokens too (its
+   * `text_encoder_2` takes their `clip_g` vectors); LoRAs are trained for the base and stay there.
+   */
+  private acquireRefiner(dir: string, embeddings: AdapterSpec['embeddings']) {
+    const adapters: AdapterSpec = { embeddings };
+    return this.cache.acquire(this.keyOf(dir, adapters), this.load(resolve(dir), hasAdapters(adapters) ? adapters : undefined));
   }
 
   /** The model directories with at least one cached session (plain or with adapters). */

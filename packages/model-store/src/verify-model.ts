@@ -1,10 +1,26 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdapterFileError, readEmbeddingVectors, readLoraModules, SafetensorsFile } from '@easel/engine-diffusion/dist/adapter-files';
+import { AdapterFileError, readEmbeddingVectors, readLoraModules, readModelFamily, SafetensorsFile, type ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
 import { ModelLoadError } from './archive';
 
-/** Files every diffusers/optimum ONNX Stable Diffusion directory has (DESIGN.md, "Models"). */
+/** Files every diffusers/optimum ONNX Stable Diffusion 1.x/2.x directory has (DESIGN.md, "Models"). */
 export const REQUIRED_MODEL_FILES = ['model_index.json', 'text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx', 'tokenizer/vocab.json', 'tokenizer/merges.txt'];
+
+const CLIP_2 = ['text_encoder_2/model.onnx', 'tokenizer_2/vocab.json', 'tokenizer_2/merges.txt'];
+
+/** The files a model of each family's ONNX export must have, beside model_index.json. */
+export function requiredModelFiles(family: ModelFamily): string[] {
+  switch (family) {
+    case 'sdxl':
+      return [...REQUIRED_MODEL_FILES, ...CLIP_2];
+    case 'sdxl-refiner':
+      return ['model_index.json', 'unet/model.onnx', 'vae_decoder/model.onnx', ...CLIP_2];
+    case 'flux':
+      return ['model_index.json', 'text_encoder/model.onnx', 'text_encoder_2/model.onnx', 'transformer/model.onnx', 'vae_decoder/model.onnx', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer_2/tokenizer.json'];
+    default:
+      return REQUIRED_MODEL_FILES;
+  }
+}
 
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isFile() ?? false;
@@ -23,8 +39,10 @@ export async function findModelRoot(dir: string): Promise<string> {
 
 async function checkLayout(root: string): Promise<string> {
   const missing: string[] = [];
-  for (const f of REQUIRED_MODEL_FILES) if (!(await isFile(join(root, f)))) missing.push(f);
-  if (missing.length > 0) throw new ModelLoadError(`the archive is not a diffusers ONNX model directory: missing ${missing.join(', ')}`);
+  const family = await readModelFamily(root);
+  if (family === 'sd3') throw new ModelLoadError('Stable Diffusion 3 models are recognised but not supported by this engine yet');
+  for (const f of requiredModelFiles(family)) if (!(await isFile(join(root, f)))) missing.push(f);
+  if (missing.length > 0) throw new ModelLoadError(`the archive is not a diffusers ONNX model directory: missing ${missing.join(', ')} (for a ${family} model)`);
   try {
     JSON.parse(await readFile(join(root, 'model_index.json'), 'utf8'));
   } catch (err) {

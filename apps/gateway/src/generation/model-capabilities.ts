@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { cachedOnnxGraphOutputs, type ModelEntry } from '@easel/model-store';
+import { familyCapabilityErrors } from './family-capabilities';
 import type { FieldErrors, GenerationRequest } from './request';
 
 /** The UNet output self-attention guidance reads (the engine's MID_ATTENTION_OUTPUT). */
@@ -19,8 +20,8 @@ const graphOutputs = (model: ModelEntry, graph: string) =>
  * graph cannot be read here is left to the worker, which fails the job with the engine's own error.
  */
 export async function modelCapabilityErrors(req: GenerationRequest, model: ModelEntry): Promise<FieldErrors> {
-  const errors: FieldErrors = {};
-  if (req.selfAttention) {
+  const errors: FieldErrors = await familyCapabilityErrors(req, model);
+  if (req.selfAttention && !errors.self_attention) {
     const outputs = await graphOutputs(model, 'unet');
     if (outputs && !outputs.includes(MID_ATTENTION_OUTPUT)) {
       errors.self_attention = [
@@ -28,7 +29,7 @@ export async function modelCapabilityErrors(req: GenerationRequest, model: Model
       ];
     }
   }
-  if (req.clipSkip > 1) {
+  if (req.clipSkip > 1 && !errors.clip_skip) {
     const outputs = await graphOutputs(model, 'text_encoder');
     if (outputs && outputs.filter((name) => HIDDEN_STATE.test(name)).length < req.clipSkip) {
       errors.clip_skip = [

@@ -7,6 +7,7 @@ import { ModelNotFoundError, ValidationError } from '../common/api-errors';
 import type { PreparedJob } from '../jobs/service-definition';
 import type { Principal } from '../keys/principal';
 import { modelCapabilityErrors } from './model-capabilities';
+import { pairedRefiner } from './paired-refiner';
 import { GENERATION_LIMITS, type GenerationRequest } from './request';
 import { NOT_APPLIED_META, unsupportedFeatures } from './unsupported-features';
 
@@ -43,6 +44,7 @@ export async function prepareGeneration(
   ]);
   const incapable = await modelCapabilityErrors(request, model);
   if (Object.keys(incapable).length > 0) throw new ValidationError(incapable);
+  const refinerModel = request.refiner ? await pairedRefiner(catalog, principal.tenantId, model) : null;
   const price = priceOf({
     modelId,
     width: request.width ?? PRICING_DEFAULT_SIDE,
@@ -54,7 +56,12 @@ export async function prepareGeneration(
   });
   return {
     modelId,
-    generation: { ...request, modelId, seed: request.seed ?? randomInt(0, GENERATION_LIMITS.seed.max) },
+    generation: {
+      ...request,
+      modelId,
+      refinerModel,
+      seed: request.seed ?? randomInt(0, GENERATION_LIMITS.seed.max),
+    },
     outputs: request.samples,
     extension: OUTPUT_EXTENSIONS[request.outputFormat],
     metaOverrides: NOT_APPLIED_META,

@@ -1,26 +1,9 @@
 import { join } from 'node:path';
-import type { ModelEntry } from '@easel/model-store';
 import { modelWithoutHiddenStates } from '@easel/testing';
 import { modelCapabilityErrors } from './model-capabilities';
-import { parseGenerationRequest, type GenerationKind, type GenerationRequest } from './request';
+import { model, MODELS, parse } from './test-helpers';
 import { unsupportedFeatures } from './unsupported-features';
 
-function parse(body: Record<string, unknown>, kind: GenerationKind = 'text2img'): GenerationRequest {
-  const result = parseGenerationRequest(kind, { prompt: 'a red circle', ...body });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
-
-const MODELS = join(__dirname, '..', '..', '..', '..', 'models');
-const model = (id: string, location = join(MODELS, id)): ModelEntry => ({
-  modelId: id,
-  name: id,
-  category: 'stable_diffusion',
-  visibility: 'public',
-  status: 'ready',
-  location,
-  tenantId: null,
-});
 const INIT = 'https://example.com/a.png';
 
 describe('the engine features the gateway now lets through', () => {
@@ -87,5 +70,24 @@ describe('clip_skip 2 needs a text encoder that exports its hidden states', () =
     for (const id of ['easel-tiny', 'sd15-random', 'sd15-random-inpaint']) {
       expect(await modelCapabilityErrors(parse({ clip_skip: '2' }), model(id))).toEqual({});
     }
+  });
+});
+
+describe('options a model family cannot honour are a 422 naming the field, before credits are held', () => {
+  it('FLUX: negative_prompt, scheduler, img2img, clip_skip and LoRAs', async () => {
+    const flux = model('flux-random');
+    expect(await modelCapabilityErrors(parse({ negative_prompt: 'blurry', scheduler: 'DDIMScheduler', clip_skip: 2 }), flux)).toMatchObject({
+      negative_prompt: [expect.stringContaining('flux models')],
+      scheduler: [expect.stringContaining('FlowMatchEulerDiscreteScheduler')],
+      clip_skip: [expect.any(String)],
+    });
+    expect(Object.keys(await modelCapabilityErrors(parse({ init_image: INIT }, 'img2img'), flux))).toEqual(['init_image']);
+    expect(await modelCapabilityErrors(parse({}), flux)).toEqual({});
+  });
+
+  it('SDXL: clip_skip 2; SD 1.x and 2.x keep it', async () => {
+    expect(Object.keys(await modelCapabilityErrors(parse({ clip_skip: 2 }), model('sdxl-random')))).toEqual(['clip_skip']);
+    expect(await modelCapabilityErrors(parse({}), model('sdxl-random'))).toEqual({});
+    expect(await modelCapabilityErrors(parse({ clip_skip: 2 }), model('sd15-random-inpaint'))).toEqual({});
   });
 });

@@ -27,7 +27,7 @@ describe('JobsService when the bus is down', () => {
     bus.publish = async () => {
       throw new Error('NATS connection closed');
     };
-    const service = new JobsService(db, bus, config, new PoolRouter(config));
+    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }));
     const ledger = new LedgerRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'bus-down' } })).id;
     await ledger.grant(tenantId, 10);
@@ -68,7 +68,7 @@ describe('JobsService when the bus is down', () => {
     bus.subscribeEvents = async () => {
       throw new Error('CONNECTION_DRAINING');
     };
-    const service = new JobsService(db, bus, config, new PoolRouter(config));
+    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }));
     const ledger = new LedgerRepository(db.prisma);
     const jobs = new JobsRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'events-down' } })).id;

@@ -158,7 +158,7 @@ export class JobsService implements OnModuleInit {
     const { params, artifactToken } = storedRequest(job);
     // By kind, not the row's service column: rows written before a kind moved to its own service still route.
     const service = serviceOfKind(job.kind);
-    const pool = this.pools.poolFor(service, job.modelId);
+    const pool = await this.pools.poolFor(service, job);
     // The worker's span for this job is a child of this one: the trace context travels in the message headers.
     const attributes = {
       'messaging.system': 'nats',

@@ -1,39 +1,79 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigError, type EaselConfig } from '@easel/config';
 import { SERVICE_NAMES } from '@easel/contracts';
-import { CONFIG } from '../tokens';
+import { MODEL_FAMILIES, readModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
+import type { ModelCatalog } from '@easel/model-store';
+import { CONFIG, MODEL_CATALOG } from '../tokens';
 
 /** The pool a worker serves when EASEL_POOL is not set, and a service's pool when nothing assigns one. */
 export const DEFAULT_POOL = 'default';
 
+type PoolConfig = Pick<EaselConfig, 'servicePools' | 'modelPools' | 'familyPools'>;
+
 /**
  * Which worker pool a job is published to: the pool its model is pinned to (EASEL_MODEL_POOLS), else
- * its service's pool (EASEL_SERVICE_POOLS), else `default`. The chart renders both variables from the
- * same values that name its worker Deployments' EASEL_POOL and its KEDA triggers, so all agree.
+ * the pool of its model's family (EASEL_FAMILY_POOLS, the family read from the model's
+ * model_index.json), else its service's pool (EASEL_SERVICE_POOLS), else `default`. The chart renders
+ * them from the same values that name its worker Deployments' EASEL_POOL and its KEDA triggers.
  */
 @Injectable()
 export class PoolRouter {
   private readonly servicePools: Record<string, string>;
   private readonly modelPools: Record<string, string>;
+  private readonly familyPools: Record<string, string>;
 
-  constructor(@Inject(CONFIG) config: Pick<EaselConfig, 'servicePools' | 'modelPools'>) {
-    const unknown = Object.keys(config.servicePools).filter((service) => !SERVICE_NAMES.includes(service));
-    if (unknown.length > 0)
-      throw new ConfigError(
-        `EASEL_SERVICE_POOLS names ${unknown.join(', ')}, which no service is called (known: ${SERVICE_NAMES.join(', ')})`,
-      );
+  constructor(
+    @Inject(CONFIG) config: PoolConfig,
+    @Inject(MODEL_CATALOG) private readonly catalog: Pick<ModelCatalog, 'find'>,
+  ) {
+    refuseUnknown('EASEL_SERVICE_POOLS', config.servicePools, SERVICE_NAMES, 'service');
+    refuseUnknown('EASEL_FAMILY_POOLS', config.familyPools, MODEL_FAMILIES, 'model family');
     this.servicePools = config.servicePools;
     this.modelPools = config.modelPools;
+    this.familyPools = config.familyPools;
   }
 
-  poolFor(service: string, modelId: string | null): string {
-    return (
-      (modelId !== null ? this.modelPools[modelId] : undefined) ?? this.servicePools[service] ?? DEFAULT_POOL
-    );
+  async poolFor(service: string, job: { modelId: string | null; tenantId: string }): Promise<string> {
+    const pinned = job.modelId !== null ? this.modelPools[job.modelId] : undefined;
+    return pinned ?? (await this.familyPool(job)) ?? this.servicePools[service] ?? DEFAULT_POOL;
   }
 
-  /** Every pool a service's jobs may go to (its own and those its pinned models use): what /metrics watches. */
+  /** Every pool a service's jobs may go to (its own and those its pinned models and families use): what /metrics watches. */
   poolsOf(service: string): string[] {
-    return [...new Set([this.servicePools[service] ?? DEFAULT_POOL, ...Object.values(this.modelPools)])];
+    return [
+      ...new Set([
+        this.servicePools[service] ?? DEFAULT_POOL,
+        ...Object.values(this.modelPools),
+        ...Object.values(this.familyPools),
+      ]),
+    ];
   }
+
+  /** A model whose files cannot be read here (or that is no diffusion model) has no family pool. */
+  private async familyPool({
+    modelId,
+    tenantId,
+  }: {
+    modelId: string | null;
+    tenantId: string;
+  }): Promise<string | undefined> {
+    if (modelId === null || Object.keys(this.familyPools).length === 0) return undefined;
+    const model = await this.catalog.find(tenantId, modelId).catch(() => null);
+    if (!model || model.category !== 'stable_diffusion') return undefined;
+    const family = await readModelFamily(model.location).catch(() => null);
+    return family ? this.familyPools[family] : undefined;
+  }
+}
+
+function refuseUnknown(
+  variable: string,
+  pools: Record<string, string>,
+  known: readonly string[],
+  what: string,
+): void {
+  const unknown = Object.keys(pools).filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `${variable} names ${unknown.join(', ')}, which no ${what} is called (known: ${known.join(', ')})`,
+    );
 }

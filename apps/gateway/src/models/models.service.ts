@@ -1,9 +1,19 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { JobBus } from '@easel/jobs';
-import { ModelConflictError, type ModelCatalog, type ModelStore } from '@easel/model-store';
+import { readModelFamily, type ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
+import { ARTIFACT_LOCATION, ModelConflictError, type ModelCatalog, type ModelEntry, type ModelStore } from '@easel/model-store';
 import { ModelIdTakenError, ModelLoadingUnavailableError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { JOB_BUS, MODEL_CATALOG, MODEL_STORE } from '../tokens';
 import { parseLoadModelRequest, parseModelId } from './load-model-request';
+
+/**
+ * A ready stable_diffusion model's family (sd1, sd2, sdxl, sdxl-refiner, flux, sd3) from its
+ * model_index.json; null for other categories and for files not on this machine (distributed stores).
+ */
+async function familyOfEntry(m: ModelEntry): Promise<ModelFamily | null> {
+  if (m.category !== 'stable_diffusion' || m.status !== 'ready' || m.location.startsWith(ARTIFACT_LOCATION)) return null;
+  return readModelFamily(m.location).catch(() => null);
+}
 
 /** load_model / delete_model / model_reload / model_list for one tenant. */
 @Injectable()
@@ -16,10 +26,12 @@ export class ModelsService {
 
   async list(tenantId: string) {
     const models = await this.catalog.list(tenantId);
-    return models.map((m) => ({
+    const families = await Promise.all(models.map((m) => familyOfEntry(m)));
+    return models.map((m, i) => ({
       model_id: m.modelId,
       model_name: m.name,
       model_category: m.category,
+      ...(families[i] ? { model_family: families[i] } : {}),
       status: m.status === 'ready' ? 'model_ready' : m.status,
       visibility: m.visibility,
       is_nsfw: 'no',

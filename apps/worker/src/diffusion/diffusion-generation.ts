@@ -104,7 +104,7 @@ export class DiffusionGeneration {
   private async generate(input: GenerationInput, hooks: GenerationHooks, resolved?: ResolvedModel, images?: Pick<GenerateRequest, 'initImage' | 'maskImage'>): Promise<Generation> {
     const { params } = input;
     const { modelId, location } = resolved ?? (await this.resolveModel(input.tenantId, input.modelId));
-    const request: GenerateRequest = { ...toEngineRequest(params), ...(images ?? (await this.inputImages(params))), ...(await this.adapters(input.tenantId, params)), ...(await this.control(input)) };
+    const request: GenerateRequest = { ...toEngineRequest(params), ...(images ?? (await this.inputImages(params))), ...(await this.adapters(input.tenantId, params)), ...(await this.control(input)), ...(await this.refiner(input.tenantId, params)) };
     const started = performance.now();
     const generated = await this.options.engine.generate(location, request, { signal: hooks.signal, onProgress: hooks.onProgress });
     const post = await postProcess(
@@ -166,6 +166,12 @@ export class DiffusionGeneration {
     const resolve = async (id: string) => (await this.resolve(tenantId, id, 'controlnet', 'controlnet_model')).location;
     const controlNets = await controlNetUses(control, params.initImage ?? null, resolve, this.options.fetchAllowHosts);
     return { controlNets, guessMode: control.guessMode };
+  }
+
+  /** `refiner: yes`: the refiner model the gateway paired with the base, resolved for the tenant like `model_id`. */
+  private async refiner(tenantId: string, p: DirectDiffusionParams): Promise<Pick<GenerateRequest, 'refiner'>> {
+    if (!p.refinerModel) return {};
+    return { refiner: { model: (await this.resolve(tenantId, p.refinerModel, 'stable_diffusion', 'refiner')).location } };
   }
 
   /** `lora_model` / `embeddings_model` ids → their files, resolved for the tenant like `model_id`. */

@@ -36,4 +36,9 @@ describe('the worker reports what the engine features did', () => {
       sag_scale: 0.75,
     });
   });
+
+  it('the refiner: how the schedule was split between base and refiner', () => {
+    const refiner = { model: '/models/sdxl-refiner-random', switchAt: 0.8, baseSteps: 4, refinerSteps: 1 };
+    expect(featureMeta({ ...result, refiner })).toEqual({ refiner_applied: 'yes', refiner_switch_at: refiner.switchAt, refiner_base_steps: refiner.baseSteps, refiner_steps: refiner.refinerSteps });
+  });
 });

@@ -3,7 +3,7 @@ import type { GenerateResult } from '@easel/engine-diffusion';
 /**
  * What the engine's optional features did, under the response meta's snake_case names: the
  * detected language and translated prompt (multi_lingual), the enhanced prompt, the highres fix's
- * base size and strength, the panorama's windows, the SAG scale. Undefined when none ran.
+ * base size and strength, the panorama's windows, the SAG scale, the refiner's split. Undefined when none ran.
  */
 export function featureMeta(r: GenerateResult): Record<string, unknown> | undefined {
   const meta: Record<string, unknown> = {};
@@ -27,5 +27,11 @@ export function featureMeta(r: GenerateResult): Record<string, unknown> | undefi
   }
   if (r.panorama) meta.panorama_windows = r.panorama.windows;
   if (r.selfAttention) meta.sag_scale = r.selfAttention.scale;
+  if (r.refiner) {
+    meta.refiner_applied = 'yes';
+    meta.refiner_switch_at = r.refiner.switchAt;
+    meta.refiner_base_steps = r.refiner.baseSteps;
+    meta.refiner_steps = r.refiner.refinerSteps;
+  }
   return Object.keys(meta).length > 0 ? meta : undefined;
 }

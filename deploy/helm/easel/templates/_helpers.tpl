@@ -248,24 +248,29 @@ easel.dev/pool: {{ .pool }}
 {{/*
 Job routing, rendered for the gateway from the same pools the worker Deployments and KEDA
 triggers are made of: EASEL_SERVICE_POOLS (each service's pool: the enabled pool of that
-service with no `models`) and EASEL_MODEL_POOLS (models pinned to a pool by its `models`).
-A service with two unpinned pools, or with pinned pools only, fails the render.
+service with no `models` or `families`), EASEL_MODEL_POOLS (models pinned to a pool by its
+`models`) and EASEL_FAMILY_POOLS (model families pinned by its `families`). A service with two
+unpinned pools, or with pinned pools only, fails the render.
 */}}
 {{- define "easel.env.routing" -}}
 {{- $servicePools := dict }}
 {{- $modelPools := list }}
+{{- $familyPools := list }}
 {{- $pinnedServices := dict }}
 {{- range $poolName, $pool := .Values.pools }}
 {{- if $pool.enabled }}
 {{- $service := $pool.service | default $poolName }}
-{{- if $pool.models }}
+{{- if or $pool.models $pool.families }}
 {{- $_ := set $pinnedServices $service $poolName }}
 {{- range $pool.models }}
 {{- $modelPools = append $modelPools (printf "%s=%s" . $poolName) }}
 {{- end }}
+{{- range $pool.families }}
+{{- $familyPools = append $familyPools (printf "%s=%s" . $poolName) }}
+{{- end }}
 {{- else }}
 {{- if hasKey $servicePools $service }}
-{{- fail (printf "pools %s and %s both serve %s with no `models`: give one of them the models it is for" (get $servicePools $service) $poolName $service) }}
+{{- fail (printf "pools %s and %s both serve %s with no `models`: give one of them the models (or families) it is for" (get $servicePools $service) $poolName $service) }}
 {{- end }}
 {{- $_ := set $servicePools $service $poolName }}
 {{- end }}
@@ -285,5 +290,9 @@ A service with two unpinned pools, or with pinned pools only, fails the render.
 {{- if $modelPools }}
 - name: EASEL_MODEL_POOLS
   value: {{ join "," $modelPools | quote }}
+{{- end }}
+{{- if $familyPools }}
+- name: EASEL_FAMILY_POOLS
+  value: {{ join "," $familyPools | quote }}
 {{- end }}
 {{- end }}

@@ -62,10 +62,24 @@ def alpha_bar(cfg):
         betas = np.array([min(1 - f((i + 1) / n) / f(i / n), 0.999) for i in range(n)])
     else:
         raise ValueError(kind)
+    if cfg.get("rescale_betas_zero_snr"):
+        betas = zero_terminal_snr(betas)
     return np.cumprod(1.0 - betas)
 
 
+def zero_terminal_snr(betas):
+    """Lin et al. 2023 ("Common Diffusion Noise Schedules and Sample Steps are Flawed"), Algorithm 1."""
+    sq = np.sqrt(np.cumprod(1.0 - betas))
+    s0, sT = sq[0], sq[-1]
+    sq = (sq - sT) * s0 / (s0 - sT)
+    ab = sq ** 2
+    alphas = np.concatenate([ab[:1], ab[1:] / ab[:-1]])
+    return 1.0 - alphas
+
+
 def k_sigma(ab):
+    # zero terminal SNR: sigma_T would be infinite; diffusers' sigma-space schedulers use alpha_bar_T = 2^-24
+    ab = np.where(ab == 0, 2.0 ** -24, ab)
     return np.sqrt((1 - ab) / ab)
 
 
@@ -575,6 +589,7 @@ SD15 = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", p
             timestep_spacing="leading", steps_offset=1, set_alpha_to_one=False, skip_prk_steps=True, clip_sample=False)
 VPRED = dict(SD15, prediction_type="v_prediction", timestep_spacing="trailing", steps_offset=0)
 KARRAS = dict(SD15, use_karras_sigmas=True)
+ZSNR = dict(VPRED, rescale_betas_zero_snr=True)
 COSINE = dict(beta_schedule="squaredcos_cap_v2", timestep_spacing="linspace", clip_sample=False)
 DEFAULTS = {}
 
@@ -583,24 +598,24 @@ K_DEF = dict(beta_start=0.00085, beta_end=0.012)
 LCM_DEF = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", timestep_spacing="leading")
 INT_DEF = dict(timestep_spacing="leading")
 VARIANTS = {
-    "euler": ("EulerDiscreteScheduler", euler, {}, ["sd15", "vpred", "karras", "cosine"], True, {}),
-    "euler_a": ("EulerAncestralDiscreteScheduler", euler_a, {}, ["sd15", "vpred", "cosine"], True, {}),
+    "euler": ("EulerDiscreteScheduler", euler, {}, ["sd15", "vpred", "zsnr", "karras", "cosine"], True, {}),
+    "euler_a": ("EulerAncestralDiscreteScheduler", euler_a, {}, ["sd15", "vpred", "zsnr", "cosine"], True, {}),
     "lms": ("LMSDiscreteScheduler", lms, {}, ["sd15", "vpred", "karras", "cosine"], True, {}),
     "heun": ("HeunDiscreteScheduler", heun, K_DEF, ["sd15", "vpred", "karras", "cosine"], True, {}),
     "kdpm2": ("KDPM2DiscreteScheduler", dpm2, K_DEF, ["sd15", "vpred", "karras", "cosine"], False, {}),
     "kdpm2_a": ("KDPM2AncestralDiscreteScheduler", dpm2_a, K_DEF, ["sd15", "vpred", "karras", "cosine"], False, {}),
-    "dpmpp_2m": ("DPMSolverMultistepScheduler", dpmpp_2m, {}, ["sd15", "vpred", "karras", "cosine"], True, {}),
+    "dpmpp_2m": ("DPMSolverMultistepScheduler", dpmpp_2m, {}, ["sd15", "vpred", "zsnr", "karras", "cosine"], True, {}),
     "dpmpp_2m_sde": ("DPMSolverMultistepScheduler", dpmpp_2m_sde, {}, ["sd15", "vpred", "karras", "cosine"], True,
                      {"algorithm_type": "sde-dpmsolver++"}),
     "dpmpp_sde": ("DPMSolverSinglestepScheduler", dpmpp_sde, {}, ["sd15", "vpred", "karras", "cosine"], False, {}),
-    "unipc": ("UniPCMultistepScheduler", unipc, {}, ["sd15", "vpred", "karras", "cosine"], True, {}),
+    "unipc": ("UniPCMultistepScheduler", unipc, {}, ["sd15", "vpred", "zsnr", "karras", "cosine"], True, {}),
     "deis": ("DEISMultistepScheduler", deis, {}, ["sd15", "vpred", "karras", "cosine"], False, {}),
-    "ddim": ("DDIMScheduler", ddim, INT_DEF, ["sd15", "vpred", "cosine", "defaults"], True, {}),
-    "ddpm": ("DDPMScheduler", ddpm, INT_DEF, ["sd15", "vpred", "cosine", "defaults"], True, {}),
+    "ddim": ("DDIMScheduler", ddim, INT_DEF, ["sd15", "vpred", "zsnr", "cosine", "defaults"], True, {}),
+    "ddpm": ("DDPMScheduler", ddpm, INT_DEF, ["sd15", "vpred", "zsnr", "cosine", "defaults"], True, {}),
     "pndm": ("PNDMScheduler", pndm, INT_DEF, ["sd15", "vpred", "cosine", "defaults"], False, {}),
     "lcm": ("LCMScheduler", lcm, LCM_DEF, ["sd15", "vpred", "defaults"], True, {}),
 }
-CONFIGS = {"sd15": SD15, "vpred": VPRED, "karras": KARRAS, "cosine": COSINE, "defaults": DEFAULTS}
+CONFIGS = {"sd15": SD15, "vpred": VPRED, "zsnr": ZSNR, "karras": KARRAS, "cosine": COSINE, "defaults": DEFAULTS}
 
 
 def arr(a):

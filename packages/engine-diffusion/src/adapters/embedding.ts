@@ -7,17 +7,13 @@ import type { SafetensorsFile } from './safetensors';
 const FIELD = 'embeddings_model';
 
 /**
- * A textual-inversion embedding's vectors [n, width]. Layouts: A1111's `emb_params` [n, dim]
- * (or [dim]), a flattened `string_to_param.<x>`, SDXL's `clip_l` (the first text encoder), and
- * diffusers' single `<token>` key.
+ * A textual-inversion embedding's vectors [n, width] for one text encoder. Layouts: A1111's
+ * `emb_params` [n, dim] (or [dim]), a flattened `string_to_param.<x>`, SDXL's `clip_l` (the first
+ * text encoder) and `clip_g` (the second, `text_encoder_2`), and diffusers' single `<token>` key.
  */
-export function readEmbeddingVectors(file: SafetensorsFile): { vectors: Float32Array; count: number; width: number } {
+export function readEmbeddingVectors(file: SafetensorsFile, encoder: 'text_encoder' | 'text_encoder_2' = 'text_encoder'): { vectors: Float32Array; count: number; width: number } {
   const names = [...file.entries.keys()];
-  const name =
-    (file.has('emb_params') && 'emb_params') ||
-    names.find((n) => n.startsWith('string_to_param.')) ||
-    (file.has('clip_l') && 'clip_l') ||
-    (names.length === 1 ? names[0] : undefined);
+  const name = encoder === 'text_encoder_2' ? secondEncoderTensor(file) : firstEncoderTensor(file, names);
   if (!name) {
     throw new AdapterFileError('adapter_file_corrupt', file.source, `${file.source} is not a textual-inversion embedding: expected "emb_params", "string_to_param.*" or a single tensor, found ${names.slice(0, 6).join(', ') || 'none'}.`, undefined, FIELD);
   }
@@ -25,6 +21,21 @@ export function readEmbeddingVectors(file: SafetensorsFile): { vectors: Float32A
   if (shape.length !== 1 && shape.length !== 2) throw new AdapterFileError('adapter_file_corrupt', file.source, `${file.source}: "${name}" has shape [${shape.join(', ')}]; an embedding is [vectors, width].`, undefined, FIELD);
   const width = shape[shape.length - 1];
   return { vectors: data, count: shape.length === 2 ? shape[0] : 1, width };
+}
+
+function firstEncoderTensor(file: SafetensorsFile, names: string[]): string | undefined {
+  return (
+    (file.has('emb_params') && 'emb_params') ||
+    names.find((n) => n.startsWith('string_to_param.')) ||
+    (file.has('clip_l') && 'clip_l') ||
+    (names.length === 1 ? names[0] : undefined)
+  );
+}
+
+/** An embedding made for one CLIP encoder cannot condition SDXL's second: only `clip_g` fits it. */
+function secondEncoderTensor(file: SafetensorsFile): string {
+  if (file.has('clip_g')) return 'clip_g';
+  throw new AdapterFileError('adapter_mismatch', file.source, `${file.source} has no "clip_g" vectors for SDXL's second text encoder (text_encoder_2): it was made for a one-encoder model.`, undefined, FIELD);
 }
 
 /** The text encoder's token embedding: named `…token_embedding.weight`, else the first Gather on a [vocab, width] initializer. */

@@ -87,7 +87,11 @@ describe('LoRA merge', () => {
       'lora_unet_nowhere_to_k (no such weight in the UNet graph)',
       'lora_unet_blk_attn2_to_q (LoRA [2×1]·[1×4] does not fit the weight onnx::MatMul_7 [2×3])',
     ]);
-    expect(r.unrecognised).toEqual(['lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight', 'something.hada_w1_a', 'lora_unet_only_down.lora_down.weight (no matching up weight)']);
+    expect(r.unrecognised).toEqual([
+      'something.hada_w1_a',
+      'lora_unet_only_down.lora_down.weight (no matching up weight)',
+      'lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight (no matching up weight)',
+    ]);
   });
 });
 
@@ -95,19 +99,25 @@ describe('LoRA key names', () => {
   const names = (keys: string[]) =>
     readLoraModules(SafetensorsFile.parse(encodeSafetensors(Object.fromEntries(keys.map((k) => [k, { shape: [1, 1], data: [1] }]))))).modules.map((m) => `${m.component}:${m.path}`);
 
-  it('kohya, diffusers/PEFT and attention-processor spellings give one normalized module path', () => {
+  it('kohya, diffusers/PEFT and attention-processor spellings (SDXL\'s te1/te2 and text_encoder_2 too) give one normalized module path', () => {
     expect(
       names([
         'lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight', 'lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight',
         'text_encoder.text_model.encoder.layers.1.mlp.fc1.lora_A.weight', 'text_encoder.text_model.encoder.layers.1.mlp.fc1.lora_B.weight',
         'base_model.model.down_blocks.0.attentions.0.proj_in.lora_A.weight', 'base_model.model.down_blocks.0.attentions.0.proj_in.lora_B.weight',
         'unet.mid_block.attentions.0.transformer_blocks.0.attn1.processor.to_out_lora.down.weight', 'unet.mid_block.attentions.0.transformer_blocks.0.attn1.processor.to_out_lora.up.weight',
+        'lora_te1_text_model_encoder_layers_2_mlp_fc2.lora_down.weight', 'lora_te1_text_model_encoder_layers_2_mlp_fc2.lora_up.weight',
+        'lora_te2_text_model_encoder_layers_0_self_attn_k_proj.lora_down.weight', 'lora_te2_text_model_encoder_layers_0_self_attn_k_proj.lora_up.weight',
+        'text_encoder_2.text_model.encoder.layers.3.mlp.fc1.lora_A.weight', 'text_encoder_2.text_model.encoder.layers.3.mlp.fc1.lora_B.weight',
       ]),
     ).toEqual([
       'text_encoder:text_model_encoder_layers_0_self_attn_q_proj',
       'text_encoder:text_model_encoder_layers_1_mlp_fc1',
       'unet:down_blocks_0_attentions_0_proj_in',
       'unet:mid_block_attentions_0_transformer_blocks_0_attn1_to_out_0',
+      'text_encoder:text_model_encoder_layers_2_mlp_fc2',
+      'text_encoder_2:text_model_encoder_layers_0_self_attn_k_proj',
+      'text_encoder_2:text_model_encoder_layers_3_mlp_fc1',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { setTensorFloats, tensorFloats, type TensorProto } from '../onnx/model-proto';
 import type { GraphWeight, WeightLookup } from './graph-weights';
-import type { LoraModule } from './lora-keys';
+import type { LoraComponent, LoraModule } from './lora-keys';
 
 /**
  * Float copies of the initializers being changed, written back once every LoRA has been added
@@ -38,6 +38,8 @@ export class WeightEdits {
   }
 }
 
+const GRAPH_NAMES: Record<LoraComponent, string> = { unet: 'UNet', text_encoder: 'text encoder', text_encoder_2: 'second text encoder' };
+
 /**
  * W += strength · (alpha / rank) · up · down for each module found in `lookup`; returns the keys
  * that matched no weight (or whose shapes disagree with it), each with the reason.
@@ -48,7 +50,7 @@ export function mergeLora(modules: LoraModule[], lookup: WeightLookup, strength:
   for (const m of modules) {
     const w = lookup.find(m.path);
     if (!w) {
-      unmapped.push(`${m.key} (no such weight in the ${m.component === 'unet' ? 'UNet' : 'text encoder'} graph)`);
+      unmapped.push(`${m.key} (no such weight in the ${GRAPH_NAMES[m.component]} graph)`);
       continue;
     }
     const rank = m.down.shape[0];

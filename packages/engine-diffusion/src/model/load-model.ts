@@ -7,13 +7,19 @@ import { fileSize, readJsonIfExists, requireFile } from './files';
 import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
 import { createGraph, type Graph, type SessionOptions } from './session';
 import { ModelFileError } from '../errors';
-import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec } from '../adapters/adapt-model';
+import { familyOf, type ModelIndex } from './model-family';
+import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec, type TextEncoderFile } from '../adapters/adapt-model';
 
 /** A loaded model directory: its four graphs, tokenizer and derived facts. */
 export interface DiffusionModel {
   info: ModelInfo;
+  /** The first text encoder's tokenizer (the SDXL refiner has only `tokenizer_2`: it is this one). */
   tokenizer: ClipTokenizer;
+  /** The first text encoder (the SDXL refiner's only one, `text_encoder_2`, is this one). */
   textEncoder: Graph;
+  /** SDXL base: the second text encoder (CLIPTextModelWithProjection) and its tokenizer. */
+  textEncoder2?: Graph;
+  tokenizer2?: ClipTokenizer;
   unet: Graph;
   vaeDecoder: Graph;
   vaeEncoder?: Graph;
@@ -27,44 +33,52 @@ const HIDDEN_STATE = /^hidden_states[._](\d+)$/;
 /** Reads a diffusers/optimum ONNX Stable Diffusion directory; nothing is specific to one model. */
 export async function loadDiffusionModel(dirIn: string, options: SessionOptions = {}, adapters?: AdapterSpec): Promise<DiffusionModel> {
   const dir = resolve(dirIn);
+  const index = (await readJsonIfExists<ModelIndex>(join(dir, 'model_index.json'))) ?? {};
+  const unetConfig = await readJsonIfExists<UnetConfig>(join(dir, 'unet', 'config.json'));
+  const family = familyOf(index, unetConfig?.cross_attention_dim);
+  if (family === 'flux' || family === 'sd3') throw new UnsupportedFeatureError('model_id', `A ${family} model has no UNet; it runs on its own pipeline.`);
+  // the SDXL refiner ships text_encoder_2 / tokenizer_2 only: they take the first encoder's place
+  const firstText = family === 'sdxl-refiner' ? '_2' : '';
+  const tokenizerDirs = family === 'sdxl' ? ['tokenizer', 'tokenizer_2'] : [`tokenizer${firstText}`];
   const paths = {
-    text: join(dir, 'text_encoder', 'model.onnx'),
+    text: join(dir, `text_encoder${firstText}`, 'model.onnx'),
+    text2: family === 'sdxl' ? join(dir, 'text_encoder_2', 'model.onnx') : undefined,
     unet: join(dir, 'unet', 'model.onnx'),
     dec: join(dir, 'vae_decoder', 'model.onnx'),
     enc: join(dir, 'vae_encoder', 'model.onnx'),
   };
   const sizes = {
     text: await requireFile(paths.text, 'its text encoder'),
+    text2: paths.text2 ? await requireFile(paths.text2, 'its second text encoder') : 0,
     unet: await requireFile(paths.unet, 'its UNet'),
     dec: await requireFile(paths.dec, 'its VAE decoder'),
     enc: await fileSize(paths.enc),
   };
-  await requireFile(join(dir, 'tokenizer', 'vocab.json'), 'its tokenizer vocabulary');
-  await requireFile(join(dir, 'tokenizer', 'merges.txt'), 'its tokenizer merges');
-  await readJsonIfExists(join(dir, 'model_index.json'));
+  for (const t of tokenizerDirs) {
+    await requireFile(join(dir, t, 'vocab.json'), 'its tokenizer vocabulary');
+    await requireFile(join(dir, t, 'merges.txt'), 'its tokenizer merges');
+  }
   const schedulerConfig = (await readJsonIfExists<SchedulerConfig>(join(dir, 'scheduler', 'scheduler_config.json'))) ?? {};
   const vaeConfig =
     (await readJsonIfExists<VaeConfig>(join(dir, 'vae_decoder', 'config.json'))) ??
     (await readJsonIfExists<VaeConfig>(join(dir, 'vae_encoder', 'config.json'))) ??
     (await readJsonIfExists<VaeConfig>(join(dir, 'vae', 'config.json')));
-  const unetConfig = await readJsonIfExists<UnetConfig>(join(dir, 'unet', 'config.json'));
 
-  let tokenizer: ClipTokenizer;
-  try {
-    tokenizer = await ClipTokenizer.fromDirectory(join(dir, 'tokenizer'));
-  } catch (err) {
-    throw new ModelFileError('model_file_corrupt', join(dir, 'tokenizer'), `Cannot load the tokenizer: ${(err as Error).message}`, err);
-  }
+  const [tokenizer, tokenizer2] = await Promise.all(tokenizerDirs.map((t) => loadTokenizer(join(dir, t))));
 
-  const adapted = hasAdapters(adapters) ? await adaptGraphs({ textEncoder: paths.text, unet: paths.unet }, adapters, tokenizer) : undefined;
+  const textEncoders: TextEncoderFile[] = [{ name: family === 'sdxl-refiner' ? 'text_encoder_2' : 'text_encoder', path: paths.text, tokenizer: tokenizer! }];
+  if (paths.text2 && tokenizer2) textEncoders.push({ name: 'text_encoder_2', path: paths.text2, tokenizer: tokenizer2 });
+  const adapted = hasAdapters(adapters) ? await adaptGraphs({ textEncoders, unet: paths.unet }, adapters) : undefined;
 
   const graphs: Graph[] = [];
   const release = async (): Promise<void> => {
     await Promise.all(graphs.map((g) => g.release().catch(() => undefined)));
   };
   try {
-    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options, adapted?.textEncoder);
+    const textEncoder = await createGraph('text_encoder', paths.text, sizes.text, options, adapted?.textEncoders.get(textEncoders[0].name));
     graphs.push(textEncoder);
+    const textEncoder2 = paths.text2 ? await createGraph('text_encoder_2', paths.text2, sizes.text2, options, adapted?.textEncoders.get('text_encoder_2')) : undefined;
+    if (textEncoder2) graphs.push(textEncoder2);
     const unet = await createGraph('unet', paths.unet, sizes.unet, options, adapted?.unet);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
@@ -73,7 +87,9 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     if (vaeEncoder) graphs.push(vaeEncoder);
 
     textEncoder.requireInputs(['input_ids']);
-    unet.requireInputs(['sample', 'timestep', 'encoder_hidden_states']);
+    const isXl = family === 'sdxl' || family === 'sdxl-refiner';
+    unet.requireInputs(['sample', 'timestep', 'encoder_hidden_states', ...(isXl ? ['text_embeds', 'time_ids'] : [])]);
+    textEncoder2?.requireInputs(['input_ids']);
     vaeDecoder.requireInputs(['latent_sample']);
     vaeEncoder?.requireInputs(['sample']);
     for (const [g, input] of [
@@ -99,7 +115,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       throw new GraphMismatchError('unet', 'sample', `The UNet takes ${unetInChannels} channels; expected ${latentChannels} (text-to-image) or ${2 * latentChannels + 1} (inpainting).`);
     }
     const lastOut = textEncoder.outputs.get('last_hidden_state') ?? textEncoder.outputs.get(textEncoder.outputNames[0]);
-    const textWidth = dim(lastOut?.shape, 2) ?? dim(unet.input('encoder_hidden_states').shape, 2);
+    const textWidth = isXl ? dim(unet.input('encoder_hidden_states').shape, 2) : (dim(lastOut?.shape, 2) ?? dim(unet.input('encoder_hidden_states').shape, 2));
     if (!textWidth) throw new GraphMismatchError('text_encoder', 'last_hidden_state', 'Cannot tell the text encoder width from its graph.');
     const hiddenStateOutputs = textEncoder.outputNames
       .filter((n) => HIDDEN_STATE.test(n))
@@ -108,6 +124,9 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     const vaeScaleFactor = vaeFactorFromConfig(vaeConfig) ?? (await probeVaeFactor(vaeDecoder, latentChannels));
     const info: ModelInfo = {
       dir,
+      family: family === 'sd1' && textWidth === 1024 ? 'sd2' : family,
+      forceZerosForEmptyPrompt: index.force_zeros_for_empty_prompt === true,
+      timeIds: isXl ? (dim(unet.input('time_ids').shape, 1) ?? (family === 'sdxl-refiner' ? 5 : 6)) : 0,
       latentChannels,
       unetInChannels,
       isInpaintUnet: unetInChannels !== latentChannels,
@@ -122,12 +141,20 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       hasVaeEncoder: vaeEncoder !== undefined,
       nativeSize: nativeSizeOf(dim(sampleShape, 2) ?? unetConfig?.sample_size, vaeScaleFactor, vaeConfig?.sample_size),
       schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
-      bytes: sizes.text + sizes.unet + sizes.dec + (sizes.enc ?? 0),
+      bytes: sizes.text + sizes.text2 + sizes.unet + sizes.dec + (sizes.enc ?? 0),
     };
-    return { info, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
+    return { info, tokenizer: tokenizer!, textEncoder, textEncoder2, tokenizer2, unet, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
   } catch (err) {
     await release();
     throw err;
+  }
+}
+
+async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
+  try {
+    return await ClipTokenizer.fromDirectory(dir);
+  } catch (err) {
+    throw new ModelFileError('model_file_corrupt', dir, `Cannot load the tokenizer: ${(err as Error).message}`, err);
   }
 }
 

@@ -1,8 +1,14 @@
 import type { SchedulerConfig } from '../schedulers/scheduler';
+import type { ModelFamily } from './model-family';
 
 /** What the pipeline needs to know about a model, all read from its configs and graphs. */
 export interface ModelInfo {
   dir: string;
+  family: ModelFamily;
+  /** SDXL base (model_index `force_zeros_for_empty_prompt`): an empty negative prompt conditions on zeros. */
+  forceZerosForEmptyPrompt: boolean;
+  /** SDXL's UNet `time_ids` width: 6 (sizes and crop) for the base, 5 (with the aesthetic score) for the refiner; 0 otherwise. */
+  timeIds: number;
   /** Channels of the latent space (the UNet's output channels). */
   latentChannels: number;
   /** UNet `sample` channels: latentChannels, or 2·latentChannels + 1 for inpainting UNets. */
@@ -39,6 +45,7 @@ export interface VaeConfig {
 }
 
 export interface UnetConfig {
+  cross_attention_dim?: number;
   in_channels?: number;
   out_channels?: number;
   prediction_type?: string;

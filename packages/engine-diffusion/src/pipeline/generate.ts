@@ -2,7 +2,9 @@ import { DEFAULT_SAG_SCALE } from '../guidance/self-attention-guidance';
 import type { ControlNetModel } from '../controlnet/controlnet-model';
 import type { DiffusionModel } from '../model/load-model';
 import { preparePrompt } from '../prompt/prepare-prompt';
+import { UnsupportedFeatureError } from '../errors';
 import { runHighresFix } from './highres-fix';
+import { runWithRefiner } from './refiner';
 import { panoramaStride, panoramaWindows } from './panorama';
 import { runStableDiffusion } from './stable-diffusion';
 import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PipelineLimits } from './types';
@@ -20,13 +22,21 @@ export async function generate(
   limits: PipelineLimits = DEFAULT_LIMITS,
   upscaler: ImageUpscaler = lanczosUpscaler,
   controlNets: readonly ControlNetModel[] = [],
+  refiner?: DiffusionModel,
 ): Promise<GenerateResult> {
   const t0 = performance.now();
   const phasesMs: Record<string, number> = {};
   const prompt = typeof request.prompt === 'string' ? preparePrompt(request.prompt, request, phasesMs) : undefined;
   const req = prompt ? { ...request, prompt: prompt.used, negativePrompt: prompt.translatedNegativePrompt ?? request.negativePrompt } : request;
   // validation refuses the highres fix with ControlNets, so they only ever go to a single run
-  const result = req.highresFix ? await runHighresFix(runStableDiffusion, upscaler, model, req, options, limits) : await runStableDiffusion(model, req, options, limits, controlNets);
+  let result: GenerateResult;
+  if (req.refiner) {
+    if (!refiner) throw new UnsupportedFeatureError('refiner', 'The refiner model was not loaded.');
+    if (req.highresFix) throw new UnsupportedFeatureError('refiner', 'The refiner is not available with the highres fix.');
+    result = await runWithRefiner(model, refiner, req, options, limits, controlNets);
+  } else {
+    result = req.highresFix ? await runHighresFix(runStableDiffusion, upscaler, model, req, options, limits) : await runStableDiffusion(model, req, options, limits, controlNets);
+  }
   Object.assign(result.timings.phasesMs, phasesMs);
   result.timings.totalMs = performance.now() - t0;
   if (prompt) result.prompt = prompt;

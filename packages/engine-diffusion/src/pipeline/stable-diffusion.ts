@@ -7,13 +7,19 @@ import type { DiffusionModel } from '../model/load-model';
 import type { Graph } from '../model/session';
 import { SampleNoise } from '../random/noise';
 import { createScheduler } from '../schedulers/registry';
-import { encodeImage, loadImage, loadMask, MIME_TYPES, toPixels } from './images';
+import { encodeImage, loadImage, loadMask, toPixels } from './images';
 import { requireSelfAttentionSupport, withSelfAttentionGuidance } from '../guidance/self-attention-guidance';
 import { blendMasked, concatPlanes, downsampleMask, repeatBatch, scale } from './latents';
 import { lockLowFrequencies } from './low-frequency-lock';
+import { requestFields } from './result-fields';
 import { withPanorama } from './panorama';
 import { createUnetPredictor } from './unet-predictor';
 import { encodePrompts } from './text-conditioning';
+import { encodeSdxlPrompts } from './sdxl-conditioning';
+import { sdxlAddedConditioning } from './sdxl-added-conditioning';
+import { sdxlTimeIds } from './sdxl-time-ids';
+import { denoisingSplit } from './denoising-split';
+import { latentResult } from './latent-result';
 import { DEFAULT_LIMITS, type GenerateOptions, type GenerateRequest, type GenerateResult, type PhaseTimings, type PipelineLimits } from './types';
 import { normalizeRequest } from './validate';
 
@@ -86,7 +92,9 @@ export async function runStableDiffusion(
 
   // 1. text conditioning, laid out [uncond × n; cond × n] for the batched UNet call
   let t = performance.now();
-  const text = await encodePrompts(model, req.prompt, req.negativePrompt, guidance, req.clipSkip, request.promptWeighting !== false);
+  const emphasis = request.promptWeighting !== false;
+  const xl = info.timeIds > 0;
+  const text = xl ? await encodeSdxlPrompts(model, req.prompt, req.negativePrompt, guidance, emphasis) : await encodePrompts(model, req.prompt, req.negativePrompt, guidance, req.clipSkip, emphasis);
   timings.textEncoderMs = performance.now() - t;
   phaseSpan('text_encoder', t, { 'easel.prompt_tokens': text.tokenCount });
   const rowLen = text.seqLen * info.textWidth;
@@ -96,12 +104,17 @@ export async function runStableDiffusion(
     ehs.set(text.cond, ((guidance ? n : 0) + i) * rowLen);
   }
   const ehsTensor = new ort.Tensor('float32', ehs, [B, text.seqLen, info.textWidth]);
+  const addedConditioning = xl ? sdxlAddedConditioning(text, sdxlTimeIds({ ...request, width: W, height: H }, info.timeIds), n, guidance) : undefined;
   checkAbort(signal);
 
   // 2. timesteps (img2img/inpaint: diffusers' strength truncation)
   scheduler.setTimesteps(req.steps);
   let timesteps = scheduler.timesteps;
-  if (req.mode !== 'text2img') {
+  const split = denoisingSplit(request, scheduler, timesteps, info.schedulerConfig.num_train_timesteps);
+  if (split) {
+    timesteps = timesteps.slice(split.begin, split.end);
+    if (split.begin > 0) scheduler.setBeginIndex(split.begin);
+  } else if (req.mode !== 'text2img') {
     const initTimestep = Math.min(Math.floor(req.steps * req.strength), req.steps);
     const tStart = Math.max(req.steps - initTimestep, 0);
     const begin = tStart * scheduler.order;
@@ -117,7 +130,10 @@ export async function runStableDiffusion(
   let imageLatents: Float32Array | undefined;
   let maskLatent: Float32Array | undefined;
   let maskedImageLatents: Float32Array | undefined;
-  if (req.mode === 'text2img') {
+  if (request.initLatents) {
+    // a refiner's second stage: the base's partly denoised latents, already at this timestep's noise level
+    latents = Float32Array.from(request.initLatents);
+  } else if (req.mode === 'text2img') {
     latents = scale(noise, scheduler.initNoiseSigma);
   } else {
     t = performance.now();
@@ -159,6 +175,7 @@ export async function runStableDiffusion(
     wantAttention: req.selfAttention,
     unetMs,
     residuals,
+    addedInputs: addedConditioning,
   });
   const sagTiming = { ms: 0 };
   const panoramaTiming = { ms: 0 };
@@ -204,6 +221,8 @@ export async function runStableDiffusion(
   phaseSpan('denoise', loopStart, { 'easel.steps': timesteps.length, 'easel.unet_ms': Math.round(timings.unetMs.reduce((a, b) => a + b, 0)) });
   checkAbort(signal);
 
+  if (request.returnLatents) return latentResult(latents, req, noiseSource.seeds, text.tokenCount, timings, graphs, ortStart, t0);
+
   // 5. decode each sample, encode images
   t = performance.now();
   const decoded: Float32Array[] = [];
@@ -226,14 +245,8 @@ export async function runStableDiffusion(
   timings.totalMs = performance.now() - t0;
   return {
     images,
-    format: req.outputFormat,
-    mimeType: MIME_TYPES[req.outputFormat],
+    ...requestFields(req),
     seeds: noiseSource.seeds,
-    width: W,
-    height: H,
-    steps: req.steps,
-    scheduler: req.scheduler,
-    guidanceScale: req.guidanceScale,
     promptTokens: text.tokenCount,
     timings,
     ...(pixels ? { pixels } : {}),

@@ -1,10 +1,12 @@
 import type { AdapterReport, EmbeddingRef, LoraRef } from '../adapters/adapt-model';
 import type { ControlNetUse } from '../controlnet/controlnet-use';
+import type { DenoisingSplitRequest } from './denoising-split';
+import type { SdxlMicroConditioning } from './sdxl-time-ids';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
 
 /** One generation. Field names follow the engine's camelCase; the HTTP layer maps the API's snake_case. */
-export interface GenerateRequest {
+export interface GenerateRequest extends DenoisingSplitRequest, Partial<Omit<SdxlMicroConditioning, 'width' | 'height'>> {
   prompt: string;
   negativePrompt?: string | null;
   /** Pixels; multiples of 8. Default: the model's native size (UNet sample_size × VAE factor) or 512. */
@@ -82,6 +84,15 @@ export interface GenerateRequest {
   controlNets?: ControlNetUse[];
   /** diffusers' guess_mode: the ControlNets see the conditional rows only, their residuals ramped 0.1 → 1. */
   guessMode?: boolean;
+  /**
+   * SDXL base + refiner: the base denoises until `switchAt` (its denoising_end, default 0.8), the
+   * refiner model (a directory) finishes from those latents (its denoising_start).
+   */
+  refiner?: { model: string; switchAt?: number };
+  /** Start from these latents [samples, C, h, w] instead of noise (with `denoisingStart`: a refiner stage). */
+  initLatents?: Float32Array;
+  /** Stop before the VAE: the result's `latents` hold the final latents and `images` is empty. */
+  returnLatents?: boolean;
 }
 
 export interface ProgressEvent {
@@ -182,6 +193,10 @@ export interface GenerateResult {
   panorama?: { windows: number; window: number; stride: number };
   /** Present when selfAttention was asked. */
   selfAttention?: { scale: number };
+  /** Present when `returnLatents`: float32 [samples, C, h, w]. */
+  latents?: Float32Array;
+  /** Present when a refiner ran: the model and the fraction of the schedule the base did. */
+  refiner?: { model: string; switchAt: number; baseSteps: number; refinerSteps: number };
 }
 
 /** Request limits (API.md: 1–4 samples, 1–50 steps, ≤ 1024×768 or 768×1024). */

@@ -41,6 +41,8 @@ export interface UnetPredictorOptions {
   unetMs?: number[];
   /** ControlNet residuals for each call; a UNet that takes residuals gets zeros without them. */
   residuals?: ResidualFeeds;
+  /** Inputs constant over the run beside the text states (SDXL's text_embeds and time_ids), rows laid out as textStates'. */
+  addedInputs?: Record<string, ort.Tensor>;
 }
 
 /**
@@ -87,7 +89,7 @@ export function createUnetPredictor(o: UnetPredictorOptions): NoisePredictor {
     const residuals = o.residuals ? await o.residuals(scaled, t, h, w) : zeroResiduals;
     const start = performance.now();
     const out = await model.unet.run(
-      { sample: buf.tensor, timestep: tsTensor, encoder_hidden_states: o.textStates, ...residuals },
+      { sample: buf.tensor, timestep: tsTensor, encoder_hidden_states: o.textStates, ...o.addedInputs, ...residuals },
       outputs,
     );
     o.unetMs?.push(performance.now() - start);

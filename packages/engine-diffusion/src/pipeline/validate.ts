@@ -5,6 +5,7 @@ import type { ModelInfo } from '../model/model-info';
 import { MAX_SEED, randomSeed } from '../random/noise';
 import { canonicalSchedulerName, isSchedulerName } from '../schedulers/registry';
 import type { GenerateRequest, OutputFormat, PipelineLimits } from './types';
+import { hasLargeSizes, LARGE_FAMILY_LIMITS } from '../model/family-sizes';
 
 export type Mode = 'text2img' | 'img2img' | 'inpaint';
 
@@ -44,6 +45,11 @@ function between(field: string, v: number, lo: number, hi: number, code: string)
   if (v < lo || v > hi) throw new InvalidRequestError(code, field, `The ${field} field must be between ${lo} and ${hi}.`);
 }
 
+function largeFamilyLimits(info: ModelInfo, limits: PipelineLimits): { maxSide: number; maxPixels: number } {
+  if (!hasLargeSizes(info.family)) return limits;
+  return { maxSide: Math.max(limits.maxSide, LARGE_FAMILY_LIMITS.maxSide), maxPixels: Math.max(limits.maxPixels, LARGE_FAMILY_LIMITS.maxPixels) };
+}
+
 /** Check a request against the limits and the model; fill defaults. Throws typed errors with the API's field names. */
 export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, info: ModelInfo, nativeSize: number): NormalizedRequest {
   if (typeof req.prompt !== 'string') throw new InvalidRequestError('required', 'prompt', 'The prompt field is required.');
@@ -54,8 +60,9 @@ export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, i
 
   if (req.panorama && mode === 'inpaint') throw new UnsupportedFeatureError('panorama', 'panorama is unsupported with inpainting.');
   if (req.selfAttention && info.isInpaintUnet) throw new UnsupportedFeatureError('self_attention', 'self_attention is unsupported for inpainting models.');
-  const maxSide = req.panorama ? limits.panoramaMaxSide : limits.maxSide;
-  const maxPixels = req.panorama ? limits.panoramaMaxPixels : limits.maxPixels;
+  const large = largeFamilyLimits(info, limits);
+  const maxSide = req.panorama ? limits.panoramaMaxSide : large.maxSide;
+  const maxPixels = req.panorama ? limits.panoramaMaxPixels : large.maxPixels;
   const width = int('width', req.width, nativeSize);
   const height = int('height', req.height, nativeSize);
   const multiple = Math.max(8, info.vaeScaleFactor);
@@ -75,6 +82,9 @@ export function normalizeRequest(req: GenerateRequest, limits: PipelineLimits, i
   between('guidance_scale', guidanceScale, 0, limits.maxGuidance, 'invalid_guidance_scale');
   const clipSkip = int('clip_skip', req.clipSkip, 1);
   between('clip_skip', clipSkip, 1, 2, 'invalid_clip_skip');
+  if (clipSkip === 2 && info.timeIds > 0) {
+    throw new UnsupportedFeatureError('clip_skip', 'clip_skip 2 is unsupported for SDXL models: their conditioning is already the penultimate layer.');
+  }
   if (clipSkip === 2 && info.hiddenStateOutputs.length < 2) {
     throw new UnsupportedFeatureError('clip_skip', 'clip_skip 2 is unsupported for this model: its text encoder does not expose hidden states.');
   }

@@ -29,7 +29,7 @@ export function makeBetas(cfg: BaseConfig): Float64Array {
   }
 }
 
-/** ᾱ_t = Π (1 − β_i), as a float64 array indexed by training timestep. */
+/** ᾱ_t = Π (1 − β_i), as a float64 array indexed by training timestep (zero terminal SNR when the config asks). */
 export function alphasCumprod(cfg: BaseConfig): Float64Array {
   const betas = makeBetas(cfg);
   const out = new Float64Array(betas.length);
@@ -38,7 +38,27 @@ export function alphasCumprod(cfg: BaseConfig): Float64Array {
     acc *= 1 - betas[i];
     out[i] = acc;
   }
-  return out;
+  return cfg.rescale_betas_zero_snr ? rescaleZeroTerminalSnr(out) : out;
+}
+
+/**
+ * Lin et al. 2023, Algorithm 1: shift and scale sqrt(ᾱ) so that sqrt(ᾱ_0) is kept and sqrt(ᾱ_T) = 0.
+ * Rescaling the betas and taking their product again gives these same values, so ᾱ is rescaled directly.
+ */
+function rescaleZeroTerminalSnr(alphaBar: Float64Array): Float64Array {
+  const first = Math.sqrt(alphaBar[0]);
+  const last = Math.sqrt(alphaBar[alphaBar.length - 1]);
+  return alphaBar.map((a) => ((Math.sqrt(a) - last) * first) / (first - last)).map((r) => r * r);
+}
+
+/**
+ * ᾱ for the σ-space schedulers: a zero terminal ᾱ would make σ_T infinite, so diffusers sets it to
+ * 2⁻²⁴ (as its Euler, Euler a, DPM-Solver and UniPC schedulers do under rescale_betas_zero_snr).
+ */
+export function sigmaSafeAlphasCumprod(cfg: BaseConfig): Float64Array {
+  const ac = alphasCumprod(cfg);
+  if (ac[ac.length - 1] === 0) ac[ac.length - 1] = 2 ** -24;
+  return ac;
 }
 
 function linspaceAt(start: number, stop: number, num: number, i: number): number {

@@ -14,6 +14,8 @@ export interface BaseConfig {
   prediction_type: PredictionType;
   timestep_spacing: TimestepSpacing;
   steps_offset: number;
+  /** Lin et al. 2023: rescale the betas so the last timestep has zero SNR (for v-prediction models trained that way). */
+  rescale_betas_zero_snr: boolean;
 }
 
 export const BASE_DEFAULTS: BaseConfig = {
@@ -25,6 +27,7 @@ export const BASE_DEFAULTS: BaseConfig = {
   prediction_type: 'epsilon',
   timestep_spacing: 'linspace',
   steps_offset: 0,
+  rescale_betas_zero_snr: false,
 };
 
 /** diffusers' `from_config`: keys the class knows take the config's value, the rest keep the class default. */

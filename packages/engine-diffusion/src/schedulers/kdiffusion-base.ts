@@ -1,5 +1,5 @@
 import { IndexedScheduler } from './base';
-import { alphasCumprod } from './betas';
+import { sigmaSafeAlphasCumprod } from './betas';
 import { BASE_DEFAULTS, BaseConfig, withDefaults } from './config';
 import type { SchedulerConfig } from './scheduler';
 import { interpOnGrid, karrasSigmas, sigmaToT, trainingSigmas } from './sigmas';
@@ -38,7 +38,7 @@ export abstract class KDiffusionScheduler<C extends KDiffusionConfig = KDiffusio
   constructor(config: SchedulerConfig, defaults: Partial<C>) {
     super();
     this.config = withDefaults(config, { ...BASE_DEFAULTS, use_karras_sigmas: false, ...defaults } as C);
-    this.alphasCumprod = alphasCumprod(this.config);
+    this.alphasCumprod = sigmaSafeAlphasCumprod(this.config);
   }
 
   /** σ_max for linspace/trailing spacing, else sqrt(σ_max²+1) (diffusers' init_noise_sigma). */

@@ -1,5 +1,5 @@
 import { IndexedScheduler } from './base';
-import { alphasCumprod } from './betas';
+import { sigmaSafeAlphasCumprod } from './betas';
 import { BASE_DEFAULTS, BaseConfig, withDefaults } from './config';
 import type { SchedulerConfig } from './scheduler';
 import { alphaSigma, interpOnGrid, karrasSigmas, sigmaToT, trainingSigmas } from './sigmas';
@@ -51,7 +51,7 @@ export abstract class MultistepScheduler<C extends MultistepConfig> extends Inde
       final_sigmas_type: 'zero',
       ...defaults,
     } as C);
-    this.alphasCumprod = alphasCumprod(this.config);
+    this.alphasCumprod = sigmaSafeAlphasCumprod(this.config);
   }
 
   /** diffusers: a timestep not in the schedule maps to the last step. */

@@ -18,6 +18,7 @@ export interface SchedulerConfig {
   clip_sample?: boolean;
   clip_sample_range?: number;
   skip_prk_steps?: boolean;
+  rescale_betas_zero_snr?: boolean;
   [key: string]: unknown;
 }
 

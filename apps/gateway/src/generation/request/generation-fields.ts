@@ -76,7 +76,7 @@ function tolerantNumberSchema(r: { min: number; max: number }, description: stri
 
 const sideSchema = (description: string) =>
   field.integer(
-    { min: L.minSide, max: L.maxSide },
+    { min: L.minSide, max: L.large.maxSide },
     { default: null, description, schema: { multipleOf: L.sideMultiple } },
   ).schema;
 
@@ -116,7 +116,7 @@ export const GENERATION_FIELDS = {
   // Both sides are read, and checked together, by width's read: its value is { width, height }.
   width: field.custom(
     sideSchema(
-      `Pixels, a multiple of ${L.sideMultiple}; width × height at most ${L.maxPixels} (1024×768 or 768×1024). With panorama: yes, up to ${L.panorama.maxSide} and ${L.panorama.maxPixels} pixels. Unset: the model's native size.`,
+      `Pixels, a multiple of ${L.sideMultiple}. SD 1.x/2.x models: up to ${L.maxSide} on a side, width × height at most ${L.maxPixels} (1024×768 or 768×1024). SDXL and FLUX models (model_list's model_family sdxl, flux): up to ${L.large.maxSide} on a side and ${L.large.maxPixels} pixels (1024×1024 and SDXL's aspect buckets: 1152×896, 1216×832, 1344×768, 1536×640 and their transposes). With panorama: yes, up to ${L.panorama.maxSide} and ${L.panorama.maxPixels} pixels. Unset: the model's native size.`,
     ),
     (fields, _name, earlier) => readSize(fields, earlier.panorama === true),
   ),
@@ -233,6 +233,11 @@ export const GENERATION_FIELDS = {
   embeddings_model: embeddingsModel,
   embeddings: field.alias(field.ids({}), 'Alias of embeddings_model (embeddings_model wins).'),
   vae: field.text({ maxLength: COMMON_LIMITS.maxIdCharacters, description: 'A VAE id.' + NOT_AVAILABLE }),
+  refiner: field.flag({
+    default: D.refiner,
+    description:
+      "SDXL base models only. yes: the model's paired refiner denoises the last fifth of the schedule from the base's latents (diffusers' denoising_end / denoising_start 0.8) and decodes. The pairing is the base's model_index.json key \"_easel_refiner\": the model_id of an SDXL refiner this tenant may use (the test model sdxl-random names sdxl-refiner-random). A model of another family, a base naming no refiner, or a refiner that is not ready is a validation error naming refiner. meta: refiner_model, refiner_applied, refiner_switch_at, refiner_base_steps, refiner_steps.",
+  }),
   base64: field.flag({ default: D.base64, description: 'yes: `output` holds base64 data instead of URLs.' }),
   temp: field.flag({
     default: D.temp,

@@ -1,5 +1,6 @@
 /** The generation request's types, limits (API.md's) and defaults. */
 import type { DiffusionParams } from '@easel/contracts';
+import { LARGE_FAMILY_LIMITS } from '@easel/engine-diffusion/dist/adapter-files';
 import { COMMON_LIMITS } from '../../common/request/field-reader';
 import type { OutputFormat } from '../../common/request/fields';
 
@@ -32,6 +33,8 @@ export interface GenerationRequest extends DiffusionParams {
   loraStrength: number[];
   embeddingsModel: string[];
   vae: string | null;
+  /** `refiner: yes`: run the model's paired SDXL refiner (prepareGeneration resolves it into `refinerModel`). */
+  refiner: boolean;
 }
 
 export interface ParseGenerationOptions {
@@ -46,6 +49,8 @@ export const GENERATION_LIMITS = {
   maxSide: 1024,
   /** 1024×768 or 768×1024. */
   maxPixels: 1024 * 768,
+  /** SDXL and FLUX models (the engine's families with large sizes): 1024² pixels, SDXL's aspect buckets up to 1536×640. */
+  large: LARGE_FAMILY_LIMITS,
   /** With panorama: yes, wide (or tall) images up to 2048 on a side, 2048×768 pixels. */
   panorama: { maxSide: 2048, maxPixels: 2048 * 768 },
   highresFixStrength: { min: 0, max: 1 },
@@ -83,6 +88,7 @@ export const GENERATION_DEFAULTS = {
   panorama: false,
   selfAttention: false,
   highresFix: false,
+  refiner: false,
   /** Token merging trades fidelity for speed and changes the pixels; off unless asked for. */
   tomesd: false,
   /** Off unless asked for, or implied by a scheduler label such as "DPM++ 2M Karras". */

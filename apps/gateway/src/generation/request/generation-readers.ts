@@ -4,40 +4,61 @@ import type { FieldReader } from '../../common/request/field-reader';
 import { messages } from '../../common/request/messages';
 import { GENERATION_LIMITS, type Upscale } from './generation-limits';
 
+export interface SizeLimits {
+  maxSide: number;
+  maxPixels: number;
+}
+
 /**
- * Width and height: integers, multiples of 8, 64–1024 each, and 1024×768 pixels at most together;
- * with panorama, up to 2048 on a side and 2048×768 pixels.
+ * Width and height: integers, multiples of 8, 64 and more each, within the broadest limits of any
+ * model (SDXL's: 1536 on a side, 1024² pixels; with panorama, up to 2048 on a side and 2048×768
+ * pixels). A model's own, narrower limits are checked once it is known (family-capabilities.ts).
  */
 export function readSize(
   fields: FieldReader,
   panorama: boolean,
 ): { width: number | null; height: number | null } {
   const { sideMultiple, minSide } = GENERATION_LIMITS;
-  const { maxSide, maxPixels } = panorama ? GENERATION_LIMITS.panorama : GENERATION_LIMITS;
+  const limits = panorama ? GENERATION_LIMITS.panorama : GENERATION_LIMITS.large;
   const side = (field: 'width' | 'height'): number | null => {
     const value = fields.take(field, coerceInteger(fields.get(field), field));
     if (value === undefined || value === null) return null;
     if (value % sideMultiple !== 0) fields.fail(field, messages.multipleOf(field, sideMultiple));
     if (value < minSide) fields.fail(field, messages.atLeast(field, minSide));
-    else if (value > maxSide) fields.fail(field, messages.notGreaterThan(field, maxSide));
     return value;
   };
   const width = side('width');
   const height = side('height');
-  // One side alone cannot break the pixel budget here; the engine checks it against the model's default size.
-  if (
-    width !== null &&
-    height !== null &&
-    !fields.hasErrors('width') &&
-    !fields.hasErrors('height') &&
-    width * height > maxPixels
-  ) {
+  const wellFormed = !fields.hasErrors('width') && !fields.hasErrors('height');
+  for (const [field, message] of sizeLimitErrors({ width, height }, limits, wellFormed))
+    fields.fail(field, message);
+  return { width, height };
+}
+
+/**
+ * Each side at most `maxSide`, then (when `checkArea` and both sides are within it) width × height
+ * at most `maxPixels`, naming the larger side and how far it may go. A null side is not checked; one
+ * side alone cannot break the pixel budget here, the engine checks it against the model's default size.
+ */
+export function sizeLimitErrors(
+  size: { width: number | null; height: number | null },
+  { maxSide, maxPixels }: SizeLimits,
+  checkArea = true,
+): Array<['width' | 'height', string]> {
+  const errors: Array<['width' | 'height', string]> = [];
+  for (const field of ['width', 'height'] as const) {
+    const value = size[field];
+    if (value !== null && value > maxSide) errors.push([field, messages.notGreaterThan(field, maxSide)]);
+  }
+  const { width, height } = size;
+  if (checkArea && errors.length === 0 && width !== null && height !== null && width * height > maxPixels) {
     const [field, other, otherValue] =
       width >= height ? (['width', 'height', height] as const) : (['height', 'width', width] as const);
-    const ceiling = Math.floor(maxPixels / otherValue / sideMultiple) * sideMultiple;
-    fields.fail(field, messages.areaTooLarge(field, ceiling, other, otherValue));
+    const ceiling =
+      Math.floor(maxPixels / otherValue / GENERATION_LIMITS.sideMultiple) * GENERATION_LIMITS.sideMultiple;
+    errors.push([field, messages.areaTooLarge(field, ceiling, other, otherValue)]);
   }
-  return { width, height };
+  return errors;
 }
 
 /** `seed`: an integer in [0, 2³²−1]; null, "" or absent → random. `-1` also means random (A1111's convention). */

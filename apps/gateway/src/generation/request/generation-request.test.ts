@@ -65,6 +65,8 @@ describe('parseGenerationRequest — defaults', () => {
       loraStrength: [],
       embeddingsModel: [],
       vae: null,
+      refiner: false,
+      refinerModel: null,
       outputFormat: 'png',
     } satisfies GenerationRequest);
   });
@@ -400,15 +402,15 @@ describe('parseGenerationRequest — bad input', () => {
     ['width', 'wide', ['The width field must be an integer.']],
     ['width', 512.5, ['The width field must be an integer.']],
     ['width', 500, ['The width must be a multiple of 8.']],
-    ['width', '1100', ['The width must be a multiple of 8.', 'The width must not be greater than 1024.']],
-    ['width', 1032, ['The width must not be greater than 1024.']],
+    ['width', '1550', ['The width must be a multiple of 8.', 'The width must not be greater than 1536.']],
+    ['width', 1544, ['The width must not be greater than 1536.']],
     ['width', 56, ['The width must be at least 64.']],
     ['width', 0, ['The width must be at least 64.']],
     ['width', -512, ['The width must be at least 64.']],
     ['width', [512], ['The width field must be an integer.']],
     ['height', 'NaN', ['The height field must be an integer.']],
     ['height', 'Infinity', ['The height field must be an integer.']],
-    ['height', 1030, ['The height must be a multiple of 8.', 'The height must not be greater than 1024.']],
+    ['height', 1550, ['The height must be a multiple of 8.', 'The height must not be greater than 1536.']],
     ['samples', 'two', ['The samples field must be an integer.']],
     ['samples', 1.5, ['The samples field must be an integer.']],
     ['samples', 0, ['The samples field must be between 1 and 4.']],
@@ -487,17 +489,16 @@ describe('parseGenerationRequest — bad input', () => {
   });
 
   it.each<[number, number, Record<string, string[]>]>([
-    [1024, 1024, { width: ['The width must not be greater than 768 when the height is 1024.'] }],
-    [1024, 776, { width: ['The width must not be greater than 1008 when the height is 776.'] }],
-    [960, 960, { width: ['The width must not be greater than 816 when the height is 960.'] }],
-    [800, 1000, { height: ['The height must not be greater than 976 when the width is 800.'] }],
-  ])('refuses %i×%i (more pixels than 1024×768)', (width, height, expected) => {
+    [1536, 1024, { width: ['The width must not be greater than 1024 when the height is 1024.'] }],
+    [1216, 896, { width: ['The width must not be greater than 1168 when the height is 896.'] }],
+    [832, 1536, { height: ['The height must not be greater than 1256 when the width is 832.'] }],
+  ])('refuses %i×%i (more pixels than 1024×1024, any model\'s limit; SD 1.x\'s are checked with the model)', (width, height, expected) => {
     expect(errors({ prompt: 'x', width, height })).toEqual(expected);
   });
 
   it('does not add the area error on top of a side error', () => {
-    expect(errors({ prompt: 'x', width: 1030, height: 1024 })).toEqual({
-      width: ['The width must be a multiple of 8.', 'The width must not be greater than 1024.'],
+    expect(errors({ prompt: 'x', width: 1550, height: 1024 })).toEqual({
+      width: ['The width must be a multiple of 8.', 'The width must not be greater than 1536.'],
     });
   });
 
@@ -546,7 +547,7 @@ describe('parseGenerationRequest — bad input', () => {
         mask_image: ['The mask image must be an http(s) URL or a base64-encoded image.'],
         strength: ['The strength field must be between 0 and 1.'],
         width: ['The width must be a multiple of 8.'],
-        height: ['The height must not be greater than 1024.'],
+        height: ['The height must not be greater than 1536.'],
         samples: ['The samples field must be between 1 and 4.'],
         num_inference_steps: ['The num inference steps field must be an integer.'],
         guidance_scale: ['The guidance scale field must be a number.'],
@@ -604,7 +605,7 @@ describe('parseGenerationRequest — panorama sizes and highres_fix_strength', (
   it('panorama allows sides up to 2048 and 2048×768 pixels; without it the limits stay', () => {
     expect(ok({ prompt: 'p', panorama: 'yes', width: 2048, height: 768 })).toMatchObject({ width: 2048, height: 768, panorama: true });
     expect(ok({ prompt: 'p', panorama: 'yes', width: 384, height: 128 })).toMatchObject({ width: 384, height: 128 });
-    expect(errors({ prompt: 'p', width: 2048, height: 128 })).toEqual({ width: ['The width must not be greater than 1024.'] });
+    expect(errors({ prompt: 'p', width: 2048, height: 128 })).toEqual({ width: ['The width must not be greater than 1536.'] });
     expect(errors({ prompt: 'p', panorama: 'yes', width: 2056, height: 128 })).toEqual({ width: ['The width must not be greater than 2048.'] });
     expect(errors({ prompt: 'p', panorama: 'yes', width: 2048, height: 1024 }).width).toEqual(['The width must not be greater than 1536 when the height is 1024.']);
   });

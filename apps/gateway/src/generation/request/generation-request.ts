@@ -70,6 +70,8 @@ export function parseGenerationRequest(
       loraStrength: v.lora_strength,
       embeddingsModel: v.embeddings_model,
       vae: v.vae,
+      refiner: v.refiner,
+      refinerModel: null,
       outputFormat: v.output_format,
     },
   };

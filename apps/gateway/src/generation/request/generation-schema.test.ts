@@ -137,6 +137,7 @@ describe('generation request schema', () => {
       panorama: 'panorama',
       selfAttention: 'self_attention',
       highresFix: 'highres_fix',
+      refiner: 'refiner',
       tomesd: 'tomesd',
       useKarrasSigmas: 'use_karras_sigmas',
       base64: 'base64',

@@ -33,6 +33,7 @@ describe('echoMeta', () => {
       self_attention: 'no',
       upscale: 'no',
       highres_fix: 'no',
+      refiner: 'no',
       tomesd: 'no',
       lora_model: null,
       lora_strength: null,

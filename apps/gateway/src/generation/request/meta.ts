@@ -57,6 +57,8 @@ export function echoMeta(req: GenerationRequest, extras: MetaExtras): Record<str
     self_attention: yesNo(req.selfAttention),
     upscale: req.upscale === null ? 'no' : String(req.upscale),
     highres_fix: yesNo(req.highresFix),
+    // a job stored before the field existed has none
+    refiner: yesNo(req.refiner === true),
     tomesd: yesNo(req.tomesd),
     lora_model: joined(req.loraModel),
     lora_strength: joined(req.loraStrength),
@@ -68,6 +70,7 @@ export function echoMeta(req: GenerationRequest, extras: MetaExtras): Record<str
   };
   // null: the engine's default, which the finished job reports (resultMeta)
   if (req.highresFix) meta.highres_fix_strength = req.highresFixStrength ?? null;
+  if (req.refiner) meta.refiner_model = req.refinerModel ?? null;
   if (req.kind === 'img2img' || req.kind === 'inpaint') {
     meta.init_image = isUrl(req.initImage) ? req.initImage : (extras.initImageUrl ?? null);
     meta.strength = req.strength ?? extras.strength ?? null;
