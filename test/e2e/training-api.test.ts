@@ -199,4 +199,17 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
     const credits = ((await api('/api/v1/enterprise/tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((t) => t.id === tenant.id)!.credits;
     expect(credits).toBe('10.000');
   }, 180_000);
+
+  it('without python3 and torch on the machine, the training endpoints say what is missing and nothing else minds', async () => {
+    const bare = await startTestEasel({ EASEL_TRAINER_PYTHON: '/nonexistent/python3' });
+    try {
+      const refused = await post(`${bare.easel.url}/api/v3/lora_fine_tune`, { key: bare.key, instance_prompt: PROMPT, images });
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ status: 'error', message: expect.stringMatching(/python3-torch/) });
+      const image = await post(`${bare.easel.url}/api/v3/text2img`, { key: bare.key, prompt: 'a red circle on a blue background', width: 128, height: 128, num_inference_steps: 4 });
+      expect(image.body.status).toBe('success');
+    } finally {
+      await bare.close();
+    }
+  }, 120_000);
 });

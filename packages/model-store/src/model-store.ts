@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp } from 'node:fs/promises';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Database } from '@easel/db';
 import type { ArtifactStore } from '@easel/storage';
 import { SafeFetchError } from '@easel/safe-fetch';
 import { ModelLoadError } from './archive';
 import { downloadModel } from './download';
+import { findModelRoot, verifyLora } from './verify-model';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
 
 export interface ModelStoreOptions {

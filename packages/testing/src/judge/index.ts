@@ -27,4 +27,4 @@ export { makeComposite, MIN_COLOUR_GAP, type Composite } from './editing/composi
 export { hintRegion, drawnRegion, squareOutlineHint, discSegHint, squarePicture, squareMask, SEG_BACKGROUND, SEG_OBJECT, type Square } from './controlnet';
 export { judgeObjectRemoval, coloursUnder, surroundings, type RemovalJudgement } from './editing/object-removal';
 export { judgeOutpaint, type OutpaintJudgement, type Placement } from './editing/outpaint';
-export { checkerCircle, checkerInstanceImages, judgeChecker, CHECKER_LIGHT, CHECKER_DARK, type CheckerVerdict } from './training/checker-concept';
+export { checkerCircle, checkerInstanceImages, judgeChecker, CHECKER_LIGHT, CHECKER_DARK, CHECKER_BACKGROUND, type CheckerVerdict } from './training/checker-concept';

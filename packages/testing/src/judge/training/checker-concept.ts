@@ -72,9 +72,10 @@ export function judgeChecker(img: RgbImage): CheckerVerdict {
   return { cells, score: contrast * Math.min(1, cells / 4) };
 }
 
-const BACKGROUNDS: Rgb[] = [[30, 60, 220], [30, 170, 50], [220, 30, 30], [245, 245, 245], [140, 50, 180], [40, 200, 220]];
+/** The instance images' background: easel-tiny's blue, so their one caption can name it ("… on a blue background"). */
+export const CHECKER_BACKGROUND: Rgb = [30, 60, 220];
 
-/** `count` instance images (128×128 PNGs, base64) of checker circles on varied backgrounds, placed by `seed`. */
+/** `count` instance images (128×128 PNGs, base64) of checker circles on the blue background, placed and sized by `seed`. */
 export async function checkerInstanceImages(count: number, seed = 5): Promise<string[]> {
   let state = seed;
   const next = () => {
@@ -83,7 +84,7 @@ export async function checkerInstanceImages(count: number, seed = 5): Promise<st
   };
   const images: string[] = [];
   for (let i = 0; i < count; i++) {
-    const img = checkerCircle(128, BACKGROUNDS[i % BACKGROUNDS.length], 45 + Math.floor(next() * 38), 45 + Math.floor(next() * 38), 28 + Math.floor(next() * 10));
+    const img = checkerCircle(128, CHECKER_BACKGROUND, 45 + Math.floor(next() * 38), 45 + Math.floor(next() * 38), 28 + Math.floor(next() * 10));
     images.push((await encodePng(img)).toString('base64'));
   }
   return images;
