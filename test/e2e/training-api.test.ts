@@ -22,15 +22,20 @@ async function brokenModelZip(): Promise<Buffer> {
 }
 
 /**
- * Training through the API on a concept easel-tiny never saw (circles filled with a purple and white
- * checkerboard), judged on what the trained model draws for "a zxq circle" against the base model on
- * the same seeds. Needs python3 with torch and onnx (.ci/run installs Debian's); the suite says so
+ * Training through the API on a concept easel-tiny never saw (circles filled with a yellow and black
+ * checkerboard, on its blue background), judged on what the trained model draws for the instance
+ * prompt against the base model on the same seeds. Needs python3 with torch and onnx (.ci/run installs Debian's); the suite says so
  * and fails when they are missing, rather than passing without training.
  */
-const PROMPT = 'a zxq circle';
-const SEEDS = [11, 12, 13, 14];
-/** judgeChecker's score (0 for a flat shape, ≈ 0.55 for the instance images); measured: see issue 22's closing note. */
-const MIN_TRAINED_SCORE = 0.12;
+const PROMPT = 'a zxq circle on a blue background';
+const SEEDS = [11, 12, 13, 14, 15, 16];
+/**
+ * judgeChecker's score: ≈ 0.7 for the instance images, 0 for a flat shape. Measured (6 seeds, 20 steps):
+ * the base model 0.000–0.049 (mean 0.021); a 150-step LoRA (lr 2e-3) 0.128–0.414 (mean 0.279).
+ */
+const MIN_LORA_SCORE = 0.15;
+/** An 80-step DreamBooth (lr 2e-4, UNet and text encoder, prior preservation): 0.151–0.186 (mean 0.167). */
+const MIN_FINE_TUNE_SCORE = 0.1;
 
 describe('training through the API (lora_fine_tune, fine_tune)', () => {
   let ctx: Awaited<ReturnType<typeof startTestEasel>>;
@@ -86,16 +91,16 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   it('a LoRA trained on 8 images draws the concept for "zxq circle"; only its tenant sees it', async () => {
-    const start = await api('/api/v3/lora_fine_tune', { instance_prompt: PROMPT, images, max_train_steps: 120, learning_rate: 1e-3, seed: 1, base_model_id: 'easel-tiny' });
+    const start = await api('/api/v3/lora_fine_tune', { instance_prompt: PROMPT, images, max_train_steps: 150, learning_rate: 2e-3, seed: 1, base_model_id: 'easel-tiny' });
     expect(start.status).toBe(200);
     expect(start.body).toMatchObject({ status: 'success', training_status: 'deploying_gpu' });
     const end = await trainToEnd(start.body.training_id, 540_000);
-    expect(end).toMatchObject({ training_status: 'model_ready', step: 120, model_id: start.body.model_id });
+    expect(end).toMatchObject({ training_status: 'model_ready', step: 150, model_id: start.body.model_id });
     const base = await scores({});
     const trained = await scores({ lora_model: end.model_id });
     process.stdout.write(`training suite: checker score base ${base.map((s) => s.toFixed(3)).join(' ')}; LoRA ${trained.map((s) => s.toFixed(3)).join(' ')}\n`);
-    expect(mean(trained)).toBeGreaterThan(MIN_TRAINED_SCORE);
-    expect(mean(trained)).toBeGreaterThan(2 * mean(base) + 0.03);
+    expect(mean(trained)).toBeGreaterThan(MIN_LORA_SCORE);
+    expect(mean(trained)).toBeGreaterThan(3 * mean(base) + 0.05);
     // The LoRA file itself is downloadable, in kohya's keys.
     const file = await fetch(end.lora_link);
     expect(file.status).toBe(200);
@@ -113,15 +118,15 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
   }, 900_000);
 
   it('fine_tune (DreamBooth with prior preservation) makes a model that draws the concept in text2img, img2img and ControlNet', async () => {
-    const start = await api('/api/v3/fine_tune', { instance_prompt: PROMPT, class_prompt: 'a circle', class_images: 4, images, max_train_steps: 60, learning_rate: 2e-4, seed: 2, base_model_id: 'easel-tiny', training_type: 'null' });
+    const start = await api('/api/v3/fine_tune', { instance_prompt: PROMPT, class_prompt: 'a circle on a blue background', class_images: 4, images, max_train_steps: 80, learning_rate: 2e-4, seed: 2, base_model_id: 'easel-tiny', training_type: 'null' });
     expect(start.body).toMatchObject({ status: 'success', training_status: 'deploying_gpu' });
     const end = await trainToEnd(start.body.training_id, 600_000);
-    expect(end).toMatchObject({ training_status: 'model_ready', step: 60 });
+    expect(end).toMatchObject({ training_status: 'model_ready', step: 80 });
     const base = await scores({ model_id: 'easel-tiny' });
     const trained = await scores({ model_id: end.model_id });
     process.stdout.write(`training suite: checker score base ${base.map((s) => s.toFixed(3)).join(' ')}; fine_tune ${trained.map((s) => s.toFixed(3)).join(' ')}\n`);
-    expect(mean(trained)).toBeGreaterThan(MIN_TRAINED_SCORE);
-    expect(mean(trained)).toBeGreaterThan(2 * mean(base) + 0.03);
+    expect(mean(trained)).toBeGreaterThan(MIN_FINE_TUNE_SCORE);
+    expect(mean(trained)).toBeGreaterThan(3 * mean(base) + 0.03);
     const init = images[0];
     const img2img = await generated('/api/v3/img2img', { prompt: PROMPT, model_id: end.model_id, init_image: init, strength: 0.6, width: 128, height: 128, num_inference_steps: 20, seed: 5 });
     expect(img2img.length).toBeGreaterThan(100);

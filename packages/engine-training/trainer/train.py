@@ -41,9 +41,8 @@ def read_images(work, names, size):
     return x / 127.5 - 1.0
 
 
-def trainable_unet(model):
-    """fine_tune trains every weight and bias of the UNet's layers (named or anonymous MatMul weights)."""
-    graph = model.unet
+def trainable_weights(graph, component):
+    """Every weight and bias of a graph's layers (named, or MatMul's anonymous ones), made trainable."""
     anonymous = {w.initializer for w in index_weights(graph).values()}
     params = {}
     for name, tensor in list(graph.initializers.items()):
@@ -52,7 +51,15 @@ def trainable_unet(model):
         if name.endswith(".weight") or name.endswith(".bias") or name in anonymous:
             p = torch.nn.Parameter(tensor.clone())
             graph.initializers[name] = p
-            params[f"unet/{name}"] = p
+            params[f"{component}/{name}"] = p
+    return params
+
+
+def dreambooth_params(job, model):
+    """fine_tune trains the UNet and (as DreamBooth's train_text_encoder) the text encoder, which binds the rare token."""
+    params = trainable_weights(model.unet, "unet")
+    if job.get("train_text_encoder", True):
+        params.update(trainable_weights(model.text_encoder, "text_encoder"))
     return params
 
 
@@ -83,8 +90,10 @@ def export(job, work, model, modules, params):
         return ["lora.safetensors"]
     model_dir = os.path.join(out, "model")
     shutil.copytree(model.root, model_dir, ignore=shutil.ignore_patterns("model.onnx_data", "*.synced"))
-    replaced = {k.split("/", 1)[1]: v for k, v in params.items()}
-    model.unet.save_with(replaced, os.path.join(model_dir, "unet", "model.onnx"))
+    for component, graph in (("unet", model.unet), ("text_encoder", model.text_encoder)):
+        replaced = {k.split("/", 1)[1]: v for k, v in params.items() if k.startswith(component + "/")}
+        if replaced:
+            graph.save_with(replaced, os.path.join(model_dir, component, "model.onnx"))
     with open(os.path.join(model_dir, "training.json"), "w") as f:
         json.dump({"base_model": job.get("base_model_id"), "instance_prompt": job.get("instance_prompt"),
                    "class_prompt": job.get("class_prompt"), "steps": job["max_train_steps"]}, f, indent=2)
@@ -108,9 +117,7 @@ def run(work):
     if job["mode"] == "lora":
         modules, params = lora_params(job, model, generator)
     else:
-        modules, params = None, trainable_unet(model)
-    for p in model.text_encoder.initializers.values():
-        p.requires_grad_(False)
+        modules, params = None, dreambooth_params(job, model)
     optimizer = torch.optim.AdamW(list(params.values()), lr=float(job["learning_rate"]), weight_decay=1e-2)
     ckpt = os.path.join(work, "checkpoint.pt")
     step, running = checkpoint.load(ckpt, params, optimizer, generator)
