@@ -26,7 +26,10 @@ def _attributes(node):
 
 class OnnxGraph:
     def __init__(self, path):
-        model = onnx.load(path, load_external_data=True)
+        try:
+            model = onnx.load(path, load_external_data=True)
+        except Exception as error:
+            raise ValueError(f"{path} is not a readable ONNX graph ({type(error).__name__}: {error})") from error
         graph = model.graph
         unsupported = sorted({n.op_type for n in graph.node if n.op_type not in OPS or n.domain not in ("", "ai.onnx")})
         if unsupported:

@@ -8,7 +8,7 @@ import { LinkExpiredError, NotFoundError } from '../common/api-errors';
 import { ARTIFACT_STORE, CONFIG, DATABASE } from '../tokens';
 
 /** `<job id>-<index>.<ext>`, the file name an output link ends with. */
-const FILE = /^(\d{1,10})-(\d{1,3})\.([a-z0-9]{1,8})$/;
+const FILE = /^(\d{1,10})-(\d{1,3})\.([a-z0-9]{1,12})$/;
 /** Job tokens are 18 random bytes in base64url (generation.service.ts); anything else is not worth a query. */
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
