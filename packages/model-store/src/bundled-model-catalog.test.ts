@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BundledModelCatalog } from './bundled-model-catalog';
@@ -12,6 +12,17 @@ describe('BundledModelCatalog', () => {
     expect((await catalog.find('any-tenant', 'easel-tiny'))?.location).toBe(join(repoModels, 'easel-tiny'));
     expect(await catalog.find('any-tenant', 'sd15-random')).toBeNull();
     expect(await catalog.find('any-tenant', '../easel-tiny')).toBeNull();
+  });
+
+  it("records each base model's family and paired refiner from its own files at start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'easel-models-'));
+    mkdirSync(join(dir, 'xl'));
+    copyFileSync(join(repoModels, 'sdxl-random', 'model_index.json'), join(dir, 'xl', 'model_index.json'));
+    writeFileSync(join(dir, 'bundled.json'), JSON.stringify({ models: [{ model_id: 'xl', model_name: 'XL', category: 'stable_diffusion' }] }));
+    expect(await new BundledModelCatalog(dir).find('t', 'xl')).toMatchObject({ family: 'sdxl', refiner: 'sdxl-refiner-random' });
+    const repo = new BundledModelCatalog(repoModels);
+    expect(await repo.find('t', 'easel-tiny')).toMatchObject({ family: 'sd1', refiner: null });
+    expect(await repo.find('t', 'striped')).toMatchObject({ family: null, refiner: null });
   });
 
   it('refuses a manifest naming a directory that is not a model', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
+import { readModelTraitsSync } from './model-traits';
 
 interface BundledManifest {
   models: {
@@ -37,7 +38,8 @@ export class BundledModelCatalog implements ModelCatalog {
         if (m.optional) return [];
         throw new Error(`bundled.json lists ${m.model_id}, but ${required} does not exist`);
       }
-      return [{ modelId: m.model_id, name: m.model_name, category: m.category, visibility: 'public', status: 'ready', location, tenantId: null }];
+      const traits = m.category === 'stable_diffusion' ? readModelTraitsSync(location) : { family: null, refiner: null };
+      return [{ modelId: m.model_id, name: m.model_name, category: m.category, visibility: 'public', status: 'ready', location, tenantId: null, ...traits }];
     });
   }
 

@@ -1,3 +1,5 @@
+import type { ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
+
 /** controlnet: a ControlNet's folder (model.onnx); face_restore: a GFPGAN/CodeFormer-style ONNX graph (one file), for face_restore and face_enhance. */
 export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet' | 'face_restore';
 
@@ -13,6 +15,12 @@ export interface ModelEntry {
   tenantId: string | null;
   /** Why a load failed (status 'failed'). */
   error?: string | null;
+  /**
+   * stable_diffusion: the family and paired refiner (model-traits.ts) read from its files when they were
+   * verified. Absent or null: not recorded (a row loaded before they were), read them from the files.
+   */
+  family?: ModelFamily | null;
+  refiner?: string | null;
 }
 
 /** The models a tenant may use. Implementations: the bundled models; later the per-tenant store. */

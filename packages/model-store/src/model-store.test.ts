@@ -80,6 +80,7 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     server = await serveFiles({
       '/sd.tar.gz': await tarGz(MODELS, ['sd15-random']),
       '/sd.zip': await zipOf(SD15),
+      '/sdxl.tar.gz': await tarGz(MODELS, ['sdxl-random']),
       '/lora.safetensors': LORA,
       '/heart.safetensors': EMBEDDING,
       '/corrupt.zip': Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 7)]),
@@ -115,6 +116,7 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     expect(existsSync(join(found!.location, 'unet', 'model.onnx'))).toBe(true);
     expect(await onDisk(id)).toEqual([id]); // the model's directory, and no download left beside it
     expect(found!.location.startsWith(join(files, tenant, id))).toBe(true);
+    expect(found).toMatchObject({ family: 'sd1', refiner: null });
     expect(await store.find(other, id)).toBeNull();
     expect(await entry(id, other)).toBeUndefined();
   });
@@ -123,7 +125,7 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     await load('my-lora', '/lora.safetensors', 'lora');
     await load('spade', '/heart.safetensors', 'embeddings', { visibility: 'public' });
     await store.whenIdle();
-    expect(await store.find(tenant, 'my-lora')).toMatchObject({ category: 'lora', status: 'ready', location: join(files, tenant, 'my-lora', 'lora.safetensors') });
+    expect(await store.find(tenant, 'my-lora')).toMatchObject({ category: 'lora', status: 'ready', location: join(files, tenant, 'my-lora', 'lora.safetensors'), family: null, refiner: null });
     expect(await store.find(other, 'my-lora')).toBeNull();
     // public: every tenant may use it
     expect(await store.find(other, 'spade')).toMatchObject({ category: 'embeddings', visibility: 'public' });
@@ -245,5 +247,26 @@ describe('ModelStore (embedded database, test HTTP server on 127.0.0.1)', () => 
     expect(await worker.delete(other, 'dist-sd')).toBe(true);
     expect(await artifacts.list(`models/${other}/dist-sd/`)).toEqual([]);
     expect(existsSync(local)).toBe(false);
+  });
+
+  it('distributed: an SDXL model kept only in the artifact store reports its family and paired refiner from its row', async () => {
+    const artifacts = new LocalArtifactStore(join(files, 'artifact-store'));
+    const gateway = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: join(files, 'gw-staging'), artifacts, allowHosts: ['127.0.0.1'] });
+    await gateway.startLoad({ tenantId: other, modelId: 'dist-sdxl', category: 'stable_diffusion', format: 'diffusers', visibility: 'private', url: server.url('/sdxl.tar.gz'), revision: null });
+    await gateway.whenIdle();
+    const sdxl = await gateway.find(other, 'dist-sdxl');
+    expect(sdxl?.location.startsWith(ARTIFACT_LOCATION)).toBe(true);
+    expect(existsSync(join(files, 'gw-staging', other, 'dist-sdxl'))).toBe(false); // no file the gateway could read
+    expect(sdxl).toMatchObject({ family: 'sdxl', refiner: 'sdxl-refiner-random' });
+    expect((await gateway.list(other)).find((m) => m.modelId === 'dist-sdxl')).toMatchObject({ family: 'sdxl', refiner: 'sdxl-refiner-random' });
+    // a training's model: the worker registers it, the gateway reads the row
+    const trainer = new ModelStore(db, new BundledModelCatalog(MODELS), { filesDir: join(files, 'wk-staging'), artifacts, cacheDir: join(files, 'wk-cache') });
+    await trainer.addTrained({ tenantId: other, modelId: 'trained-sd2', category: 'stable_diffusion', path: join(MODELS, 'sd2-random'), source: 'training:42' });
+    expect(await gateway.find(other, 'trained-sd2')).toMatchObject({ location: expect.stringMatching(/^artifact:/), family: 'sd2', refiner: null });
+  });
+
+  it('a row loaded before families were recorded reads as unrecorded (null), for callers to read its files', async () => {
+    await db.prisma.model.create({ data: { id: randomUUID(), modelId: 'old-row', tenantId: tenant, category: 'stable_diffusion', format: 'onnx', status: 'ready', visibility: 'private', source: 'https://example.com/x', revision: null, location: SD15 } });
+    expect(await store.find(tenant, 'old-row')).toMatchObject({ family: null, refiner: null });
   });
 });

@@ -9,6 +9,7 @@ import { ModelLoadError } from './archive';
 import { downloadModel } from './download';
 import { findModelRoot, verifyLora } from './verify-model';
 import { MODEL_ID_PATTERN, type ModelCatalog, type ModelCategory, type ModelEntry } from './model-catalog';
+import { parseModelFamily, readModelTraits } from './model-traits';
 
 export interface ModelStoreOptions {
   /** Where uploaded models live: `<filesDir>/<tenant id>/<model id>/` (embedded mode: $EASEL_HOME/models). */
@@ -64,7 +65,9 @@ export class ModelConflictError extends Error {
 
 const MODEL_ID_LOCK_SPACE = 0x45534d49; // 'ESMI'
 
-type Row = { id: string; modelId: string; tenantId: string | null; category: string; status: string; visibility: string; location: string; error: string | null };
+type Row = { id: string; modelId: string; tenantId: string | null; category: string; status: string; visibility: string; location: string; error: string | null; family: string | null; refiner: string | null };
+
+const NO_TRAITS = { family: null, refiner: null } as const;
 
 /**
  * The model registry: the bundled catalog plus models tenants load from URLs, recorded in the
@@ -160,9 +163,11 @@ export class ModelStore implements ModelCatalog {
       await cp(root, dir, { recursive: true });
       location = await findModelRoot(dir);
     }
+    // Read before the upload: in distributed mode the files leave this machine.
+    const traits = model.category === 'stable_diffusion' ? await readModelTraits(location) : NO_TRAITS;
     if (this.options.artifacts) location = await this.upload(model, location, dir);
     const row = await this.claim(model.tenantId, model.modelId, 'private', {
-      category: model.category, format: model.category === 'lora' ? 'safetensors' : 'onnx', status: 'ready', source: model.source, revision: null, location,
+      category: model.category, format: model.category === 'lora' ? 'safetensors' : 'onnx', status: 'ready', source: model.source, revision: null, location, ...traits,
     });
     this.options.log(`model ${model.modelId} (${model.category}) trained for tenant ${model.tenantId} is ready at ${location}`);
     return toEntry(row);
@@ -239,7 +244,7 @@ export class ModelStore implements ModelCatalog {
     tenantId: string,
     modelId: string,
     visibility: 'private' | 'public',
-    data: { category: string; format: string; status: string; source: string; revision: string | null; location: string },
+    data: { category: string; format: string; status: string; source: string; revision: string | null; location: string; family?: string | null; refiner?: string | null },
   ): Promise<Row> {
     return this.db.prisma
       .$transaction(async (tx) => {
@@ -262,8 +267,10 @@ export class ModelStore implements ModelCatalog {
   private async load(rowId: string, req: LoadModelRequest, dir: string): Promise<void> {
     try {
       let location = await this.fetchAndUnpack(req, dir);
+      // Read before the upload: in distributed mode the files leave this machine.
+      const traits = req.category === 'stable_diffusion' ? await readModelTraits(location) : NO_TRAITS;
       if (this.options.artifacts) location = await this.upload(req, location, dir);
-      await this.db.prisma.model.update({ where: { id: rowId }, data: { status: 'ready', location, error: null } });
+      await this.db.prisma.model.update({ where: { id: rowId }, data: { status: 'ready', location, error: null, ...traits } });
       this.options.log(`model ${req.modelId} (${req.category}) of tenant ${req.tenantId} is ready at ${location}`);
     } catch (err) {
       const reason = err instanceof ModelLoadError || err instanceof SafeFetchError ? err.message : `internal error: ${(err as Error).message}`;
@@ -306,6 +313,8 @@ function toEntry(r: Row): ModelEntry {
     location: r.location,
     tenantId: r.tenantId,
     error: r.error,
+    family: parseModelFamily(r.family),
+    refiner: r.refiner,
   };
 }
 

@@ -1,19 +1,21 @@
-import { hasLargeSizes, readModelFamily, type ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
+import { hasLargeSizes, type ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
 import type { ModelEntry } from '@easel/model-store';
 import { GENERATION_LIMITS, type FieldErrors, type GenerationRequest } from './request';
 import { sizeLimitErrors } from './request/generation-readers';
+import { modelTraitsOf } from '../models/model-traits-of';
 
 /**
  * Options the chosen model's family cannot honour, refused before credits are held (the engine
  * refuses the same ones by field: flux-unsupported.ts, validate.ts): SD 1.x/2.x keep the smaller
- * sizes (the parser allows SDXL's), only an SDXL base takes a refiner. A model whose files are not
- * local here (distributed stores) reads as SD 1.x, and its worker refuses what it must.
+ * sizes (the parser allows SDXL's), only an SDXL base takes a refiner. The family is the one its row
+ * recorded; a model of none whose files are not local here reads as SD 1.x, and its worker refuses
+ * what it must.
  */
 export async function familyCapabilityErrors(
   req: GenerationRequest,
   model: ModelEntry,
 ): Promise<FieldErrors> {
-  const family: ModelFamily = await readModelFamily(model.location).catch(() => 'sd1' as const);
+  const family: ModelFamily = (await modelTraitsOf(model))?.family ?? 'sd1';
   const errors: FieldErrors = {};
   const refuse = (field: string, asked: unknown, why: string) => {
     if (asked)

@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
-import type { ModelCatalog, ModelEntry } from '@easel/model-store';
+import { REFINER_KEY, type ModelCatalog, type ModelEntry } from '@easel/model-store';
 import { ValidationError } from '../common/api-errors';
+import { modelTraitsOf } from '../models/model-traits-of';
 
-/** The key an SDXL base's model_index.json names its refiner's model_id by (diffusers ignores keys starting with "_"). */
-export const REFINER_KEY = '_easel_refiner';
+export { REFINER_KEY };
 
 /**
  * `refiner: yes` on an SDXL base (family-capabilities.ts refuses other families): the model_id of
- * its paired refiner, a ready SDXL refiner this tenant may use. Anything else is a 422 naming
+ * its paired refiner (REFINER_KEY in its model_index.json, as its row recorded it), a ready SDXL
+ * refiner this tenant may use. Anything else is a 422 naming
  * `refiner`, before credits are held.
  */
 export async function pairedRefiner(
@@ -19,16 +17,12 @@ export async function pairedRefiner(
 ): Promise<string> {
   const refuse = (why: string) =>
     new ValidationError({ refiner: [`The refiner option is unavailable for ${base.modelId}: ${why}.`] });
-  const index = await readFile(join(base.location, 'model_index.json'), 'utf8')
-    .then((text) => JSON.parse(text) as Record<string, unknown>)
-    .catch(() => ({}) as Record<string, unknown>);
-  const refinerId = index[REFINER_KEY];
-  if (typeof refinerId !== 'string' || refinerId === '')
-    throw refuse(`its model_index.json names no refiner (${REFINER_KEY})`);
+  const refinerId = (await modelTraitsOf(base))?.refiner;
+  if (!refinerId) throw refuse(`its model_index.json names no refiner (${REFINER_KEY})`);
   const refiner = await catalog.find(tenantId, refinerId);
   if (!refiner || refiner.category !== 'stable_diffusion')
     throw refuse(`its refiner ${refinerId} is not a ready model`);
-  const family = await readModelFamily(refiner.location).catch(() => null);
+  const family = (await modelTraitsOf(refiner))?.family;
   if (family !== 'sdxl-refiner')
     throw refuse(`${refinerId} is not an SDXL refiner (its family is ${family ?? 'unknown'})`);
   return refinerId;

@@ -28,6 +28,16 @@ const catalog: Pick<ModelCatalog, 'find'> = {
           entry('my-flux', 'flux-random'),
           entry('easel-tiny', 'easel-tiny'),
           entry('striped', 'easel-tiny-adapters/striped.safetensors', 'lora'),
+          // distributed mode: kept in the artifact store, its family recorded in its row when it was loaded
+          {
+            ...entry('stored-sdxl', 'x'),
+            location: 'artifact:models/t1/stored-sdxl/u1',
+            family: 'sdxl' as const,
+          },
+          { ...entry('stored-unrecorded', 'x'), location: 'artifact:models/t1/stored-unrecorded/u1' },
+          { ...entry('gone-sdxl', 'no-such-model'), family: 'sdxl' as const },
+          // a recorded family is believed over the files
+          { ...entry('recorded-sd1', 'sdxl-random'), family: 'sd1' as const },
         ].find((m) => m.modelId === id) ?? null),
 };
 const router = (env: Record<string, string>) => new PoolRouter(loadConfig(env), catalog);
@@ -49,6 +59,15 @@ describe('PoolRouter: pools by model family (EASEL_FAMILY_POOLS)', () => {
     // a model this tenant cannot see has no family here: the worker refuses it where the service's jobs run
     expect(await job('my-sdxl', 't2')).toBe('gpu-small');
     expect(await router({}).poolFor('diffusion', { modelId: 'my-sdxl', tenantId: 't1' })).toBe(DEFAULT_POOL);
+  });
+
+  it("a model's recorded family routes it without its files on the gateway's disk; an unrecorded one there keeps the service's pool", async () => {
+    const pools = router(ENV);
+    const job = (modelId: string) => pools.poolFor('diffusion', { modelId, tenantId: 't1' });
+    expect(await job('stored-sdxl')).toBe('gpu-large');
+    expect(await job('gone-sdxl')).toBe('gpu-large');
+    expect(await job('recorded-sd1')).toBe('gpu-small');
+    expect(await job('stored-unrecorded')).toBe('gpu-small');
   });
 
   it('an explicit model pin still wins over its family', async () => {

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigError, type EaselConfig } from '@easel/config';
 import { SERVICE_NAMES } from '@easel/contracts';
-import { MODEL_FAMILIES, readModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
+import { MODEL_FAMILIES } from '@easel/engine-diffusion/dist/adapter-files';
 import type { ModelCatalog } from '@easel/model-store';
+import { modelTraitsOf } from '../models/model-traits-of';
 import { CONFIG, MODEL_CATALOG } from '../tokens';
 
 /** The pool a worker serves when EASEL_POOL is not set, and a service's pool when nothing assigns one. */
@@ -12,8 +13,8 @@ type PoolConfig = Pick<EaselConfig, 'servicePools' | 'modelPools' | 'familyPools
 
 /**
  * Which worker pool a job is published to: the pool its model is pinned to (EASEL_MODEL_POOLS), else
- * the pool of its model's family (EASEL_FAMILY_POOLS, the family read from the model's
- * model_index.json), else its service's pool (EASEL_SERVICE_POOLS), else `default`. The chart renders
+ * the pool of its model's family (EASEL_FAMILY_POOLS, the family its row recorded from the model's
+ * model_index.json when it was loaded), else its service's pool (EASEL_SERVICE_POOLS), else `default`. The chart renders
  * them from the same values that name its worker Deployments' EASEL_POOL and its KEDA triggers.
  */
 @Injectable()
@@ -49,7 +50,7 @@ export class PoolRouter {
     ];
   }
 
-  /** A model whose files cannot be read here (or that is no diffusion model) has no family pool. */
+  /** A model of no recorded family whose files cannot be read here (or that is no diffusion model) has no family pool. */
   private async familyPool({
     modelId,
     tenantId,
@@ -59,9 +60,8 @@ export class PoolRouter {
   }): Promise<string | undefined> {
     if (modelId === null || Object.keys(this.familyPools).length === 0) return undefined;
     const model = await this.catalog.find(tenantId, modelId).catch(() => null);
-    if (!model || model.category !== 'stable_diffusion') return undefined;
-    const family = await readModelFamily(model.location).catch(() => null);
-    return family ? this.familyPools[family] : undefined;
+    const traits = model ? await modelTraitsOf(model) : null;
+    return traits ? this.familyPools[traits.family] : undefined;
   }
 }
 

@@ -1,18 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { JobBus } from '@easel/jobs';
-import { readModelFamily, type ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
-import { ARTIFACT_LOCATION, ModelConflictError, type ModelCatalog, type ModelEntry, type ModelStore } from '@easel/model-store';
+import { ModelConflictError, type ModelCatalog, type ModelEntry, type ModelStore } from '@easel/model-store';
 import { ModelIdTakenError, ModelLoadingUnavailableError, ModelNotFoundError, ValidationError } from '../common/api-errors';
 import { JOB_BUS, MODEL_CATALOG, MODEL_STORE } from '../tokens';
 import { parseLoadModelRequest, parseModelId } from './load-model-request';
+import { modelTraitsOf } from './model-traits-of';
 
-/**
- * A ready stable_diffusion model's family (sd1, sd2, sdxl, sdxl-refiner, flux, sd3) from its
- * model_index.json; null for other categories and for files not on this machine (distributed stores).
- */
-async function familyOfEntry(m: ModelEntry): Promise<ModelFamily | null> {
-  if (m.category !== 'stable_diffusion' || m.status !== 'ready' || m.location.startsWith(ARTIFACT_LOCATION)) return null;
-  return readModelFamily(m.location).catch(() => null);
+/** A ready stable_diffusion model's family (sd1, sd2, sdxl, sdxl-refiner, flux, sd3); null for others. */
+async function familyOfEntry(m: ModelEntry) {
+  return m.status === 'ready' ? ((await modelTraitsOf(m))?.family ?? null) : null;
 }
 
 /** load_model / delete_model / model_reload / model_list for one tenant. */

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "models" ADD COLUMN     "family" TEXT,
+ADD COLUMN     "refiner" TEXT;
