@@ -28,19 +28,19 @@ const JOB_COLUMNS = Prisma.raw(
 );
 
 /**
- * One statement that accepts a job: checks the key's room (when it has a limit), debits the
- * price from the tenant's balance only if it covers it, inserts the job and its `hold` ledger
- * row. Either all of it happens or none; the answer row says which check failed (job columns
- * null). One round trip instead of five keeps the tenant's balance row locked only for that
- * long, which is what bounds a tenant's submits per second. With a key limit it must run after
- * the per-key lock in the same transaction (its snapshot then sees every job counted before).
+ * One statement that accepts a job: checks the key's room (when it has a limit) on its
+ * `unfinished_jobs` counter, debits the price from the tenant's balance only if it covers it,
+ * counts the job on its key, inserts the job and its `hold` ledger row. Either all of it happens
+ * or none; the answer row says which check failed (job columns null). With a limit the key's row
+ * is locked first (FOR UPDATE reads its newest count), so concurrent submits never pass the cap;
+ * the lock order — key, then tenant — is the one settlement uses too (see JobsRepository.fail).
  */
 export function submitStatement(input: SubmitJobInput): Prisma.Sql {
   const limit = input.apiKeyId && input.maxUnfinishedForKey != null ? input.maxUnfinishedForKey : null;
   const room =
     limit === null
       ? Prisma.sql`SELECT NULL::int AS unfinished`
-      : Prisma.sql`SELECT count(*)::int AS unfinished FROM jobs WHERE api_key_id = ${input.apiKeyId}::uuid AND status IN ('queued', 'running')`;
+      : Prisma.sql`SELECT unfinished_jobs AS unfinished FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR UPDATE`;
   const hasRoom = limit === null ? Prisma.sql`TRUE` : Prisma.sql`(SELECT unfinished FROM room) < ${limit}::int`;
   const price = String(input.price);
   return Prisma.sql`
@@ -49,6 +49,10 @@ export function submitStatement(input: SubmitJobInput): Prisma.Sql {
       UPDATE tenants SET balance = balance - ${price}::numeric
       WHERE id = ${input.tenantId}::uuid AND balance >= ${price}::numeric AND ${hasRoom}
       RETURNING balance
+    ),
+    counted AS (
+      UPDATE api_keys SET unfinished_jobs = unfinished_jobs + 1
+      WHERE id = ${input.apiKeyId ?? null}::uuid AND EXISTS (SELECT 1 FROM held)
     ),
     job AS (
       INSERT INTO jobs (tenant_id, api_key_id, service, kind, model_id, request, track_id, webhook_url, idempotency_key, credits_held)
