@@ -150,12 +150,13 @@ export class JobsRepository {
         data: { status: 'success', result, progress: 1, eta: 0, finishedAt: new Date() },
       });
       if (count !== 1) return false;
-      await this.uncountOnKey(tx, job);
       if (artifacts.length > 0) {
         await tx.artifact.createMany({ data: artifacts.map((a) => ({ ...a, jobId: id, tenantId: job.tenantId })) });
       }
       if (Number(job.creditsHeld) > 0) await this.ledger.capture(tx, job.tenantId, id);
       await enqueueJobEndedWebhook(tx, job);
+      // Last: the key's row is every submit's and settlement's; it stays locked only until the commit.
+      await this.uncountOnKey(tx, job);
       return true;
     });
   }

@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { SubmitJobInput } from './jobs.repository';
 
 /** The job row as `RETURNING` gives it, in the Prisma model's field names. */
-const JOB_COLUMNS = Prisma.raw(
+export const JOB_COLUMNS = Prisma.raw(
   [
     'id',
     'tenant_id AS "tenantId"',
@@ -24,6 +24,7 @@ const JOB_COLUMNS = Prisma.raw(
     'created_at AS "createdAt"',
     'started_at AS "startedAt"',
     'finished_at AS "finishedAt"',
+    'lease_id AS "leaseId"',
   ].join(', '),
 );
 
@@ -37,11 +38,14 @@ const JOB_COLUMNS = Prisma.raw(
  */
 export function submitStatement(input: SubmitJobInput): Prisma.Sql {
   const limit = input.apiKeyId && input.maxUnfinishedForKey != null ? input.maxUnfinishedForKey : null;
-  const room =
+  // The key's row is locked first even without a limit: the tenant's row is only ever locked after it.
+  const room = input.apiKeyId
+    ? Prisma.sql`SELECT unfinished_jobs AS unfinished FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR UPDATE`
+    : Prisma.sql`SELECT NULL::int AS unfinished`;
+  const hasRoom =
     limit === null
-      ? Prisma.sql`SELECT NULL::int AS unfinished`
-      : Prisma.sql`SELECT unfinished_jobs AS unfinished FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR UPDATE`;
-  const hasRoom = limit === null ? Prisma.sql`TRUE` : Prisma.sql`(SELECT unfinished FROM room) < ${limit}::int`;
+      ? Prisma.sql`(SELECT count(*) FROM room) >= 0`
+      : Prisma.sql`(SELECT unfinished FROM room) < ${limit}::int`;
   const price = String(input.price);
   return Prisma.sql`
     WITH room AS (${room}),
