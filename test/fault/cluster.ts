@@ -73,6 +73,9 @@ export interface Tally {
  * two workers as separate processes, and a webhook receiver standing for the client.
  */
 export class Cluster {
+  /** `servers`: the PostgreSQL (without a schema parameter) and NATS to run on; the machine's by default. */
+  constructor(private readonly servers: { postgres: string; nats: string } = { postgres: POSTGRES, nats: NATS_URL }) {}
+
   readonly id = randomBytes(4).toString('hex');
   readonly schema = `fault_${this.id}`;
   readonly streamPrefix = `fault-${this.id}-`;
@@ -97,8 +100,8 @@ export class Cluster {
     this.env = {
       PATH: process.env.PATH ?? '',
       EASEL_HOME: this.home,
-      DATABASE_URL: `${POSTGRES}?schema=${this.schema}`,
-      NATS_URL,
+      DATABASE_URL: `${this.servers.postgres}?schema=${this.schema}`,
+      NATS_URL: this.servers.nats,
       EASEL_STREAM_PREFIX: this.streamPrefix,
       S3_ENDPOINT: `http://${this.s3.endPoint}:${this.s3.port}`,
       S3_BUCKET: 'fault-artifacts',
@@ -135,6 +138,17 @@ export class Cluster {
     const worker = this.spawn(name, ['worker'], { EASEL_GRPC_PORT: String(await freePort()) });
     await worker.waitFor(/easel worker: running diffusion/);
     return worker;
+  }
+
+  /** The webhook URL standing for the client. */
+  get webhook(): string {
+    return this.webhookUrl;
+  }
+
+  /** One more `easel gateway` on `port` (beside `gateway`), as a replica of the same deployment. */
+  async startReplica(name: string, port: number): Promise<{ node: EaselNode; url: string }> {
+    const node = this.spawn(name, ['gateway'], { PORT: String(port) });
+    return { node, url: (await node.waitFor(/easel gateway: listening on (\S+)/))[1] };
   }
 
   private spawn(name: string, args: string[], extra: Record<string, string>): EaselNode {
@@ -221,7 +235,7 @@ export class Cluster {
     await Promise.all([this.gateway, ...this.workers].filter(Boolean).map((node) => node.kill('SIGKILL')));
     await this.db?.sql.exec(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).catch(() => undefined);
     await this.db?.close().catch(() => undefined);
-    await deleteStreams(this.streamPrefix).catch((error) => process.stderr.write(`fault suite: could not delete streams ${this.streamPrefix}*: ${error}\n`));
+    await deleteStreams(this.servers.nats, this.streamPrefix).catch((error) => process.stderr.write(`fault suite: could not delete streams ${this.streamPrefix}*: ${error}\n`));
     await new Promise((r) => this.webhookServer?.close(r));
     await this.s3?.stop();
     if (this.home) await rm(this.home, { recursive: true, force: true });
@@ -253,8 +267,8 @@ export class Cluster {
   }
 }
 
-async function deleteStreams(prefix: string): Promise<void> {
-  const nc = await connect({ servers: NATS_URL, timeout: 10_000 });
+async function deleteStreams(servers: string, prefix: string): Promise<void> {
+  const nc = await connect({ servers, timeout: 10_000 });
   try {
     const jsm = await nc.jetstreamManager();
     for await (const stream of jsm.streams.list()) if (stream.config.name.startsWith(prefix)) await jsm.streams.delete(stream.config.name);
