@@ -28,5 +28,5 @@ const servers = PrivatePostgres.available() && PrivateNats.available();
     expect(report.succeeded + report.failed).toBe(report.accepted);
     expect(report.ledgerMismatches).toEqual([]);
     expect(report.counterMismatches).toEqual([]);
-  }, 600_000 * 2);
+  }, 300_000 + (jobs / Number(process.env.SOAK_RATE ?? 6)) * 1000 + Number(process.env.SOAK_SETTLE_MS ?? 120_000));
 });

@@ -1,7 +1,7 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import type { SqlExecutor } from '../sql-executor';
 import type { SubmitJobInput } from './jobs.repository';
-import { JOB_COLUMNS } from './submit-statement';
+import { insertJob } from './submit-statement';
 
 export interface OpenLeaseInput {
   tenantId: string;
@@ -74,14 +74,7 @@ export class AdmissionLeasesRepository {
     const price = String(input.price);
     const [row] = await this.query<Omit<Job, 'id'> & { id: number | null }>(Prisma.sql`
       WITH lease AS (SELECT id FROM admission_leases WHERE id = ${leaseId}::int AND expires_at > now()),
-      job AS (
-        INSERT INTO jobs (tenant_id, api_key_id, service, kind, model_id, request, track_id, webhook_url, idempotency_key, credits_held, lease_id)
-        SELECT ${input.tenantId}::uuid, ${input.apiKeyId ?? null}::uuid, ${input.service}, ${input.kind}, ${input.modelId ?? null},
-               ${JSON.stringify(input.request)}::jsonb, ${input.trackId ?? null}, ${input.webhookUrl ?? null}, ${input.idempotencyKey ?? null},
-               ${price}::numeric, lease.id
-        FROM lease
-        RETURNING ${JOB_COLUMNS}
-      ),
+      job AS (${insertJob(input, Prisma.sql`lease.id FROM lease`)}),
       entry AS (
         INSERT INTO ledger_entries (tenant_id, job_id, kind, amount, balance_after)
         SELECT job."tenantId", job.id, 'hold', -${price}::numeric, ${String(balanceAfter)}::numeric FROM job

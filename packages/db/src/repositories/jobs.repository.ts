@@ -2,6 +2,7 @@ import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client'
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
 import type { SqlExecutor } from '../sql-executor';
 import { submitStatement } from './submit-statement';
+import { succeedStatement } from './succeed-statement';
 import { tenantJobPageQuery, type JobPagePosition } from './tenant-job-page';
 import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
@@ -140,25 +141,13 @@ export class JobsRepository {
     await this.prisma.job.updateMany({ where: { id, status: 'running' }, data: { progress, eta } });
   }
 
-  /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox). */
+  /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox), in one statement. */
   async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[]): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const job = await tx.job.findUnique({ where: { id } });
-      if (!job || !UNFINISHED.includes(job.status as JobStatus)) return false;
-      const { count } = await tx.job.updateMany({
-        where: { id, status: { in: UNFINISHED } },
-        data: { status: 'success', result, progress: 1, eta: 0, finishedAt: new Date() },
-      });
-      if (count !== 1) return false;
-      if (artifacts.length > 0) {
-        await tx.artifact.createMany({ data: artifacts.map((a) => ({ ...a, jobId: id, tenantId: job.tenantId })) });
-      }
-      if (Number(job.creditsHeld) > 0) await this.ledger.capture(tx, job.tenantId, id);
-      await enqueueJobEndedWebhook(tx, job);
-      // Last: the key's row is every submit's and settlement's; it stays locked only until the commit.
-      await this.uncountOnKey(tx, job);
-      return true;
-    });
+    const statement = succeedStatement(id, result, artifacts, new Date());
+    const [row] = this.sql
+      ? await this.sql.query<{ settled: number }>(statement.text, statement.values)
+      : await this.prisma.$queryRaw<Array<{ settled: number }>>(statement);
+    return Number(row?.settled ?? 0) === 1;
   }
 
   /** Settles a job as failed, gives its held credits back and owes its webhook (outbox). */

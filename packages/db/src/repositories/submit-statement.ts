@@ -58,18 +58,24 @@ export function submitStatement(input: SubmitJobInput): Prisma.Sql {
       UPDATE api_keys SET unfinished_jobs = unfinished_jobs + 1
       WHERE id = ${input.apiKeyId ?? null}::uuid AND EXISTS (SELECT 1 FROM held)
     ),
-    job AS (
-      INSERT INTO jobs (tenant_id, api_key_id, service, kind, model_id, request, track_id, webhook_url, idempotency_key, credits_held)
-      SELECT ${input.tenantId}::uuid, ${input.apiKeyId ?? null}::uuid, ${input.service}, ${input.kind}, ${input.modelId ?? null},
-             ${JSON.stringify(input.request)}::jsonb, ${input.trackId ?? null}, ${input.webhookUrl ?? null}, ${input.idempotencyKey ?? null},
-             ${price}::numeric
-      FROM held
-      RETURNING ${JOB_COLUMNS}
-    ),
+    job AS (${insertJob(input, Prisma.sql`NULL::int FROM held`)}),
     entry AS (
       INSERT INTO ledger_entries (tenant_id, job_id, kind, amount, balance_after)
       SELECT job."tenantId", job.id, 'hold', -${price}::numeric, held.balance FROM job, held
       WHERE ${price}::numeric > 0
     )
     SELECT (SELECT unfinished FROM room) AS "unfinishedBefore", job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`;
+}
+
+/**
+ * The INSERT of the job's row (answering it as JOB_COLUMNS) that both ways of accepting a job
+ * share; `leaseAndSource` is the lease_id expression and the FROM clause that gates the insert.
+ */
+export function insertJob(input: SubmitJobInput, leaseAndSource: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+      INSERT INTO jobs (tenant_id, api_key_id, service, kind, model_id, request, track_id, webhook_url, idempotency_key, credits_held, lease_id)
+      SELECT ${input.tenantId}::uuid, ${input.apiKeyId ?? null}::uuid, ${input.service}, ${input.kind}, ${input.modelId ?? null},
+             ${JSON.stringify(input.request)}::jsonb, ${input.trackId ?? null}, ${input.webhookUrl ?? null}, ${input.idempotencyKey ?? null},
+             ${String(input.price)}::numeric, ${leaseAndSource}
+      RETURNING ${JOB_COLUMNS}`;
 }
