@@ -18,7 +18,7 @@
 //
 // --rounds N alternates baseline and Easel N times (the box is shared: drift hits both alike).
 // CPU per job: from /proc, over the measured seconds only; PostgreSQL's is its backends serving
-// this run (by application_name) plus, on its own line, its shared background writers.
+// the server and, apart, the worker (by application_name), and its shared background writers.
 // --profile runs the gateway process under --cpu-prof and prints where its CPU time went, by
 // package and by function; --sql lists the statements the gateway sent per accepted job.
 import { fork } from 'node:child_process';
@@ -130,7 +130,8 @@ async function processGroups(serverPid, workerPid) {
   return {
     server: [serverPid],
     worker: workerPid ? [workerPid] : [],
-    postgres: [...postgres.ours.values()].flat(),
+    postgres: [...postgres.ours].filter(([role]) => role !== 'worker').flatMap(([, pids]) => pids),
+    postgresForWorker: postgres.ours.get('worker') ?? [],
     postgresBackground: postgres.background,
     nats: natsPid ? [natsPid] : [],
   };
@@ -191,12 +192,13 @@ async function runEasel(profileDir) {
 const fmt = (n, digits = 1) => n.toFixed(digits);
 const perJob = (ms, run) => fmt(ms / Math.max(1, run.accepted), 3);
 const row = (label, run) =>
-  `  ${label.padEnd(10)} ${fmt(run.accepted / run.seconds, 0).padStart(7)} ${String(run.result.latency.p50).padStart(6)} ${String(run.result.latency.p99).padStart(6)}   ${perJob(run.cpu.server, run).padStart(6)} ${perJob(run.cpu.worker, run).padStart(6)} ${perJob(run.cpu.postgres, run).padStart(6)} ${perJob(run.cpu.postgresBackground, run).padStart(6)} ${perJob(run.cpu.nats, run).padStart(6)} ${perJob(Object.values(run.cpu).reduce((a, b) => a + b, 0), run).padStart(6)}   ${Object.entries(run.codes).map(([c, n]) => `${c}: ${n}`).join(', ')}${run.result.errors ? `, errors ${run.result.errors}` : ''}`;
+  `  ${label.padEnd(10)} ${fmt(run.accepted / run.seconds, 0).padStart(7)} ${String(run.result.latency.p50).padStart(6)} ${String(run.result.latency.p99).padStart(6)}   ${perJob(run.cpu.server, run).padStart(6)} ${perJob(run.cpu.worker, run).padStart(6)} ${perJob(run.cpu.postgres, run).padStart(6)} ${perJob(run.cpu.postgresForWorker, run).padStart(6)} ${perJob(run.cpu.postgresBackground, run).padStart(6)} ${perJob(run.cpu.nats, run).padStart(6)} ${perJob(Object.values(run.cpu).reduce((a, b) => a + b, 0), run).padStart(6)}   ${Object.entries(run.codes).map(([c, n]) => `${c}: ${n}`).join(', ')}${run.result.errors ? `, errors ${run.result.errors}` : ''}`;
 
 console.log(
   `gateway bench: PostgreSQL + JetStream, ${connections} connections, ${duration} s after ${warmup} s warm-up, ${rounds} round(s); Easel: ${worker ? `no-op worker in its own process (concurrency ${workerConcurrency})` : 'no worker (jobs stay queued)'}, ${keyCount} key(s) capped at ${maxConcurrent >= 1 ? maxConcurrent : 'no'} concurrent jobs; ${cpus().length} CPUs, load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} at the start${natsPid ? '' : '; NATS server process not found on this machine (its CPU not counted)'}`,
 );
-console.log('                jobs/s  p50 ms p99 ms   CPU ms per accepted job: server worker    PG  PG-bg   NATS  total   answers');
+console.log('                jobs/s  p50 ms p99 ms   CPU ms per accepted job: server worker    PG PG(wk)  PG-bg   NATS  total   answers');
+console.log('                (PG: the backends serving the server; PG(wk): those serving the worker; PG-bg: PostgreSQL\'s shared background writers)');
 const profileDir = profile ? mkdtempSync(join(tmpdir(), 'easel-bench-prof-')) : null;
 const ratios = [];
 let lastEasel = null;
