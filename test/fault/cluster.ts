@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
@@ -280,12 +281,22 @@ async function deleteStreams(servers: string, prefix: string): Promise<void> {
 const NATS_BINARY = '/usr/sbin/nats-server';
 const NATS_ARGS = ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'];
 
+/** The machine's NATS (its store is NATS_ARGS's), not a private one a soak started beside it. */
 export function natsPids(): number[] {
+  let pids: number[];
   try {
-    return execFileSync('pgrep', ['-x', 'nats-server'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
+    pids = execFileSync('pgrep', ['-x', 'nats-server'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }
+  const store = NATS_ARGS[NATS_ARGS.indexOf('-sd') + 1];
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(store);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function natsAnswers(): Promise<boolean> {

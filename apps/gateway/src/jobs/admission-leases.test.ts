@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import {
-  AdmissionLeasesRepository,
-  applyMigrations,
-  ConcurrencyLimitError,
-  JobsRepository,
-  LedgerRepository,
-  openPostgresDatabase,
-  type Database,
-} from '@easel/db';
+import { AdmissionLeasesRepository, ConcurrencyLimitError, JobsRepository, LedgerRepository, type Database } from '@easel/db';
+import { openTestDatabase, type TestDatabase } from '../testing/test-gateway';
 import { AdmissionLeasesService } from './admission-leases.service';
-
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 /** Two gateway replicas admitting a busy key's jobs under admission leases, on one PostgreSQL database. */
 describe('admission leases (PostgreSQL, two replicas)', () => {
+  let database: TestDatabase;
   let db: Database;
   let ledger: LedgerRepository;
   let jobs: JobsRepository;
@@ -21,16 +13,12 @@ describe('admission leases (PostgreSQL, two replicas)', () => {
   let tenantId: string;
 
   beforeAll(async () => {
-    db = await openPostgresDatabase({ url: `${POSTGRES_URL}?schema=leases_${randomBytes(4).toString('hex')}`, maxConnections: 10 });
-    await applyMigrations(db.sql);
+    database = await openTestDatabase('postgres');
+    db = database.db;
     ledger = new LedgerRepository(db.prisma);
     jobs = new JobsRepository(db.prisma, db.sql);
   }, 30_000);
-  afterAll(async () => {
-    const [{ schema }] = await db.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-    await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
-    await db.close();
-  });
+  afterAll(() => database.close());
   beforeEach(async () => {
     tenantId = (await db.prisma.tenant.create({ data: { name: `t-${randomBytes(6).toString('hex')}` } })).id;
     await ledger.grant(tenantId, 100_000);

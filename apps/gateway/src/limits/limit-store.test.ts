@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { applyMigrations, openPostgresDatabase, RateLimitsRepository, type Database } from '@easel/db';
+import { openTestDatabase, type TestDatabase } from '../testing/test-gateway';
 import { SWEEP_INTERVAL_MS, type LimitStore } from './limit-store';
 import { MemoryLimitStore } from './memory-limit-store';
 import { PostgresLimitStore } from './postgres-limit-store';
@@ -157,19 +158,16 @@ describe.each(targets)('LimitStore contract: %s', (_name, open) => {
 
 describe('PostgresLimitStore: two replicas counting a high limit in shares', () => {
   const clock = new ManualClock();
+  let database: TestDatabase;
   let db: Database;
   let repository: RateLimitsRepository;
 
   beforeAll(async () => {
-    db = await openPostgresDatabase({ url: `${POSTGRES_URL}?schema=limits_${randomBytes(4).toString('hex')}`, maxConnections: 10 });
-    await applyMigrations(db.sql);
+    database = await openTestDatabase('postgres');
+    db = database.db;
     repository = new RateLimitsRepository(db.sql);
   }, 30_000);
-  afterAll(async () => {
-    const [{ schema }] = await db.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-    await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
-    await db.close();
-  });
+  afterAll(() => database.close());
 
   it('never counts past the limit together, strands at most a share each, and writes the row once per share', async () => {
     const writes = jest.spyOn(repository, 'hit');
