@@ -279,6 +279,7 @@ async function deleteStreams(servers: string, prefix: string): Promise<void> {
 }
 
 const NATS_BINARY = '/usr/sbin/nats-server';
+const NATS_PID_FILE = join(tmpdir(), 'easel-fault-machine-nats.pid');
 const NATS_ARGS = ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'];
 
 /** The machine's NATS (its store is NATS_ARGS's), not a private one a soak started beside it. */
@@ -309,7 +310,8 @@ export async function natsAnswers(): Promise<boolean> {
 /** Starts the machine's NATS (as it was started) unless it runs; resolves once it answers. */
 export async function ensureNatsRunning(timeoutMs = 10_000): Promise<void> {
   if (natsPids().length === 0) {
-    execFileSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', NATS_BINARY, '--', ...NATS_ARGS]);
+    // A pid file of its own: matched by executable alone, another nats-server (a soak's) would pass for it.
+    execFileSync('start-stop-daemon', ['--start', '--background', '--pidfile', NATS_PID_FILE, '--make-pidfile', '--exec', NATS_BINARY, '--', ...NATS_ARGS]);
   }
   const deadline = Date.now() + timeoutMs;
   while (!(await natsAnswers())) {
