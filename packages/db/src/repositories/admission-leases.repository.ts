@@ -1,7 +1,7 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import type { SqlExecutor } from '../sql-executor';
 import type { SubmitJobInput } from './jobs.repository';
-import { insertJob } from './submit-statement';
+import { insertJob, spamColumns, spamMarkInsert, spamRefusal, type SpamAnswer } from './submit-statement';
 
 export interface OpenLeaseInput {
   tenantId: string;
@@ -67,22 +67,28 @@ export class AdmissionLeasesRepository {
 
   /**
    * Inserts the job under the lease with its `hold` ledger row (the credits left the balance with
-   * the lease); null when the lease has expired or was closed. `balanceAfter` is what the balance
+   * the lease) and its spam mark (throwing SpamRefusedError when one is live); null when the lease
+   * has expired or was closed. `balanceAfter` is what the balance
    * would be with the lease closed now.
    */
   async submit(input: SubmitJobInput, leaseId: number, balanceAfter: number): Promise<Job | null> {
     const price = String(input.price);
-    const [row] = await this.query<Omit<Job, 'id'> & { id: number | null }>(Prisma.sql`
+    const leaseValid = Prisma.sql`EXISTS (SELECT 1 FROM lease)`;
+    const [row] = await this.query<Omit<Job, 'id'> & { id: number | null } & SpamAnswer>(Prisma.sql`
       WITH lease AS (SELECT id FROM admission_leases WHERE id = ${leaseId}::int AND expires_at > now()),
-      job AS (${insertJob(input, Prisma.sql`lease.id FROM lease`)}),
+      spam AS (${spamMarkInsert(input, leaseValid)}),
+      job AS (${insertJob(input, Prisma.sql`lease.id FROM lease, spam`)}),
       entry AS (
         INSERT INTO ledger_entries (tenant_id, job_id, kind, amount, balance_after)
         SELECT job."tenantId", job.id, 'hold', -${price}::numeric, ${String(balanceAfter)}::numeric FROM job
         WHERE ${price}::numeric > 0
       )
-      SELECT job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`);
+      SELECT ${spamColumns(input, leaseValid)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`);
+    const spam = spamRefusal(row);
+    if (spam) throw spam;
     if (!row || row.id === null) return null;
-    return { ...row, creditsHeld: new Prisma.Decimal(String(row.creditsHeld)) } as Job;
+    const { spamRefused: _, spamWindowEndsAt: __, ...job } = row;
+    return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
   }
 
   /**

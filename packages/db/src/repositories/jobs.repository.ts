@@ -1,7 +1,7 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
 import type { SqlExecutor } from '../sql-executor';
-import { submitStatement } from './submit-statement';
+import { spamRefusal, submitStatement, type SpamAnswer } from './submit-statement';
 import { succeedStatement } from './succeed-statement';
 import { tenantJobPageQuery, type JobPagePosition } from './tenant-job-page';
 import { LedgerRepository, type Tx } from './ledger.repository';
@@ -27,10 +27,23 @@ export interface SubmitJobInput {
    * the key's `unfinished_jobs` counter under its row lock, so concurrent submits never exceed it.
    */
   maxUnfinishedForKey?: number | null;
+  /**
+   * The spam filter's mark, set by the same statement that accepts the job (a job without an
+   * idempotency key only): when the bucket already holds a live mark, submit throws
+   * SpamRefusedError and records nothing. The mark stays when a later check refuses the job:
+   * the caller takes it back (RateLimitsRepository.release).
+   */
+  spamMark?: SpamMark | null;
+}
+
+export interface SpamMark {
+  bucket: string;
+  windowEndsAt: Date;
+  now: Date;
 }
 
 /** What the submit statement answers: the key's unfinished jobs before it, and the job (all null when refused). */
-type SubmitRow = Omit<Job, 'id'> & { id: number | null; unfinishedBefore: number | null };
+type SubmitRow = Omit<Job, 'id'> & { id: number | null; unfinishedBefore: number | null } & SpamAnswer;
 
 export interface ArtifactRecord {
   index: number;
@@ -198,9 +211,11 @@ export class JobsRepository {
       ? await this.sql.query<SubmitRow>(statement.text, statement.values)
       : await this.prisma.$queryRaw<SubmitRow[]>(statement);
     if (row.id !== null) {
-      const { unfinishedBefore: _, ...job } = row;
+      const { unfinishedBefore: _, spamRefused: __, spamWindowEndsAt: ___, ...job } = row;
       return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
     }
+    const spam = spamRefusal(row);
+    if (spam) throw spam;
     if (limited && row.unfinishedBefore !== null && row.unfinishedBefore >= input.maxUnfinishedForKey!) {
       throw new ConcurrencyLimitError(input.maxUnfinishedForKey!, row.unfinishedBefore);
     }

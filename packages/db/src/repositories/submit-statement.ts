@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client';
+import { SpamRefusedError } from './errors';
 import type { SubmitJobInput } from './jobs.repository';
 
 /** The job row as `RETURNING` gives it, in the Prisma model's field names. */
@@ -49,9 +50,10 @@ export function submitStatement(input: SubmitJobInput): Prisma.Sql {
   const price = String(input.price);
   return Prisma.sql`
     WITH room AS (${room}),
+    spam AS (${spamMarkInsert(input, hasRoom)}),
     held AS (
       UPDATE tenants SET balance = balance - ${price}::numeric
-      WHERE id = ${input.tenantId}::uuid AND balance >= ${price}::numeric AND ${hasRoom}
+      WHERE id = ${input.tenantId}::uuid AND balance >= ${price}::numeric AND ${hasRoom} AND EXISTS (SELECT 1 FROM spam)
       RETURNING balance
     ),
     counted AS (
@@ -64,7 +66,42 @@ export function submitStatement(input: SubmitJobInput): Prisma.Sql {
       SELECT job."tenantId", job.id, 'hold', -${price}::numeric, held.balance FROM job, held
       WHERE ${price}::numeric > 0
     )
-    SELECT (SELECT unfinished FROM room) AS "unfinishedBefore", job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`;
+    SELECT (SELECT unfinished FROM room) AS "unfinishedBefore", ${spamColumns(input, hasRoom)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`;
+}
+
+/** What a statement that sets the spam mark answers about it. */
+export interface SpamAnswer {
+  spamRefused: boolean;
+  /** The live mark's window end when refused (null when it was set concurrently and is not visible). */
+  spamWindowEndsAt: Date | string | null;
+}
+
+/**
+ * Sets the spam filter's mark (a rate_limit_counters row with 1 hit, like RateLimitsRepository.hit
+ * with limit 1) when `gate` holds, answering one row when set; without a mark to set, one row always.
+ */
+export function spamMarkInsert(input: SubmitJobInput, gate: Prisma.Sql): Prisma.Sql {
+  const mark = input.spamMark;
+  if (!mark) return Prisma.sql`SELECT 1 WHERE ${gate}`;
+  return Prisma.sql`
+      INSERT INTO rate_limit_counters AS c (bucket, hits, window_ends_at)
+      SELECT ${mark.bucket}, 1, ${mark.windowEndsAt}::timestamptz WHERE ${gate}
+      ON CONFLICT (bucket) DO UPDATE SET hits = 1, window_ends_at = EXCLUDED.window_ends_at
+      WHERE c.window_ends_at <= ${mark.now}::timestamptz OR c.hits < 1
+      RETURNING 1`;
+}
+
+/** The SpamAnswer columns, for a statement with a `spam` CTE gated by `gate` (refused: the gate held, no mark set). */
+export function spamColumns(input: SubmitJobInput, gate: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
+  const mark = input.spamMark;
+  if (!mark) return Prisma.sql`FALSE AS "spamRefused", NULL::timestamptz AS "spamWindowEndsAt"`;
+  return Prisma.sql`(${gate}) AND NOT EXISTS (SELECT 1 FROM spam) AS "spamRefused",
+      (SELECT window_ends_at FROM rate_limit_counters WHERE bucket = ${mark.bucket}) AS "spamWindowEndsAt"`;
+}
+
+export function spamRefusal(answer: SpamAnswer): SpamRefusedError | null {
+  if (!answer.spamRefused) return null;
+  return new SpamRefusedError(answer.spamWindowEndsAt === null ? null : new Date(answer.spamWindowEndsAt));
 }
 
 /**
