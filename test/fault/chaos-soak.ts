@@ -215,8 +215,8 @@ export function formatSoakReport(report: SoakReport, options: Pick<SoakOptions, 
   ];
   const lines = [
     `chaos soak: ${options.jobs} requests from ${options.tenants} tenants at ${options.rate}/s through 2 gateways and 2 workers; faults: ${report.faults.join('; ') || 'none'}`,
-    `  ${columns.map(([name]) => name.padStart(13)).join('')}`,
-    `  ${columns.map(([, n]) => String(n).padStart(13)).join('')}`,
+    `  ${columns.map(([name]) => name.padStart(15)).join('')}`,
+    `  ${columns.map(([, n]) => String(n).padStart(15)).join('')}`,
     `  ledgers: ${report.ledgerMismatches.length === 0 ? `every tenant's balance = its ledger's sum = its grant less its successful jobs` : report.ledgerMismatches.join('; ')}`,
     `  key counters: ${report.counterMismatches.length === 0 ? 'every key at 0 unfinished jobs' : report.counterMismatches.join('; ')}`,
     ...[...report.refusals].map(([shape, n]) => `  refused: ${n} × ${shape}`),
