@@ -1,8 +1,8 @@
 // The gateway under test, in a process of its own (so the load generator's CPU is not counted
-// as the gateway's and --cpu-prof profiles only the gateway): createGateway on the embedded
-// database (PGlite, in memory) or on DATABASE_URL, the in-process job bus, a local artifact
-// store in a temp dir, the bundled model catalog, and a no-op worker that settles each job at
-// once. Started by run.mjs over IPC; not meant to be run by hand.
+// as the gateway's and --cpu-prof profiles only the gateway): createGateway on DATABASE_URL (a
+// schema of this run's own) and JetStream on NATS_URL (a stream prefix of its own), a local
+// artifact store in a temp dir and the bundled model catalog. The no-op worker runs in another
+// process (worker.mjs). Started by run.mjs over IPC; not meant to be run by hand.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,29 +16,32 @@ const require = createRequire(join(ROOT, 'apps', 'gateway', 'package.json'));
 const { createGateway, ApiKeysService } = require(join(ROOT, 'apps', 'gateway', 'dist', 'index.js'));
 const { MetricsService } = require(join(ROOT, 'apps', 'gateway', 'dist', 'metrics', 'index.js'));
 const { loadConfig } = require('@easel/config');
-const { applyMigrations, openEmbeddedDatabase, openPostgresDatabase, JobsRepository } = require('@easel/db');
-const { InProcessJobBus } = require('@easel/jobs');
+const { applyMigrations, openPostgresDatabase } = require('@easel/db');
+const { JetStreamJobBus } = require('@easel/jobs');
 const { LocalArtifactStore } = require('@easel/storage');
 const { BundledModelCatalog } = require('@easel/model-store');
-const { DIFFUSION_SERVICE, decodeJobPayload, encodeEvent, JOB_ENDED } = require('@easel/contracts');
+const { DIFFUSION_SERVICE } = require('@easel/contracts');
 
 const options = JSON.parse(process.env.BENCH_OPTIONS ?? '{}');
 const dir = mkdtempSync(join(tmpdir(), 'easel-bench-gateway-'));
 // PostgreSQL: a schema of this run's own (created, migrated, dropped at the end), so runs never see each other's jobs.
 const benchSchema = `easel_bench_${process.pid}`;
-const databaseUrl = process.env.DATABASE_URL
-  ? (() => {
-      const url = new URL(process.env.DATABASE_URL);
-      url.searchParams.set('schema', benchSchema);
-      return url.toString();
-    })()
-  : null;
+const streamPrefix = `bench-${process.pid}-`;
+const databaseUrl = (() => {
+  const url = new URL(process.env.DATABASE_URL);
+  url.searchParams.set('schema', benchSchema);
+  return url.toString();
+})();
+const gatewayUrl = new URL(databaseUrl);
+gatewayUrl.searchParams.set('application_name', `${options.applicationPrefix}gateway`);
 const env = {
   EASEL_SYNC_WINDOW_MS: '0',
   EASEL_LOG_LEVEL: 'error',
   EASEL_INITIAL_CREDITS: '1000000000',
   PORT: '0',
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  DATABASE_URL: databaseUrl,
+  NATS_URL: process.env.NATS_URL,
+  EASEL_STREAM_PREFIX: streamPrefix,
 };
 const config = loadConfig(env, ROOT);
 
@@ -47,7 +50,7 @@ const config = loadConfig(env, ROOT);
 const sqlTime = { statements: 0, ms: 0 };
 /** Per statement text (first 110 characters): how often and how long, for --sql. */
 const statements = new Map();
-if (process.env.DATABASE_URL) {
+{
   const { Client } = createRequire(join(ROOT, 'packages', 'db', 'package.json'))('pg');
   const query = Client.prototype.query;
   Client.prototype.query = function countedQuery(...args) {
@@ -78,11 +81,9 @@ if (process.env.DATABASE_URL) {
   };
 }
 
-const db = process.env.DATABASE_URL
-  ? await openPostgresDatabase({ url: databaseUrl, maxConnections: options.pool ?? 10 })
-  : await openEmbeddedDatabase();
+const db = await openPostgresDatabase({ url: gatewayUrl.toString(), maxConnections: options.pool ?? 10 });
 await applyMigrations(db.sql);
-const bus = new InProcessJobBus();
+const bus = await JetStreamJobBus.connect({ servers: process.env.NATS_URL, streamPrefix });
 const gateway = await createGateway({
   config,
   db,
@@ -114,42 +115,6 @@ if (maxConcurrent < 1) {
   );
 }
 
-// The no-op worker: the real JobRunner's database and bus steps (start, succeed, `ended` event), no engine.
-const jobs = new JobsRepository(db.prisma);
-const workerTime = { jobs: 0, ms: 0 };
-const consumer = options.worker
-  ? await bus.consume(
-      DIFFUSION_SERVICE,
-      'default',
-      async (delivery) => {
-        const started = performance.now();
-        const payload = decodeJobPayload(delivery.payload);
-        if (!(await jobs.start(payload.jobId))) return;
-        const params = payload.params ?? {};
-        const result = {
-          seeds: [params.seed ?? 0],
-          width: params.width ?? 64,
-          height: params.height ?? 64,
-          modelId: payload.modelId,
-          scheduler: 'DPMSolverMultistepScheduler',
-          generationTime: 0,
-          nsfwContentDetected: false,
-          timings: {},
-        };
-        if (await jobs.succeed(payload.jobId, result, [])) {
-          await bus.publishEvent({
-            jobId: String(payload.jobId),
-            type: JOB_ENDED,
-            data: encodeEvent({ status: 'success' }),
-          });
-        }
-        workerTime.jobs++;
-        workerTime.ms += performance.now() - started;
-      },
-      { concurrency: options.workerConcurrency ?? 8, ackWaitMs: 60_000, maxDeliver: 3 },
-    )
-  : null;
-
 const metrics = gateway.app.get(MetricsService);
 let cpuAtStart = process.cpuUsage();
 let eluAtStart = performance.eventLoopUtilization();
@@ -176,23 +141,19 @@ process.on('message', async (message) => {
       eventLoopUtilization: elu.utilization,
       jobsByState: await metrics.jobCounts(),
       pending: await bus.pending(DIFFUSION_SERVICE, 'default'),
-      worker: workerTime,
-      sql: process.env.DATABASE_URL
-        ? {
-            statements: sqlTime.statements - sqlAtStart.statements,
-            ms: sqlTime.ms - sqlAtStart.ms,
-            top: [...statements].sort((a, b) => b[1].count - a[1].count).slice(0, 25),
-          }
-        : null,
+      sql: {
+        statements: sqlTime.statements - sqlAtStart.statements,
+        ms: sqlTime.ms - sqlAtStart.ms,
+        top: [...statements].sort((a, b) => b[1].count - a[1].count).slice(0, 25),
+      },
       rssMb: process.memoryUsage().rss / 2 ** 20,
     });
   } else if (message === 'stop') {
     // Let the answers still in flight when the load stopped finish before the database goes away.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await consumer?.drain();
     await gateway.close();
     await bus.close();
-    if (databaseUrl) await db.sql.query(`DROP SCHEMA IF EXISTS "${benchSchema}" CASCADE`);
+    await db.sql.query(`DROP SCHEMA IF EXISTS "${benchSchema}" CASCADE`);
     await db.close();
     rmSync(dir, { recursive: true, force: true });
     process.disconnect();
@@ -200,4 +161,4 @@ process.on('message', async (message) => {
   }
 });
 
-process.send({ type: 'ready', url, keys: benchKeys, database: db.kind });
+process.send({ type: 'ready', url, keys: benchKeys, pid: process.pid, databaseUrl, streamPrefix });

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
@@ -73,6 +74,9 @@ export interface Tally {
  * two workers as separate processes, and a webhook receiver standing for the client.
  */
 export class Cluster {
+  /** `servers`: the PostgreSQL (without a schema parameter) and NATS to run on; the machine's by default. */
+  constructor(private readonly servers: { postgres: string; nats: string } = { postgres: POSTGRES, nats: NATS_URL }) {}
+
   readonly id = randomBytes(4).toString('hex');
   readonly schema = `fault_${this.id}`;
   readonly streamPrefix = `fault-${this.id}-`;
@@ -97,8 +101,8 @@ export class Cluster {
     this.env = {
       PATH: process.env.PATH ?? '',
       EASEL_HOME: this.home,
-      DATABASE_URL: `${POSTGRES}?schema=${this.schema}`,
-      NATS_URL,
+      DATABASE_URL: `${this.servers.postgres}?schema=${this.schema}`,
+      NATS_URL: this.servers.nats,
       EASEL_STREAM_PREFIX: this.streamPrefix,
       S3_ENDPOINT: `http://${this.s3.endPoint}:${this.s3.port}`,
       S3_BUCKET: 'fault-artifacts',
@@ -139,6 +143,17 @@ export class Cluster {
     const worker = this.spawn(name, ['worker'], { EASEL_GRPC_PORT: String(await freePort()), EASEL_HOME: join(this.home, name) });
     await worker.waitFor(/easel worker: running diffusion/);
     return worker;
+  }
+
+  /** The webhook URL standing for the client. */
+  get webhook(): string {
+    return this.webhookUrl;
+  }
+
+  /** One more `easel gateway` on `port` (beside `gateway`), as a replica of the same deployment. */
+  async startReplica(name: string, port: number): Promise<{ node: EaselNode; url: string }> {
+    const node = this.spawn(name, ['gateway'], { PORT: String(port) });
+    return { node, url: (await node.waitFor(/easel gateway: listening on (\S+)/))[1] };
   }
 
   private spawn(name: string, args: string[], extra: Record<string, string>): EaselNode {
@@ -233,7 +248,7 @@ export class Cluster {
     await Promise.all([this.gateway, ...this.workers].filter(Boolean).map((node) => node.kill('SIGKILL')));
     await this.db?.sql.exec(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).catch(() => undefined);
     await this.db?.close().catch(() => undefined);
-    await deleteStreams(this.streamPrefix).catch((error) => process.stderr.write(`fault suite: could not delete streams ${this.streamPrefix}*: ${error}\n`));
+    await deleteStreams(this.servers.nats, this.streamPrefix).catch((error) => process.stderr.write(`fault suite: could not delete streams ${this.streamPrefix}*: ${error}\n`));
     await new Promise((r) => this.webhookServer?.close(r));
     await this.s3?.stop();
     if (this.home) await rm(this.home, { recursive: true, force: true });
@@ -265,8 +280,8 @@ export class Cluster {
   }
 }
 
-async function deleteStreams(prefix: string): Promise<void> {
-  const nc = await connect({ servers: NATS_URL, timeout: 10_000 });
+async function deleteStreams(servers: string, prefix: string): Promise<void> {
+  const nc = await connect({ servers, timeout: 10_000 });
   try {
     const jsm = await nc.jetstreamManager();
     for await (const stream of jsm.streams.list()) if (stream.config.name.startsWith(prefix)) await jsm.streams.delete(stream.config.name);
@@ -276,14 +291,25 @@ async function deleteStreams(prefix: string): Promise<void> {
 }
 
 const NATS_BINARY = '/usr/sbin/nats-server';
+const NATS_PID_FILE = join(tmpdir(), 'easel-fault-machine-nats.pid');
 const NATS_ARGS = ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'];
 
+/** The machine's NATS (its store is NATS_ARGS's), not a private one a soak started beside it. */
 export function natsPids(): number[] {
+  let pids: number[];
   try {
-    return execFileSync('pgrep', ['-x', 'nats-server'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
+    pids = execFileSync('pgrep', ['-x', 'nats-server'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }
+  const store = NATS_ARGS[NATS_ARGS.indexOf('-sd') + 1];
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(store);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function natsAnswers(): Promise<boolean> {
@@ -296,7 +322,8 @@ export async function natsAnswers(): Promise<boolean> {
 /** Starts the machine's NATS (as it was started) unless it runs; resolves once it answers. */
 export async function ensureNatsRunning(timeoutMs = 10_000): Promise<void> {
   if (natsPids().length === 0) {
-    execFileSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', NATS_BINARY, '--', ...NATS_ARGS]);
+    // A pid file of its own: matched by executable alone, another nats-server (a soak's) would pass for it.
+    execFileSync('start-stop-daemon', ['--start', '--background', '--pidfile', NATS_PID_FILE, '--make-pidfile', '--exec', NATS_BINARY, '--', ...NATS_ARGS]);
   }
   const deadline = Date.now() + timeoutMs;
   while (!(await natsAnswers())) {

@@ -28,6 +28,9 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     max: options.maxConnections ?? 10,
     options: `-c search_path="${schema}"`,
   });
+  // An idle connection the server closed (a PostgreSQL restart) must not take the process down:
+  // the pool drops it, and the next query opens a new one.
+  pool.on('error', () => undefined);
   await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }), transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {

@@ -145,3 +145,14 @@ export class QueueUnavailableError extends ApiError {
     return { 'retry-after': '5' };
   }
 }
+
+/** The database could not be reached (restarting, failing over): nothing was recorded; try again shortly. */
+export class DatabaseUnavailableError extends MessageError {
+  readonly httpStatus = 503;
+  constructor() {
+    super('Service temporarily unavailable, please try again');
+  }
+  override headers() {
+    return { 'retry-after': '5' };
+  }
+}

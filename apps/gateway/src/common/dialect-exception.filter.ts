@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { ApiError, HttpRefusalError } from './api-errors';
+import { ApiError, DatabaseUnavailableError, HttpRefusalError } from './api-errors';
+import { isDatabaseUnavailable } from './database-unavailable';
 
 const logger = new Logger('Gateway');
 
@@ -23,6 +24,11 @@ export function sendDialectError(reply: FastifyReply, exception: unknown): void 
     const status = exception.getStatus();
     const message = status === 404 ? 'Not found' : exception.message;
     void reply.status(status).send({ status: 'error', message });
+    return;
+  }
+  if (isDatabaseUnavailable(exception)) {
+    logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    sendDialectError(reply, new DatabaseUnavailableError());
     return;
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

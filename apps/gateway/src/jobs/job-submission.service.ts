@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EaselConfig } from '@easel/config';
 import { serviceOfKind } from '@easel/contracts';
-import { ConcurrencyLimitError, InsufficientCreditsError as LedgerInsufficientCredits } from '@easel/db';
+import { ConcurrencyLimitError, InsufficientCreditsError as LedgerInsufficientCredits, SpamRefusedError } from '@easel/db';
 import { InsufficientCreditsError, ValidationError } from '../common/api-errors';
 import { parseFetchId } from '../common/request/fetch-id';
 import type { Principal } from '../keys/principal';
@@ -80,8 +80,10 @@ export class JobSubmissionService {
         idempotencyKey,
         price: job.price,
         maxUnfinishedForKey: this.limits.maxUnfinishedFor(principal),
+        spamMark: admission.spamMark,
       }));
     } catch (error) {
+      if (error instanceof SpamRefusedError) throw await admission.refusedAsSpam(error);
       // Not accepted after all: the same body may be sent again without tripping the spam filter.
       await admission.release();
       if (error instanceof ConcurrencyLimitError) throw await this.limits.concurrencyExceeded(error);

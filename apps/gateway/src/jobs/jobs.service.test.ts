@@ -9,6 +9,7 @@ import { InProcessJobBus } from '@easel/jobs';
 import { loadConfig } from '@easel/config';
 import type { DiffusionParams } from '@easel/contracts';
 import { QueueUnavailableError } from '../common/api-errors';
+import { AdmissionLeasesService } from './admission-leases.service';
 import { JobsService } from './jobs.service';
 import { PoolRouter } from './pool-router';
 
@@ -27,7 +28,7 @@ describe('JobsService when the bus is down', () => {
     bus.publish = async () => {
       throw new Error('NATS connection closed');
     };
-    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }));
+    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }), new AdmissionLeasesService(db));
     const ledger = new LedgerRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'bus-down' } })).id;
     await ledger.grant(tenantId, 10);
@@ -68,7 +69,7 @@ describe('JobsService when the bus is down', () => {
     bus.subscribeEvents = async () => {
       throw new Error('CONNECTION_DRAINING');
     };
-    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }));
+    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }), new AdmissionLeasesService(db));
     const ledger = new LedgerRepository(db.prisma);
     const jobs = new JobsRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'events-down' } })).id;

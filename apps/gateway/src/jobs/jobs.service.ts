@@ -13,6 +13,7 @@ import { injectTraceHeaders, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
 import { QueueUnavailableError } from '../common/api-errors';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
+import { AdmissionLeasesService } from './admission-leases.service';
 import { storedRequest, type StoredJobRequest } from './job-message';
 import { PoolRouter } from './pool-router';
 
@@ -33,6 +34,7 @@ export class JobsService implements OnModuleInit {
     @Inject(JOB_BUS) private readonly bus: JobBus,
     @Inject(CONFIG) private readonly config: EaselConfig,
     private readonly pools: PoolRouter,
+    private readonly admission: AdmissionLeasesService,
   ) {
     this.repository = new JobsRepository(db.prisma, db.sql);
   }
@@ -53,7 +55,7 @@ export class JobsService implements OnModuleInit {
 
   /** Records the job (holding its price) and puts it on the bus. */
   async submit(input: Omit<SubmitJobInput, 'request'> & { request: StoredJobRequest }) {
-    const { job, created } = await this.repository.submit({ ...input, request: input.request as never });
+    const { job, created } = await this.admission.submit({ ...input, request: input.request as never });
     if (created) {
       try {
         await this.publish(job);

@@ -16,7 +16,7 @@ const targets: Array<[string, () => Promise<Database>]> = [
   ['PostgreSQL', () => openPostgresDatabase({ url: `${POSTGRES_URL}?schema=limits_${randomBytes(4).toString('hex')}`, maxConnections: 10 })],
 ];
 
-/** JobsRepository.submit's `maxUnfinishedForKey`: the concurrent-jobs limit, enforced under a per-key lock. */
+/** JobsRepository.submit's `maxUnfinishedForKey`: the concurrent-jobs limit, enforced on the key's counter under its row lock. */
 describe.each(targets)('concurrent jobs per key on %s', (_name, open) => {
   let db: Database;
   let jobs: JobsRepository;
@@ -102,5 +102,24 @@ describe.each(targets)('concurrent jobs per key on %s', (_name, open) => {
     expect(results.slice(0, 10).filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.slice(10).filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     await expect(submit(a, null)).resolves.toMatchObject({ created: true });
+  });
+
+  it('keeps the key\'s counter equal to its unfinished jobs through parallel submits on every path and settlements', async () => {
+    const key = await newKey();
+    const direct = new JobsRepository(db.prisma, db.sql);
+    const submits = Array.from({ length: 24 }, (_, i) =>
+      (i % 2 ? direct : jobs).submit({
+        tenantId, apiKeyId: key, service: 'diffusion', kind: 'text2img', request: { prompt: 'x' }, price: 1,
+        maxUnfinishedForKey: i % 3 ? 10 : null,
+        idempotencyKey: i % 4 === 0 ? `count-${i}-${randomBytes(3).toString('hex')}` : null,
+      }),
+    );
+    const accepted = (await Promise.allSettled(submits)).flatMap((r) => (r.status === 'fulfilled' ? [r.value.job] : []));
+    const counter = async () => (await db.prisma.apiKey.findUniqueOrThrow({ where: { id: key } })).unfinishedJobs;
+    expect(await counter()).toBe(await jobs.countUnfinished({ apiKeyId: key }));
+    await Promise.all(accepted.map((job, i) => (i % 2 ? jobs.succeed(job.id, {}, []) : jobs.fail(job.id, 'boom'))));
+    await Promise.all(accepted.map((job) => jobs.fail(job.id, 'reported twice')));
+    expect(await counter()).toBe(0);
+    expect(await new LedgerRepository(db.prisma).ledgerSum(tenantId)).toBe(await new LedgerRepository(db.prisma).balance(tenantId));
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { applyMigrations, openPostgresDatabase, RateLimitsRepository, type Database } from '@easel/db';
+import { openTestDatabase, type TestDatabase } from '../testing/test-gateway';
 import { SWEEP_INTERVAL_MS, type LimitStore } from './limit-store';
 import { MemoryLimitStore } from './memory-limit-store';
 import { PostgresLimitStore } from './postgres-limit-store';
@@ -102,6 +103,14 @@ describe.each(targets)('LimitStore contract: %s', (_name, open) => {
     expect(next.filter((r) => r.allowed)).toHaveLength(7);
   });
 
+  it('counts exactly a high limit under 1,400 parallel hits (what is left under a whole share counted per hit)', async () => {
+    const b = bucket();
+    const results = await Promise.all(Array.from({ length: 1400 }, () => store.hit(b, 1290, 60_000)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(1290);
+    clock.advance(60_000);
+    expect((await store.hit(b, 1290, 60_000)).allowed).toBe(true);
+  });
+
   it('keeps different buckets (keys) independent', async () => {
     const [a, b] = [bucket(), bucket()];
     const results = await Promise.all([
@@ -144,5 +153,34 @@ describe.each(targets)('LimitStore contract: %s', (_name, open) => {
     await store.hit(bucket(), 1, 1_000); // this hit's bucket is the only one left
     await target.settle();
     expect(await target.size()).toBe(1);
+  });
+});
+
+describe('PostgresLimitStore: two replicas counting a high limit in shares', () => {
+  const clock = new ManualClock();
+  let database: TestDatabase;
+  let db: Database;
+  let repository: RateLimitsRepository;
+
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres');
+    db = database.db;
+    repository = new RateLimitsRepository(db.sql);
+  }, 30_000);
+  afterAll(() => database.close());
+
+  it('never counts past the limit together, strands at most a share each, and writes the row once per share', async () => {
+    const writes = jest.spyOn(repository, 'hit');
+    const replicas = [new PostgresLimitStore(repository, clock.read), new PostgresLimitStore(repository, clock.read)];
+    const limit = 6400; // a share of 100
+    const results = await Promise.all(Array.from({ length: 7000 }, (_, i) => replicas[i % 2].hit('test:shared', limit, 60_000)));
+    const allowed = results.filter((r) => r.allowed).length;
+    expect(allowed).toBeLessThanOrEqual(limit);
+    expect(allowed).toBeGreaterThanOrEqual(limit - 2 * 100);
+    const [{ hits }] = await db.sql.query<{ hits: number }>("SELECT hits FROM rate_limit_counters WHERE bucket = 'test:shared'");
+    expect(hits).toBeLessThanOrEqual(limit);
+    // 64 shares, then per hit for the rest of the window: far fewer writes than the 6,400 hits counted.
+    expect(writes.mock.calls.length).toBeLessThan(64 + 2 * (7000 - allowed) + 10);
+    writes.mockRestore();
   });
 });

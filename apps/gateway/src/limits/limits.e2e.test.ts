@@ -102,6 +102,16 @@ describe.each(['embedded', 'postgres'] as const)('per-key limits, end to end (%s
       expect(accepted(await post({ key: a, ...fields }))).toBe(true);
       expect(accepted(await post({ key: b, ...fields }))).toBe(true);
     });
+
+    it('does not count a repeat it refused against the requests per minute', async () => {
+      const key = await newKey({ rateLimitPerMinute: 3 });
+      const body = (prompt: string) => ({ key, prompt, width: 64, height: 64 });
+      expect(accepted(await post(body('spam counted once')))).toBe(true);
+      for (let i = 0; i < 4; i++) expect((await post(body('spam counted once'))).body).toEqual(SPAM_BODY);
+      expect(accepted(await post(body('second of three')))).toBe(true);
+      expect(accepted(await post(body('third of three')))).toBe(true);
+      expect((await post(body('fourth'))).body.tips).toContain('3 requests per minute');
+    });
   });
 
   describe('concurrent jobs per key', () => {

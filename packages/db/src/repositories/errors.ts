@@ -22,3 +22,11 @@ export class ConcurrencyLimitError extends Error {
     this.name = 'ConcurrencyLimitError';
   }
 }
+
+/** The spam filter's mark (see SpamMark) was already set: the same body came from the key within its window. */
+export class SpamRefusedError extends Error {
+  constructor(readonly windowEndsAt: Date | null) {
+    super('the same request was sent within the spam window');
+    this.name = 'SpamRefusedError';
+  }
+}

@@ -6,3 +6,4 @@ export * from './webhooks.repository';
 export * from './rate-limits.repository';
 export * from './retention.repository';
 export * from './tenant-job-page';
+export * from './admission-leases.repository';

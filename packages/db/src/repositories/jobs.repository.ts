@@ -1,7 +1,8 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
 import type { SqlExecutor } from '../sql-executor';
-import { submitStatement } from './submit-statement';
+import { spamRefusal, submitStatement, type SpamAnswer } from './submit-statement';
+import { succeedStatement } from './succeed-statement';
 import { tenantJobPageQuery, type JobPagePosition } from './tenant-job-page';
 import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
@@ -22,17 +23,27 @@ export interface SubmitJobInput {
   price: number;
   /**
    * At most this many unfinished (queued or running) jobs for `apiKeyId`, this one
-   * included; over it, submit throws ConcurrencyLimitError and records nothing. Checked
-   * and inserted under a per-key lock, so concurrent submits never exceed it.
+   * included; over it, submit throws ConcurrencyLimitError and records nothing. Checked on
+   * the key's `unfinished_jobs` counter under its row lock, so concurrent submits never exceed it.
    */
   maxUnfinishedForKey?: number | null;
+  /**
+   * The spam filter's mark, set by the same statement that accepts the job (a job without an
+   * idempotency key only): when the bucket already holds a live mark, submit throws
+   * SpamRefusedError and records nothing. The mark stays when a later check refuses the job:
+   * the caller takes it back (RateLimitsRepository.release).
+   */
+  spamMark?: SpamMark | null;
+}
+
+export interface SpamMark {
+  bucket: string;
+  windowEndsAt: Date;
+  now: Date;
 }
 
 /** What the submit statement answers: the key's unfinished jobs before it, and the job (all null when refused). */
-type SubmitRow = Omit<Job, 'id'> & { id: number | null; unfinishedBefore: number | null };
-
-/** Namespace of the per-key advisory locks (the two-int form keeps them apart from single-bigint locks). */
-const KEY_CAPACITY_LOCK_SPACE = 0x45534c4b; // 'ESLK'
+type SubmitRow = Omit<Job, 'id'> & { id: number | null; unfinishedBefore: number | null } & SpamAnswer;
 
 export interface ArtifactRecord {
   index: number;
@@ -68,9 +79,7 @@ export class JobsRepository {
     if (!input.idempotencyKey) return { job: await this.submitInOneStatement(input), created: true };
     try {
       const job = await this.prisma.$transaction(async (tx) => {
-        if (input.apiKeyId && input.maxUnfinishedForKey != null) {
-          await this.claimKeyCapacity(tx, input.apiKeyId, input.maxUnfinishedForKey);
-        }
+        if (input.apiKeyId) await this.countOnKey(tx, input.apiKeyId, input.maxUnfinishedForKey ?? null);
         const created = await tx.job.create({
           data: {
             tenantId: input.tenantId,
@@ -148,23 +157,13 @@ export class JobsRepository {
     });
   }
 
-  /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox). */
+  /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox), in one statement. */
   async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[]): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const job = await tx.job.findUnique({ where: { id } });
-      if (!job || !UNFINISHED.includes(job.status as JobStatus)) return false;
-      const { count } = await tx.job.updateMany({
-        where: { id, status: { in: UNFINISHED } },
-        data: { status: 'success', result, progress: 1, eta: 0, finishedAt: new Date() },
-      });
-      if (count !== 1) return false;
-      if (artifacts.length > 0) {
-        await tx.artifact.createMany({ data: artifacts.map((a) => ({ ...a, jobId: id, tenantId: job.tenantId })) });
-      }
-      if (Number(job.creditsHeld) > 0) await this.ledger.capture(tx, job.tenantId, id);
-      await enqueueJobEndedWebhook(tx, job);
-      return true;
-    });
+    const statement = succeedStatement(id, result, artifacts, new Date());
+    const [row] = this.sql
+      ? await this.sql.query<{ settled: number }>(statement.text, statement.values)
+      : await this.prisma.$queryRaw<Array<{ settled: number }>>(statement);
+    return Number(row?.settled ?? 0) === 1;
   }
 
   /** Settles a job as failed, gives its held credits back and owes its webhook (outbox). */
@@ -177,6 +176,8 @@ export class JobsRepository {
         data: { status: 'failed', error, finishedAt: new Date() },
       });
       if (count !== 1) return false;
+      // Before the tenant's row: submits lock the key, then the tenant; the same order cannot deadlock.
+      await this.uncountOnKey(tx, job);
       const held = Number(job.creditsHeld);
       if (held > 0) await this.ledger.release(tx, job.tenantId, id, held);
       await enqueueJobEndedWebhook(tx, job);
@@ -205,40 +206,39 @@ export class JobsRepository {
     return total / jobs.length / 1000;
   }
 
-  /**
-   * Takes the key's lock for the rest of the transaction, then counts its unfinished jobs.
-   * A second submit for the key waits on the lock until this transaction ends, and its
-   * count (a new statement, so a new snapshot under READ COMMITTED) sees the job inserted here.
-   */
-  /**
-   * The fast path of submit (no idempotency key to race on): the checks, the job and its hold
-   * in one statement; under the per-key lock only when the key has a concurrent-jobs limit.
-   */
+  /** The fast path of submit (no idempotency key to race on): the checks, the job, its hold and its count on the key in one statement. */
   private async submitInOneStatement(input: SubmitJobInput): Promise<Job> {
     const statement = submitStatement(input);
     const limited = Boolean(input.apiKeyId) && input.maxUnfinishedForKey != null;
-    const [row] = limited
-      ? await this.prisma.$transaction(async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CAPACITY_LOCK_SPACE}::int4, hashtext(${input.apiKeyId}))`;
-          return tx.$queryRaw<SubmitRow[]>(statement);
-        })
-      : this.sql
-        ? await this.sql.query<SubmitRow>(statement.text, statement.values)
-        : await this.prisma.$queryRaw<SubmitRow[]>(statement);
+    const [row] = this.sql
+      ? await this.sql.query<SubmitRow>(statement.text, statement.values)
+      : await this.prisma.$queryRaw<SubmitRow[]>(statement);
     if (row.id !== null) {
-      const { unfinishedBefore: _, ...job } = row;
+      const { unfinishedBefore: _, spamRefused: __, spamWindowEndsAt: ___, ...job } = row;
       return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
     }
+    const spam = spamRefusal(row);
+    if (spam) throw spam;
     if (limited && row.unfinishedBefore !== null && row.unfinishedBefore >= input.maxUnfinishedForKey!) {
       throw new ConcurrencyLimitError(input.maxUnfinishedForKey!, row.unfinishedBefore);
     }
     throw new InsufficientCreditsError();
   }
 
-  private async claimKeyCapacity(tx: Tx, apiKeyId: string, limit: number): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CAPACITY_LOCK_SPACE}::int4, hashtext(${apiKeyId}))`;
-    const unfinished = await tx.job.count({ where: { apiKeyId, status: { in: UNFINISHED } } });
-    if (unfinished >= limit) throw new ConcurrencyLimitError(limit, unfinished);
+  /** Counts a new job on its key (locking the key's row for the transaction), or throws ConcurrencyLimitError at `limit`. */
+  private async countOnKey(tx: Tx, apiKeyId: string, limit: number | null): Promise<void> {
+    const counted = await tx.$executeRaw`
+      UPDATE api_keys SET unfinished_jobs = unfinished_jobs + 1
+      WHERE id = ${apiKeyId}::uuid AND (${limit}::int IS NULL OR unfinished_jobs < ${limit}::int)`;
+    if (counted === 1 || limit === null) return;
+    const key = await tx.apiKey.findUnique({ where: { id: apiKeyId }, select: { unfinishedJobs: true } });
+    if (key) throw new ConcurrencyLimitError(limit, key.unfinishedJobs);
+  }
+
+  /** A job ended: its key has one unfinished job fewer. */
+  private async uncountOnKey(tx: Tx, job: Job): Promise<void> {
+    if (!job.apiKeyId) return;
+    await tx.$executeRaw`UPDATE api_keys SET unfinished_jobs = unfinished_jobs - 1 WHERE id = ${job.apiKeyId}::uuid AND unfinished_jobs > 0`;
   }
 
   private findByIdempotencyKey(tenantId: string, idempotencyKey: string) {

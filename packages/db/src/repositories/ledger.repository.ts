@@ -45,10 +45,19 @@ export class LedgerRepository {
     await this.move(tx, tenantId, jobId, 'release', amount, '');
   }
 
+  /**
+   * What the tenant can spend: its balance plus the credits its open admission leases took and
+   * their jobs have not used yet (they come back when a lease closes), so that it always equals
+   * the ledger's sum.
+   */
   async balance(tenantId: string): Promise<string> {
-    const tenant = await this.prisma.tenant.findUnique({ where: { id: tenantId } });
-    if (!tenant) throw new TenantNotFoundError(tenantId);
-    return tenant.balance.toFixed(3);
+    const [row] = await this.prisma.$queryRaw<Array<{ balance: string }>>`
+      SELECT (t.balance + COALESCE((
+        SELECT sum(l.credits - (SELECT COALESCE(sum(j.credits_held), 0) FROM jobs j WHERE j.lease_id = l.id))
+        FROM admission_leases l WHERE l.tenant_id = t.id), 0))::numeric(18,3)::text AS balance
+      FROM tenants t WHERE t.id = ${tenantId}::uuid`;
+    if (!row) throw new TenantNotFoundError(tenantId);
+    return row.balance;
   }
 
   /** The sum of a tenant's ledger rows, which must equal its balance. */

@@ -26,16 +26,17 @@ interface CounterRow {
 export class RateLimitsRepository {
   constructor(private readonly sql: SqlExecutor) {}
 
-  async hit(bucket: string, limit: number, windowMs: number, now: Date): Promise<CounterHit> {
+  /** Counts `count` hits at once (a replica's share, see PostgresLimitStore) when they all fit under `limit`, or none. */
+  async hit(bucket: string, limit: number, windowMs: number, now: Date, count = 1): Promise<CounterHit> {
     const windowEndsAt = new Date(now.getTime() + windowMs);
     const counted = await this.sql.query<CounterRow>(
-      `INSERT INTO rate_limit_counters AS c (bucket, hits, window_ends_at) VALUES ($1, 1, $3)
+      `INSERT INTO rate_limit_counters AS c (bucket, hits, window_ends_at) VALUES ($1, $5, $3)
        ON CONFLICT (bucket) DO UPDATE SET
-         hits = CASE WHEN c.window_ends_at <= $2 THEN 1 ELSE c.hits + 1 END,
+         hits = CASE WHEN c.window_ends_at <= $2 THEN $5 ELSE c.hits + $5 END,
          window_ends_at = CASE WHEN c.window_ends_at <= $2 THEN EXCLUDED.window_ends_at ELSE c.window_ends_at END
-       WHERE c.window_ends_at <= $2 OR c.hits < $4
+       WHERE c.window_ends_at <= $2 OR c.hits + $5 <= $4
        RETURNING c.hits, c.window_ends_at`,
-      [bucket, now, windowEndsAt, limit],
+      [bucket, now, windowEndsAt, limit, count],
     );
     if (counted.length === 1) return { allowed: true, hits: counted[0].hits, windowEndsAt: toDate(counted[0].window_ends_at) };
     const [current] = await this.sql.query<CounterRow>(

@@ -67,6 +67,13 @@ describe('text2img on sd15-random', () => {
     }
   });
 
+  it('runs every scheduler with a single step (PNDM threw on it)', async () => {
+    for (const scheduler of SCHEDULER_NAMES) {
+      const r = await engine.generate(SD15_RANDOM, { ...base, width: 16, height: 24, scheduler, steps: 1 });
+      expect({ scheduler, finite: r.pixels!.every((v) => Number.isFinite(v)) }).toEqual({ scheduler, finite: true });
+    }
+  });
+
   it('guidance_scale ≤ 1 skips CFG, karras/sde options apply, long weighted prompts chunk', async () => {
     const long = Array.from({ length: 60 }, (_, i) => `(word${i}:1.1)`).join(', ');
     const r = await engine.generate(SD15_RANDOM, {

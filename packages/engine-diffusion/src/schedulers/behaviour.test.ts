@@ -96,6 +96,16 @@ describe('schedule shapes', () => {
     expect(s.timesteps).toEqual([901, 801, 801, 701, 601, 501, 401, 301, 201, 101, 1]);
   });
 
+  it('PNDM runs a single step, with or without skip_prk_steps, to a finite sample', () => {
+    for (const skip of [true, false]) {
+      const s = createScheduler('PNDM', { ...SD15, skip_prk_steps: skip });
+      s.setTimesteps(1);
+      expect(s.timesteps).toEqual([1]);
+      const out = s.step(ones(4, 0.1), s.timesteps[0], ones(4, 0.5), noNoise);
+      expect(Array.from(out).every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('DPM++ 2M Karras timesteps are integers spanning the training range', () => {
     const s = createScheduler('DPM++ 2M Karras', SD15);
     s.setTimesteps(25);

@@ -41,13 +41,16 @@ export class PNDMScheduler extends AlphaScheduler<PNDMConfig> {
     let plms: number[];
     if (c.skip_prk_steps) {
       this.prkTimesteps = [];
-      plms = [...asc.slice(0, -1), asc[asc.length - 2], asc[asc.length - 1]].reverse();
+      // Slices, as diffusers' numpy ones: with one step there is no second-to-last timestep to repeat.
+      plms = [...asc.slice(0, -1), ...asc.slice(-2, -1), ...asc.slice(-1)].reverse();
     } else {
       const half = Math.floor(this.stepRatio / 2);
       const base = asc.slice(-4).flatMap((t) => [t, t + half]);
       const doubled = base.slice(0, -1).flatMap((t) => [t, t]);
       this.prkTimesteps = doubled.slice(1, -1).reverse();
       plms = asc.slice(0, -3).reverse();
+      // One step leaves the Runge–Kutta start nothing to run (diffusers cannot run it either): one PLMS step instead.
+      if (this.prkTimesteps.length === 0 && plms.length === 0) plms = [...asc].reverse();
     }
     this.timesteps = [...this.prkTimesteps, ...plms];
     this.ets = [];
