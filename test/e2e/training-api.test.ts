@@ -34,8 +34,11 @@ const SEEDS = [11, 12, 13, 14, 15, 16];
  * the base model 0.000–0.049 (mean 0.021); a 150-step LoRA (lr 2e-3) 0.128–0.414 (mean 0.279).
  */
 const MIN_LORA_SCORE = 0.15;
-/** An 80-step DreamBooth (lr 2e-4, UNet and text encoder, prior preservation): 0.151–0.186 (mean 0.167). */
-const MIN_FINE_TUNE_SCORE = 0.1;
+/**
+ * A 100-step DreamBooth (lr 4e-4, UNet and text encoder, 4 class images): seed 2 0.050–0.375 (mean 0.260),
+ * seed 3 mean 0.212. (80 steps at 2e-4 drew it for seed 1, mean 0.167, not for seed 2, mean 0.012.)
+ */
+const MIN_FINE_TUNE_SCORE = 0.15;
 
 describe('training through the API (lora_fine_tune, fine_tune)', () => {
   let ctx: Awaited<ReturnType<typeof startTestEasel>>;
@@ -118,10 +121,10 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
   }, 900_000);
 
   it('fine_tune (DreamBooth with prior preservation) makes a model that draws the concept in text2img, img2img and ControlNet', async () => {
-    const start = await api('/api/v3/fine_tune', { instance_prompt: PROMPT, class_prompt: 'a circle on a blue background', class_images: 4, images, max_train_steps: 80, learning_rate: 2e-4, seed: 2, base_model_id: 'easel-tiny', training_type: 'null' });
+    const start = await api('/api/v3/fine_tune', { instance_prompt: PROMPT, class_prompt: 'a circle on a blue background', class_images: 4, images, max_train_steps: 100, learning_rate: 4e-4, seed: 2, base_model_id: 'easel-tiny', training_type: 'null' });
     expect(start.body).toMatchObject({ status: 'success', training_status: 'deploying_gpu' });
     const end = await trainToEnd(start.body.training_id, 600_000);
-    expect(end).toMatchObject({ training_status: 'model_ready', step: 80 });
+    expect(end).toMatchObject({ training_status: 'model_ready', step: 100 });
     const base = await scores({ model_id: 'easel-tiny' });
     const trained = await scores({ model_id: end.model_id });
     process.stdout.write(`training suite: checker score base ${base.map((s) => s.toFixed(3)).join(' ')}; fine_tune ${trained.map((s) => s.toFixed(3)).join(' ')}\n`);
@@ -200,7 +203,7 @@ describe('training through the API (lora_fine_tune, fine_tune)', () => {
     }
     expect(end).toMatchObject({ status: 'failed', training_status: 'failed' });
     // The trainer's own words and its last log lines, not a bare "failed".
-    expect(end.error).toMatch(/The training failed: .*unet/is);
+    expect(end.error).toMatch(/The training failed: .*unet\/model\.onnx is not a readable ONNX graph/s);
     const credits = ((await api('/api/v1/enterprise/tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((t) => t.id === tenant.id)!.credits;
     expect(credits).toBe('10.000');
   }, 180_000);
