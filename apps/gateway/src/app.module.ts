@@ -35,7 +35,7 @@ export interface GatewayDependencies {
   /** Where load_model / delete_model register models (usually the same object as `catalog`); without it they answer 501. */
   modelStore?: ModelStore;
   /** Embedded mode: why the in-process worker cannot train, or null (checked when a training is requested). */
-  trainerProblem?: () => string | null;
+  trainerProblem?: () => Promise<string | null>;
 }
 
 @Global()

@@ -54,9 +54,10 @@ describe('the trainer protocol', () => {
 
 /** The real trainer on easel-tiny: needs python3 with torch and onnx (.ci/run installs Debian's). */
 describe('the trainer on easel-tiny', () => {
-  const probe = probePython(process.env.EASEL_TRAINER_PYTHON);
+  let probe: Awaited<ReturnType<typeof probePython>>;
   let dir: string;
   beforeAll(async () => {
+    probe = await probePython(process.env.EASEL_TRAINER_PYTHON);
     if (probe.python === null) throw new Error(probe.problem);
     dir = await mkdtemp(join(tmpdir(), 'easel-trainer-real-'));
   });

@@ -49,8 +49,8 @@ export async function startEmbedded(config: EaselConfig, log: (line: string) => 
     const catalog = new ModelStore(db, new BundledModelCatalog(config.modelsDir), { filesDir: join(config.home, 'models'), allowHosts: config.fetchAllowHosts, log });
     worker = await startWorker({ config, db, bus, store, catalog, log });
     // The in-process worker trains only where python3 with torch is installed: the endpoints say so, nothing else minds.
-    const trainerProblem = () =>
-      config.services.includes(TRAINING_SERVICE) ? probePython(config.EASEL_TRAINER_PYTHON).problem : 'The training service is not among EASEL_SERVICES in this deployment.';
+    const trainerProblem = async () =>
+      config.services.includes(TRAINING_SERVICE) ? (await probePython(config.EASEL_TRAINER_PYTHON)).problem : 'The training service is not among EASEL_SERVICES in this deployment.';
     gateway = await createGateway({ config, db, bus, store, catalog, modelStore: catalog, trainerProblem });
     const url = await gateway.listen(config.PORT, config.EASEL_HOST);
     // PORT=0 picks a free port: links must name the real one.

@@ -31,7 +31,7 @@ export class TrainingDefinition implements ServiceDefinition {
     @Inject(CONFIG) private readonly config: EaselConfig,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Optional() @Inject(MODEL_STORE) private readonly store?: ModelStore,
-    @Optional() @Inject(TRAINER_PROBLEM) private readonly trainerProblem?: () => string | null,
+    @Optional() @Inject(TRAINER_PROBLEM) private readonly trainerProblem?: () => Promise<string | null>,
   ) {}
 
   async prepare(principal: Principal, kind: string, body: Record<string, unknown>): Promise<PreparedJob> {
@@ -43,7 +43,7 @@ export class TrainingDefinition implements ServiceDefinition {
       throw new ValidationError({ images: privateUrls.map((n) => `The images item ${n} points at a private address, which this service does not fetch.`) });
     }
     if (!this.store) throw new TrainingUnavailableError('Training needs a model store to keep the trained models in; this deployment has none.');
-    const problem = this.trainerProblem?.() ?? null;
+    const problem = (await this.trainerProblem?.()) ?? null;
     if (problem) throw new TrainingUnavailableError(problem);
     const baseModelId = request.baseModelId ?? this.config.EASEL_DEFAULT_MODEL;
     const base = await this.catalog.find(principal.tenantId, baseModelId);

@@ -39,26 +39,27 @@ export class TrainingHandler implements ServiceHandler {
 
   async run(payload: JobPayload, context: JobContext): Promise<JobOutput> {
     const params = payload.params as unknown as TrainingParams;
-    const probe = probePython(this.options.python);
-    if (probe.python === null) throw new PermanentJobError(probe.problem, undefined, 'unavailable');
-    const { catalog } = this.options;
-    if (!catalog.addTrained) throw new PermanentJobError('This deployment has no model store to keep trained models in.', undefined, 'unavailable');
-    const base = await catalog.find(payload.tenantId, params.baseModelId);
-    if (!base || base.category !== 'stable_diffusion')
-      throw new PermanentJobError(`The base model ${params.baseModelId} is not a Stable Diffusion model this key may use.`, 'base_model_id');
-    const root = (await catalog.materialize?.(base)) ?? base.location;
-    const workspace = new TrainingWorkspace(this.options.home, payload.tenantId, payload.jobId, this.options.store);
-    const watch = watchForCancellation(this.options.jobs, payload.jobId, context.signal);
     let last = { step: 0, total: params.maxTrainSteps, loss: undefined as number | undefined, eta: undefined as number | undefined, log: [] as readonly string[] };
     const report = () => context.progress(last.step, last.total, undefined, undefined, {
       eta: last.eta,
       loss: last.loss,
       record: { step: last.step, total: last.total, loss: last.loss ?? null, log: [...last.log] },
     });
-    // Keeps the delivery alive while no step is reported (loading, class images, a slow step, export).
+    // From the first moment: keeps the delivery alive while no step is reported (the probe, loading,
+    // class images, a slow step, export), or the bus hands the training to a second worker meanwhile.
     const heartbeat = setInterval(report, Math.max(250, Math.min(10_000, this.options.ackWaitMs / 3)));
+    const watch = watchForCancellation(this.options.jobs, payload.jobId, context.signal);
+    const workspace = new TrainingWorkspace(this.options.home, payload.tenantId, payload.jobId, this.options.store);
     let finished = false;
     try {
+      const probe = await probePython(this.options.python);
+      if (probe.python === null) throw new PermanentJobError(probe.problem, undefined, 'unavailable');
+      const { catalog } = this.options;
+      if (!catalog.addTrained) throw new PermanentJobError('This deployment has no model store to keep trained models in.', undefined, 'unavailable');
+      const base = await catalog.find(payload.tenantId, params.baseModelId);
+      if (!base || base.category !== 'stable_diffusion')
+        throw new PermanentJobError(`The base model ${params.baseModelId} is not a Stable Diffusion model this key may use.`, 'base_model_id');
+      const root = (await catalog.materialize?.(base)) ?? base.location;
       await workspace.create();
       const size = await trainingResolution(root);
       const resumed = await workspace.restoreCheckpoint();
@@ -101,7 +102,10 @@ export class TrainingHandler implements ServiceHandler {
           report();
         } else if (event.event === 'checkpoint') {
           // In order, one at a time: the stored checkpoint is always a whole one.
-          stored = stored.then(() => workspace.storeCheckpoint()).catch((error: Error) => this.options.log?.(`training ${payload.jobId}: checkpoint not stored: ${error.message}`));
+          stored = stored
+            .then(() => workspace.storeCheckpoint())
+            .then(() => this.options.log?.(`training ${payload.jobId}: checkpoint at step ${event.step} stored`))
+            .catch((error: Error) => this.options.log?.(`training ${payload.jobId}: checkpoint not stored: ${error.message}`));
         } else if (event.event === 'loaded' && event.resumed_from > 0) {
           resumedFrom = event.resumed_from;
           this.options.log?.(`training ${payload.jobId} resumes at step ${event.resumed_from} of ${event.total}${resumed ? '' : ' (local checkpoint)'}`);
@@ -125,7 +129,7 @@ export class TrainingHandler implements ServiceHandler {
       const category = params.kind === 'fine_tune' ? 'stable_diffusion' : 'lora';
       const output = workspace.output(category === 'lora' ? 'lora.safetensors' : 'model');
       const model = await catalog
-        .addTrained({ tenantId: payload.tenantId, modelId: params.modelId, category, path: output, source: `training:${payload.jobId}` })
+        .addTrained!({ tenantId: payload.tenantId, modelId: params.modelId, category, path: output, source: `training:${payload.jobId}` })
         .catch((error: Error) => {
           throw new PermanentJobError(`The trained model could not be registered as ${params.modelId}: ${error.message}`, 'model_id');
         });
