@@ -22,6 +22,7 @@ export const JOB_COLUMNS = Prisma.raw(
     'attempts',
     'progress',
     'eta',
+    'progress_detail AS "progressDetail"',
     'created_at AS "createdAt"',
     'started_at AS "startedAt"',
     'finished_at AS "finishedAt"',
