@@ -56,6 +56,6 @@ describe('engine features through /api/v3/text2img', () => {
     const meta = await sharp(await png(body.output[0])).metadata();
     expect([meta.width, meta.height]).toEqual([384, 128]);
     const tooWide = await text2img({ prompt: 'p', width: 1536, height: 128 });
-    expect([tooWide.status, tooWide.body]).toEqual([422, { status: 'error', message: { width: ['The width must not be greater than 1024.'] } }]);
+    expect([tooWide.status, tooWide.body]).toEqual([422, { status: 'error', message: { width: ['The width must not be greater than 1024. (sd1 models)'] } }]);
   });
 });

@@ -6,7 +6,7 @@
  */
 export interface ServiceFacts {
   /** @easel/contracts SERVICE_CONTRACTS. */
-  contracts: ReadonlyArray<{ name: string; kinds: readonly string[]; protoFile: string }>;
+  contracts: ReadonlyArray<{ name: string; kinds: readonly string[]; protoFile: string; busOnly?: string }>;
   /** The gateway's ServiceRegistry definitions. */
   definitions: ReadonlyArray<{ service: string; kinds: readonly string[]; pricing: string }>;
   /** apps/worker WORKER_SERVICES. */
@@ -30,7 +30,7 @@ export function serviceChecklist(facts: ServiceFacts): string[] {
   const problems: string[] = [];
   const operations = Object.values(facts.openapi.paths).flatMap((methods) => Object.values(methods));
   const jobProto = facts.proto('easel/jobs/v1/job.proto') ?? '';
-  for (const { name, kinds, protoFile } of facts.contracts) {
+  for (const { name, kinds, protoFile, busOnly } of facts.contracts) {
     const missing = (what: string) => problems.push(`${name}: ${what}`);
     // A service may be defined by more than one family (outpaint: a diffusion kind at image_editing's path).
     const definitions = facts.definitions.filter((d) => d.service === name);
@@ -44,13 +44,14 @@ export function serviceChecklist(facts: ServiceFacts): string[] {
 
     const proto = facts.proto(protoFile);
     if (proto === null) missing(`no proto/${protoFile}`);
-    else if (!/^service \w+ \{/m.test(proto)) missing(`proto/${protoFile} declares no gRPC service`);
+    // A bus-only service says why in its contract (busOnly); every other one has a gRPC service too.
+    else if (!busOnly && !/^service \w+ \{/m.test(proto)) missing(`proto/${protoFile} declares no gRPC service`);
     if (!jobProto.includes(`import "${protoFile}";`))
       missing(`proto/easel/jobs/v1/job.proto's JobPayload has no case for ${protoFile}`);
 
     const worker = facts.workerServices[name];
     if (!worker) missing('no worker service (apps/worker/src/worker-services.ts)');
-    else if (!worker.grpc) missing('the worker serves no gRPC service for it');
+    else if (!busOnly && !worker.grpc) missing('the worker serves no gRPC service for it');
 
     for (const kind of kinds) {
       const operation = operations.find((op) => op['x-easel-job-kind'] === kind);

@@ -27,6 +27,11 @@ export interface ServiceContract<
   readonly requestCase: C;
   /** The proto file that declares the service (proto/<protoFile>). */
   readonly protoFile: string;
+  /**
+   * Why the service takes work from the bus only, with no direct gRPC call (training: a job of hours
+   * that must survive its worker and resume from checkpoints). Unset: it has a gRPC service too.
+   */
+  readonly busOnly?: string;
   toRequest(params: P, identity: JobIdentity): RequestOf<C>;
   /** Throws MalformedMessageError when a field is missing or out of range. */
   fromRequest(message: RequestOf<C>): P;

@@ -68,6 +68,7 @@ export const TRAINING_CONTRACT = defineServiceContract({
   kinds: TRAINING_KINDS,
   requestCase: 'training',
   protoFile: 'easel/training/v1/training.proto',
+  busOnly: 'a training runs for minutes to hours and must outlive its worker: it is resumed from checkpoints on redelivery, which a direct call cannot be',
   toRequest: toTrainRequest,
   fromRequest: fromTrainRequest,
 });

@@ -200,6 +200,38 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['controlnet'],
     request: { type: 'fetch' },
   },
+  'TrainingController.loraFineTune': {
+    summary: 'Train a LoRA (or LyCORIS) on instance images',
+    description: 'Trains low-rank pairs on a stable_diffusion base model from 4–30 instance images captioned by instance_prompt, on the training pool (PyTorch over the model\'s own ONNX graphs). Answers at once with training_id and model_id (training_status deploying_gpu); poll /api/v3/fine_tune_status/{training_id} until model_ready, then use model_id as lora_model. Webhook: the status body when it ends.',
+    tags: ['training'],
+    request: { type: 'job', kind: 'lora_fine_tune' },
+    submitsJob: true,
+  },
+  'TrainingController.fineTune': {
+    summary: 'DreamBooth: fine-tune a whole model on instance images',
+    description: "Trains the base model's UNet and text encoder on 4–30 instance images (with class_prompt: prior preservation on class images the base model draws first). Answers at once with training_id and model_id; poll /api/v3/fine_tune_status/{training_id} until model_ready, then use model_id as a model in every generation endpoint.",
+    tags: ['training'],
+    request: { type: 'job', kind: 'fine_tune' },
+    submitsJob: true,
+  },
+  'TrainingController.status': {
+    summary: "A training's status",
+    description: 'training_status (deploying_gpu, training_started, trained_model_uploading, model_ready, failed), messege, data, step, total_steps, loss, eta, logs (the trainer\'s last lines), lora_link for a LoRA. The training id in the path or as training_id.',
+    tags: ['training'],
+    request: { type: 'key-and-fields' },
+  },
+  'TrainingController.cancel': {
+    summary: 'Cancel a training (also cancle_training)',
+    description: 'Ends a queued or running training: its credits are released and its worker stops the trainer within seconds.',
+    tags: ['training'],
+    request: { type: 'key-and-fields' },
+  },
+  'TrainingController.delete': {
+    summary: 'Delete a training and its model',
+    description: 'Cancels the training if it runs and deletes the model it made; the training record stays.',
+    tags: ['training'],
+    request: { type: 'key-and-fields' },
+  },
   'OutputController.get': {
     summary: 'A generated file',
     description:
