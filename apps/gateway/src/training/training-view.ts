@@ -18,7 +18,8 @@ interface TrainingResult {
  * `data` = the log/eta text) and the webhook (status, training_status, logs, model_id).
  */
 export function trainingBody(job: JobWithArtifacts, publicUrl: string, eta: number): DialectResponse {
-  const params = storedRequest(job).params as unknown as TrainingParams;
+  const stored = storedRequest(job);
+  const params = stored.params as unknown as TrainingParams;
   const status = trainingStatus(job);
   const progress = trainingProgress(job);
   const result = job.status === 'success' ? (job.result as unknown as TrainingResult) : null;
@@ -26,7 +27,6 @@ export function trainingBody(job: JobWithArtifacts, publicUrl: string, eta: numb
   const step = result?.steps ?? progress?.step ?? 0;
   const total = progress?.total ?? params.maxTrainSteps;
   const loss = result?.loss ?? progress?.loss ?? null;
-  const stored = storedRequest(job);
   const lora = job.artifacts.map((a) => outputUrl(publicUrl, stored.artifactToken, job.id, a.index, stored.extension));
   const data =
     job.status === 'failed'
