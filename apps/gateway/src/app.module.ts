@@ -22,6 +22,7 @@ import { RetentionModule } from './retention/retention.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TrainingModule } from './training/training.module';
+import { ChatModule } from './chat/chat.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE, TRAINER_PROBLEM } from './tokens';
 
@@ -74,6 +75,7 @@ export class AppModule {
         ImageEditingModule,
         ControlNetModule,
         TrainingModule,
+        ChatModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

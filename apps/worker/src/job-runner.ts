@@ -122,7 +122,7 @@ export class JobRunner {
           }),
       );
       await progress.flush();
-      if (await jobs.succeed(payload.jobId, output.result as never, artifacts))
+      if (await jobs.succeed(payload.jobId, output.result as never, artifacts, output.creditsUsed ?? null))
         await this.ended(payload.jobId, 'success');
     } catch (error) {
       await progress.flush();

@@ -35,7 +35,15 @@ export class ProgressReporter {
   step(step: number, total: number, preview?: PreviewSource, phase?: string, detail: ProgressDetail = {}): void {
     const now = performance.now();
     const newPhase = phase !== this.lastPhase;
-    if (step < total && !newPhase && now - this.lastSent < this.intervalMs) return;
+    const throttled = step < total && !newPhase && now - this.lastSent < this.intervalMs;
+    if (throttled && detail.text !== undefined) {
+      // A reply's text streams as it comes; only the database waits for the interval.
+      const event: JobProgressEvent = { step, total, eta: 0, text: detail.text };
+      this.events = this.events.then(() => this.publish(event, undefined));
+      this.pending = Promise.all([this.pending, this.events]).catch(() => undefined);
+      return;
+    }
+    if (throttled) return;
     this.lastSent = now;
     this.lastPhase = phase;
     const elapsed = (now - this.startedAt) / 1000;
@@ -49,6 +57,7 @@ export class ProgressReporter {
       eta,
       ...(phase === undefined ? {} : { phase }),
       ...(detail.loss === undefined ? {} : { loss: detail.loss }),
+      ...(detail.text === undefined ? {} : { text: detail.text }),
     };
     this.events = this.events.then(() => this.publish(event, drawn));
     this.pending = Promise.all([

@@ -4,6 +4,8 @@ export interface JobOutput {
   /** Stored as the job's result JSON. */
   result: Record<string, unknown>;
   files: { body: Buffer; contentType: string; extension: string }[];
+  /** What the job really cost, when it is priced by use (a chat reply's tokens): the rest of its hold is released. */
+  creditsUsed?: number;
 }
 
 /** What a long job reports beside its step: its own estimate of the time left, a training's loss. */
@@ -13,6 +15,8 @@ export interface ProgressDetail {
   loss?: number;
   /** Kept with the job row for its status endpoint (a training's step, loss and log tail). */
   record?: Record<string, unknown>;
+  /** A chat reply's new text: every piece reaches the bus (none is throttled away), in order. */
+  text?: string;
 }
 
 export interface JobContext {

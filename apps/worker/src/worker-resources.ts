@@ -7,6 +7,7 @@ import { SafetyChecker } from '@easel/engine-safety';
 import { Upscaler } from '@easel/engine-upscale';
 import type { ModelCatalog } from '@easel/model-store';
 import type { ArtifactStore } from '@easel/storage';
+import { ChatCompletions } from './chat/chat-completions';
 import { DiffusionGeneration } from './diffusion/diffusion-generation';
 import { FaceEnhancer } from './face/face-enhancer';
 import type { GenerationSlots } from './generation-slots';
@@ -23,6 +24,7 @@ export class WorkerResources {
   private generationInstance?: DiffusionGeneration;
   private mattingInstance?: Matting;
   private faceRestorerInstance?: FaceRestorer;
+  private chatInstance?: ChatCompletions;
 
   constructor(
     readonly config: EaselConfig,
@@ -74,6 +76,19 @@ export class WorkerResources {
     }));
   }
 
+  /** Chat replies: the tenant's llm models in llama.cpp, a context sequence per concurrent reply. */
+  get chat(): ChatCompletions {
+    return (this.chatInstance ??= new ChatCompletions({
+      catalog: this.catalog,
+      defaultModel: this.config.EASEL_DEFAULT_CHAT_MODEL,
+      engine: {
+        sequences: this.config.EASEL_CHAT_SEQUENCES,
+        ...(this.config.EASEL_CHAT_CONTEXT ? { contextSize: this.config.EASEL_CHAT_CONTEXT } : {}),
+        ...(this.config.EASEL_CHAT_THREADS ? { threads: this.config.EASEL_CHAT_THREADS } : {}),
+      },
+    }));
+  }
+
   /** Drops the cached sessions of a model (model_reload / delete_model); false when none were loaded. */
   async unloadModel(location: string): Promise<boolean> {
     const face = this.faceRestorerInstance ? await this.faceRestorerInstance.unload(location) : false;
@@ -87,5 +102,6 @@ export class WorkerResources {
     await this.toolsInstance?.safety.dispose();
     this.mattingInstance?.dispose();
     await this.faceRestorerInstance?.dispose();
+    await this.chatInstance?.close();
   }
 }

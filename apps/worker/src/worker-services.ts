@@ -1,4 +1,6 @@
-import { CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE } from '@easel/contracts';
+import { chatGrpcEntry } from './chat/chat-grpc';
+import { ChatHandler } from './chat/chat-handler';
 import { controlNetGrpcEntry } from './controlnet/controlnet-grpc';
 import { controlNetJobInput } from './controlnet/controlnet-input';
 import { DiffusionHandler } from './diffusion/diffusion-handler';
@@ -73,6 +75,11 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
         log: r.log,
       });
     },
+  },
+  // Replies of llama.cpp models; their text streams as the job's progress events.
+  [CHAT_SERVICE]: {
+    handler: (r) => new ChatHandler(r.chat, r.runtime?.jobs),
+    grpc: (r) => chatGrpcEntry(r.chat, r.slots, 'cpu'),
   },
 };
 

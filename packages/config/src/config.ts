@@ -38,7 +38,7 @@ const schema = z.object({
   EASEL_SERVICES: z
     .string()
     .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, 'must be a comma-separated list of service names')
-    .default('diffusion,super_resolution,image_editing,controlnet,training'),
+    .default('diffusion,super_resolution,image_editing,controlnet,training,chat'),
   /**
    * Gateway: the worker pool each service's jobs are published to (`diffusion=gpu-a,super_resolution=cpu`);
    * a service not named goes to the pool `default`. The Helm chart renders it from its enabled pools.
@@ -78,6 +78,16 @@ const schema = z.object({
   EASEL_TRAINER_THREADS: nonNegativeInt.default(0),
   /** A training checkpoints (and stores the checkpoint, so another worker can resume) every this many steps. */
   EASEL_TRAINER_CHECKPOINT_STEPS: positiveInt.default(50),
+  /** The chat model a request without model_id gets (category llm). */
+  EASEL_DEFAULT_CHAT_MODEL: z.string().min(1).default('easel-chat-tiny'),
+  /** Replies one chat model generates at once (llama.cpp context sequences); more wait for a free one. */
+  EASEL_CHAT_SEQUENCES: positiveInt.default(2),
+  /** Tokens of context per reply; 0: the model's own training context, at most 4096. */
+  EASEL_CHAT_CONTEXT: nonNegativeInt.default(0),
+  /** How long a chat request that is not streamed waits for its reply before answering `processing` (fetch it later). */
+  EASEL_CHAT_SYNC_WINDOW_MS: nonNegativeInt.default(300_000),
+  /** llama.cpp's CPU threads; 0 lets llama.cpp choose. */
+  EASEL_CHAT_THREADS: nonNegativeInt.default(0),
   /** On SIGTERM a worker stops taking jobs and gives the ones it runs this long to finish (then hands them back to the bus). */
   EASEL_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   /** Jobs one worker runs at once per service. */

@@ -17,6 +17,8 @@ export interface JobProgressEvent {
   phase?: string;
   /** A training's running loss. */
   loss?: number;
+  /** A chat reply's text since the previous event. */
+  text?: string;
 }
 
 export interface JobEndedEvent {
@@ -32,7 +34,7 @@ export function encodeEvent(data: JobProgressEvent | JobEndedEvent): Uint8Array 
   const event =
     'status' in data
       ? create(JobEventSchema, { event: { case: 'ended', value: { status: STATUSES[data.status] } } })
-      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview, phase: data.phase, loss: data.loss } } });
+      : create(JobEventSchema, { event: { case: 'progress', value: { step: data.step, total: data.total, eta: data.eta, preview: data.preview, phase: data.phase, loss: data.loss, text: data.text } } });
   return toBinary(JobEventSchema, event);
 }
 
@@ -49,7 +51,7 @@ export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent 
   }
   const { event } = message;
   if (event.case === 'progress') {
-    const { step, total, eta, preview, phase, loss } = event.value;
+    const { step, total, eta, preview, phase, loss, text } = event.value;
     return {
       step,
       total,
@@ -57,6 +59,7 @@ export function decodeEvent(data: Uint8Array): JobProgressEvent | JobEndedEvent 
       ...(preview === undefined ? {} : { preview }),
       ...(phase === undefined ? {} : { phase }),
       ...(loss === undefined ? {} : { loss }),
+      ...(text === undefined ? {} : { text }),
     };
   }
   if (event.case === 'ended') {

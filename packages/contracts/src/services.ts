@@ -1,3 +1,4 @@
+import { CHAT_CONTRACT } from './chat-proto';
 import { CONTROLNET_CONTRACT } from './controlnet-proto';
 import { DIFFUSION_CONTRACT } from './diffusion-proto';
 import { IMAGE_EDITING_CONTRACT } from './image-editing-proto';
@@ -16,6 +17,7 @@ export const SERVICE_CONTRACTS = [
   IMAGE_EDITING_CONTRACT,
   CONTROLNET_CONTRACT,
   TRAINING_CONTRACT,
+  CHAT_CONTRACT,
 ] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];

@@ -30,10 +30,12 @@ export class BundledModelCatalog implements ModelCatalog {
       if (!MODEL_ID_PATTERN.test(m.model_id)) throw new Error(`bundled.json: invalid model_id ${JSON.stringify(m.model_id)}`);
       const adapter = m.category === 'lora' || m.category === 'embeddings';
       const controlnet = m.category === 'controlnet';
+      const llm = m.category === 'llm';
+      if (llm && (!m.path || !m.path.endsWith('.gguf') || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (llm) needs a "path" to a .gguf file inside the models folder`);
       if (adapter && (!m.path || !m.path.endsWith('.safetensors') || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (${m.category}) needs a "path" to a .safetensors file inside the models folder`);
       if (controlnet && (!m.path || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (controlnet) needs a "path" to its folder inside the models folder`);
-      const location = adapter || controlnet ? join(modelsDir, m.path!) : join(modelsDir, m.model_id);
-      const required = adapter ? location : join(location, controlnet ? 'model.onnx' : 'model_index.json');
+      const location = adapter || controlnet || llm ? join(modelsDir, m.path!) : join(modelsDir, m.model_id);
+      const required = adapter || llm ? location : join(location, controlnet ? 'model.onnx' : 'model_index.json');
       if (!existsSync(required)) {
         if (m.optional) return [];
         throw new Error(`bundled.json lists ${m.model_id}, but ${required} does not exist`);

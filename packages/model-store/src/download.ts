@@ -4,6 +4,7 @@ import { safeFetchToFile } from '@easel/safe-fetch';
 import { ModelLoadError, unpackArchive } from './archive';
 import type { LoadModelRequest, ModelStoreOptions } from './model-store';
 import { onnxGraphOutputs } from './onnx-graph-outputs';
+import { verifyGguf } from './verify-gguf';
 import { findModelRoot, verifyEmbedding, verifyLora } from './verify-model';
 
 export type DownloadLimits = Required<
@@ -49,6 +50,9 @@ function refuseUnloadableFormat(req: LoadModelRequest): void {
   }
   if (req.category === 'face_restore' && req.format !== 'onnx')
     throw new ModelLoadError('a face_restore model is one ONNX graph file: send model_format onnx');
+  if (req.category === 'llm' && req.format !== 'gguf')
+    throw new ModelLoadError('a chat (llm) model is one GGUF file (llama.cpp): send model_format gguf');
+  if (req.category !== 'llm' && req.format === 'gguf') throw new ModelLoadError('model_format gguf is for chat models: send model_category llm');
 }
 
 async function install(
@@ -62,6 +66,12 @@ async function install(
     return findModelRoot(dir);
   }
   if (req.category === 'face_restore') return installFaceRestoreGraph(download, dir);
+  if (req.category === 'llm') {
+    const file = join(dir, 'model.gguf');
+    await verifyGguf(download);
+    await rename(download, file);
+    return file;
+  }
   // Adapter files are read whole to be checked, as the engine reads them; the download cap bounds them.
   const bytes = await readFile(download);
   if (req.category === 'lora') verifyLora(bytes);

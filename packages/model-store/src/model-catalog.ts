@@ -1,7 +1,10 @@
 import type { ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
 
-/** controlnet: a ControlNet's folder (model.onnx); face_restore: a GFPGAN/CodeFormer-style ONNX graph (one file), for face_restore and face_enhance. */
-export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet' | 'face_restore';
+/**
+ * controlnet: a ControlNet's folder (model.onnx); face_restore: a GFPGAN/CodeFormer-style ONNX graph (one file), for face_restore and
+ * face_enhance; llm: a chat model, one GGUF file (llama.cpp).
+ */
+export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet' | 'face_restore' | 'llm';
 
 export interface ModelEntry {
   modelId: string;

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ApiError, DatabaseUnavailableError, HttpRefusalError } from './api-errors';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { isOpenAiRoute, openAiError } from './openai-error';
 
 const logger = new Logger('Gateway');
 
@@ -17,13 +18,13 @@ export class DialectExceptionFilter implements ExceptionFilter {
 
 export function sendDialectError(reply: FastifyReply, exception: unknown): void {
   if (exception instanceof ApiError) {
-    void reply.status(exception.httpStatus).headers(exception.headers()).send(exception.body());
+    respond(reply, exception.httpStatus, exception.body(), exception.headers());
     return;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const message = status === 404 ? 'Not found' : exception.message;
-    void reply.status(status).send({ status: 'error', message });
+    respond(reply, status, { status: 'error', message });
     return;
   }
   if (isDatabaseUnavailable(exception)) {
@@ -32,7 +33,13 @@ export function sendDialectError(reply: FastifyReply, exception: unknown): void 
     return;
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-  void reply.status(500).send({ status: 'error', message: 'Internal server error' });
+  respond(reply, 500, { status: 'error', message: 'Internal server error' });
+}
+
+/** The dialect's body, or on the OpenAI-shaped chat routes the same error in OpenAI's shape (their clients read `error.message`). */
+function respond(reply: FastifyReply, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  const openAi = reply.request?.url !== undefined && isOpenAiRoute(reply.request.url);
+  void reply.status(status).headers(headers).send(openAi ? openAiError(status, body) : body);
 }
 
 /**

@@ -37,7 +37,7 @@ export class JobSubmissionService {
     options: SubmitOptions = {},
   ): Promise<DialectResponse> {
     const prepared = await this.registry.forKind(kind).prepare(principal, kind, body, options);
-    return this.enqueue(principal, body, prepared, options.idempotencyKey ?? null, options.syncWindowMs ?? this.config.EASEL_SYNC_WINDOW_MS);
+    return this.enqueue(principal, body, prepared, options, options.syncWindowMs ?? this.config.EASEL_SYNC_WINDOW_MS);
   }
 
   async fetch(
@@ -54,11 +54,12 @@ export class JobSubmissionService {
     principal: Principal,
     body: Record<string, unknown>,
     job: PreparedJob,
-    idempotencyKey: string | null,
+    options: SubmitOptions,
     syncWindowMs: number,
   ): Promise<DialectResponse> {
+    const idempotencyKey = options.idempotencyKey ?? null;
     // Only a request that validated counts as sent (spam filter, requests per minute).
-    const admission = await this.limits.admit(principal, body, { idempotencyKey });
+    const admission = await this.limits.admit(principal, body, { idempotencyKey, spamFilter: options.spamFilter });
     const stored: StoredJobRequest = {
       params: job.params,
       artifactToken: randomBytes(18).toString('base64url'),
@@ -81,7 +82,7 @@ export class JobSubmissionService {
         price: job.price,
         maxUnfinishedForKey: this.limits.maxUnfinishedFor(principal),
         spamMark: admission.spamMark,
-      }));
+      }, options.beforePublish));
     } catch (error) {
       if (error instanceof SpamRefusedError) throw await admission.refusedAsSpam(error);
       // Not accepted after all: the same body may be sent again without tripping the spam filter.

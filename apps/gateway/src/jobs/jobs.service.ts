@@ -53,11 +53,15 @@ export class JobsService implements OnModuleInit {
     return true;
   }
 
-  /** Records the job (holding its price) and puts it on the bus. */
-  async submit(input: Omit<SubmitJobInput, 'request'> & { request: StoredJobRequest }) {
+  /**
+   * Records the job (holding its price) and puts it on the bus. `beforePublish` runs between the two
+   * (a chat stream subscribes to the job's events there, so it misses none of the reply's text).
+   */
+  async submit(input: Omit<SubmitJobInput, 'request'> & { request: StoredJobRequest }, beforePublish?: (job: Job) => Promise<void>) {
     const { job, created } = await this.admission.submit({ ...input, request: input.request as never });
     if (created) {
       try {
+        await beforePublish?.(job);
         await this.publish(job);
       } catch (error) {
         // Without this the row would wait, queued and charged, for the next gateway start.

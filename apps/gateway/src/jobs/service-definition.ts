@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { Job } from '@easel/db';
 import type { Schema } from '../common/request/json-schema';
 import type { Principal } from '../keys/principal';
 import type { DialectResponse, JobWithArtifacts } from './job-responses';
@@ -25,6 +26,10 @@ export interface SubmitOptions {
   idempotencyKey?: string | null;
   /** How long the answer waits for the job to end (default EASEL_SYNC_WINDOW_MS; 0 for trainings, which never end that soon). */
   syncWindowMs?: number;
+  /** false: the spam filter leaves the request alone (see AdmitOptions.spamFilter). */
+  spamFilter?: boolean;
+  /** Runs once the job's row exists, before it is published (a stream subscribes to its events here). */
+  beforePublish?: (job: Job) => Promise<void>;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { FastifyReply } from 'fastify';
 /** One open server-sent-events response. */
 export interface SseSink {
   event(name: string, data: unknown): void;
+  /** An unnamed event (`data: …`): what OpenAI-style streams send; a string goes as it is (`[DONE]`). */
+  data(data: unknown): void;
   /** A comment line: keeps proxies and load balancers from closing an idle stream. */
   comment(text: string): void;
   end(): void;
@@ -24,6 +26,7 @@ export function openSse(reply: FastifyReply): SseSink {
   raw.flushHeaders();
   return {
     event: (name, data) => void raw.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`),
+    data: (data) => void raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`),
     comment: (text) => void raw.write(`: ${text}\n\n`),
     end: () => void raw.end(),
     onClose: (listener) => void raw.once('close', listener),

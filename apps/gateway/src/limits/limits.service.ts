@@ -31,6 +31,8 @@ export interface Admission {
 export interface AdmitOptions {
   /** A request with an Idempotency-Key repeats on purpose: the spam filter leaves it alone. */
   idempotencyKey?: string | null;
+  /** false: the spam filter leaves the request alone (the OpenAI-shaped chat routes: their clients repeat a request on purpose, e.g. to regenerate). */
+  spamFilter?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export class LimitsService {
   async admit(principal: Principal, body: Record<string, unknown>, options: AdmitOptions = {}): Promise<Admission> {
     let spamMark: { bucket: string; windowEndsAt: number } | null = null;
     let deferred: SpamMark | null = null;
-    if (!options.idempotencyKey) {
+    if (!options.idempotencyKey && options.spamFilter !== false) {
       const bucket = `spam:${principal.keyId}:${bodyFingerprint(body)}`;
       if (this.markWithJob) {
         const now = this.clock();

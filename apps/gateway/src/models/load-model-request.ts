@@ -3,8 +3,17 @@ import { isUnsafeText } from '../common/safe-text';
 import type { FieldErrors } from '../common/request/field-reader';
 import { messages } from '../common/request/messages';
 
-const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings', 'face_restore'];
-const FORMATS = ['diffusers', 'safetensors', 'ckpt', 'onnx'] as const;
+const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings', 'face_restore', 'llm'];
+const FORMATS = ['diffusers', 'safetensors', 'ckpt', 'onnx', 'gguf'] as const;
+/** What a category's files are when model_format is not sent. */
+const DEFAULT_FORMAT: Record<ModelCategory, (typeof FORMATS)[number]> = {
+  stable_diffusion: 'diffusers',
+  lora: 'safetensors',
+  embeddings: 'safetensors',
+  controlnet: 'onnx',
+  face_restore: 'onnx',
+  llm: 'gguf',
+};
 const VISIBILITIES = ['private', 'public'] as const;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -50,7 +59,7 @@ export function parseLoadModelRequest(body: Record<string, unknown>, tenantId: s
     return v.toLowerCase() as T;
   };
   const category = pick('model_category', CATEGORIES, 'stable_diffusion');
-  const format = pick('model_format', FORMATS, category === 'stable_diffusion' ? 'diffusers' : category === 'face_restore' ? 'onnx' : 'safetensors');
+  const format = pick('model_format', FORMATS, DEFAULT_FORMAT[category]);
   const visibility = pick('model_visibility', VISIBILITIES, 'private');
   const revision = text(body, 'revision', errors);
   if (revision !== null && revision.length > 200) errors.revision = [messages.maxCharacters('revision', 200)];

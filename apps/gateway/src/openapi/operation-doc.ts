@@ -232,6 +232,40 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['training'],
     request: { type: 'key-and-fields' },
   },
+  'ChatController.uncensoredChat': {
+    summary: 'Uncensored chat: a reply from a chat model (llama.cpp, GGUF)',
+    description:
+      'messages (system, user and assistant turns; the last is the user\'s), max_tokens (default 512), temperature, top_p, presence_penalty, frequency_penalty, seed, stop, model_id (category llm; default the deployment\'s chat model, easel-chat-tiny). Answers `{"status":"success","message":<the reply>,"meta":{…},"usage":{…}}` once the reply is written (within EASEL_CHAT_SYNC_WINDOW_MS, else `processing` to fetch at /api/v6/llm/fetch/{id}). stream: yes answers server-sent events instead: `token` ({id, text}) as the reply is written, then `end` with the success body; closing the stream stops the reply and releases its credits. A conversation longer than the model\'s context answers 422 on messages.',
+    tags: ['chat'],
+    request: { type: 'job', kind: 'chat' },
+    submitsJob: true,
+  },
+  'ChatController.fetch': {
+    summary: 'Fetch a chat reply',
+    description: "The success, processing or failed shape of a chat job. Only the key's own tenant may fetch it.",
+    tags: ['chat'],
+    request: { type: 'fetch' },
+  },
+  'OpenAiController.chatCompletions': {
+    summary: 'OpenAI-compatible chat completions (also /api/v6/chat/completions)',
+    description:
+      "Easel's extra for OpenAI client libraries: `Authorization: Bearer <Easel API key>`, OpenAI's body (model, messages, max_tokens or max_completion_tokens, temperature, top_p, stop, seed, stream, stream_options.include_usage) and answers (`chat.completion` with usage; streamed `chat.completion.chunk`s then `[DONE]`); errors as `{error: {message, type, param, code}}`. The spam filter does not apply (clients repeat requests to regenerate); rate limits and credits do.",
+    tags: ['chat'],
+    request: { type: 'job', kind: 'chat' },
+    submitsJob: true,
+  },
+  'OpenAiController.completions': {
+    summary: 'OpenAI-compatible text completions (also /api/v6/completions)',
+    description: 'As chat completions with a `prompt` instead of messages (the model\'s template frames it as the user\'s message); answers `text_completion`.',
+    tags: ['chat'],
+    request: { type: 'job', kind: 'completion' },
+    submitsJob: true,
+  },
+  'OpenAiController.models': {
+    summary: 'The chat models this key may use, in OpenAI\'s list shape (also /api/v6/models)',
+    tags: ['chat'],
+    request: { type: 'none' },
+  },
   'OutputController.get': {
     summary: 'A generated file',
     description:

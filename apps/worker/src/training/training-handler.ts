@@ -8,7 +8,7 @@ import type { ArtifactStore } from '@easel/storage';
 import type { DiffusionGeneration } from '../diffusion/diffusion-generation';
 import { loadInputImage } from '../inputs/input-image';
 import { PermanentJobError, type JobContext, type JobOutput, type ServiceHandler } from '../service-handler';
-import { watchForCancellation } from './cancellation-watch';
+import { watchForCancellation } from '../cancellation-watch';
 import { generateClassImages } from './class-images';
 import { toTrainerPixels, trainerMode, TrainingWorkspace } from './training-workspace';
 

@@ -35,6 +35,20 @@ describe('JobsRepository with the ledger (embedded)', () => {
     expect(await ledger.ledgerSum(tenantId)).toBe('6.000');
   });
 
+  it('a job priced by what it used keeps that much of its hold and gives the rest back, once', async () => {
+    const { job } = await submit(4);
+    expect(await jobs.start(job.id)).toBe(true);
+    expect(await jobs.succeed(job.id, { ok: true }, [], 1.25)).toBe(true);
+    expect(await jobs.succeed(job.id, { ok: true }, [], 0)).toBe(false);
+    expect(await ledger.balance(tenantId)).toBe('8.750');
+    expect(await ledger.ledgerSum(tenantId)).toBe('8.750');
+    // Using all of it (or more) releases nothing.
+    const { job: second } = await submit(2);
+    expect(await jobs.succeed(second.id, {}, [], 5)).toBe(true);
+    expect(await ledger.balance(tenantId)).toBe('6.750');
+    expect(await ledger.ledgerSum(tenantId)).toBe('6.750');
+  });
+
   it('releases the held credits when a job fails, once, however often failure is reported', async () => {
     const { job } = await submit(4);
     expect(await jobs.fail(job.id, 'boom')).toBe(true);

@@ -157,9 +157,12 @@ export class JobsRepository {
     });
   }
 
-  /** Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox), in one statement. */
-  async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[]): Promise<boolean> {
-    const statement = succeedStatement(id, result, artifacts, new Date());
+  /**
+   * Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox), in one statement.
+   * `creditsUsed`: what the job really cost when that is less than its hold (a chat reply's tokens); the rest is released.
+   */
+  async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[], creditsUsed: number | null = null): Promise<boolean> {
+    const statement = succeedStatement(id, result, artifacts, new Date(), creditsUsed);
     const [row] = this.sql
       ? await this.sql.query<{ settled: number }>(statement.text, statement.values)
       : await this.prisma.$queryRaw<Array<{ settled: number }>>(statement);

@@ -28,3 +28,4 @@ export { hintRegion, drawnRegion, squareOutlineHint, discSegHint, squarePicture,
 export { judgeObjectRemoval, coloursUnder, surroundings, type RemovalJudgement } from './editing/object-removal';
 export { judgeOutpaint, type OutpaintJudgement, type Placement } from './editing/outpaint';
 export { checkerCircle, checkerInstanceImages, judgeChecker, CHECKER_LIGHT, CHECKER_DARK, CHECKER_BACKGROUND, type CheckerVerdict } from './training/checker-concept';
+export { chatHeldOut, judgeExactMatch, type ExactMatchScore, type HeldOutQuestion } from './chat/held-out';

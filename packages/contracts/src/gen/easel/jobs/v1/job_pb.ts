@@ -18,6 +18,8 @@ import type { GenerateRequest as GenerateRequest$1 } from '../../controlnet/v1/c
 import { file_easel_controlnet_v1_controlnet } from '../../controlnet/v1/controlnet_pb';
 import type { TrainRequest } from '../../training/v1/training_pb';
 import { file_easel_training_v1_training } from '../../training/v1/training_pb';
+import type { CompleteRequest } from '../../chat/v1/chat_pb';
+import { file_easel_chat_v1_chat } from '../../chat/v1/chat_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -26,13 +28,14 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSK8AwoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIAEIJCgdyZXF1ZXN0QgsKCV9tb2RlbF9pZCJtCghKb2JFdmVudBIuCghwcm9ncmVzcxgBIAEoCzIaLmVhc2VsLmpvYnMudjEuSm9iUHJvZ3Jlc3NIABIoCgVlbmRlZBgCIAEoCzIXLmVhc2VsLmpvYnMudjEuSm9iRW5kZWRIAEIHCgVldmVudCKTAQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBEhIKBXBoYXNlGAUgASgJSAGIAQESEQoEbG9zcxgGIAEoAUgCiAEBQgoKCF9wcmV2aWV3QggKBl9waGFzZUIHCgVfbG9zcyI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSLsAwoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIAEIJCgdyZXF1ZXN0QgsKCV9tb2RlbF9pZCJtCghKb2JFdmVudBIuCghwcm9ncmVzcxgBIAEoCzIaLmVhc2VsLmpvYnMudjEuSm9iUHJvZ3Jlc3NIABIoCgVlbmRlZBgCIAEoCzIXLmVhc2VsLmpvYnMudjEuSm9iRW5kZWRIAEIHCgVldmVudCKvAQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBEhIKBXBoYXNlGAUgASgJSAGIAQESEQoEbG9zcxgGIAEoAUgCiAEBEhEKBHRleHQYByABKAlIA4gBAUIKCghfcHJldmlld0IICgZfcGhhc2VCBwoFX2xvc3NCBwoFX3RleHQiNAoISm9iRW5kZWQSKAoGc3RhdHVzGAEgASgOMhguZWFzZWwuam9icy52MS5Kb2JTdGF0dXMqVgoJSm9iU3RhdHVzEhoKFkpPQl9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJKT0JfU1RBVFVTX1NVQ0NFU1MQARIVChFKT0JfU1RBVFVTX0ZBSUxFRBACYgZwcm90bzM',
     [
       file_easel_diffusion_v1_diffusion,
       file_easel_super_resolution_v1_super_resolution,
       file_easel_image_editing_v1_image_editing,
       file_easel_controlnet_v1_controlnet,
       file_easel_training_v1_training,
+      file_easel_chat_v1_chat,
     ],
   );
 
@@ -123,6 +126,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
         value: TrainRequest;
         case: 'training';
       }
+    | {
+        /**
+         * The chat service (kinds "chat", "completion").
+         *
+         * @generated from field: easel.chat.v1.CompleteRequest chat = 15;
+         */
+        value: CompleteRequest;
+        case: 'chat';
+      }
     | { case: undefined; value?: undefined };
 };
 
@@ -208,6 +220,14 @@ export type JobProgress = Message<'easel.jobs.v1.JobProgress'> & {
    * @generated from field: optional double loss = 6;
    */
   loss?: number | undefined;
+
+  /**
+   * A chat reply's text generated since the previous event (every piece is sent, none dropped);
+   * step counts the reply's tokens and total is its max_tokens.
+   *
+   * @generated from field: optional string text = 7;
+   */
+  text?: string | undefined;
 };
 
 /**
