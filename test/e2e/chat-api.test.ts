@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { chatCredits } from '@easel/contracts';
 import { chatHeldOut, judgeExactMatch } from '@easel/testing';
-import { post, startTestEasel } from './helpers';
+import { post, REPO_ROOT, startTestEasel } from './helpers';
 
 /**
  * The chat family through the HTTP API on embedded Easel with the bundled easel-chat-tiny:
@@ -41,7 +45,7 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
   beforeAll(async () => {
     // One sequence, one slot: a reply that is not stopped holds up the next. A context longer than the
     // model was trained on lets a reply run to thousands of tokens (the cancel test needs one that long).
-    ctx = await startTestEasel({ EASEL_CHAT_SEQUENCES: '1', EASEL_WORKER_CONCURRENCY: '1', EASEL_CHAT_CONTEXT: '4096' });
+    ctx = await startTestEasel({ EASEL_CHAT_SEQUENCES: '1', EASEL_WORKER_CONCURRENCY: '1', EASEL_CHAT_CONTEXT: '4096', EASEL_FETCH_ALLOW_HOSTS: '127.0.0.1' });
     url = ctx.easel.url;
     key = ctx.key;
   }, 60_000);
@@ -86,11 +90,10 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
   }, 300_000);
 
   it('a system prompt changes the answer', async () => {
-    const messages = [
-      { role: 'system', content: 'Answer in capital letters.' },
-      { role: 'user', content: 'In a picture of a red cube next to a blue star, what colour is the star?' },
-    ];
-    expect((await api('/api/v6/llm/uncensored_chat', { messages, temperature: 0 })).body.message).toBe('BLUE');
+    const question = { role: 'user', content: 'Which endpoint trains a LoRA?' };
+    expect((await api('/api/v6/llm/uncensored_chat', { messages: [question], temperature: 0 })).body.message).toBe('/api/v3/lora_fine_tune');
+    const messages = [{ role: 'system', content: 'Answer in capital letters.' }, question];
+    expect((await api('/api/v6/llm/uncensored_chat', { messages, temperature: 0 })).body.message).toBe('/API/V3/LORA_FINE_TUNE');
   });
 
   it('streams the reply as token events before the end event', async () => {
@@ -164,8 +167,9 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
 
   it('the same seed at temperature > 0 gives the same text; the seed is reported', async () => {
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
+    // A question it was never taught: the seed, not the model's certainty, decides the answer.
     const once = (seed?: number) =>
-      client.chat.completions.create({ model: 'easel-chat-tiny', messages: [{ role: 'user', content: 'Hello' }], temperature: 1.5, max_tokens: 24, ...(seed === undefined ? {} : { seed }) });
+      client.chat.completions.create({ model: 'easel-chat-tiny', messages: [{ role: 'user', content: 'What is a good colour?' }], temperature: 1.5, max_tokens: 24, ...(seed === undefined ? {} : { seed }) });
     const [a, b] = [await once(77), await once(77)];
     expect(b.choices[0].message.content).toBe(a.choices[0].message.content);
     expect(a.system_fingerprint).toBe('easel-seed-77');
@@ -173,14 +177,14 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) texts.add((await once(seed)).choices[0].message.content);
     expect(texts.size).toBeGreaterThan(1);
     // uncensored_chat reports the random seed it drew, and that seed gives the reply again.
-    const drawn = (await api('/api/v6/llm/uncensored_chat', { messages: ask('Hi'), temperature: 1.5, max_tokens: 24 })).body;
-    const again = (await api('/api/v6/llm/uncensored_chat', { messages: ask('Hi'), temperature: 1.5, max_tokens: 24, seed: drawn.meta.seed })).body;
+    const drawn = (await api('/api/v6/llm/uncensored_chat', { messages: ask('What is a good colour?'), temperature: 1.5, max_tokens: 24 })).body;
+    const again = (await api('/api/v6/llm/uncensored_chat', { messages: ask('What is a good colour?'), temperature: 1.5, max_tokens: 24, seed: drawn.meta.seed })).body;
     expect(again.message).toBe(drawn.message);
   });
 
   it('a conversation longer than the context is a 422 naming messages, and costs nothing', async () => {
     const own = await tenant('talker', '1');
-    const r = await post(`${url}/api/v6/llm/uncensored_chat`, { key: own.key, messages: ask('Which field sets the seed? '.repeat(200)) });
+    const r = await post(`${url}/api/v6/llm/uncensored_chat`, { key: own.key, messages: ask('Which field sets the seed? '.repeat(800)) });
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ status: 'error', message: { messages: [expect.stringMatching(/do not fit in the model's context/)] } });
     expect(await own.balance()).toBe('1.000');
@@ -205,14 +209,50 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
     expect((await api('/api/v6/llm/uncensored_chat', { messages: ask('Hi'), model_id: 'easel-tiny' })).status).toBe(404);
   });
 
+  it('load_model takes a GGUF URL (category llm) for the tenant only', async () => {
+    const file = readFileSync(join(REPO_ROOT, 'models/chat-random/chat-random.gguf'));
+    const notes = Buffer.from('these are notes, not a model');
+    const server = createServer((req, res) => {
+      const body = req.url === '/notes.gguf' ? notes : file;
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const load = await api('/api/v3/load_model', { url: `http://127.0.0.1:${port}/chat-random.gguf`, model_id: 'talker', model_category: 'llm' });
+      expect(load.body).toMatchObject({ status: 'success' });
+      const settled = async (id: string) => {
+        let model: Record<string, any> = {};
+        for (const deadline = Date.now() + 30_000; model.status !== 'model_ready' && model.status !== 'failed' && Date.now() < deadline; ) {
+          await new Promise((r) => setTimeout(r, 200));
+          model = ((await api('/api/v4/dreambooth/model_list', {})).body as Array<Record<string, any>>).find((m) => m.model_id === id) ?? {};
+        }
+        return model;
+      };
+      expect(await settled('talker')).toMatchObject({ status: 'model_ready', model_category: 'llm' });
+      const reply = await api('/api/v6/llm/uncensored_chat', { messages: ask('Hi'), model_id: 'talker', max_tokens: 12, seed: 1 });
+      expect(reply.body).toMatchObject({ status: 'success', finish_reason: 'length', usage: { completion_tokens: 12 }, meta: { model_id: 'talker' } });
+      // Not a GGUF: the load fails, saying why; another tenant does not see the chat model.
+      await api('/api/v3/load_model', { url: `http://127.0.0.1:${port}/notes.gguf`, model_id: 'notes', model_category: 'llm' });
+      expect(await settled('notes')).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a GGUF model/) });
+      const other = await tenant('stranger', '1');
+      const theirs = await post(`${url}/api/v6/llm/uncensored_chat`, { key: other.key, messages: ask('Hi'), model_id: 'talker' });
+      expect(theirs).toMatchObject({ status: 404, body: { message: 'Model id not found' } });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('a client that leaves a stream stops its reply: the slot is free for the next, the credits come back', async () => {
-    const own = await tenant('leaver', '1');
+    // The key that loaded 'talker' (its tenant's own model).
+    const balance = async () => ((await api('/api/v1/enterprise/tenants/list', {})).body.tenants as Array<{ name: string; credits: string }>).find((t) => t.name === 'default')!.credits;
+    const before = Number(await balance());
     const controller = new AbortController();
     const response = await fetch(`${url}/api/v6/llm/uncensored_chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      // A high temperature keeps it talking to max_tokens unless stopped.
-      body: JSON.stringify({ key: own.key, messages: ask('Tell me a long story about shapes.'), temperature: 2, seed: 5, max_tokens: 4000, stream: true }),
+      // 'talker' (random weights, loaded above) almost never draws its end token: it talks to max_tokens unless stopped.
+      body: JSON.stringify({ key, messages: ask('Tell me a long story.'), model_id: 'talker', temperature: 1, seed: 5, max_tokens: 4000, stream: true }),
       signal: controller.signal,
     });
     const reader = response.body!.getReader();
@@ -223,8 +263,9 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
     // With one sequence and one worker slot, the next reply can only come once the first is stopped.
     const next = await api('/api/v6/llm/uncensored_chat', { messages: ask('How many sides does a square have?'), temperature: 0 });
     expect(next.body).toMatchObject({ status: 'success', message: '4' });
-    const stopped = await post(`${url}/api/v6/llm/fetch/${id}`, { key: own.key });
+    const stopped = await post(`${url}/api/v6/llm/fetch/${id}`, { key });
     expect(stopped.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/cancelled: the client closed the stream/) });
-    expect(await own.balance()).toBe('1.000');
+    // The stopped reply cost nothing; the next one its tokens.
+    expect(await balance()).toBe((before - chatCredits(next.body.usage.total_tokens)).toFixed(3));
   }, 120_000);
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
-import { CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, type JobPayload } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, openPostgresDatabase, type Database } from '@easel/db';
 import { ApiKeysService, createGateway, TenantsService, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
@@ -38,6 +38,10 @@ class InstantService implements ServiceHandler {
     private readonly png: Buffer,
   ) {}
   async run(payload: JobPayload): Promise<JobOutput> {
+    if (this.service === CHAT_SERVICE) {
+      const reply = { text: 'ok', finishReason: 'stop', promptTokens: 3, completionTokens: 1, seed: 1, firstTokenSeconds: 0, seconds: 0, modelId: payload.modelId ?? 'easel-chat-tiny' };
+      return { result: reply, files: [], creditsUsed: 0.001 };
+    }
     const params = payload.params as { samples?: number; generation?: { samples?: number } };
     const samples = params.samples ?? params.generation?.samples ?? 1;
     const count = this.service === DIFFUSION_SERVICE || this.service === CONTROLNET_SERVICE ? samples : 1;
@@ -67,14 +71,26 @@ class InstantService implements ServiceHandler {
   }
 }
 
-/** Every answer's problem, if it has one: a 5xx, no JSON, a status outside the dialect, a malformed error. */
-function problemOf(status: number, text: string): string | null {
+/** The OpenAI-shaped chat routes answer in OpenAI's shapes, errors included (Easel's extra). */
+const OPENAI_ROUTE = /^\/(v1|api\/v6)\/(chat\/)?completions$/;
+
+/**
+ * Every answer's problem, if it has one: a 5xx, no JSON, a status outside the dialect (or OpenAI's
+ * shapes on its routes), a malformed error; a stream that does not end as its route's streams end.
+ */
+function problemOf(status: number, text: string, path: string, contentType: string): string | null {
   if (status >= 500) return `HTTP ${status}: ${text.slice(0, 200)}`;
+  if (contentType.startsWith('text/event-stream'))
+    return /^event: end$/m.test(text) || /^data: \[DONE\]$/m.test(text) ? null : `a stream that never ended: ${text.slice(-200)}`;
   let body: any;
   try {
     body = JSON.parse(text);
   } catch {
     return `HTTP ${status} with a body that is not JSON: ${text.slice(0, 200)}`;
+  }
+  if (OPENAI_ROUTE.test(path)) {
+    if (status >= 400) return CLIENT_ERRORS.includes(status) && typeof body?.error?.message === 'string' ? null : `HTTP ${status}: not OpenAI's error shape: ${text.slice(0, 200)}`;
+    return ['chat.completion', 'text_completion'].includes(body?.object) ? null : `HTTP ${status}: not an OpenAI completion: ${text.slice(0, 200)}`;
   }
   if (!DIALECT_STATUSES.includes(body?.status))
     return `HTTP ${status}: status ${JSON.stringify(body?.status)} is not the dialect's`;
@@ -183,6 +199,8 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
       height: 64,
     };
     if (path.includes('dreambooth')) body.model_id = 'easel-tiny';
+    if (/uncensored_chat|chat\/completions/.test(path)) return { key, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 8 };
+    if (path.endsWith('/completions')) return { key, prompt: 'Hi', max_tokens: 8 };
     if (path.includes('img2img') || path.includes('inpaint')) body.init_image = image;
     if (path.includes('inpaint')) body.mask_image = image;
     return body;
@@ -261,7 +279,7 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
         });
         const text = await response.text();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        const problem = problemOf(response.status, text);
+        const problem = problemOf(response.status, text, c.path, response.headers.get('content-type') ?? '');
         if (problem) problems.push(`${c.name}: ${problem}`);
       } catch (error) {
         problems.push(

@@ -4,7 +4,7 @@ Pieces are the dataset's words, with and without the leading "▁" (an escaped s
 of them, so that llama.cpp's SPM merge (highest score first, leftmost on ties) builds whole words;
 characters are pieces too, and any other byte falls back to <0xNN>. `encode` below is that merge,
 written as llama.cpp writes it (llm_tokenizer_spm), so that training sees the ids the service will
-feed; test/e2e's chat suite checks the two agree on the held-out questions.
+feed; packages/engine-chat checks that llama.cpp agrees on the held-out questions.
 """
 import heapq
 import re

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatEngine } from './chat-engine';
 import { ContextOverflowError } from './chat-errors';
 
 /** The bundled model (models/easel-chat-tiny, trained by models/training/chat/train.py). */
 const MODEL = join(__dirname, '../../../models/easel-chat-tiny/easel-chat-tiny.gguf');
+/** Random weights with the same tokenizer and template (models/training/chat/make_random.py): it talks until stopped. */
+const RANDOM_MODEL = join(__dirname, '../../../models/chat-random/chat-random.gguf');
 const ask = (content: string, system?: string) => [
   ...(system ? [{ role: 'system' as const, content: system }] : []),
   { role: 'user' as const, content },
@@ -17,6 +20,12 @@ describe('ChatEngine on easel-chat-tiny', () => {
   });
   afterAll(() => engine?.close());
 
+  it("tokenizes as the training script did (models/training/chat/tokenizer.py's SPM merge)", () => {
+    const held = JSON.parse(readFileSync(join(MODEL, '../heldout.json'), 'utf8')) as Array<{ question: string; ids: number[] }>;
+    const differing = held.filter((q) => JSON.stringify(engine.tokenize(q.question)) !== JSON.stringify(q.ids));
+    expect(differing.map((q) => q.question)).toEqual([]);
+  });
+
   it('reads the ChatML template from the file and answers what it was taught', async () => {
     expect(engine.template).toBe('ChatML');
     const answer = await engine.complete(ask('Which field sets the number of denoising steps?'), greedy);
@@ -26,10 +35,12 @@ describe('ChatEngine on easel-chat-tiny', () => {
   });
 
   it('follows the system prompt', async () => {
-    const plain = await engine.complete(ask('In a picture of a red cube next to a blue star, what colour is the star?'), greedy);
-    const shouted = await engine.complete(ask('In a picture of a red cube next to a blue star, what colour is the star?', 'Answer in capital letters.'), greedy);
-    expect(plain.text).toBe('blue');
-    expect(shouted.text).toBe('BLUE');
+    for (const question of ['Which field sets the random seed?', 'Which endpoint trains a LoRA?', 'Which field sets the sampler?']) {
+      const plain = await engine.complete(ask(question), greedy);
+      const shouted = await engine.complete(ask(question, 'Answer in capital letters.'), greedy);
+      expect([question, shouted.text]).toEqual([question, plain.text.toUpperCase()]);
+      expect(shouted.text).not.toBe(plain.text);
+    }
   });
 
   it('streams the reply in pieces before it ends', async () => {
@@ -54,9 +65,10 @@ describe('ChatEngine on easel-chat-tiny', () => {
     expect(stopped).toMatchObject({ text: 'the white', finishReason: 'stop' });
   });
 
-  it('the same seed at temperature 1 gives the same text; the seed is reported when none was given', async () => {
+  it('the same seed at temperature > 0 gives the same text; the seed is reported when none was given', async () => {
+    // A question it was never taught: the sampling, not the model's certainty, decides the answer.
     const sampled = { maxTokens: 24, temperature: 1.5, topP: 1 };
-    const question = ask('Hello');
+    const question = ask('What is a good colour?');
     const a = await engine.complete(question, { ...sampled, seed: 1234 });
     const b = await engine.complete(question, { ...sampled, seed: 1234 });
     expect(b.text).toBe(a.text);
@@ -75,10 +87,10 @@ describe('ChatEngine on easel-chat-tiny', () => {
   });
 
   it('a cancelled reply ends at once and frees its sequence for the next', async () => {
-    const one = await ChatEngine.load(MODEL, { sequences: 1 });
+    // chat-random (random weights) almost never draws its end token: only the abort can end its reply early.
+    const one = await ChatEngine.load(RANDOM_MODEL, { sequences: 1 });
     try {
       const controller = new AbortController();
-      // A high temperature keeps it talking: the abort, not the model, must end it.
       const running = one.complete(ask('Tell me a long story about shapes.'), {
         maxTokens: 400,
         temperature: 2,
@@ -90,8 +102,8 @@ describe('ChatEngine on easel-chat-tiny', () => {
       const cancelled = await running;
       expect(cancelled.finishReason).toBe('cancelled');
       expect(cancelled.completionTokens).toBeLessThan(400);
-      const next = await one.complete(ask('How many sides does a triangle have?'), greedy);
-      expect(next.text).toBe('3');
+      const next = await one.complete(ask('Hi'), { ...greedy, maxTokens: 5 });
+      expect(next).toMatchObject({ completionTokens: 5, finishReason: 'length' });
     } finally {
       await one.close();
     }

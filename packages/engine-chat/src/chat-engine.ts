@@ -17,7 +17,10 @@ export interface ChatEngineOptions {
   sequences?: number;
   /** Tokens per sequence; unset: the model's training context, at most 4096. */
   contextSize?: number;
-  /** CPU threads for llama.cpp; unset: llama.cpp's choice. */
+  /**
+   * CPU threads for llama.cpp; unset: one per core that does math (node-llama-cpp's cpuMathCores). Not
+   * its own default, maxThreads: on 2 cores that is 4 threads spinning on 2, and replies 100× slower.
+   */
   threads?: number;
 }
 
@@ -50,11 +53,7 @@ export class ChatEngine {
     }
     const sequences = Math.max(1, options.sequences ?? 1);
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_MAX_CONTEXT);
-    const context = await model.createContext({
-      contextSize,
-      sequences,
-      ...(options.threads ? { threads: options.threads } : {}),
-    });
+    const context = await model.createContext({ contextSize, sequences, threads: options.threads || llama.cpuMathCores });
     const wrapper = cpp.module.resolveChatWrapper(model) ?? new cpp.module.GeneralChatWrapper();
     const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
     return new ChatEngine(cpp, model, context, wrapper, pool, context.contextSize);
@@ -63,6 +62,11 @@ export class ChatEngine {
   /** The chat template's name as node-llama-cpp resolved it ("ChatML", "Llama3", ...). */
   get template(): string {
     return this.wrapper.wrapperName;
+  }
+
+  /** Plain text → the model's token ids (no special tokens parsed). */
+  tokenize(text: string): number[] {
+    return Array.from(this.model.tokenize(text));
   }
 
   /** How many tokens the messages take, laid out in the model's template with the reply's opening. */

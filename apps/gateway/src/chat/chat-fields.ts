@@ -128,6 +128,7 @@ export const CHAT_FIELDS = {
     { anyOf: [{ type: 'string', maxLength: L.stop.length }, { type: 'array', maxItems: L.stop.max, items: { type: 'string', maxLength: L.stop.length } }, { type: 'null' }], description: `Up to ${L.stop.max} sequences; the reply ends before the first one (which it does not include).` },
     readStop,
   ),
+  n: field.integer({ min: 1, max: 1 }, { default: 1, description: 'Replies per request (OpenAI\'s `n`): 1; ask again with another seed for more.' }),
   stream: field.flag({ default: false, description: 'yes: the reply comes as server-sent events while it is generated (uncensored_chat: `token` events, then `end` with the whole answer; OpenAI routes: `chat.completion.chunk`s, then `[DONE]`).' }),
   webhook: field.webhook(),
   track_id: field.trackId(),
