@@ -12,8 +12,12 @@ describe('load_model fields', () => {
     });
   });
 
+  it('a chat model is one GGUF file: category llm defaults to format gguf', () => {
+    expect(parseLoadModelRequest({ url: 'https://x/m.gguf', model_id: 'chat', model_category: 'llm' }, 't')).toMatchObject({ ok: true, value: { category: 'llm', format: 'gguf' } });
+  });
+
   it('names every bad field', () => {
-    const r = parseLoadModelRequest({ url: 'ftp://x', model_id: '../etc', model_format: 'gguf', revision: ['a'] }, 't');
+    const r = parseLoadModelRequest({ url: 'ftp://x', model_id: '../etc', model_format: 'pickle', revision: ['a'] }, 't');
     expect(r.ok).toBe(false);
     expect(!r.ok && Object.keys(r.errors).sort()).toEqual(['model_format', 'model_id', 'revision', 'url']);
     expect(!r.ok && r.errors.url).toEqual(['The url must be a valid http or https URL.']);
