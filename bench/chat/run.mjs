@@ -1,10 +1,11 @@
 // Chat figures for a GGUF model (default: the bundled easel-chat-tiny), printed, never asserted:
 //   node bench/chat/run.mjs [--model path.gguf] [--runs 5] [--tokens 256] [--threads 0]
-// - Easel's engine (packages/engine-chat): time to first token and decode tokens/s of a greedy short
-//   answer and of a long sampled reply, one at a time and with 2 replies at once.
+// - Easel's engine (packages/engine-chat): time to first token, whole-reply time and decode tokens/s
+//   of a greedy short answer (what easel-chat-tiny gives: a few tokens), one at a time and 2 at once;
+//   and of a long sampled reply from chat-random (random weights: it talks to max_tokens).
 // - llama.cpp itself through node-llama-cpp's lowest API (one sequence, evaluate token by token, no
-//   chat template): the same file's decode tokens/s, so the engine's own overhead shows. The npm
-//   packages ship no llama.cpp CLI (llama-bench), so this is llama.cpp's figure here.
+//   chat template, past the end token): each file's decode tokens/s, so the engine's own overhead
+//   shows. The npm packages ship no llama.cpp CLI (llama-bench), so this is llama.cpp's figure here.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ const require = createRequire(import.meta.url);
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: join(root, 'models/easel-chat-tiny/easel-chat-tiny.gguf') },
+    talker: { type: 'string', default: join(root, 'models/chat-random/chat-random.gguf') },
     runs: { type: 'string', default: '5' },
     tokens: { type: 'string', default: '256' },
     threads: { type: 'string', default: '0' },
@@ -27,46 +29,42 @@ const { ChatEngine } = require(join(root, 'packages/engine-chat/dist/index.js'))
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 1) => x.toFixed(d);
+const name = (path) => path.replace(root + '/', '');
 
-async function engineFigures(sequences) {
-  const engine = await ChatEngine.load(values.model, { sequences, contextSize: 2048, threads });
-  const short = [{ role: 'user', content: 'Which field sets the number of denoising steps?' }];
-  const long = [{ role: 'user', content: 'Tell me a long story about shapes.' }];
-  await engine.complete(short, { maxTokens: 8, temperature: 0, topP: 1 }); // warm-up
-  const rows = [];
-  for (const [name, messages, options] of [
-    ['short answer, greedy', short, { maxTokens: 32, temperature: 0, topP: 1 }],
-    [`long reply, ${tokens} tokens sampled`, long, { maxTokens: tokens, temperature: 2, topP: 1 }],
-  ]) {
-    const ttft = [];
-    const rate = [];
-    let completion = 0;
-    for (let i = 0; i < runs; i++) {
-      const batch = await Promise.all(Array.from({ length: sequences }, (_, j) => engine.complete(messages, { ...options, seed: i * 10 + j })));
-      for (const r of batch) {
-        ttft.push(r.firstTokenSeconds * 1000);
-        if (r.completionTokens > 1) rate.push((r.completionTokens - 1) / (r.seconds - r.firstTokenSeconds));
-        completion += r.completionTokens;
-      }
+/** One engine on `model`, `sequences` replies at once, `runs` rounds: medians per reply. */
+async function engineFigures(model, sequences, messages, options) {
+  const engine = await ChatEngine.load(model, { sequences, contextSize: 2048, threads });
+  await engine.complete(messages, { ...options, maxTokens: 4 }); // warm-up
+  const ttft = [];
+  const total = [];
+  const rate = [];
+  let completion = 0;
+  for (let i = 0; i < runs; i++) {
+    const batch = await Promise.all(Array.from({ length: sequences }, (_, j) => engine.complete(messages, { ...options, seed: i * 10 + j })));
+    for (const r of batch) {
+      ttft.push(r.firstTokenSeconds * 1000);
+      total.push(r.seconds * 1000);
+      if (r.completionTokens > 1) rate.push((r.completionTokens - 1) / (r.seconds - r.firstTokenSeconds));
+      completion += r.completionTokens;
     }
-    rows.push({ name, prompt: engine.promptTokens(messages), completion: completion / (runs * sequences), ttft: median(ttft), rate: median(rate) });
   }
+  const prompt = engine.promptTokens(messages);
   await engine.close();
-  return rows;
+  return { prompt, completion: completion / (runs * sequences), ttft: median(ttft), total: median(total), rate: rate.length ? median(rate) : NaN };
 }
 
-async function llamaCppDecode() {
+async function llamaCppDecode(path) {
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: values.model });
-  const context = await model.createContext({ contextSize: 2048, ...(threads ? { threads } : {}) });
+  const model = await llama.loadModel({ modelPath: path });
+  const context = await model.createContext({ contextSize: 2048, threads: threads ?? Math.max(1, llama.cpuMathCores - 1) });
   const rates = [];
   for (let i = 0; i < runs; i++) {
     const sequence = context.getSequence();
-    const prompt = model.tokenize('Tell me a long story about shapes.');
     let n = 0;
     let started = 0;
-    for await (const _token of sequence.evaluate(prompt, { temperature: 2, seed: i })) {
+    // Past the end token too (yieldEogToken): the cost of a token does not depend on which one it is.
+    for await (const _token of sequence.evaluate(model.tokenize('Tell me a long story about shapes.'), { temperature: 1, seed: i, yieldEogToken: true })) {
       if (n === 0) started = performance.now();
       if (++n >= tokens) break;
     }
@@ -78,10 +76,16 @@ async function llamaCppDecode() {
   return median(rates);
 }
 
-console.log(`chat bench: ${values.model.replace(root + '/', '')}, ${runs} runs each, medians`);
+console.log(`chat bench: ${runs} runs each, medians, threads ${threads ?? 'default (cores − 1)'}`);
+const short = [{ role: 'user', content: 'Which field sets the number of denoising steps?' }];
 for (const sequences of [1, 2]) {
-  for (const r of await engineFigures(sequences)) {
-    console.log(`  engine, ${sequences} at once, ${r.name}: prompt ${r.prompt} tokens, reply ${fmt(r.completion)} tokens, first token ${fmt(r.ttft)} ms, decode ${fmt(r.rate, 0)} tokens/s per reply`);
-  }
+  const r = await engineFigures(values.model, sequences, short, { maxTokens: 32, temperature: 0, topP: 1 });
+  console.log(`  engine, ${name(values.model)}, ${sequences} at once, a short answer (greedy): prompt ${r.prompt} tokens, reply ${fmt(r.completion)} tokens, first token ${fmt(r.ttft)} ms, whole reply ${fmt(r.total)} ms, decode ${fmt(r.rate, 0)} tokens/s per reply`);
 }
-console.log(`  llama.cpp (node-llama-cpp sequence.evaluate, no template), ${tokens} tokens: decode ${fmt(await llamaCppDecode(), 0)} tokens/s`);
+const long = [{ role: 'user', content: 'Tell me a long story.' }];
+for (const sequences of [1, 2]) {
+  const r = await engineFigures(values.talker, sequences, long, { maxTokens: tokens, temperature: 1, topP: 1 });
+  console.log(`  engine, ${name(values.talker)}, ${sequences} at once, a ${tokens}-token reply (sampled): first token ${fmt(r.ttft)} ms, reply ${fmt(r.completion)} tokens, decode ${fmt(r.rate, 0)} tokens/s per reply`);
+}
+for (const path of [values.model, values.talker])
+  console.log(`  llama.cpp (node-llama-cpp sequence.evaluate, no template), ${name(path)}, ${tokens} tokens: decode ${fmt(await llamaCppDecode(path), 0)} tokens/s`);

@@ -86,7 +86,7 @@ const schema = z.object({
   EASEL_CHAT_CONTEXT: nonNegativeInt.default(0),
   /** How long a chat request that is not streamed waits for its reply before answering `processing` (fetch it later). */
   EASEL_CHAT_SYNC_WINDOW_MS: nonNegativeInt.default(300_000),
-  /** llama.cpp's CPU threads; 0 lets llama.cpp choose. */
+  /** llama.cpp's CPU threads; 0: one fewer than the CPU's cores (at least 1), so the event loop keeps one. */
   EASEL_CHAT_THREADS: nonNegativeInt.default(0),
   /** On SIGTERM a worker stops taking jobs and gives the ones it runs this long to finish (then hands them back to the bus). */
   EASEL_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),

@@ -18,8 +18,10 @@ export interface ChatEngineOptions {
   /** Tokens per sequence; unset: the model's training context, at most 4096. */
   contextSize?: number;
   /**
-   * CPU threads for llama.cpp; unset: one per core that does math (node-llama-cpp's cpuMathCores). Not
-   * its own default, maxThreads: on 2 cores that is 4 threads spinning on 2, and replies 100× slower.
+   * CPU threads for llama.cpp; unset: one fewer than the cores that do math (node-llama-cpp's
+   * cpuMathCores), at least one, so the event loop that streams the tokens keeps a core. llama.cpp's
+   * threads spin while they wait: on 2 cores, 2 threads decode easel-chat-tiny at 74 tokens/s and 1 at
+   * 727 (bench/chat); node-llama-cpp's own default (maxThreads, 4 here) is slower still.
    */
   threads?: number;
 }
@@ -53,7 +55,7 @@ export class ChatEngine {
     }
     const sequences = Math.max(1, options.sequences ?? 1);
     const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_MAX_CONTEXT);
-    const context = await model.createContext({ contextSize, sequences, threads: options.threads || llama.cpuMathCores });
+    const context = await model.createContext({ contextSize, sequences, threads: options.threads || Math.max(1, llama.cpuMathCores - 1) });
     const wrapper = cpp.module.resolveChatWrapper(model) ?? new cpp.module.GeneralChatWrapper();
     const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
     return new ChatEngine(cpp, model, context, wrapper, pool, context.contextSize);
