@@ -23,7 +23,6 @@ export function chatBody(job: JobWithArtifacts, publicUrl: string, eta: number):
       status: 'success',
       id: job.id,
       message: reply.text,
-      output: [reply.text],
       generationTime: Math.round(reply.seconds * 1000) / 1000,
       finish_reason: reply.finishReason,
       usage: { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens },

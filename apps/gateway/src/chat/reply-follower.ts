@@ -40,17 +40,21 @@ export class ReplyFollower {
         .then((ended) => ended && this.end())
         .catch(() => undefined);
     }, ROW_CHECK_MS);
+    // One listener for the whole reply (one per wait would pile up over thousands of tokens).
+    const onAbort = () => this.wake();
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       while (!signal.aborted) {
         while (this.pieces.length > 0) yield this.pieces.shift()!;
         if (this.ended) return;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          if (signal.aborted) resolve(); // it came while a piece was being written out
         });
       }
     } finally {
       clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
       await this.stop();
     }
   }
