@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthDefinition } from 'grpc-health-check';
 import { chatv1 } from '@easel/contracts';
@@ -29,7 +29,7 @@ describe('ChatService over gRPC', () => {
     await chat.close();
   });
 
-  const complete = (fields: Partial<chatv1.CompleteRequest>) =>
+  const complete = (fields: MessageInitShape<typeof chatv1.CompleteRequestSchema>) =>
     new Promise<{ events: chatv1.CompleteEvent[]; error?: grpc.ServiceError }>((resolve) => {
       const request = create(chatv1.CompleteRequestSchema, { kind: 'chat', tenantId: 't', maxTokens: 16, temperature: 0, topP: 1, ...fields });
       const events: chatv1.CompleteEvent[] = [];
