@@ -12,8 +12,9 @@ import { JobsService } from '../jobs/jobs.service';
 import { openSse, type SseSink } from '../jobs/sse-sink';
 import type { Principal } from '../keys/principal';
 import { CONFIG, JOB_BUS } from '../tokens';
-import { CHAT_REQUEST } from './chat-fields';
-import { chunkBody, completionBody, summaryOf, usageChunk, type ReplySummary } from './openai-shapes';
+import { FieldReader } from '../common/request/field-reader';
+import { CHAT_FIELDS } from './chat-fields';
+import { chunkBody, completionBody, summaryOf, usageChunk } from './openai-shapes';
 import { ReplyFollower } from './reply-follower';
 
 /** Which answers a route gives: the dialect's (uncensored_chat) or OpenAI's (/v1/chat/completions...). */
@@ -50,7 +51,7 @@ export class ChatService {
 
   async answer(principal: Principal, kind: ChatKind, body: Record<string, unknown>, shape: ChatShape, idempotencyKey: string | null, reply: FastifyReply): Promise<void> {
     const options = { idempotencyKey, spamFilter: shape === 'dialect' };
-    if (!this.wantsStream(kind, body)) {
+    if (!this.wantsStream(body)) {
       const answer = await this.submissions.submit(principal, kind, body, { ...options, syncWindowMs: this.config.EASEL_CHAT_SYNC_WINDOW_MS });
       const { httpStatus, body: out } = shape === 'openai' ? this.openAiAnswer(kind, answer) : answer;
       void reply.status(httpStatus).send(out);
@@ -118,17 +119,18 @@ export class ChatService {
 
   private openAiAnswer(kind: ChatKind, answer: DialectResponse): DialectResponse {
     const { body } = answer;
-    if (body.status === 'success') return { httpStatus: 200, body: completionBody(kind, summaryOf(body) as ReplySummary) };
+    if (body.status === 'success') return { httpStatus: 200, body: completionBody(kind, summaryOf(body)) };
     if (body.status === 'processing') throw new ReplyTimeoutError(String(body.fetch_result));
     // A reply that ended without one: a conversation too long for the model (422), or a failure.
     const status = answer.httpStatus >= 400 ? answer.httpStatus : 500;
     return { httpStatus: status, body: openAiError(status, asError(body)) };
   }
 
-  private wantsStream(kind: ChatKind, body: Record<string, unknown>): boolean {
-    // An unreadable stream flag is reported with the other field errors by the submit.
-    const { values, fields } = CHAT_REQUEST.read(body, kind);
-    return !fields.hasErrors('stream') && values.stream;
+  /** The body's `stream`, read by its own field spec alone (the submit reads the rest, and reports a bad flag). */
+  private wantsStream(body: Record<string, unknown>): boolean {
+    const fields = new FieldReader(body);
+    const stream = CHAT_FIELDS.stream.read(fields, 'stream', {});
+    return !fields.hasErrors('stream') && stream;
   }
 }
 
