@@ -1,0 +1,145 @@
+"""AnimateDiff's idea on easel-tiny: motion modules inserted into a frozen image UNet.
+
+  * MotionModule - after every transformer block of the UNet (down, middle, up), a
+                   temporal transformer: for each latent cell, its frames attend to each
+                   other (self-attention across time, with a sinusoidal embedding of the
+                   frame's time in [0, 1]), and to the prompt's states (cross-attention;
+                   AnimateDiff leaves this to the frozen spatial layers, which here never
+                   learnt words of motion), then a GEGLU feed-forward. proj_out starts at
+                   zero, so an untrained module leaves the image model unchanged.
+  * VideoUNet    - the image UNet's blocks run on every frame (batch x frames as one
+                   batch, the same text states for all), a motion module after each.
+                   Per-frame timesteps: img2video gives the first frame clean (timestep 0)
+                   and the modules carry it into the others.
+  * VideoUNetExport - the ONNX interface (README of packages/engine-video):
+                   sample [batch, 4, frames, h, w], timestep broadcast to [batch, frames],
+                   encoder_hidden_states [batch, seq, 128] -> out_sample like sample.
+"""
+import math
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import models as M  # noqa: E402
+
+TIME_FREQUENCIES = 6  # sin/cos of (pi / 2) * 2^k * t, k < 6
+
+
+def time_features(times):
+    """times [b, f] in [0, 1] -> [b, f, 2 * TIME_FREQUENCIES]."""
+    k = torch.arange(TIME_FREQUENCIES, dtype=torch.float32)
+    args = times.float()[..., None] * (math.pi * 0.5) * torch.pow(2.0, k)
+    return torch.cat([torch.sin(args), torch.cos(args)], dim=-1)
+
+
+class MotionModule(nn.Module):
+    def __init__(self, ch, ctx_dim, head_dim):
+        super().__init__()
+        self.norm = M.gn(ch)
+        self.proj_in = nn.Linear(ch, ch)
+        self.time_proj = nn.Linear(2 * TIME_FREQUENCIES, ch)
+        self.norm_cross = nn.LayerNorm(ch)
+        self.attn_cross = M.Attention(ch, ctx_dim, head_dim)
+        self.norm_temporal = nn.LayerNorm(ch)
+        self.attn_temporal = M.Attention(ch, ch, head_dim)
+        self.norm_ff = nn.LayerNorm(ch)
+        self.ff1 = nn.Linear(ch, ch * 4)
+        self.ff2 = nn.Linear(ch * 2, ch)
+        self.proj_out = nn.Linear(ch, ch)
+        nn.init.zeros_(self.proj_out.weight)
+        nn.init.zeros_(self.proj_out.bias)
+
+    def forward(self, x, frames, ctx, tfeat):
+        """x [b*f, c, h, w]; ctx [b, seq, d]; tfeat [b, f, 2K] -> [b*f, c, h, w]."""
+        bf, c, hh, ww = x.shape
+        b = bf // frames
+        h = self.norm(x).reshape(b, frames, c, hh * ww).permute(0, 1, 3, 2)  # [b, f, hw, c]
+        h = M.lin(h, self.proj_in) + M.lin(tfeat, self.time_proj)[:, :, None, :]
+        # cross-attention: every (frame, cell) token reads the prompt; K/V once per clip
+        flat = h.reshape(b, frames * hh * ww, c)
+        flat = flat + self.attn_cross(self.norm_cross(flat), ctx)
+        # temporal self-attention: the frames of one cell attend to each other
+        seq = flat.reshape(b, frames, hh * ww, c).transpose(1, 2).reshape(b * hh * ww, frames, c)
+        y = self.norm_temporal(seq)
+        seq = seq + self.attn_temporal(y, y)
+        a, g = M.lin(self.norm_ff(seq), self.ff1).chunk(2, dim=-1)
+        seq = seq + M.lin(a * F.gelu(g), self.ff2)
+        out = M.lin(seq, self.proj_out)  # [b*hw, f, c]
+        out = out.reshape(b, hh * ww, frames, c).permute(0, 2, 3, 1).reshape(bf, c, hh, ww)
+        return x + out
+
+
+class VideoUNet(nn.Module):
+    def __init__(self, unet, ucfg):
+        super().__init__()
+        self.unet = unet
+        ctx_dim, head_dim = ucfg["cross_attention_dim"], ucfg["attention_head_dim"]
+        self.down_motion = nn.ModuleList()
+        for m in unet.down:
+            if isinstance(m, nn.ModuleList):
+                self.down_motion.append(MotionModule(m[0].conv2.out_channels, ctx_dim, head_dim))
+        self.mid_motion = MotionModule(unet.mid1.conv2.out_channels, ctx_dim, head_dim)
+        self.up_motion = nn.ModuleList()
+        for m in unet.up:
+            if isinstance(m, nn.ModuleList):
+                self.up_motion.append(MotionModule(m[0].conv2.out_channels, ctx_dim, head_dim))
+
+    def motion_parameters(self):
+        return [p for n, p in self.named_parameters() if not n.startswith("unet.")]
+
+    def motion_state_dict(self):
+        return {k: v for k, v in self.state_dict().items() if not k.startswith("unet.")}
+
+    def forward(self, sample, timesteps, ctx, times):
+        """sample [b*f, 4, h, w] (frames of a clip consecutive); timesteps [b*f]; ctx [b, seq, d];
+        times [b, f] in [0, 1] (each clip's frames at their times). Returns epsilon [b*f, 4, h, w]."""
+        u = self.unet
+        frames = times.shape[-1]
+        tfeat = time_features(times)
+        emb = M.timestep_embedding(timesteps.reshape(-1), u.c0)
+        emb = M.lin(F.silu(M.lin(emb, u.time_mlp[0])), u.time_mlp[2])
+        b = ctx.shape[0]
+        frame_ctx = ctx[:, None].expand(b, frames, ctx.shape[1], ctx.shape[2]).reshape(b * frames, ctx.shape[1], ctx.shape[2])
+        h = u.conv_in(sample)
+        hs = [h]
+        k = 0
+        for m in u.down:
+            if isinstance(m, nn.ModuleList):
+                h = self.down_motion[k](m[1](m[0](h, emb), frame_ctx), frames, ctx, tfeat)
+                k += 1
+            else:
+                h = m(h)
+            hs.append(h)
+        h = u.mid_attn(u.mid1(h, emb), frame_ctx)
+        h = u.mid2(self.mid_motion(h, frames, ctx, tfeat), emb)
+        k = 0
+        for m in u.up:
+            if isinstance(m, nn.ModuleList):
+                h = self.up_motion[k](m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), frame_ctx), frames, ctx, tfeat)
+                k += 1
+            else:
+                h = m(h)
+        return u.conv_out(F.silu(u.norm_out(h)))
+
+
+class VideoUNetExport(nn.Module):
+    """sample [b, 4, f, h, w] (diffusers' UNetMotionModel layout); timestep int64 of rank 2, broadcast to [b, f]."""
+
+    def __init__(self, video_unet):
+        super().__init__()
+        self.net = video_unet
+
+    def forward(self, sample, timestep, encoder_hidden_states):
+        b, c, f, hh, ww = sample.shape
+        frames = sample.permute(0, 2, 1, 3, 4).reshape(b * f, c, hh, ww)
+        steps = timestep.expand(b, f).reshape(-1)  # [b, f], [1, f], [b, 1] or [1, 1]
+        idx = torch.arange(f, dtype=torch.float32)
+        times = (idx / torch.clamp(torch.tensor(f, dtype=torch.float32) - 1, min=1.0)).expand(b, f)
+        out = self.net(frames, steps, encoder_hidden_states, times)
+        return out.reshape(b, f, c, hh, ww).permute(0, 2, 1, 3, 4)

@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""Train easel-tiny's motion module (AnimateDiff's approach) on synthetic clips, export it.
+
+    /usr/bin/python3 models/training/video/train.py --minutes 70
+
+1. data: --clips clips of 8 frames at random sorted times in [0, 1] (clips.py), encoded by
+   easel-tiny's frozen VAE encoder (posterior mean x scaling_factor); cached.
+2. motion modules (motion.py) trained with the image UNet and text encoder frozen: epsilon
+   MSE with min-SNR-5 over the frames, SD 1.5's schedule, 10 % empty captions (for
+   classifier-free guidance), a fresh caption phrasing every draw, half the clips played
+   backwards (the opposite motion: exact in latent space), and a quarter given their first
+   frame clean at timestep 0 with no loss on it (what img2video does at inference).
+3. export: models/easel-tiny-motion/unet/model.onnx (the whole video UNet: the interface in
+   motion.py and packages/engine-video/README.md), motion_module.safetensors (the modules
+   alone, AnimateDiff's "motion adapter" idea), config.json, training.json.
+
+Resumable: a checkpoint every --checkpoint-every seconds in models/training/.work/video/;
+a re-run continues from it, counting the wall time already spent.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRAINING = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, TRAINING)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import clips  # noqa: E402
+import motion  # noqa: E402
+import onnx_weights  # noqa: E402
+import tokenizer as T  # noqa: E402
+from train import lr_at, sd15_alphas_cumprod  # noqa: E402
+
+MODELS = os.path.normpath(os.path.join(TRAINING, ".."))
+FRAMES = 8
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+@torch.no_grad()
+def build_data(vae, scaling, n, seed):
+    r = random.Random(seed)
+    specs, times = [], []
+    lat = torch.zeros(n, FRAMES, 4, 16, 16)
+    batch = []
+    for i in range(n):
+        spec = clips.sample_clip_spec(i, seed)
+        ts = clips.frame_times(FRAMES, r)
+        specs.append(spec)
+        times.append(ts)
+        batch.append(np.stack([np.asarray(clips.render_frame(spec, t)) for t in ts]))
+        if len(batch) == 16 or i == n - 1:
+            x = torch.from_numpy(np.concatenate(batch)).permute(0, 3, 1, 2).float() / 127.5 - 1
+            z = vae.encode(x)[0] * scaling
+            lat[i + 1 - len(batch):i + 1] = z.reshape(len(batch), FRAMES, 4, 16, 16)
+            batch = []
+        if (i + 1) % 1000 == 0:
+            log(f"data {i + 1}/{n}")
+    return {"latents": lat.half(), "specs": specs, "times": torch.tensor(times)}
+
+
+def save(path, obj):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", default=os.path.join(MODELS, "easel-tiny"))
+    ap.add_argument("--out", default=os.path.join(MODELS, "easel-tiny-motion"))
+    ap.add_argument("--work", default=os.path.join(TRAINING, ".work", "video"))
+    ap.add_argument("--clips", type=int, default=8000)
+    ap.add_argument("--data-seed", type=int, default=0)
+    ap.add_argument("--minutes", type=float, default=70)
+    ap.add_argument("--steps", type=int, default=10 ** 9)
+    ap.add_argument("--batch", type=int, default=8, help="clips per step (x 8 frames)")
+    ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--ema", type=float, default=0.995)
+    ap.add_argument("--uncond-p", type=float, default=0.1)
+    ap.add_argument("--first-frame-p", type=float, default=0.25)
+    ap.add_argument("--checkpoint-every", type=float, default=300)
+    ap.add_argument("--export-only", action="store_true")
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    os.makedirs(a.work, exist_ok=True)
+    te, vae, unet, bundle = onnx_weights.load_models(a.base)
+    for p in list(te.parameters()) + list(vae.parameters()) + list(unet.parameters()):
+        p.requires_grad_(False)
+    scaling = bundle["scaling_factor"]
+    tok = T.CLIPBPE(os.path.join(a.base, "tokenizer", "vocab.json"), os.path.join(a.base, "tokenizer", "merges.txt"))
+
+    data_path = os.path.join(a.work, f"data-{a.clips}-{a.data_seed}.pt")
+    t0 = time.time()
+    if os.path.exists(data_path):
+        data = torch.load(data_path)
+    else:
+        data = build_data(vae, scaling, a.clips, a.data_seed)
+        save(data_path, data)
+        log(f"data: {a.clips} clips in {time.time() - t0:.0f}s")
+    data_seconds = time.time() - t0
+
+    net = motion.VideoUNet(unet, bundle["unet_config"])
+    ema = motion.VideoUNet(unet, bundle["unet_config"])
+    ema.load_state_dict(net.state_dict())
+    params = net.motion_parameters()
+    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.0)
+    ck_path = os.path.join(a.work, "ckpt.pt")
+    step, elapsed, run_loss = 0, 0.0, None
+    if os.path.exists(ck_path):
+        ck = torch.load(ck_path)
+        net.load_state_dict(ck["net"], strict=False)
+        ema.load_state_dict(ck["ema"], strict=False)
+        opt.load_state_dict(ck["opt"])
+        step, elapsed, run_loss = ck["step"], ck["elapsed"], ck.get("loss")
+        log(f"resume at step {step} ({elapsed / 60:.1f} min)")
+    ema_params = ema.motion_parameters()
+
+    lat = data["latents"]
+    times_all = data["times"]
+    specs = data["specs"]
+    empty = tok("")
+    ac = sd15_alphas_cumprod()
+    snr = ac / (1 - ac)
+    w_t = torch.clamp(snr, max=5.0) / snr
+    g = torch.Generator().manual_seed(3000 + step)
+    r = random.Random(5000 + step)
+    budget = a.minutes * 60
+    t_start = time.time() - elapsed
+    last_save = time.time()
+    n0, tick = step, time.time()
+    while not a.export_only:
+        progress = max(step / a.steps, (time.time() - t_start) / budget)
+        if progress >= 1.0:
+            break
+        for pg in opt.param_groups:
+            pg["lr"] = lr_at(progress, a.lr)
+        idx = torch.randint(0, lat.shape[0], (a.batch,), generator=g).tolist()
+        x0s, caps, tss = [], [], []
+        for i in idx:
+            x, ts, spec = lat[i].float(), times_all[i], specs[i]
+            if r.random() < 0.5:
+                x, ts, spec = x.flip(0), (1 - ts).flip(0), clips.reverse(spec)
+            x0s.append(x)
+            tss.append(ts)
+            caps.append("" if r.random() < a.uncond_p else clips.caption(spec, r))
+        x0 = torch.stack(x0s)  # [B, F, 4, 16, 16]
+        B = a.batch
+        t = torch.randint(0, 1000, (B, 1), generator=g).expand(B, FRAMES).clone()
+        first = torch.rand(B, generator=g) < a.first_frame_p
+        t[first, 0] = 0
+        noise = torch.randn(x0.shape, generator=g)
+        s_a = ac[t].sqrt()[:, :, None, None, None]
+        s_b = (1 - ac[t]).sqrt()[:, :, None, None, None]
+        xt = s_a * x0 + s_b * noise
+        xt[first, 0] = x0[first, 0]
+        ids = torch.tensor([empty if c == "" else tok(c) for c in caps], dtype=torch.int32)
+        with torch.no_grad():
+            ctx, _ = te(ids)
+        pred = net(xt.reshape(B * FRAMES, 4, 16, 16), t.reshape(-1), ctx, torch.stack(tss))
+        per = ((pred.reshape(B, FRAMES, 4, 16, 16) - noise) ** 2).mean(dim=(2, 3, 4))  # [B, F]
+        keep = torch.ones(B, FRAMES)
+        keep[first, 0] = 0
+        loss = (per * w_t[t] * keep).sum() / keep.sum()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        d = min(a.ema, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for pe, p in zip(ema_params, params):
+                pe.mul_(d).add_(p.detach(), alpha=1 - d)
+        value = ((per * keep).sum() / keep.sum()).item()
+        run_loss = value if run_loss is None else 0.98 * run_loss + 0.02 * value
+        if step % 25 == 0:
+            ips = (step - n0) / (time.time() - tick)
+            log(f"step {step} loss {run_loss:.4f} lr {opt.param_groups[0]['lr']:.2e} {ips:.3f} it/s "
+                f"elapsed {(time.time() - t_start) / 60:.1f} min")
+        if time.time() - last_save > a.checkpoint_every:
+            save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
+                           "step": step, "elapsed": time.time() - t_start, "loss": run_loss})
+            last_save = time.time()
+            log(f"checkpoint at step {step}")
+    if not a.export_only:
+        elapsed = time.time() - t_start
+        save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
+                       "step": step, "elapsed": elapsed, "loss": run_loss})
+        log(f"training done: {step} steps, {elapsed / 60:.1f} min, loss {run_loss:.4f}")
+    import export_motion
+
+    export_motion.export(ema, bundle, a.out)
+    with open(os.path.join(a.out, "training.json"), "w") as f:
+        json.dump({"steps": step, "train_minutes": round(elapsed / 60, 1), "data_seconds": round(data_seconds),
+                   "clips": a.clips, "frames_per_clip": FRAMES, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
+                   "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
