@@ -24,14 +24,16 @@ def export(video_unet, bundle, out):
     fast, M.FAST_CPU = M.FAST_CPU, False
     video_unet.eval()
     wrapper = motion.VideoUNetExport(video_unet)
-    args = (torch.randn(1, 4, 8, 16, 16), torch.full((1, 8), 999, dtype=torch.int64), torch.randn(1, 77, 128))
+    args = (torch.randn(1, 4, 8, 16, 16), torch.full((1, 8), 999, dtype=torch.int64), torch.randn(1, 77, 128),
+            torch.linspace(0, 1, 8))
     axes = {"sample": {0: "batch", 2: "frames", 3: "height", 4: "width"},
             "timestep": {0: "timestep_batch", 1: "timestep_frames"},
-            "encoder_hidden_states": {0: "batch", 1: "sequence"},
+            "encoder_hidden_states": {0: "batch", 1: "sequence"}, "frame_times": {0: "frames"},
             "out_sample": {0: "batch", 2: "frames", 3: "height", 4: "width"}}
     path = os.path.join(out, "unet", "model.onnx")
     with torch.no_grad():
-        export_onnx._export(wrapper, args, path, ["sample", "timestep", "encoder_hidden_states"], ["out_sample"], axes)
+        export_onnx._export(wrapper, args, path, ["sample", "timestep", "encoder_hidden_states", "frame_times"], ["out_sample"],
+                            axes)
         check(wrapper, path)
     M.FAST_CPU = fast
     tensors = {k: v.contiguous().numpy() for k, v in video_unet.motion_state_dict().items()}
@@ -48,6 +50,11 @@ def export(video_unet, bundle, out):
                    "motion_modules": len(video_unet.down_motion) + 1 + len(video_unet.up_motion),
                    "motion_parameters": int(sum(t.size for t in tensors.values()))}, f, indent=2)
         f.write("\n")
+    with open(os.path.join(out, "model_index.json"), "w") as f:
+        json.dump({"_class_name": "AnimateDiffPipeline", "_diffusers_version": "0.6.0", "base_model": "easel-tiny",
+                   "_note": "text encoder, tokenizer, VAE and scheduler are the base model's, unchanged",
+                   "unet": ["diffusers", "UNetMotionModel"], "motion_adapter": "motion_module.safetensors"}, f, indent=2)
+        f.write("\n")
     print("exported", path, flush=True)
 
 
@@ -62,6 +69,8 @@ def check(wrapper, path):
     x = torch.randn(2, 4, 16, 8, 12)
     t = torch.tensor([[10] * 16, [500] * 16], dtype=torch.int64)
     ctx = torch.randn(2, 77, 128)
-    ref = wrapper(x, t, ctx).numpy()
-    got = sess.run(None, {"sample": x.numpy(), "timestep": t.numpy(), "encoder_hidden_states": ctx.numpy()})[0]
+    times = torch.linspace(0, 0.5, 16)
+    ref = wrapper(x, t, ctx, times).numpy()
+    got = sess.run(None, {"sample": x.numpy(), "timestep": t.numpy(), "encoder_hidden_states": ctx.numpy(),
+                          "frame_times": times.numpy()})[0]
     print("onnx max abs diff", float(abs(ref - got).max()), flush=True)

@@ -13,7 +13,8 @@
                    and the modules carry it into the others.
   * VideoUNetExport - the ONNX interface (README of packages/engine-video):
                    sample [batch, 4, frames, h, w], timestep broadcast to [batch, frames],
-                   encoder_hidden_states [batch, seq, 128] -> out_sample like sample.
+                   encoder_hidden_states [batch, seq, 128], frame_times [frames]
+                   -> out_sample like sample.
 """
 import math
 import os
@@ -129,17 +130,17 @@ class VideoUNet(nn.Module):
 
 
 class VideoUNetExport(nn.Module):
-    """sample [b, 4, f, h, w] (diffusers' UNetMotionModel layout); timestep int64 of rank 2, broadcast to [b, f]."""
+    """sample [b, 4, f, h, w] (diffusers' UNetMotionModel layout); timestep int64 of rank 2, broadcast to
+    [b, f]; frame_times float32 [f], each frame's time in [0, 1] (0 .. 1 evenly: the whole trained motion)."""
 
     def __init__(self, video_unet):
         super().__init__()
         self.net = video_unet
 
-    def forward(self, sample, timestep, encoder_hidden_states):
+    def forward(self, sample, timestep, encoder_hidden_states, frame_times):
         b, c, f, hh, ww = sample.shape
         frames = sample.permute(0, 2, 1, 3, 4).reshape(b * f, c, hh, ww)
         steps = timestep.expand(b, f).reshape(-1)  # [b, f], [1, f], [b, 1] or [1, 1]
-        idx = torch.arange(f, dtype=torch.float32)
-        times = (idx / torch.clamp(torch.tensor(f, dtype=torch.float32) - 1, min=1.0)).expand(b, f)
+        times = frame_times.reshape(1, f).expand(b, f)
         out = self.net(frames, steps, encoder_hidden_states, times)
         return out.reshape(b, f, c, hh, ww).permute(0, 2, 1, 3, 4)

@@ -56,3 +56,9 @@ export {
 export type { ErrorInfo } from './errors';
 export * from './schedulers';
 export * from './text';
+// the pieces other engines (video) build their pipelines from
+export { createGraph, Graph } from './model/session';
+export { encodePrompts } from './pipeline/text-conditioning';
+export type { TextConditioning } from './pipeline/text-conditioning';
+export { loadImage, toPixels } from './pipeline/images';
+export { applyGuidance, scale } from './pipeline/latents';
