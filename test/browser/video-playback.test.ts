@@ -1,5 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { encodeVideo } from '@easel/engine-video';
+import { judgeMotion, type RgbImage } from '@easel/testing';
+import { post, startTestEasel } from '../e2e/helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -90,5 +92,32 @@ describe('MP4 from the video encoder, played back in Chromium', () => {
       expect(scores[i]).toBeGreaterThan(30);
       if (i > 0) expect(psnr(Uint8Array.from(decoded.frames[i]), source[i - 1])).toBeLessThan(scores[i] - 5);
     }
+  });
+});
+
+describe('a docs-shaped text2video request, played in Chromium', () => {
+  let browser: Browser;
+  let ctx: Awaited<ReturnType<typeof startTestEasel>>;
+  beforeAll(async () => {
+    ctx = await startTestEasel({ EASEL_ORT_THREADS: '2' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  it('plays as an MP4 in a <video> and shows the object moving the named way', async () => {
+    const r = await post(`${ctx.easel.url}/api/v6/video/text2video`, { key: ctx.key, prompt: 'a yellow circle moving to the left on a purple background', output_type: 'mp4', seed: 11 });
+    expect(r.body.status).toBe('success');
+    const mp4 = Buffer.from(await (await fetch(r.body.output[0])).arrayBuffer());
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><title>play</title>');
+    const decoded = await decodeInBrowser(page, mp4, r.body.meta.fps, r.body.meta.num_frames);
+    expect(decoded.frames).toHaveLength(16);
+    expect(decoded.duration).toBeCloseTo(2, 1);
+    const frames: RgbImage[] = decoded.frames.map((rgb) => ({ width: decoded.width, height: decoded.height, data: Uint8Array.from(rgb) }));
+    const verdict = judgeMotion(frames, { motion: 'left', color: 'yellow', shape: 'circle', background: 'purple' });
+    expect(verdict.direction).toBe('left');
   });
 });

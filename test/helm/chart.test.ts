@@ -472,8 +472,8 @@ describe('the test catches a broken chart', () => {
       [{ pools: { video: { ortProvider: 'cudaa' } } }, /pools\.video\.ortProvider/],
       // A pool of a service the image cannot run (yet) is refused, not rendered into a crash-looping Deployment.
       [
-        { pools: { video: { enabled: true } } },
-        /pools\.video\.service: pools\.video\.service must be one of the following: "diffusion", "super_resolution", "image_editing"/,
+        { pools: { voice: { enabled: true } } },
+        /pools\.voice\.service: pools\.voice\.service must be one of the following: "diffusion", "super_resolution", "image_editing"/,
       ],
       [
         { pools: { extra: { enabled: true, service: 'upscaler', ortProvider: 'cpu', gpu: 0 } } },

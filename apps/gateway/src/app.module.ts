@@ -23,6 +23,7 @@ import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TrainingModule } from './training/training.module';
 import { ChatModule } from './chat/chat.module';
+import { VideoModule } from './video/video.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE, TRAINER_PROBLEM } from './tokens';
 
@@ -76,6 +77,7 @@ export class AppModule {
         ControlNetModule,
         TrainingModule,
         ChatModule,
+        VideoModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

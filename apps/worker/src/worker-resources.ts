@@ -12,6 +12,7 @@ import { DiffusionGeneration } from './diffusion/diffusion-generation';
 import { FaceEnhancer } from './face/face-enhancer';
 import type { GenerationSlots } from './generation-slots';
 import type { PostProcessors } from './postprocess/post-process';
+import { VideoGeneration } from './video/video-generation';
 
 /**
  * What the services of one worker share, each made on first use: one diffusion engine (one model
@@ -25,6 +26,7 @@ export class WorkerResources {
   private mattingInstance?: Matting;
   private faceRestorerInstance?: FaceRestorer;
   private chatInstance?: ChatCompletions;
+  private videoInstance?: VideoGeneration;
 
   constructor(
     readonly config: EaselConfig,
@@ -89,6 +91,19 @@ export class WorkerResources {
     }));
   }
 
+  /** text2video / img2video: the tenant's motion models over their image models, the last one used kept loaded. */
+  get video(): VideoGeneration {
+    return (this.videoInstance ??= new VideoGeneration({
+      catalog: this.catalog,
+      defaultModel: this.config.EASEL_DEFAULT_VIDEO_MODEL,
+      fetchAllowHosts: this.config.fetchAllowHosts,
+      session: {
+        device: this.config.EASEL_ORT_PROVIDER,
+        ...(this.config.EASEL_ORT_THREADS ? { intraOpNumThreads: this.config.EASEL_ORT_THREADS } : {}),
+      },
+    }));
+  }
+
   /** Drops the cached sessions of a model (model_reload / delete_model); false when none were loaded. */
   async unloadModel(location: string): Promise<boolean> {
     const face = this.faceRestorerInstance ? await this.faceRestorerInstance.unload(location) : false;
@@ -103,5 +118,6 @@ export class WorkerResources {
     this.mattingInstance?.dispose();
     await this.faceRestorerInstance?.dispose();
     await this.chatInstance?.close();
+    await this.videoInstance?.close();
   }
 }

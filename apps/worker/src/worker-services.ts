@@ -1,4 +1,4 @@
-import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE, VIDEO_SERVICE } from '@easel/contracts';
 import { chatGrpcEntry } from './chat/chat-grpc';
 import { ChatHandler } from './chat/chat-handler';
 import { controlNetGrpcEntry } from './controlnet/controlnet-grpc';
@@ -12,6 +12,8 @@ import { ImageEditingHandler } from './image-editing/image-editing-handler';
 import type { ServiceHandler } from './service-handler';
 import { TrainingHandler } from './training/training-handler';
 import { SuperResolution, SuperResolutionHandler } from './super-resolution/super-resolution-handler';
+import { videoGrpcEntry } from './video/video-grpc';
+import { VideoHandler } from './video/video-handler';
 import type { WorkerResources } from './worker-resources';
 
 /** One service's worker side: its bus handler and its gRPC service, both on the same code path. */
@@ -80,6 +82,11 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
   [CHAT_SERVICE]: {
     handler: (r) => new ChatHandler(r.chat, r.runtime?.jobs),
     grpc: (r) => chatGrpcEntry(r.chat, r.slots, 'cpu'),
+  },
+  // Clips of a motion model over its image model; a progress event per denoising step and per frame.
+  [VIDEO_SERVICE]: {
+    handler: (r) => new VideoHandler(r.video),
+    grpc: (r) => videoGrpcEntry(r.video, r.slots),
   },
 };
 

@@ -5,6 +5,7 @@ import { IMAGE_EDITING_CONTRACT } from './image-editing-proto';
 import type { RequestCase, ServiceContract } from './service-contract';
 import { SUPER_RESOLUTION_CONTRACT } from './super-resolution-proto';
 import { TRAINING_CONTRACT } from './training-proto';
+import { VIDEO_CONTRACT } from './video-proto';
 
 /**
  * Every service Easel runs, found by name, job kind or request case: the gateway publishes and the
@@ -18,6 +19,7 @@ export const SERVICE_CONTRACTS = [
   CONTROLNET_CONTRACT,
   TRAINING_CONTRACT,
   CHAT_CONTRACT,
+  VIDEO_CONTRACT,
 ] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];

@@ -12,7 +12,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { openSse, type SseSink } from '../jobs/sse-sink';
 import type { Principal } from '../keys/principal';
 import { CONFIG, JOB_BUS } from '../tokens';
-import { FieldReader } from '../common/request/field-reader';
+import { readOneFlag } from '../common/request/read-one-flag';
 import { CHAT_FIELDS } from './chat-fields';
 import { chunkBody, completionBody, summaryOf, usageChunk } from './openai-shapes';
 import { ReplyFollower } from './reply-follower';
@@ -126,11 +126,9 @@ export class ChatService {
     return { httpStatus: status, body: openAiError(status, asError(body)) };
   }
 
-  /** The body's `stream`, read by its own field spec alone (the submit reads the rest, and reports a bad flag). */
+  /** The body's `stream` (the submit reads the rest, and reports a bad flag). */
   private wantsStream(body: Record<string, unknown>): boolean {
-    const fields = new FieldReader(body);
-    const stream = CHAT_FIELDS.stream.read(fields, 'stream', {});
-    return !fields.hasErrors('stream') && stream;
+    return readOneFlag(body, 'stream', CHAT_FIELDS.stream);
   }
 }
 

@@ -13,6 +13,7 @@ const DEFAULT_FORMAT: Record<ModelCategory, (typeof FORMATS)[number]> = {
   controlnet: 'onnx',
   face_restore: 'onnx',
   llm: 'gguf',
+  video: 'onnx',
 };
 const VISIBILITIES = ['private', 'public'] as const;
 

@@ -29,3 +29,4 @@ export { judgeObjectRemoval, coloursUnder, surroundings, type RemovalJudgement }
 export { judgeOutpaint, type OutpaintJudgement, type Placement } from './editing/outpaint';
 export { checkerCircle, checkerInstanceImages, judgeChecker, CHECKER_LIGHT, CHECKER_DARK, CHECKER_BACKGROUND, type CheckerVerdict } from './training/checker-concept';
 export { chatHeldOut, judgeExactMatch, type ExactMatchScore, type HeldOutQuestion } from './chat/held-out';
+export { judgeMotion, videoHeldOut, MIN_TRAVEL, type MotionVerdict, type HeldOutMotion, type Direction } from './video/motion';

@@ -20,6 +20,8 @@ import type { TrainRequest } from '../../training/v1/training_pb';
 import { file_easel_training_v1_training } from '../../training/v1/training_pb';
 import type { CompleteRequest } from '../../chat/v1/chat_pb';
 import { file_easel_chat_v1_chat } from '../../chat/v1/chat_pb';
+import type { GenerateRequest as GenerateRequest$2 } from '../../video/v1/video_pb';
+import { file_easel_video_v1_video } from '../../video/v1/video_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -28,7 +30,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSLsAwoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIAEIJCgdyZXF1ZXN0QgsKCV9tb2RlbF9pZCJtCghKb2JFdmVudBIuCghwcm9ncmVzcxgBIAEoCzIaLmVhc2VsLmpvYnMudjEuSm9iUHJvZ3Jlc3NIABIoCgVlbmRlZBgCIAEoCzIXLmVhc2VsLmpvYnMudjEuSm9iRW5kZWRIAEIHCgVldmVudCKvAQoLSm9iUHJvZ3Jlc3MSDAoEc3RlcBgBIAEoBRINCgV0b3RhbBgCIAEoBRILCgNldGEYAyABKAESFAoHcHJldmlldxgEIAEoDEgAiAEBEhIKBXBoYXNlGAUgASgJSAGIAQESEQoEbG9zcxgGIAEoAUgCiAEBEhEKBHRleHQYByABKAlIA4gBAUIKCghfcHJldmlld0IICgZfcGhhc2VCBwoFX2xvc3NCBwoFX3RleHQiNAoISm9iRW5kZWQSKAoGc3RhdHVzGAEgASgOMhguZWFzZWwuam9icy52MS5Kb2JTdGF0dXMqVgoJSm9iU3RhdHVzEhoKFkpPQl9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJKT0JfU1RBVFVTX1NVQ0NFU1MQARIVChFKT0JfU1RBVFVTX0ZBSUxFRBACYgZwcm90bzM',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKeBAoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIABIwCgV2aWRlbxgQIAEoCzIfLmVhc2VsLnZpZGVvLnYxLkdlbmVyYXRlUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50Iq8BCgtKb2JQcm9ncmVzcxIMCgRzdGVwGAEgASgFEg0KBXRvdGFsGAIgASgFEgsKA2V0YRgDIAEoARIUCgdwcmV2aWV3GAQgASgMSACIAQESEgoFcGhhc2UYBSABKAlIAYgBARIRCgRsb3NzGAYgASgBSAKIAQESEQoEdGV4dBgHIAEoCUgDiAEBQgoKCF9wcmV2aWV3QggKBl9waGFzZUIHCgVfbG9zc0IHCgVfdGV4dCI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
     [
       file_easel_diffusion_v1_diffusion,
       file_easel_super_resolution_v1_super_resolution,
@@ -36,6 +38,7 @@ export const file_easel_jobs_v1_job: GenFile =
       file_easel_controlnet_v1_controlnet,
       file_easel_training_v1_training,
       file_easel_chat_v1_chat,
+      file_easel_video_v1_video,
     ],
   );
 
@@ -134,6 +137,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
          */
         value: CompleteRequest;
         case: 'chat';
+      }
+    | {
+        /**
+         * The video service (kinds "text2video", "img2video").
+         *
+         * @generated from field: easel.video.v1.GenerateRequest video = 16;
+         */
+        value: GenerateRequest$2;
+        case: 'video';
       }
     | { case: undefined; value?: undefined };
 };
