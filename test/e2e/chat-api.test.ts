@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { chatCredits } from '@easel/contracts';
 import { chatHeldOut, judgeExactMatch } from '@easel/testing';
-import { post, REPO_ROOT, startTestEasel } from './helpers';
+import { createTenant, post, REPO_ROOT, startTestEasel } from './helpers';
 
 /**
  * The chat family through the HTTP API on embedded Easel with the bundled easel-chat-tiny:
@@ -52,12 +52,7 @@ describe('chat through the API (uncensored_chat, OpenAI routes)', () => {
   afterAll(() => ctx?.close());
 
   /** A tenant of its own with `credits`, and its key. */
-  async function tenant(name: string, credits: string) {
-    const t = (await api('/api/v1/enterprise/tenants/create', { name, credits })).body.tenant;
-    const own = (await api('/api/v1/enterprise/keys/create', { tenant_id: t.id, name: `${name} app` })).body.api_key as string;
-    const balance = async () => ((await api('/api/v1/enterprise/tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((x) => x.id === t.id)!.credits;
-    return { key: own, balance };
-  }
+  const tenant = (name: string, credits: string) => createTenant(url, key, name, credits);
 
   it('answers the docs-shaped request from the bundled model, and charges the tokens it used', async () => {
     const own = await tenant('chatter', '1');

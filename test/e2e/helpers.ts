@@ -92,3 +92,12 @@ export class EaselProcess {
     return this.exited;
   }
 }
+
+/** A tenant of its own with `credits` (created with the admin key), its API key, and its balance as the operator reads it. */
+export async function createTenant(url: string, adminKey: string, name: string, credits: string): Promise<{ id: string; key: string; balance(): Promise<string> }> {
+  const admin = (path: string, body: Record<string, unknown>) => post(`${url}/api/v1/enterprise/${path}`, { key: adminKey, ...body });
+  const tenant = (await admin('tenants/create', { name, credits })).body.tenant as { id: string };
+  const key = (await admin('keys/create', { tenant_id: tenant.id, name: `${name} app` })).body.api_key as string;
+  const balance = async () => ((await admin('tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((x) => x.id === tenant.id)!.credits;
+  return { id: tenant.id, key, balance };
+}

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { judgeMotion, videoHeldOut, type HeldOutMotion, type MotionVerdict, type RgbImage } from '@easel/testing';
-import { post, startTestEasel } from './helpers';
+import { createTenant, post, startTestEasel } from './helpers';
 
 /**
  * The video family through the HTTP API on embedded Easel with the bundled easel-tiny-motion:
@@ -39,12 +39,7 @@ describe('video through the API (text2video, img2video)', () => {
   }, 60_000);
   afterAll(() => ctx?.close());
 
-  async function tenant(name: string, credits: string) {
-    const t = (await api('/api/v1/enterprise/tenants/create', { name, credits })).body.tenant;
-    const own = (await api('/api/v1/enterprise/keys/create', { tenant_id: t.id, name: `${name} app` })).body.api_key as string;
-    const balance = async () => ((await api('/api/v1/enterprise/tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((x) => x.id === t.id)!.credits;
-    return { key: own, balance };
-  }
+  const tenant = (name: string, credits: string) => createTenant(url, key, name, credits);
 
   it('answers the docs-shaped text2video request with an H.264 MP4 link, its meta, and charges 0.05 per frame', async () => {
     const own = await tenant('director', '5');

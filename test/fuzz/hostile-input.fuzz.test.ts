@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
-import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, type JobPayload } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, VIDEO_SERVICE, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, openPostgresDatabase, type Database } from '@easel/db';
 import { ApiKeysService, createGateway, TenantsService, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
@@ -41,6 +41,10 @@ class InstantService implements ServiceHandler {
     if (this.service === CHAT_SERVICE) {
       const reply = { text: 'ok', finishReason: 'stop', promptTokens: 3, completionTokens: 1, seed: 1, firstTokenSeconds: 0, seconds: 0, modelId: payload.modelId ?? 'easel-chat-tiny' };
       return { result: reply, files: [], creditsUsed: 0.001 };
+    }
+    if (this.service === VIDEO_SERVICE) {
+      const clip = { modelId: payload.modelId ?? 'easel-tiny-motion', numFrames: 2, fps: 8, width: 8, height: 8, seed: 1, outputType: 'gif', generationTime: 0, timings: {} };
+      return { result: clip, files: [{ body: this.png, contentType: 'image/gif', extension: 'gif' }] };
     }
     const params = payload.params as { samples?: number; generation?: { samples?: number } };
     const samples = params.samples ?? params.generation?.samples ?? 1;
@@ -201,7 +205,7 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
     if (path.includes('dreambooth')) body.model_id = 'easel-tiny';
     if (/uncensored_chat|chat\/completions/.test(path)) return { key, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 8 };
     if (path.endsWith('/completions')) return { key, prompt: 'Hi', max_tokens: 8 };
-    if (path.includes('img2img') || path.includes('inpaint')) body.init_image = image;
+    if (path.includes('img2img') || path.includes('inpaint') || path.includes('img2video')) body.init_image = image;
     if (path.includes('inpaint')) body.mask_image = image;
     return body;
   };

@@ -3,6 +3,7 @@ import { CHAT_CONTEXT_OVERFLOW, LLM_CATEGORY, type ChatParams, type ChatReply } 
 import { ChatEngine, ContextOverflowError, type ChatEngineOptions } from '@easel/engine-chat';
 import type { ModelCatalog } from '@easel/model-store';
 import { ModelNotFoundError } from '../diffusion/diffusion-generation';
+import { LoadedModels } from '../loaded-models';
 import { PermanentJobError } from '../service-handler';
 
 export interface ChatCompletionsOptions {
@@ -24,14 +25,15 @@ export interface ReplyHooks {
  * and loaded (kept for the next request), the messages run through it.
  */
 export class ChatCompletions {
-  private readonly engines = new Map<string, Promise<ChatEngine>>();
-  private readonly modelIds = new Map<string, string>();
+  private readonly engines: LoadedModels<ChatEngine>;
 
-  constructor(private readonly options: ChatCompletionsOptions) {}
+  constructor(private readonly options: ChatCompletionsOptions) {
+    this.engines = new LoadedModels((location) => ChatEngine.load(location, options.engine), (engine) => engine.close(), options.maxLoaded ?? 2);
+  }
 
   /** Ids of the chat models in memory. */
   loadedModels(): string[] {
-    return [...this.engines.keys()].map((location) => this.modelIds.get(location) ?? location);
+    return this.engines.modelIds();
   }
 
   /** `model_id` (or the default chat model) → its local GGUF file, for the tenant; throws ModelNotFoundError. */
@@ -42,13 +44,13 @@ export class ChatCompletions {
     if (!model) throw new ModelNotFoundError(id, 'model_id');
     if (model.category !== LLM_CATEGORY) throw new PermanentJobError(`${id} is a ${model.category} model, not a chat (llm) model.`, 'model_id');
     const location = resolvePath(catalog.materialize ? await catalog.materialize(model) : model.location);
-    this.modelIds.set(location, id);
+    this.engines.name(location, id);
     return { modelId: id, location };
   }
 
   async complete(tenantId: string, params: ChatParams, hooks: ReplyHooks = {}): Promise<ChatReply> {
     const { modelId, location } = await this.resolveModel(tenantId, params.modelId);
-    const engine = await this.engine(location);
+    const engine = await this.engines.get(location);
     let tokens = 0;
     try {
       const reply = await engine.complete(params.messages, {
@@ -77,28 +79,7 @@ export class ChatCompletions {
     }
   }
 
-  private engine(location: string): Promise<ChatEngine> {
-    const cached = this.engines.get(location);
-    if (cached) {
-      this.engines.delete(location);
-      this.engines.set(location, cached); // most recently used last
-      return cached;
-    }
-    const loading = ChatEngine.load(location, this.options.engine);
-    loading.catch(() => this.engines.delete(location)); // a failed load is tried again next time
-    this.engines.set(location, loading);
-    const max = this.options.maxLoaded ?? 2;
-    for (const [old, engine] of this.engines) {
-      if (this.engines.size <= max) break;
-      this.engines.delete(old);
-      void engine.then((e) => e.close()).catch(() => undefined);
-    }
-    return loading;
-  }
-
-  async close(): Promise<void> {
-    const engines = [...this.engines.values()];
-    this.engines.clear();
-    await Promise.all(engines.map((e) => e.then((x) => x.close()).catch(() => undefined)));
+  close(): Promise<void> {
+    return this.engines.close();
   }
 }

@@ -5,6 +5,7 @@ import { baseModelOf, encodeVideo, generateVideo, loadVideoModel, type VideoMode
 import type { ModelCatalog } from '@easel/model-store';
 import { ModelNotFoundError } from '../diffusion/diffusion-generation';
 import { loadInputImage } from '../inputs/input-image';
+import { LoadedModels } from '../loaded-models';
 import { PermanentJobError } from '../service-handler';
 
 export interface VideoGenerationOptions {
@@ -12,7 +13,7 @@ export interface VideoGenerationOptions {
   defaultModel: string;
   fetchAllowHosts: readonly string[];
   session?: SessionOptions;
-  /** Motion models kept loaded (most recently used first out last). */
+  /** Motion models kept loaded (default 1; the least recently used is released first). */
   cachedModels?: number;
 }
 
@@ -27,13 +28,20 @@ export interface GeneratedVideo {
  * the image model it names resolved, the init image fetched, the frames generated and encoded.
  */
 export class VideoGeneration {
-  private readonly models = new Map<string, Promise<VideoModel>>();
-  private readonly modelIds = new Map<string, string>();
+  private readonly models: LoadedModels<VideoModel>;
+  /** A motion model's folder → its base image model's, as resolved for it. */
+  private readonly bases = new Map<string, string>();
 
-  constructor(private readonly options: VideoGenerationOptions) {}
+  constructor(private readonly options: VideoGenerationOptions) {
+    this.models = new LoadedModels(
+      (location) => loadVideoModel(location, this.bases.get(location)!, options.session ?? {}),
+      (model) => model.release(),
+      options.cachedModels ?? 1,
+    );
+  }
 
   loadedModels(): string[] {
-    return [...this.models.keys()].map((location) => this.modelIds.get(location) ?? location);
+    return this.models.modelIds();
   }
 
   /** The model's local folder and its base image model's, both of which this tenant may use. */
@@ -48,15 +56,16 @@ export class VideoGeneration {
     const base = await catalog.find(tenantId, baseId);
     if (!base || base.category !== 'stable_diffusion') throw new PermanentJobError(`The video model ${id} extends ${baseId}, which is not available.`, 'model_id');
     const baseLocation = resolvePath(catalog.materialize ? await catalog.materialize(base) : base.location);
-    this.modelIds.set(location, id);
+    this.models.name(location, id);
+    this.bases.set(location, baseLocation);
     return { modelId: id, location, baseLocation };
   }
 
   async run(tenantId: string, p: VideoParams, options: { signal?: AbortSignal; onProgress?: (event: VideoProgress) => void } = {}): Promise<GeneratedVideo> {
     const started = performance.now();
-    const { modelId, location, baseLocation } = await this.resolveModel(tenantId, p.modelId);
+    const { modelId, location } = await this.resolveModel(tenantId, p.modelId);
     const initImage = p.kind === 'img2video' ? await loadInputImage('init_image', p.initImage ?? '', this.options.fetchAllowHosts) : undefined;
-    const model = await this.model(location, baseLocation);
+    const model = await this.models.get(location);
     let clip;
     try {
       clip = await generateVideo(
@@ -107,29 +116,8 @@ export class VideoGeneration {
     return { result, video: encoded.data, mimeType: encoded.mimeType };
   }
 
-  private model(location: string, baseLocation: string): Promise<VideoModel> {
-    const cached = this.models.get(location);
-    if (cached) {
-      this.models.delete(location);
-      this.models.set(location, cached); // most recently used last
-      return cached;
-    }
-    const loading = loadVideoModel(location, baseLocation, this.options.session ?? {});
-    loading.catch(() => this.models.delete(location)); // a failed load is tried again next time
-    this.models.set(location, loading);
-    const keep = this.options.cachedModels ?? 1;
-    while (this.models.size > keep) {
-      const [oldest, evicted] = this.models.entries().next().value as [string, Promise<VideoModel>];
-      this.models.delete(oldest);
-      void evicted.then((m) => m.release()).catch(() => undefined);
-    }
-    return loading;
-  }
-
-  async close(): Promise<void> {
-    const all = [...this.models.values()];
-    this.models.clear();
-    await Promise.all(all.map((m) => m.then((x) => x.release()).catch(() => undefined)));
+  close(): Promise<void> {
+    return this.models.close();
   }
 }
 
