@@ -5,7 +5,9 @@
                    other (self-attention across time, with a sinusoidal embedding of the
                    frame's time in [0, 1]), and to the prompt's states (cross-attention;
                    AnimateDiff leaves this to the frozen spatial layers, which here never
-                   learnt words of motion), then a GEGLU feed-forward. proj_out starts at
+                   learnt words of motion), then a GEGLU feed-forward. Each cell also gets
+                   an embedding of its place in the frame (a motion is a place that changes
+                   with time). proj_out starts at
                    zero, so an untrained module leaves the image model unchanged.
   * VideoUNet    - the image UNet's blocks run on every frame (batch x frames as one
                    batch, the same text states for all), a motion module after each.
@@ -32,6 +34,21 @@ import models as M  # noqa: E402
 TIME_FREQUENCIES = 6  # sin/cos of (pi / 2) * 2^k * t, k < 6
 
 
+POSITION_FREQUENCIES = 4  # sin/cos of (pi / 2) * 2^k * x and * y, k < 4
+
+
+def position_features(hh, ww):
+    """A latent cell's place as fractions of the frame, x and y in [0, 1] -> [h*w, 4 * POSITION_FREQUENCIES].
+    Motion is a place that changes with time: the modules need to know where a cell is."""
+    ys = torch.arange(hh, dtype=torch.float32) / torch.clamp(torch.tensor(hh, dtype=torch.float32) - 1, min=1.0)
+    xs = torch.arange(ww, dtype=torch.float32) / torch.clamp(torch.tensor(ww, dtype=torch.float32) - 1, min=1.0)
+    y = ys[:, None].expand(hh, ww).reshape(-1)
+    x = xs[None, :].expand(hh, ww).reshape(-1)
+    k = torch.pow(2.0, torch.arange(POSITION_FREQUENCIES, dtype=torch.float32)) * (math.pi * 0.5)
+    args = torch.cat([x[:, None] * k, y[:, None] * k], dim=-1)
+    return torch.cat([torch.sin(args), torch.cos(args)], dim=-1)
+
+
 def time_features(times):
     """times [b, f] in [0, 1] -> [b, f, 2 * TIME_FREQUENCIES]."""
     k = torch.arange(TIME_FREQUENCIES, dtype=torch.float32)
@@ -45,6 +62,9 @@ class MotionModule(nn.Module):
         self.norm = M.gn(ch)
         self.proj_in = nn.Linear(ch, ch)
         self.time_proj = nn.Linear(2 * TIME_FREQUENCIES, ch)
+        self.pos_proj = nn.Linear(4 * POSITION_FREQUENCIES, ch)
+        nn.init.zeros_(self.pos_proj.weight)  # added to a trained model: starts as a no-op
+        nn.init.zeros_(self.pos_proj.bias)
         self.norm_cross = nn.LayerNorm(ch)
         self.attn_cross = M.Attention(ch, ctx_dim, head_dim)
         self.norm_temporal = nn.LayerNorm(ch)
@@ -61,7 +81,8 @@ class MotionModule(nn.Module):
         bf, c, hh, ww = x.shape
         b = bf // frames
         h = self.norm(x).reshape(b, frames, c, hh * ww).permute(0, 1, 3, 2)  # [b, f, hw, c]
-        h = M.lin(h, self.proj_in) + M.lin(tfeat, self.time_proj)[:, :, None, :]
+        h = M.lin(h, self.proj_in) + M.lin(tfeat, self.time_proj)[:, :, None, :] \
+            + M.lin(position_features(hh, ww), self.pos_proj)[None, None]
         # cross-attention: every (frame, cell) token reads the prompt; K/V once per clip
         flat = h.reshape(b, frames * hh * ww, c)
         flat = flat + self.attn_cross(self.norm_cross(flat), ctx)

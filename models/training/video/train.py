@@ -68,6 +68,23 @@ def build_data(vae, scaling, n, seed):
     return {"latents": lat.half(), "specs": specs, "times": torch.tensor(times)}
 
 
+def load_optimizer(opt, ck, net):
+    """The checkpoint's Adam state, matched by parameter name: a module added since (zero-initialised)
+    starts with a fresh state while the others keep theirs."""
+    names = [n for n, _ in net.named_parameters() if not n.startswith("unet.")]
+    saved = ck.get("opt_names") or [n for n in names if n in ck["net"]]
+    if saved == names:
+        opt.load_state_dict(ck["opt"])
+        return
+    state = ck["opt"]["state"]
+    by_name = {saved[i]: state[i] for i in state}
+    params = opt.param_groups[0]["params"]
+    for n, p in zip(names, params):
+        if n in by_name:
+            opt.state[p] = {k: (v.clone() if torch.is_tensor(v) else v) for k, v in by_name[n].items()}
+    log(f"optimizer state matched by name: {len(by_name)} of {len(names)} parameters kept theirs")
+
+
 def save(path, obj):
     tmp = path + ".tmp"
     torch.save(obj, tmp)
@@ -120,7 +137,7 @@ def main():
         ck = torch.load(ck_path)
         net.load_state_dict(ck["net"], strict=False)
         ema.load_state_dict(ck["ema"], strict=False)
-        opt.load_state_dict(ck["opt"])
+        load_optimizer(opt, ck, net)
         step, elapsed, run_loss = ck["step"], ck["elapsed"], ck.get("loss")
         log(f"resume at step {step} ({elapsed / 60:.1f} min)")
     ema_params = ema.motion_parameters()
@@ -188,13 +205,14 @@ def main():
                 f"elapsed {(time.time() - t_start) / 60:.1f} min")
         if time.time() - last_save > a.checkpoint_every:
             save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
-                           "step": step, "elapsed": time.time() - t_start, "loss": run_loss})
+                           "opt_names": [n for n, _ in net.named_parameters() if not n.startswith("unet.")], "step": step, "elapsed": time.time() - t_start, "loss": run_loss})
             last_save = time.time()
             log(f"checkpoint at step {step}")
     if not a.export_only:
         elapsed = time.time() - t_start
         save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
-                       "step": step, "elapsed": elapsed, "loss": run_loss})
+                       "opt_names": [n for n, _ in net.named_parameters() if not n.startswith("unet.")], "step": step,
+                       "elapsed": elapsed, "loss": run_loss})
         log(f"training done: {step} steps, {elapsed / 60:.1f} min, loss {run_loss:.4f}")
     import export_motion
 
