@@ -1,9 +1,12 @@
 """AnimateDiff's idea on easel-tiny: motion modules inserted into a frozen image UNet.
 
   * MotionModule - after every transformer block of the UNet (down, middle, up), a
-                   temporal transformer: for each latent cell, its frames attend to each
-                   other (self-attention across time, with a sinusoidal embedding of the
-                   frame's time in [0, 1]), and to the prompt's states (cross-attention;
+                   temporal transformer: on the 16x16 map, for each latent cell, its frames
+                   attend to each other (self-attention across time, with a sinusoidal
+                   embedding of the frame's time in [0, 1]); on the coarse 8x8 and 4x4 maps
+                   every (frame, cell) token attends to all others (full space-time
+                   attention, as in Latte / CogVideoX: cheap there, and a move spans most
+                   of those cells); every token also attends to the prompt's states (cross-attention;
                    AnimateDiff leaves this to the frozen spatial layers, which here never
                    learnt words of motion), then a GEGLU feed-forward. Each cell also gets
                    an embedding of its place in the frame (a motion is a place that changes
@@ -34,6 +37,9 @@ import models as M  # noqa: E402
 TIME_FREQUENCIES = 6  # sin/cos of (pi / 2) * 2^k * t, k < 6
 
 
+# maps of at most this many cells (easel-tiny's 8x8 and 4x4) get full space-time attention; a move across
+# the frame spans most of a coarse map's cells, which per-cell temporal attention cannot carry
+FULL_ATTENTION_CELLS = 64
 POSITION_FREQUENCIES = 4  # sin/cos of (pi / 2) * 2^k * x and * y, k < 4
 
 
@@ -59,12 +65,11 @@ def time_features(times):
 class MotionModule(nn.Module):
     def __init__(self, ch, ctx_dim, head_dim):
         super().__init__()
+        self.ch = ch
         self.norm = M.gn(ch)
         self.proj_in = nn.Linear(ch, ch)
         self.time_proj = nn.Linear(2 * TIME_FREQUENCIES, ch)
         self.pos_proj = nn.Linear(4 * POSITION_FREQUENCIES, ch)
-        nn.init.zeros_(self.pos_proj.weight)  # added to a trained model: starts as a no-op
-        nn.init.zeros_(self.pos_proj.bias)
         self.norm_cross = nn.LayerNorm(ch)
         self.attn_cross = M.Attention(ch, ctx_dim, head_dim)
         self.norm_temporal = nn.LayerNorm(ch)
@@ -86,14 +91,20 @@ class MotionModule(nn.Module):
         # cross-attention: every (frame, cell) token reads the prompt; K/V once per clip
         flat = h.reshape(b, frames * hh * ww, c)
         flat = flat + self.attn_cross(self.norm_cross(flat), ctx)
-        # temporal self-attention: the frames of one cell attend to each other
-        seq = flat.reshape(b, frames, hh * ww, c).transpose(1, 2).reshape(b * hh * ww, frames, c)
-        y = self.norm_temporal(seq)
-        seq = seq + self.attn_temporal(y, y)
+        if hh * ww <= FULL_ATTENTION_CELLS:
+            # coarse maps: every (frame, cell) token attends to every other, so content can move across cells
+            y = self.norm_temporal(flat)
+            seq = flat + self.attn_temporal(y, y)
+        else:
+            # fine maps: the frames of one cell attend to each other (AnimateDiff's temporal attention)
+            seq = flat.reshape(b, frames, hh * ww, c).transpose(1, 2).reshape(b * hh * ww, frames, c)
+            y = self.norm_temporal(seq)
+            seq = seq + self.attn_temporal(y, y)
+            seq = seq.reshape(b, hh * ww, frames, c).transpose(1, 2).reshape(b, frames * hh * ww, c)
         a, g = M.lin(self.norm_ff(seq), self.ff1).chunk(2, dim=-1)
         seq = seq + M.lin(a * F.gelu(g), self.ff2)
-        out = M.lin(seq, self.proj_out)  # [b*hw, f, c]
-        out = out.reshape(b, hh * ww, frames, c).permute(0, 2, 3, 1).reshape(bf, c, hh, ww)
+        out = M.lin(seq, self.proj_out)  # [b, f*hw, c]
+        out = out.reshape(b, frames, hh * ww, c).permute(0, 1, 3, 2).reshape(bf, c, hh, ww)
         return x + out
 
 
