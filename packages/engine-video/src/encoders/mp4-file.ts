@@ -1,5 +1,6 @@
 import { ArrayBufferTarget, Muxer } from 'mp4-muxer';
 import type { H264Stream } from './h264-pcm';
+import { clearMp4Timestamps } from './mp4-timestamps';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0').toUpperCase();
 
@@ -38,5 +39,7 @@ export function muxMp4(stream: H264Stream, width: number, height: number, fps: n
     muxer.addVideoChunkRaw(lengthPrefixed(nal), 'key', Math.round(i * frameMicros), Math.round(frameMicros), i === 0 ? { decoderConfig } : undefined);
   });
   muxer.finalize();
-  return Buffer.from(target.buffer);
+  const file = Buffer.from(target.buffer);
+  clearMp4Timestamps(file);
+  return file;
 }
