@@ -1,7 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { encodeVideo } from '@easel/engine-video';
 import { judgeMotion, type RgbImage } from '@easel/testing';
-import { post, startTestEasel } from '../e2e/helpers';
+import { followToEnd, post, startTestEasel } from '../e2e/helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -108,12 +108,8 @@ describe('a docs-shaped text2video request, played in Chromium', () => {
   });
 
   it('plays as an MP4 in a <video> and shows the named object on the named background in every frame', async () => {
-    let r = await post(`${ctx.easel.url}/api/v6/video/text2video`, { key: ctx.key, prompt: 'a yellow circle moving to the left on a purple background', output_type: 'mp4', seed: 11 });
-    // a clip longer than the sync window answers processing: follow it as a client does
-    for (let i = 0; r.body.status === 'processing' && i < 600; i++) {
-      await new Promise((done) => setTimeout(done, 500));
-      r = await post(r.body.fetch_result, { key: ctx.key });
-    }
+    // a clip longer than the sync window answers processing: followed to its end, as a client does
+    const r = await followToEnd(await post(`${ctx.easel.url}/api/v6/video/text2video`, { key: ctx.key, prompt: 'a yellow circle moving to the left on a purple background', output_type: 'mp4', seed: 11 }), ctx.key);
     expect(r.body.status).toBe('success');
     const mp4 = Buffer.from(await (await fetch(r.body.output[0])).arrayBuffer());
     const page = await browser.newPage();

@@ -58,6 +58,18 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
 
+/**
+ * A job's final answer: one still `processing` (longer than the sync window) is followed through its
+ * `fetch_result` link, as a client does, every half second, for at most five minutes.
+ */
+export async function followToEnd(answer: Awaited<ReturnType<typeof post>>, key: string): Promise<Awaited<ReturnType<typeof post>>> {
+  for (let i = 0; answer.body.status === 'processing' && i < 600; i++) {
+    await new Promise((done) => setTimeout(done, 500));
+    answer = await post(answer.body.fetch_result, { key });
+  }
+  return answer;
+}
+
 /** `easel up` as a child process; resolves once it prints its URL. */
 export class EaselProcess {
   output = '';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { judgeMotion, videoHeldOut, type HeldOutMotion, type MotionVerdict, type RgbImage } from '@easel/testing';
-import { createTenant, post, startTestEasel } from './helpers';
+import { createTenant, followToEnd, post, startTestEasel } from './helpers';
 
 /**
  * The video family through the HTTP API on embedded Easel with the bundled easel-tiny-motion:
@@ -31,14 +31,8 @@ describe('video through the API (text2video, img2video)', () => {
   let url: string;
   let key: string;
   const api = (path: string, body: Record<string, unknown>, withKey = key) => post(`${url}${path}`, { key: withKey, ...body });
-  /** A clip longer than the sync window answers `processing`: follow its fetch link to the end, as a client does. */
-  const settled = async (r: { status: number; body: any }, withKey = key) => {
-    for (let i = 0; r.body.status === 'processing' && i < 600; i++) {
-      await new Promise((done) => setTimeout(done, 500));
-      r = await post(r.body.fetch_result, { key: withKey });
-    }
-    return r;
-  };
+  /** A clip longer than the sync window answers `processing`: followed to its end. */
+  const settled = (r: Awaited<ReturnType<typeof post>>, withKey = key) => followToEnd(r, withKey);
   const download = async (link: string) => {
     const r = await fetch(link);
     return { type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()) };

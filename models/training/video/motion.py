@@ -65,7 +65,6 @@ def time_features(times):
 class MotionModule(nn.Module):
     def __init__(self, ch, ctx_dim, head_dim):
         super().__init__()
-        self.ch = ch
         self.norm = M.gn(ch)
         self.proj_in = nn.Linear(ch, ch)
         self.time_proj = nn.Linear(2 * TIME_FREQUENCIES, ch)
