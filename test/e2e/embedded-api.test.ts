@@ -129,8 +129,9 @@ describe('embedded mode through the public API', () => {
   it('model_list shows the models the key may use', async () => {
     const { body } = await api('/api/v4/dreambooth/model_list', { key });
     expect(body[0]).toEqual(expect.objectContaining({ model_id: 'easel-tiny', status: 'model_ready', model_family: 'sd1' }));
-    // and the bundled adapters and ControlNets (bundled.json: optional, listed once their files are committed), and the chat model
-    expect(body.slice(1).map((m: { model_category: string }) => m.model_category)).toEqual(body.slice(1).map(() => expect.stringMatching(/^(lora|embeddings|controlnet|llm)$/)));
+    // and the bundled adapters and ControlNets (bundled.json: optional, listed once their files are committed), the video and the chat model
+    expect(body.slice(1).map((m: { model_category: string }) => m.model_category)).toEqual(body.slice(1).map(() => expect.stringMatching(/^(lora|embeddings|controlnet|video|llm)$/)));
     expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ model_id: 'easel-chat-tiny', model_category: 'llm', status: 'model_ready' })]));
+    expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ model_id: 'easel-tiny-motion', model_category: 'video', status: 'model_ready' })]));
   });
 });

@@ -94,7 +94,7 @@ describe('video through the API (text2video, img2video)', () => {
     expect(report.colourFrames).toBeGreaterThanOrEqual(0.7);
     expect(report.maxColourStep).toBeLessThan(60);
     expect(report.areaVariation).toBeLessThan(0.35);
-  });
+  }, 600_000);
 
   it('gives the same bytes for the same seed, and another clip for another seed', async () => {
     const body = { prompt: 'a green square moving up on a black background', num_frames: 6, num_inference_steps: 8, output_type: 'mp4' };
