@@ -232,6 +232,26 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['training'],
     request: { type: 'key-and-fields' },
   },
+  'VideoController.text2video': {
+    summary: 'Text to video: a short clip from a prompt (MP4 or GIF)',
+    description: `prompt, negative_prompt, model_id (category video; default the deployment's, easel-tiny-motion), width/height (multiples of 8, 64–512), num_frames (2–25), fps, num_inference_steps, guidance_scale, seed (the same seed and request give the same file), output_type (mp4: H.264 Constrained Baseline, avc1, yuv420p; gif). instant_response: yes answers \`processing\` at once. ${SYNC_WINDOW} Progress events per denoising step (phase denoise) and per decoded frame (phase decode).`,
+    tags: ['video'],
+    request: { type: 'job', kind: 'text2video' },
+    submitsJob: true,
+  },
+  'VideoController.img2video': {
+    summary: 'Image to video: a clip that starts from init_image',
+    description: `init_image is the first frame; the prompt names the motion. Stable Video Diffusion's min_guidance_scale/max_guidance_scale (the guidance grows from the first frame to the last), noise_aug_strength and motion_bucket_id (127: the whole motion). Otherwise as text2video. ${SYNC_WINDOW}`,
+    tags: ['video'],
+    request: { type: 'job', kind: 'img2video' },
+    submitsJob: true,
+  },
+  'VideoController.fetch': {
+    summary: 'Fetch a video job',
+    description: "The success, processing or failed shape of a video job. Only the key's own tenant may fetch it.",
+    tags: ['video'],
+    request: { type: 'fetch' },
+  },
   'ChatController.uncensoredChat': {
     summary: 'Uncensored chat: a reply from a chat model (llama.cpp, GGUF)',
     description:
