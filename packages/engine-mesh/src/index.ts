@@ -1,0 +1,18 @@
+export { loadMeshModel, MESH_GRAPH_INPUTS } from './mesh-model';
+export type { MeshModel, PriorConfig } from './mesh-model';
+export { generateMesh, EmptyMeshError } from './generate-mesh';
+export type { MeshResult, MeshProgress, MeshTimings, MeshOptions } from './generate-mesh';
+export { DEFAULT_MESH_LIMITS, validateMeshRequest } from './mesh-request';
+export type { MeshRequest, MeshLimits } from './mesh-request';
+export { MESH_FORMATS, MESH_MIME_TYPES, writeMeshFile } from './writers/mesh-file';
+export type { MeshFormat, MeshFile } from './writers/mesh-file';
+export { marchingCubes } from './mesh/marching-cubes';
+export type { SlicedField } from './mesh/marching-cubes';
+export { simplifyMesh } from './mesh/simplify';
+export type { TriangleMesh } from './mesh/triangle-mesh';
+export { vertexNormals, bounds, compact } from './mesh/triangle-mesh';
+export { frameImage } from './image/frame-image';
+export { renderMesh } from './preview/rasterize';
+export { previewPng, turntableGif } from './preview/preview';
+export { PREVIEW_CAMERA } from './preview/camera';
+export type { Camera } from './preview/camera';
