@@ -27,4 +27,7 @@ export * as controlnetv1 from './gen/easel/controlnet/v1/controlnet_pb';
 export * as trainingv1 from './gen/easel/training/v1/training_pb';
 export * as chatv1 from './gen/easel/chat/v1/chat_pb';
 export * as videov1 from './gen/easel/video/v1/video_pb';
+export * from './mesh';
+export * from './mesh-proto';
+export * as meshv1 from './gen/easel/mesh/v1/mesh_pb';
 export * as superresolutionv1 from './gen/easel/super_resolution/v1/super_resolution_pb';

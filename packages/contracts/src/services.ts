@@ -2,6 +2,7 @@ import { CHAT_CONTRACT } from './chat-proto';
 import { CONTROLNET_CONTRACT } from './controlnet-proto';
 import { DIFFUSION_CONTRACT } from './diffusion-proto';
 import { IMAGE_EDITING_CONTRACT } from './image-editing-proto';
+import { MESH_CONTRACT } from './mesh-proto';
 import type { RequestCase, ServiceContract } from './service-contract';
 import { SUPER_RESOLUTION_CONTRACT } from './super-resolution-proto';
 import { TRAINING_CONTRACT } from './training-proto';
@@ -20,6 +21,7 @@ export const SERVICE_CONTRACTS = [
   TRAINING_CONTRACT,
   CHAT_CONTRACT,
   VIDEO_CONTRACT,
+  MESH_CONTRACT,
 ] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];

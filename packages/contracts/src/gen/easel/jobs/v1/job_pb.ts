@@ -22,6 +22,8 @@ import type { CompleteRequest } from '../../chat/v1/chat_pb';
 import { file_easel_chat_v1_chat } from '../../chat/v1/chat_pb';
 import type { GenerateRequest as GenerateRequest$2 } from '../../video/v1/video_pb';
 import { file_easel_video_v1_video } from '../../video/v1/video_pb';
+import type { GenerateRequest as GenerateRequest$3 } from '../../mesh/v1/mesh_pb';
+import { file_easel_mesh_v1_mesh } from '../../mesh/v1/mesh_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -30,7 +32,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKeBAoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIABIwCgV2aWRlbxgQIAEoCzIfLmVhc2VsLnZpZGVvLnYxLkdlbmVyYXRlUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50Iq8BCgtKb2JQcm9ncmVzcxIMCgRzdGVwGAEgASgFEg0KBXRvdGFsGAIgASgFEgsKA2V0YRgDIAEoARIUCgdwcmV2aWV3GAQgASgMSACIAQESEgoFcGhhc2UYBSABKAlIAYgBARIRCgRsb3NzGAYgASgBSAKIAQESEQoEdGV4dBgHIAEoCUgDiAEBQgoKCF9wcmV2aWV3QggKBl9waGFzZUIHCgVfbG9zc0IHCgVfdGV4dCI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSLOBAoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIABIwCgV2aWRlbxgQIAEoCzIfLmVhc2VsLnZpZGVvLnYxLkdlbmVyYXRlUmVxdWVzdEgAEi4KBG1lc2gYESABKAsyHi5lYXNlbC5tZXNoLnYxLkdlbmVyYXRlUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50Iq8BCgtKb2JQcm9ncmVzcxIMCgRzdGVwGAEgASgFEg0KBXRvdGFsGAIgASgFEgsKA2V0YRgDIAEoARIUCgdwcmV2aWV3GAQgASgMSACIAQESEgoFcGhhc2UYBSABKAlIAYgBARIRCgRsb3NzGAYgASgBSAKIAQESEQoEdGV4dBgHIAEoCUgDiAEBQgoKCF9wcmV2aWV3QggKBl9waGFzZUIHCgVfbG9zc0IHCgVfdGV4dCI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
     [
       file_easel_diffusion_v1_diffusion,
       file_easel_super_resolution_v1_super_resolution,
@@ -39,6 +41,7 @@ export const file_easel_jobs_v1_job: GenFile =
       file_easel_training_v1_training,
       file_easel_chat_v1_chat,
       file_easel_video_v1_video,
+      file_easel_mesh_v1_mesh,
     ],
   );
 
@@ -146,6 +149,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
          */
         value: GenerateRequest$2;
         case: 'video';
+      }
+    | {
+        /**
+         * The mesh service (kinds "text_to_3d", "image_to_3d").
+         *
+         * @generated from field: easel.mesh.v1.GenerateRequest mesh = 17;
+         */
+        value: GenerateRequest$3;
+        case: 'mesh';
       }
     | { case: undefined; value?: undefined };
 };
