@@ -24,6 +24,7 @@ import { TenantsModule } from './tenants/tenants.module';
 import { TrainingModule } from './training/training.module';
 import { ChatModule } from './chat/chat.module';
 import { VideoModule } from './video/video.module';
+import { MeshModule } from './mesh/mesh.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE, TRAINER_PROBLEM } from './tokens';
 
@@ -78,6 +79,7 @@ export class AppModule {
         TrainingModule,
         ChatModule,
         VideoModule,
+        MeshModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

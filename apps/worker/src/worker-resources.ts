@@ -13,6 +13,7 @@ import { FaceEnhancer } from './face/face-enhancer';
 import type { GenerationSlots } from './generation-slots';
 import type { PostProcessors } from './postprocess/post-process';
 import { VideoGeneration } from './video/video-generation';
+import { MeshGeneration } from './mesh/mesh-generation';
 
 /**
  * What the services of one worker share, each made on first use: one diffusion engine (one model
@@ -27,6 +28,7 @@ export class WorkerResources {
   private faceRestorerInstance?: FaceRestorer;
   private chatInstance?: ChatCompletions;
   private videoInstance?: VideoGeneration;
+  private meshInstance?: MeshGeneration;
 
   constructor(
     readonly config: EaselConfig,
@@ -104,6 +106,19 @@ export class WorkerResources {
     }));
   }
 
+  /** text_to_3d / image_to_3d: the tenant's 3D models, the last one used kept loaded. */
+  get mesh(): MeshGeneration {
+    return (this.meshInstance ??= new MeshGeneration({
+      catalog: this.catalog,
+      defaultModel: this.config.EASEL_DEFAULT_MESH_MODEL,
+      fetchAllowHosts: this.config.fetchAllowHosts,
+      session: {
+        device: this.config.EASEL_ORT_PROVIDER,
+        ...(this.config.EASEL_ORT_THREADS ? { intraOpNumThreads: this.config.EASEL_ORT_THREADS } : {}),
+      },
+    }));
+  }
+
   /** Drops the cached sessions of a model (model_reload / delete_model); false when none were loaded. */
   async unloadModel(location: string): Promise<boolean> {
     const face = this.faceRestorerInstance ? await this.faceRestorerInstance.unload(location) : false;
@@ -119,5 +134,6 @@ export class WorkerResources {
     await this.faceRestorerInstance?.dispose();
     await this.chatInstance?.close();
     await this.videoInstance?.close();
+    await this.meshInstance?.close();
   }
 }

@@ -1,4 +1,4 @@
-import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE, VIDEO_SERVICE } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE, VIDEO_SERVICE, MESH_SERVICE } from '@easel/contracts';
 import { chatGrpcEntry } from './chat/chat-grpc';
 import { ChatHandler } from './chat/chat-handler';
 import { controlNetGrpcEntry } from './controlnet/controlnet-grpc';
@@ -14,6 +14,8 @@ import { TrainingHandler } from './training/training-handler';
 import { SuperResolution, SuperResolutionHandler } from './super-resolution/super-resolution-handler';
 import { videoGrpcEntry } from './video/video-grpc';
 import { VideoHandler } from './video/video-handler';
+import { meshGrpcEntry } from './mesh/mesh-grpc';
+import { MeshHandler } from './mesh/mesh-handler';
 import type { WorkerResources } from './worker-resources';
 
 /** One service's worker side: its bus handler and its gRPC service, both on the same code path. */
@@ -87,6 +89,11 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
   [VIDEO_SERVICE]: {
     handler: (r) => new VideoHandler(r.video),
     grpc: (r) => videoGrpcEntry(r.video, r.slots),
+  },
+  // Meshes of a latent prior and an implicit surface; a progress event per prior step, then the surface and the files.
+  [MESH_SERVICE]: {
+    handler: (r) => new MeshHandler(r.mesh),
+    grpc: (r) => meshGrpcEntry(r.mesh, r.slots),
   },
 };
 

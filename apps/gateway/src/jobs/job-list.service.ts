@@ -5,7 +5,7 @@ import { ValidationError } from '../common/api-errors';
 import { FieldReader } from '../common/request/field-reader';
 import { CONFIG } from '../tokens';
 import { storedRequest } from './job-message';
-import { DEFAULT_FETCH_PATH, outputUrl, type JobWithArtifacts } from './job-responses';
+import { DEFAULT_FETCH_PATH, artifactExtension, outputUrl, type JobWithArtifacts } from './job-responses';
 import { JobsService } from './jobs.service';
 import { ServiceRegistry } from './service-registry';
 
@@ -91,7 +91,7 @@ export class JobListService {
     const stored = storedRequest(job);
     const status = job.status === 'success' ? 'success' : job.status === 'failed' ? 'failed' : 'processing';
     const links = job.artifacts.map((a) => ({
-      url: outputUrl(publicUrl, stored.artifactToken, job.id, a.index, stored.extension),
+      url: outputUrl(publicUrl, stored.artifactToken, job.id, a.index, artifactExtension(a, stored.extension)),
       image: a.contentType.startsWith('image/'),
     }));
     return {

@@ -2,6 +2,12 @@ import { artifactFileName } from '@easel/contracts';
 import type { ArtifactRecord, Job } from '@easel/db';
 import { storedRequest } from './job-message';
 
+/** An artifact's own extension (a job may write files of several types: a mesh and its preview PNG). */
+export const artifactExtension = (a: Pick<ArtifactRecord, 'storageKey'>, fallback: string) => {
+  const dot = a.storageKey.lastIndexOf('.');
+  return dot > a.storageKey.lastIndexOf('/') ? a.storageKey.slice(dot + 1) : fallback;
+};
+
 /** A dialect response body and the HTTP status that goes with it. */
 export interface DialectResponse {
   httpStatus: number;
@@ -76,26 +82,33 @@ interface CommonResult {
   nsfwContentDetected?: boolean;
 }
 
-/** `meta` comes from the job's service definition; `base64Outputs` replaces the links when the request asked for base64. */
+/**
+ * `meta` comes from the job's service definition; `base64Outputs` replaces the links when the request asked for base64.
+ * `extraOutputs` names the files after the job's `outputs` (a mesh's `preview` and `turntable`): they get fields of their own.
+ */
 export function successBody(
   job: JobWithArtifacts,
   publicUrl: string,
   meta: Record<string, unknown>,
   base64Outputs?: string[],
+  extraOutputs: readonly string[] = [],
 ): DialectResponse {
   const stored = storedRequest(job);
   const result = job.result as unknown as CommonResult;
-  const links = job.artifacts.map((a) =>
-    outputUrl(publicUrl, stored.artifactToken, job.id, a.index, stored.extension),
-  );
+  const ordered = [...job.artifacts].sort((a, b) => a.index - b.index);
+  const all = ordered.map((a) => outputUrl(publicUrl, stored.artifactToken, job.id, a.index, artifactExtension(a, stored.extension)));
+  const primary = extraOutputs.length ? stored.outputs : all.length;
+  const links = all.slice(0, primary);
+  const extras = Object.fromEntries(extraOutputs.flatMap((name, i) => (all[primary + i] ? [[name, all[primary + i]]] : [])));
   return {
     httpStatus: 200,
     body: {
       status: 'success',
       generationTime: Math.round(result.generationTime * 1000) / 1000,
       id: job.id,
-      output: base64Outputs ?? links,
+      output: base64Outputs?.slice(0, primary) ?? links,
       proxy_links: links,
+      ...extras,
       nsfw_content_detected: result.nsfwContentDetected ?? false,
       meta,
       timings: result.timings,

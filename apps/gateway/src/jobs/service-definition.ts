@@ -45,6 +45,11 @@ export interface ServiceDefinition {
   /** What a job costs, in a sentence (shown with each of the service's operations in /openapi.json). */
   readonly pricing: string;
   /** Where the family's jobs are fetched (`fetch_result`); unset: /api/v3/fetch. */
+  /**
+   * Names of the files a job writes after its `outputs` (a mesh's `preview` PNG and `turntable` GIF): the success
+   * answer gives each its own field instead of listing it in `output`. Unset: every file is an output.
+   */
+  readonly extraOutputs?: readonly string[];
   readonly fetchPath?: string;
   /** Throws the dialect's errors (ValidationError, ModelNotFoundError...) for a request it refuses. */
   prepare(

@@ -14,6 +14,7 @@ const DEFAULT_FORMAT: Record<ModelCategory, (typeof FORMATS)[number]> = {
   face_restore: 'onnx',
   llm: 'gguf',
   video: 'onnx',
+  '3d': 'onnx',
 };
 const VISIBILITIES = ['private', 'public'] as const;
 

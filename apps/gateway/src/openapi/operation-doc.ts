@@ -252,6 +252,26 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['video'],
     request: { type: 'fetch' },
   },
+  'MeshController.textTo3d': {
+    summary: 'Text to 3D: a coloured mesh from a prompt (GLB, OBJ, PLY or STL)',
+    description: `prompt, negative_prompt, model_id (category 3d; default the deployment's, easel-tiny-mesh), resolution (marching cubes' grid, 32–512, default 256), output_format (glb: glTF 2.0 with vertex colours, the default; obj; ply; stl), mesh_simplify (the share of triangles removed, 0.90–0.98; 0 keeps all), num_inference_steps, guidance_scale, seed (the same seed and request give the same file), render (yes: also a turntable GIF). \`output\` is the mesh's URL; \`preview\` a PNG rendered from the mesh (and \`turntable\` the GIF). The public model's ss_*/slat_* sampler fields and chunk_size are accepted and echoed in meta. instant_response: yes answers \`processing\` at once. ${SYNC_WINDOW} Progress events per prior step (phase denoise), then surface and files.`,
+    tags: ['3d'],
+    request: { type: 'job', kind: 'text_to_3d' },
+    submitsJob: true,
+  },
+  'MeshController.imageTo3d': {
+    summary: 'Image to 3D: a coloured mesh of the object in a picture',
+    description: `image (or init_image): the object is cut from its background (remove_bg, default yes here) and framed so it spans foreground_ratio of the view, as the model's training views were; multi_image is refused (one picture). Otherwise as text_to_3d. ${SYNC_WINDOW}`,
+    tags: ['3d'],
+    request: { type: 'job', kind: 'image_to_3d' },
+    submitsJob: true,
+  },
+  'MeshController.fetch': {
+    summary: 'Fetch a 3D job',
+    description: "The success, processing or failed shape of a 3D job. Only the key's own tenant may fetch it.",
+    tags: ['3d'],
+    request: { type: 'fetch' },
+  },
   'ChatController.uncensoredChat': {
     summary: 'Uncensored chat: a reply from a chat model (llama.cpp, GGUF)',
     description:
