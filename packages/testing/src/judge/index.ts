@@ -30,3 +30,7 @@ export { judgeOutpaint, type OutpaintJudgement, type Placement } from './editing
 export { checkerCircle, checkerInstanceImages, judgeChecker, CHECKER_LIGHT, CHECKER_DARK, CHECKER_BACKGROUND, type CheckerVerdict } from './training/checker-concept';
 export { chatHeldOut, judgeExactMatch, type ExactMatchScore, type HeldOutQuestion } from './chat/held-out';
 export { judgeMotion, videoHeldOut, MIN_TRAVEL, type MotionVerdict, type HeldOutMotion, type Direction } from './video/motion';
+export { judgeMesh, meshHeldOut, MESH_HELDOUT_FILE, MIN_IOU, type MeshVerdict, type MeshHeldOut, type HeldOutShape, type HeldOutView } from './mesh/mesh-judge';
+export { insidePrimitive, insideScene, type PrimitiveSpec, type PrimitiveShape } from './mesh/primitives';
+export { voxelize, openEdges, type JudgedMesh } from './mesh/voxelize';
+export { readGlbMesh } from './mesh/read-glb';
