@@ -207,6 +207,9 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
     if (path.endsWith('/completions')) return { key, prompt: 'Hi', max_tokens: 8 };
     if (path.includes('img2img') || path.includes('inpaint') || path.includes('img2video')) body.init_image = image;
     if (path.includes('inpaint')) body.mask_image = image;
+    // 3D: the coarsest grid keeps the fuzzer's valid jobs cheap
+    if (path.includes('/3d/')) body.resolution = 32;
+    if (path.includes('image_to_3d')) body.image = image;
     return body;
   };
 
