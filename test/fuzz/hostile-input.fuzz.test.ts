@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
-import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, VIDEO_SERVICE, type JobPayload } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, VIDEO_SERVICE, MESH_SERVICE, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, openPostgresDatabase, type Database } from '@easel/db';
 import { ApiKeysService, createGateway, TenantsService, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
@@ -45,6 +45,10 @@ class InstantService implements ServiceHandler {
     if (this.service === VIDEO_SERVICE) {
       const clip = { modelId: payload.modelId ?? 'easel-tiny-motion', numFrames: 2, fps: 8, width: 8, height: 8, seed: 1, outputType: 'gif', generationTime: 0, timings: {} };
       return { result: clip, files: [{ body: this.png, contentType: 'image/gif', extension: 'gif' }] };
+    }
+    if (this.service === MESH_SERVICE) {
+      const mesh = { modelId: payload.modelId ?? 'easel-tiny-mesh', seed: 1, outputFormat: 'glb', vertices: 3, triangles: 1, generationTime: 0, timings: {} };
+      return { result: mesh, files: [{ body: this.png, contentType: 'model/gltf-binary', extension: 'glb' }, { body: this.png, contentType: 'image/png', extension: 'png' }] };
     }
     const params = payload.params as { samples?: number; generation?: { samples?: number } };
     const samples = params.samples ?? params.generation?.samples ?? 1;
@@ -207,8 +211,6 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
     if (path.endsWith('/completions')) return { key, prompt: 'Hi', max_tokens: 8 };
     if (path.includes('img2img') || path.includes('inpaint') || path.includes('img2video')) body.init_image = image;
     if (path.includes('inpaint')) body.mask_image = image;
-    // 3D: the coarsest grid keeps the fuzzer's valid jobs cheap
-    if (path.includes('/3d/')) body.resolution = 32;
     if (path.includes('image_to_3d')) body.image = image;
     return body;
   };

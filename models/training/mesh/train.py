@@ -79,6 +79,7 @@ def build_data(seed):
     for i, sc in enumerate(scenes):
         grids[i] = world.voxel_grid(sc).half()
         p, d, c = world.training_points(sc, POINTS, g)
+        assert torch.isfinite(p).all() and torch.isfinite(d).all(), f"non-finite samples in {sc}"
         pts[i] = torch.cat([p, d[:, None], c], dim=1).half()
         if (i + 1) % 500 == 0:
             log(f"data: scenes {i + 1}/{n}")

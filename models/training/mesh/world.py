@@ -108,7 +108,7 @@ def sdf_shape(shape, p, s):
         cbx = qx - k1x + k2x * t
         cby = qy - k1y + k2y * t
         sign = torch.where((cbx < 0) & (cay < 0), -1.0, 1.0)
-        return sign * torch.sqrt(torch.minimum(cax * cax + cay * cay, cbx * cbx + cby * cby))
+        return sign * torch.sqrt(torch.minimum(cax * cax + cay * cay, cbx * cbx + cby * cby) + 1e-12)
     raise ValueError(shape)
 
 
