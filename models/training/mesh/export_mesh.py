@@ -28,7 +28,9 @@ SCHEDULER = {
     "_class_name": "DDIMScheduler",
     "_diffusers_version": "0.6.0",
     "beta_schedule": "squaredcos_cap_v2",
-    "clip_sample": False,
+    # the cosine schedule starts where alpha_bar ~ 0: x0 estimates are clipped to the latent's range (it is normalised)
+    "clip_sample": True,
+    "clip_sample_range": 4.0,
     "num_train_timesteps": 1000,
     "prediction_type": "epsilon",
     "set_alpha_to_one": True,

@@ -117,9 +117,10 @@ def train_autoencoder(a, data, work):
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
         log(f"autoencoder: resume at step {step} ({elapsed / 60:.1f} min)")
-    if ck_done(path):
-        return enc, dec, elapsed
     budget = a.ae_minutes * 60
+    if elapsed >= budget and ck_done(path):
+        return enc, dec, elapsed
+    # a finished stage given a longer budget continues (the schedule warms up again from where it stands)
     t_start = time.time() - elapsed
     last = time.time()
     g = torch.Generator().manual_seed(100 + step)
@@ -213,7 +214,7 @@ def train_prior(a, data, zn, tok, work):
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
         log(f"prior: resume at step {step} ({elapsed / 60:.1f} min)")
-        if ck.get("done"):
+        if ck.get("done") and elapsed >= a.prior_minutes * 60:
             return te, ie, prior, tcfg, elapsed
     ac = nets.cosine_alphas_cumprod()
     budget = a.prior_minutes * 60
@@ -271,11 +272,15 @@ def train_prior(a, data, zn, tok, work):
 
 # ----------------------------------------------------------------------------- held-out check
 @torch.no_grad()
-def ddim_sample(prior, ctx, ctx_null, steps=32, guidance=3.0, seed=1, mask=None):
+def ddim_sample(prior, ctx, ctx_null, steps=30, guidance=3.0, seed=1, mask=None, clip=4.0):
+    """DDIM as the engine runs it (diffusers' DDIMScheduler: leading spacing, x0 clipped to
+    +-clip_sample_range, eta 0): the cosine schedule's first steps have alpha_bar near 0, where an
+    unclipped x0 estimate divides epsilon's error by sqrt(alpha_bar) and the sample is lost."""
     ac = nets.cosine_alphas_cumprod()
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(ctx.shape[0], nets.LATENT, generator=g)
-    ts = list(range(999, -1, -(1000 // steps)))[:steps]
+    ratio = 1000 // steps
+    ts = [i * ratio for i in range(steps)][::-1]
     for k, t in enumerate(ts):
         tt = torch.full((x.shape[0],), t)
         e = prior(x, tt, ctx, mask)
@@ -284,7 +289,7 @@ def ddim_sample(prior, ctx, ctx_null, steps=32, guidance=3.0, seed=1, mask=None)
             e = e0 + guidance * (e - e0)
         a_t = ac[t]
         a_prev = ac[ts[k + 1]] if k + 1 < len(ts) else torch.tensor(1.0)
-        x0 = (x - (1 - a_t).sqrt() * e) / a_t.sqrt()
+        x0 = ((x - (1 - a_t).sqrt() * e) / a_t.sqrt()).clamp(-clip, clip)
         x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * e
     return x
 
