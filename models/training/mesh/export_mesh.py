@@ -5,7 +5,8 @@
   tokenizer/                CLIP BPE (vocab.json, merges.txt) trained on the captions
   image_encoder/model.onnx  pixel_values f32 [batch, 3, 64, 64] in [-1, 1] -> image_embeds [batch, 16, 128]
   prior/model.onnx          sample f32 [batch, 64], timestep f32 [batch],
-                            encoder_hidden_states f32 [batch, tokens, 128] -> out_sample (epsilon)
+                            encoder_hidden_states f32 [batch, tokens, 128] -> out_sample (the clean latent, or epsilon:
+                            scheduler_config's prediction_type)
   prior/config.json         latent size, the latent's per-dimension mean and std (sample * std + mean
                             is what the decoder reads), the image encoder's framing
   shape_decoder/model.onnx  points f32 [n, 3] in [-1, 1]^3, latent f32 [1, 64] -> sdf f32 [n]
@@ -32,7 +33,7 @@ SCHEDULER = {
     "clip_sample": True,
     "clip_sample_range": 4.0,
     "num_train_timesteps": 1000,
-    "prediction_type": "epsilon",
+    "prediction_type": "sample",  # train.py's --prediction decides
     "set_alpha_to_one": True,
     "steps_offset": 0,
     "trained_betas": None,
@@ -118,6 +119,6 @@ def export(out, tok_dir, dec, te, ie, prior, tcfg, mean, std, training):
         "foreground_ratio": 0.85,
         "bounds": [-1.0, 1.0],
     }, os.path.join(out, "prior", "config.json"))
-    _dump(SCHEDULER, os.path.join(out, "scheduler", "scheduler_config.json"))
+    _dump({**SCHEDULER, "prediction_type": training["prediction_type"]}, os.path.join(out, "scheduler", "scheduler_config.json"))
     _dump(MODEL_INDEX, os.path.join(out, "model_index.json"))
     _dump(training, os.path.join(out, "training.json"))

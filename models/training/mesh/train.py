@@ -213,6 +213,8 @@ def train_prior(a, data, zn, tok, work):
         prior.load_state_dict(ck["prior"])
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
+        if ck.get("prediction", "epsilon") != a.prediction:
+            raise SystemExit(f"{path} predicts {ck.get('prediction', 'epsilon')}, not {a.prediction}: move it away first")
         log(f"prior: resume at step {step} ({elapsed / 60:.1f} min)")
         if ck.get("done") and elapsed >= a.prior_minutes * 60:
             return te, ie, prior, tcfg, elapsed
@@ -245,10 +247,13 @@ def train_prior(a, data, zn, tok, work):
         t = torch.randint(0, 1000, (2 * B,), generator=g)
         noise = torch.randn(x0.shape, generator=g)
         xt = ac[t].sqrt()[:, None] * x0 + (1 - ac[t]).sqrt()[:, None] * noise
-        eps_t = prior(xt[:B], t[:B], ctx_t, mask)
-        eps_i = prior(xt[B:], t[B:], ctx_i)
-        lt = F.mse_loss(eps_t, noise[:B])
-        li = F.mse_loss(eps_i, noise[B:])
+        # Shap-E's prior predicts the latent itself ("sample"): on a 64-number latent it learns the
+        # condition's shape far sooner than an epsilon target, which the first run (eps) showed
+        target = x0 if a.prediction == "sample" else noise
+        out_t = prior(xt[:B], t[:B], ctx_t, mask)
+        out_i = prior(xt[B:], t[B:], ctx_i)
+        lt = F.mse_loss(out_t, target[:B])
+        li = F.mse_loss(out_i, target[B:])
         loss = lt + li
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -261,18 +266,19 @@ def train_prior(a, data, zn, tok, work):
             log(f"prior step {step} ({(time.time() - t_start) / 60:.1f} min): text {run[0]:.4f} image {run[1]:.4f}")
         if time.time() - last > a.checkpoint_every:
             save(path, {"te": te.state_dict(), "ie": ie.state_dict(), "prior": prior.state_dict(),
-                        "opt": opt.state_dict(), "step": step, "elapsed": time.time() - t_start})
+                        "opt": opt.state_dict(), "step": step, "elapsed": time.time() - t_start,
+                        "prediction": a.prediction})
             last = time.time()
     elapsed = time.time() - t_start
     save(path, {"te": te.state_dict(), "ie": ie.state_dict(), "prior": prior.state_dict(), "opt": opt.state_dict(),
-                "step": step, "elapsed": elapsed, "done": True, "loss": run.tolist()})
+                "step": step, "elapsed": elapsed, "done": True, "loss": run.tolist(), "prediction": a.prediction})
     log(f"prior: {step} steps in {elapsed / 60:.1f} min")
     return te, ie, prior, tcfg, elapsed
 
 
 # ----------------------------------------------------------------------------- held-out check
 @torch.no_grad()
-def ddim_sample(prior, ctx, ctx_null, steps=30, guidance=3.0, seed=1, mask=None, clip=4.0):
+def ddim_sample(prior, ctx, ctx_null, prediction, steps=30, guidance=3.0, seed=1, mask=None, clip=4.0):
     """DDIM as the engine runs it (diffusers' DDIMScheduler: leading spacing, x0 clipped to
     +-clip_sample_range, eta 0): the cosine schedule's first steps have alpha_bar near 0, where an
     unclipped x0 estimate divides epsilon's error by sqrt(alpha_bar) and the sample is lost."""
@@ -289,8 +295,11 @@ def ddim_sample(prior, ctx, ctx_null, steps=30, guidance=3.0, seed=1, mask=None,
             e = e0 + guidance * (e - e0)
         a_t = ac[t]
         a_prev = ac[ts[k + 1]] if k + 1 < len(ts) else torch.tensor(1.0)
-        x0 = ((x - (1 - a_t).sqrt() * e) / a_t.sqrt()).clamp(-clip, clip)
-        x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * e
+        if prediction == "sample":
+            x0, e = e, (x - a_t.sqrt() * e) / (1 - a_t).sqrt()
+        else:
+            x0 = (x - (1 - a_t).sqrt() * e) / a_t.sqrt()
+        x = a_prev.sqrt() * x0.clamp(-clip, clip) + (1 - a_prev).sqrt() * e
     return x
 
 
@@ -314,14 +323,14 @@ def judge(dec, z, scene, res=48):
     return iou, colours_ok
 
 
-def heldout_report(dec, te, ie, prior, tok, mean, std, guidance):
+def heldout_report(dec, te, ie, prior, tok, mean, std, guidance, prediction):
     scenes = world.heldout_scenes()
     prompts = [world.canonical_caption(s) for s in scenes]
     with torch.no_grad():
         ids, mask = ids_of(tok, prompts)
         ctx, _ = te(ids)
         null, _ = te(ids_of(tok, [""])[0])
-        z = ddim_sample(prior, ctx, null, guidance=guidance, mask=mask) * std + mean
+        z = ddim_sample(prior, ctx, null, prediction, guidance=guidance, mask=mask) * std + mean
     rows = [judge(dec, z[i], s) for i, s in enumerate(scenes)]
     ok = sum(1 for iou, col in rows if iou >= 0.6 and col)
     log(f"held-out text: {ok}/{len(rows)} with IoU >= 0.6 and colour right; mean IoU "
@@ -332,7 +341,7 @@ def heldout_report(dec, te, ie, prior, tok, mean, std, guidance):
     with torch.no_grad():
         pix = torch.stack([v for _, v in views]).permute(0, 3, 1, 2) * 2 - 1
         ctx = ie(pix)
-        zi = ddim_sample(prior, ctx, ie(null_image()), guidance=guidance) * std + mean
+        zi = ddim_sample(prior, ctx, ie(null_image()), prediction, guidance=guidance) * std + mean
     rows_i = [judge(dec, zi[i], s) for i, (s, _) in enumerate(views)]
     ok_i = sum(1 for iou, col in rows_i if iou >= 0.6 and col)
     log(f"held-out views: {ok_i}/{len(rows_i)}; mean IoU {sum(r[0] for r in rows_i) / len(rows_i):.3f}")
@@ -364,6 +373,7 @@ def main():
     ap.add_argument("--lr-prior", type=float, default=5e-4)
     ap.add_argument("--uncond-p", type=float, default=0.1)
     ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--prediction", choices=["sample", "epsilon"], default="sample")
     ap.add_argument("--checkpoint-every", type=float, default=240)
     ap.add_argument("--export-only", action="store_true")
     a = ap.parse_args()
@@ -390,7 +400,7 @@ def main():
     te, ie, prior, tcfg, prior_seconds = train_prior(a, data, (zs - mean) / std, tok, a.work)
     for m in (enc, dec, te, ie, prior):
         m.eval()
-    report = heldout_report(dec, te, ie, prior, tok, mean, std, a.guidance)
+    report = heldout_report(dec, te, ie, prior, tok, mean, std, a.guidance, a.prediction)
     import export_mesh
 
     export_mesh.export(a.out, tok_dir, dec, te, ie, prior, tcfg, mean, std, {
@@ -402,6 +412,7 @@ def main():
         "views": int(data["views"].shape[0]),
         "heldout": report,
         "guidance_scale": a.guidance,
+        "prediction_type": a.prediction,
         "threads": 2,
     })
 
