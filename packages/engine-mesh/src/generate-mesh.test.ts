@@ -3,22 +3,10 @@ import sharp from 'sharp';
 import { generateMesh } from './generate-mesh';
 import { loadMeshModel, type MeshModel } from './mesh-model';
 import type { MeshRequest } from './mesh-request';
+import { nonManifoldEdges } from './mesh/triangle-mesh';
 
 const MODEL = join(__dirname, '../../../models/easel-tiny-mesh');
 const BASE: MeshRequest = { prompt: 'a red cube', seed: 3, steps: 6, guidanceScale: 3, resolution: 48, outputFormat: 'glb', meshSimplify: 0, removeBackground: true, foregroundRatio: 0.85, turntable: false };
-
-/** Edges used by other than two triangles. */
-function openEdges(indices: Uint32Array): number {
-  const uses = new Map<string, number>();
-  for (let t = 0; t < indices.length; t += 3) {
-    for (let e = 0; e < 3; e++) {
-      const a = indices[t + e], b = indices[t + ((e + 1) % 3)];
-      const key = a < b ? `${a},${b}` : `${b},${a}`;
-      uses.set(key, (uses.get(key) ?? 0) + 1);
-    }
-  }
-  return [...uses.values()].filter((n) => n !== 2).length;
-}
 
 describe('generateMesh (easel-tiny-mesh)', () => {
   let model: MeshModel;
@@ -32,7 +20,7 @@ describe('generateMesh (easel-tiny-mesh)', () => {
     const a = await generateMesh(model, BASE, { onProgress: (e) => phases.push(`${e.phase} ${e.step}/${e.total}`) });
     expect(phases).toEqual(['denoise 1/8', 'denoise 2/8', 'denoise 3/8', 'denoise 4/8', 'denoise 5/8', 'denoise 6/8', 'surface 7/8', 'files 8/8']);
     expect(a.triangles).toBeGreaterThan(100);
-    expect(openEdges(a.mesh.indices)).toBe(0);
+    expect(nonManifoldEdges(a.mesh.indices)).toBe(0);
     expect(a.mesh.colors).toHaveLength(a.mesh.positions.length);
     expect(Math.max(...a.mesh.positions.map(Math.abs))).toBeLessThanOrEqual(1);
     expect(a.file.mimeType).toBe('model/gltf-binary');
@@ -48,7 +36,7 @@ describe('generateMesh (easel-tiny-mesh)', () => {
     const simple = await generateMesh(model, { ...BASE, resolution: 64, meshSimplify: 0.9 });
     expect(simple.extractedTriangles).toBe(full.triangles);
     expect(simple.triangles).toBeLessThanOrEqual(Math.ceil(full.triangles * 0.1) + 2);
-    expect(openEdges(simple.mesh.indices)).toBe(0);
+    expect(nonManifoldEdges(simple.mesh.indices)).toBe(0);
     const disc = await sharp(Buffer.from('<svg width="64" height="64"><rect width="64" height="64" fill="rgb(30,170,50)"/><circle cx="32" cy="32" r="20" fill="rgb(245,225,40)"/></svg>')).png().toBuffer();
     const fromImage = await generateMesh(model, { ...BASE, prompt: undefined, image: disc });
     expect(fromImage.triangles).toBeGreaterThan(100);

@@ -13,6 +13,31 @@ export function triangleCount(mesh: TriangleMesh): number {
   return mesh.indices.length / 3;
 }
 
+/**
+ * The vertices of edges not shared by exactly two triangles (each edge's two ends): none for a
+ * closed 2-manifold mesh (an open boundary's edge is used once, one where sheets meet three or
+ * more times).
+ */
+export function nonManifoldEdgeEnds(indices: Uint32Array): number[] {
+  const uses = new Map<number, number>();
+  const span = 2 ** 26;
+  for (let t = 0; t < indices.length; t += 3) {
+    for (let e = 0; e < 3; e++) {
+      const a = indices[t + e];
+      const b = indices[t + ((e + 1) % 3)];
+      const key = a < b ? a * span + b : b * span + a;
+      uses.set(key, (uses.get(key) ?? 0) + 1);
+    }
+  }
+  const ends: number[] = [];
+  for (const [key, n] of uses) if (n !== 2) ends.push(Math.floor(key / span), key % span);
+  return ends;
+}
+
+export function nonManifoldEdges(indices: Uint32Array): number {
+  return nonManifoldEdgeEnds(indices).length / 2;
+}
+
 /** Area-weighted vertex normals (unit length; zero for an isolated vertex). */
 export function vertexNormals(mesh: TriangleMesh): Float32Array {
   const { positions: p, indices: ix } = mesh;
