@@ -13,18 +13,16 @@
                             (negative inside), color f32 [n, 3] in [0, 1]
   scheduler/scheduler_config.json, model_index.json, training.json
 """
-import json
 import os
 import shutil
-import warnings
 
 import torch
 
 import models as M
+from export_onnx import _dump, _export  # one ONNX export and config writer for every bundled model
 import nets
 import render
 
-OPSET = 14
 SCHEDULER = {
     "_class_name": "DDIMScheduler",
     "_diffusers_version": "0.6.0",
@@ -48,22 +46,6 @@ MODEL_INDEX = {
     "shape_decoder": ["diffusers", "OnnxRuntimeModel"],
     "scheduler": ["diffusers", "DDIMScheduler"],
 }
-
-
-def _dump(obj, path):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(obj, f, indent=2)
-        f.write("\n")
-
-
-def _export(model, args, path, inputs, outputs, axes):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, args, path, input_names=inputs, output_names=outputs, dynamic_axes=axes,
-                          opset_version=OPSET, do_constant_folding=True)
-    print(f"  {path}: {os.path.getsize(path) / 1e6:.2f} MB", flush=True)
 
 
 class PriorExport(torch.nn.Module):

@@ -53,6 +53,30 @@ def save(path, obj):
     os.replace(tmp, path)
 
 
+class Stage:
+    """One resumable stage: its modules and optimiser in a checkpoint file with the steps and
+    seconds spent so far. A re-run continues from there; a finished stage given a longer budget
+    goes on (its schedule warms up again from where it stands)."""
+
+    def __init__(self, path, name, modules, opt):
+        self.path, self.name, self.modules, self.opt = path, name, modules, opt
+        self.step, self.elapsed, self.saved = 0, 0.0, {}
+        if os.path.exists(path):
+            self.saved = torch.load(path)
+            for key, m in modules.items():
+                m.load_state_dict(self.saved[key])
+            opt.load_state_dict(self.saved["opt"])
+            self.step, self.elapsed = self.saved["step"], self.saved["elapsed"]
+            log(f"{name}: resume at step {self.step} ({self.elapsed / 60:.1f} min)")
+
+    def finished(self, budget_seconds):
+        return self.saved.get("done", False) and self.elapsed >= budget_seconds
+
+    def save(self, elapsed, **extra):
+        save(self.path, {**{k: m.state_dict() for k, m in self.modules.items()}, "opt": self.opt.state_dict(),
+                         "step": self.step, "elapsed": elapsed, **extra})
+
+
 def all_training_scenes():
     singles, pairs = [], []
     for s in world.SHAPES:
@@ -108,22 +132,13 @@ def train_autoencoder(a, data, work):
     enc, dec = nets.ShapeEncoder(), nets.ImplicitDecoder()
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.AdamW(params, lr=a.lr_ae, weight_decay=0.0)
-    path = os.path.join(work, "ae.pt")
-    step, elapsed = 0, 0.0
-    if os.path.exists(path):
-        ck = torch.load(path)
-        enc.load_state_dict(ck["enc"])
-        dec.load_state_dict(ck["dec"])
-        opt.load_state_dict(ck["opt"])
-        step, elapsed = ck["step"], ck["elapsed"]
-        log(f"autoencoder: resume at step {step} ({elapsed / 60:.1f} min)")
+    stage = Stage(os.path.join(work, "ae.pt"), "autoencoder", {"enc": enc, "dec": dec}, opt)
     budget = a.ae_minutes * 60
-    if elapsed >= budget and ck_done(path):
-        return enc, dec, elapsed
-    # a finished stage given a longer budget continues (the schedule warms up again from where it stands)
-    t_start = time.time() - elapsed
+    if stage.finished(budget):
+        return enc, dec, stage.elapsed
+    t_start = time.time() - stage.elapsed
     last = time.time()
-    g = torch.Generator().manual_seed(100 + step)
+    g = torch.Generator().manual_seed(100 + stage.step)
     n = data["grids"].shape[0]
     run = None
     while True:
@@ -149,24 +164,18 @@ def train_autoencoder(a, data, work):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        step += 1
+        stage.step += 1
         v = torch.tensor([loss_d.item(), loss_c.item()])
         run = v if run is None else 0.98 * run + 0.02 * v
-        if step % 200 == 0:
-            log(f"autoencoder step {step} ({(time.time() - t_start) / 60:.1f} min): sdf {run[0]:.4f} colour {run[1]:.4f}")
+        if stage.step % 200 == 0:
+            log(f"autoencoder step {stage.step} ({(time.time() - t_start) / 60:.1f} min): sdf {run[0]:.4f} colour {run[1]:.4f}")
         if time.time() - last > a.checkpoint_every:
-            save(path, {"enc": enc.state_dict(), "dec": dec.state_dict(), "opt": opt.state_dict(), "step": step,
-                        "elapsed": time.time() - t_start})
+            stage.save(time.time() - t_start)
             last = time.time()
     elapsed = time.time() - t_start
-    save(path, {"enc": enc.state_dict(), "dec": dec.state_dict(), "opt": opt.state_dict(), "step": step,
-                "elapsed": elapsed, "done": True, "loss": run.tolist()})
-    log(f"autoencoder: {step} steps in {elapsed / 60:.1f} min")
+    stage.save(elapsed, done=True, loss=run.tolist())
+    log(f"autoencoder: {stage.step} steps in {elapsed / 60:.1f} min")
     return enc, dec, elapsed
-
-
-def ck_done(path):
-    return os.path.exists(path) and torch.load(path).get("done", False)
 
 
 @torch.no_grad()
@@ -205,25 +214,18 @@ def train_prior(a, data, zn, tok, work):
     params = list(te.parameters()) + list(ie.parameters()) + list(prior.parameters())
     opt = torch.optim.AdamW(params, lr=a.lr_prior, weight_decay=0.0)
     path = os.path.join(work, "prior.pt")
-    step, elapsed = 0, 0.0
-    if os.path.exists(path):
-        ck = torch.load(path)
-        te.load_state_dict(ck["te"])
-        ie.load_state_dict(ck["ie"])
-        prior.load_state_dict(ck["prior"])
-        opt.load_state_dict(ck["opt"])
-        step, elapsed = ck["step"], ck["elapsed"]
-        if ck.get("prediction", "epsilon") != a.prediction:
-            raise SystemExit(f"{path} predicts {ck.get('prediction', 'epsilon')}, not {a.prediction}: move it away first")
-        log(f"prior: resume at step {step} ({elapsed / 60:.1f} min)")
-        if ck.get("done") and elapsed >= a.prior_minutes * 60:
-            return te, ie, prior, tcfg, elapsed
-    ac = nets.cosine_alphas_cumprod()
+    stage = Stage(path, "prior", {"te": te, "ie": ie, "prior": prior}, opt)
+    was = stage.saved.get("prediction", "epsilon") if stage.saved else a.prediction
+    if was != a.prediction:
+        raise SystemExit(f"{path} predicts {was}, not {a.prediction}: move it away first")
     budget = a.prior_minutes * 60
-    t_start = time.time() - elapsed
+    if stage.finished(budget):
+        return te, ie, prior, tcfg, stage.elapsed
+    ac = nets.cosine_alphas_cumprod()
+    t_start = time.time() - stage.elapsed
     last = time.time()
-    g = torch.Generator().manual_seed(200 + step)
-    r = random.Random(300 + step)
+    g = torch.Generator().manual_seed(200 + stage.step)
+    r = random.Random(300 + stage.step)
     scenes = data["scenes"]
     n, nv = len(scenes), data["views"].shape[0]
     B = a.prior_batch // 2
@@ -259,20 +261,17 @@ def train_prior(a, data, zn, tok, work):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        step += 1
+        stage.step += 1
         v = torch.tensor([lt.item(), li.item()])
         run = v if run is None else 0.99 * run + 0.01 * v
-        if step % 500 == 0:
-            log(f"prior step {step} ({(time.time() - t_start) / 60:.1f} min): text {run[0]:.4f} image {run[1]:.4f}")
+        if stage.step % 500 == 0:
+            log(f"prior step {stage.step} ({(time.time() - t_start) / 60:.1f} min): text {run[0]:.4f} image {run[1]:.4f}")
         if time.time() - last > a.checkpoint_every:
-            save(path, {"te": te.state_dict(), "ie": ie.state_dict(), "prior": prior.state_dict(),
-                        "opt": opt.state_dict(), "step": step, "elapsed": time.time() - t_start,
-                        "prediction": a.prediction})
+            stage.save(time.time() - t_start, prediction=a.prediction)
             last = time.time()
     elapsed = time.time() - t_start
-    save(path, {"te": te.state_dict(), "ie": ie.state_dict(), "prior": prior.state_dict(), "opt": opt.state_dict(),
-                "step": step, "elapsed": elapsed, "done": True, "loss": run.tolist(), "prediction": a.prediction})
-    log(f"prior: {step} steps in {elapsed / 60:.1f} min")
+    stage.save(elapsed, done=True, loss=run.tolist(), prediction=a.prediction)
+    log(f"prior: {stage.step} steps in {elapsed / 60:.1f} min")
     return te, ie, prior, tcfg, elapsed
 
 
