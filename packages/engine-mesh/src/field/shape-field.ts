@@ -111,14 +111,21 @@ export class ShapeField implements SlicedField {
     const out = new Float32Array(n);
     const pick: number[] = [];
     const toCoarse = C / (this.hi - this.lo);
+    const cellOf = (x: number) => Math.min(C - 1e-6, Math.max(0, (x - this.lo) * toCoarse));
     for (let p = 0; p < n; p++) {
-      const u = [0, 1, 2].map((a) => Math.min(C - 1e-6, Math.max(0, (points[p * 3 + a] - this.lo) * toCoarse)));
-      const [ci, cj, ck] = u.map(Math.floor);
+      const ux = cellOf(points[p * 3]);
+      const uy = cellOf(points[p * 3 + 1]);
+      const uz = cellOf(points[p * 3 + 2]);
+      const ci = Math.floor(ux);
+      const cj = Math.floor(uy);
+      const ck = Math.floor(uz);
       if (near[(ck * C + cj) * C + ci]) {
         pick.push(p);
         continue;
       }
-      const [fx, fy, fz] = [u[0] - ci, u[1] - cj, u[2] - ck];
+      const fx = ux - ci;
+      const fy = uy - cj;
+      const fz = uz - ck;
       let v = 0;
       for (let c = 0; c < 8; c++) {
         const w = (c & 1 ? fx : 1 - fx) * ((c >> 1) & 1 ? fy : 1 - fy) * (c >> 2 ? fz : 1 - fz);
@@ -128,7 +135,12 @@ export class ShapeField implements SlicedField {
     }
     if (pick.length) {
       const sub = new Float32Array(pick.length * 3);
-      pick.forEach((p, q) => sub.set(points.subarray(p * 3, p * 3 + 3), q * 3));
+      for (let q = 0; q < pick.length; q++) {
+        const p = pick[q] * 3;
+        sub[q * 3] = points[p];
+        sub[q * 3 + 1] = points[p + 1];
+        sub[q * 3 + 2] = points[p + 2];
+      }
       const { sdf } = await decodePoints(this.model, this.latent, sub);
       this.decodedPoints += sdf.length;
       pick.forEach((p, q) => (out[p] = sdf[q]));
