@@ -12,10 +12,12 @@ import { createTenant, followToEnd, post, startTestEasel } from './helpers';
 
 /**
  * The issue's bar is IoU ≥ 0.6 with the colour right for ≥ 80 % of the held-out prompts and views; the bundled
- * model does not reach it yet (training's own check: 5/32 prompts, 8/20 views; issue 25 stays open). These are
- * measured floors, so that a change that loses what the model does fails here.
+ * model does not reach it yet (issue 25 stays open). These are measured floors, a little under what this subset
+ * measured (prompts 3/8, views 7/10; training's own check on the whole set: 11/32 prompts, 9/20 views), so that a
+ * change that loses what the model does fails here.
  */
-const MIN_PASS_SHARE = 0.05;
+const MIN_PROMPT_SHARE = 0.25;
+const MIN_VIEW_SHARE = 0.5;
 /**
  * Held-out prompts and views judged here: every fourth prompt and every other view, at a 64-cell grid (CI's time
  * budget; the judge voxelises at its own resolution). MESH_HELDOUT_ALL=1 judges every one, as bench/mesh/heldout.mjs does.
@@ -84,29 +86,48 @@ describe('3D through the API (text_to_3d, image_to_3d)', () => {
     const verdict = judgeMesh(readGlbMesh(glb.body), RED_CUBE, heldOut.colours);
     console.log(`a red cube: IoU ${verdict.iou.toFixed(3)}, colours ${verdict.colours}, open edges ${verdict.openEdges}, triangles ${r.body.meta.triangles}`);
     expect(verdict.openEdges).toBe(0);
-    expect(verdict.iou).toBeGreaterThan(0.2);
-    // the preview is a picture of the mesh (its content is judged once the model draws cubes)
+    // measured 0.56 (the model rounds the cube's edges); the colour is judged on the surface
+    expect(verdict.iou).toBeGreaterThan(0.45);
+    expect(verdict.coloursRight).toBe(true);
+    // the preview is a picture of the mesh: the pixels unlike its ground are the cube's red, shaded
     const preview = await download(r.body.preview);
     expect(preview.type).toBe('image/png');
-    expect((await sharp(preview.body).metadata()).width).toBe(256);
+    const { data, info } = await sharp(preview.body).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBe(256);
+    const ground = [data[0], data[1], data[2]];
+    const sum = [0, 0, 0];
+    let object = 0;
+    for (let i = 0; i < data.length; i += 3) {
+      if (Math.abs(data[i] - ground[0]) + Math.abs(data[i + 1] - ground[1]) + Math.abs(data[i + 2] - ground[2]) < 30) continue;
+      object++;
+      for (let c = 0; c < 3; c++) sum[c] += data[i + c];
+    }
+    expect(object).toBeGreaterThan(info.width * info.height * 0.05);
+    expect(sum[0]).toBeGreaterThan(1.8 * Math.max(sum[1], sum[2]));
     expect(await own.balance()).toBe('0.900');
   });
 
-  it(`builds the held-out prompts' shapes: IoU ≥ 0.6 with the colour right for ≥ ${MIN_PASS_SHARE * 100} %, every mesh closed`, async () => {
+  it(`builds the held-out prompts' shapes: IoU ≥ 0.6 with the colour right for ≥ ${MIN_PROMPT_SHARE * 100} %, every mesh closed`, async () => {
     const prompts = ALL ? heldOut.prompts : heldOut.prompts.filter((_, i) => i % 4 === 0);
     const verdicts: Array<{ prompt: string; verdict: MeshVerdict }> = [];
     for (const p of prompts) {
       const r = await settled(await api('/api/v6/3d/text_to_3d', { prompt: p.prompt, ...JUDGED }));
+      // the model can draw nothing (it misses small objects): the job fails saying so, and it counts as a miss
+      if (r.body.status === 'failed') {
+        expect(r.body.error).toMatch(/no surface/);
+        verdicts.push({ prompt: p.prompt, verdict: { iou: 0, colours: [], coloursRight: false, openEdges: 0, passed: false } });
+        continue;
+      }
       expect(r.body.status).toBe('success');
       verdicts.push({ prompt: p.prompt, verdict: await judgedGlb(r.body.output[0], p.objects) });
     }
     const passed = verdicts.filter((v) => v.verdict.passed).length / verdicts.length;
     console.log(`3D held-out prompts: ${JSON.stringify({ prompts: verdicts.length, passed, meanIou: verdicts.reduce((s, v) => s + v.verdict.iou, 0) / verdicts.length, failed: verdicts.filter((v) => !v.verdict.passed).map((v) => `${v.prompt}: IoU ${v.verdict.iou.toFixed(2)} ${v.verdict.colours}`) }, null, 1)}`);
-    expect(passed).toBeGreaterThanOrEqual(MIN_PASS_SHARE);
+    expect(passed).toBeGreaterThanOrEqual(MIN_PROMPT_SHARE);
     expect(verdicts.every((v) => v.verdict.openEdges === 0)).toBe(true);
   }, 600_000);
 
-  it(`builds the held-out views' objects from their pictures for ≥ ${MIN_PASS_SHARE * 100} %`, async () => {
+  it(`builds the held-out views' objects from their pictures for ≥ ${MIN_VIEW_SHARE * 100} %`, async () => {
     const views = ALL ? heldOut.views : heldOut.views.filter((_, i) => i % 2 === 0);
     const verdicts: Array<{ caption: string; verdict: MeshVerdict }> = [];
     for (const v of views) {
@@ -116,7 +137,7 @@ describe('3D through the API (text_to_3d, image_to_3d)', () => {
     }
     const passed = verdicts.filter((v) => v.verdict.passed).length / verdicts.length;
     console.log(`3D held-out views: ${JSON.stringify({ views: verdicts.length, passed, meanIou: verdicts.reduce((s, v) => s + v.verdict.iou, 0) / verdicts.length, failed: verdicts.filter((v) => !v.verdict.passed).map((v) => `${v.caption}: IoU ${v.verdict.iou.toFixed(2)} ${v.verdict.colours}`) }, null, 1)}`);
-    expect(passed).toBeGreaterThanOrEqual(MIN_PASS_SHARE);
+    expect(passed).toBeGreaterThanOrEqual(MIN_VIEW_SHARE);
   }, 600_000);
 
   it('turns a drawn disc into a sphere of its colour (image_to_3d, init_image, a PNG with a coloured ground)', async () => {
@@ -126,7 +147,8 @@ describe('3D through the API (text_to_3d, image_to_3d)', () => {
     expect(r.body.meta).toMatchObject({ remove_bg: true, foreground_ratio: 0.85, multi_image: false });
     const verdict = await judgedGlb(r.body.output[0], SPHERE('red'));
     console.log(`a drawn red disc: IoU with a red sphere ${verdict.iou.toFixed(3)}, colours ${verdict.colours}`);
-    expect(verdict.iou).toBeGreaterThan(0.2);
+    expect(verdict.iou).toBeGreaterThanOrEqual(0.6);
+    expect(verdict.coloursRight).toBe(true);
     const gif = await download(r.body.turntable);
     expect(gif.type).toBe('image/gif');
     expect((await sharp(gif.body, { animated: true }).metadata()).pages).toBe(24);

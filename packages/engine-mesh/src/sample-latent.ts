@@ -11,7 +11,8 @@ export interface LatentSampling {
   onStep?: (step: number, total: number) => void;
 }
 
-async function epsilon(model: MeshModel, sample: Float32Array, t: number, cond: Condition): Promise<Float32Array> {
+/** The prior's output: the clean latent or epsilon, as the scheduler config's prediction_type says. */
+async function denoise(model: MeshModel, sample: Float32Array, t: number, cond: Condition): Promise<Float32Array> {
   const d = model.config.latent_dim;
   const width = cond.data.length / cond.tokens;
   const out = await model.prior.run(
@@ -43,9 +44,9 @@ export async function sampleLatent(model: MeshModel, cond: Condition, uncond: Co
     if (options.signal?.aborted) throw new CancelledError();
     const t = scheduler.timesteps[s];
     const input = scheduler.scaleModelInput(x, t);
-    const e = await epsilon(model, input, t, cond);
+    const e = await denoise(model, input, t, cond);
     if (options.guidanceScale !== 1) {
-      const e0 = await epsilon(model, input, t, uncond);
+      const e0 = await denoise(model, input, t, uncond);
       for (let i = 0; i < d; i++) e[i] = e0[i] + options.guidanceScale * (e[i] - e0[i]);
     }
     x = scheduler.step(e, t, x, noise);
