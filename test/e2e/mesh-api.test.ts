@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { judgeMesh, meshHeldOut, readGlbMesh, type MeshVerdict, type PrimitiveSpec } from '@easel/testing';
+import { backgroundColour, decodeImage, judgeMesh, mainObject, maskArea, meshHeldOut, nearestColor, readGlbMesh, type MeshVerdict, type PrimitiveSpec } from '@easel/testing';
 import { createTenant, followToEnd, post, startTestEasel } from './helpers';
 
 /**
@@ -92,18 +92,12 @@ describe('3D through the API (text_to_3d, image_to_3d)', () => {
     // the preview is a picture of the mesh: the pixels unlike its ground are the cube's red, shaded
     const preview = await download(r.body.preview);
     expect(preview.type).toBe('image/png');
-    const { data, info } = await sharp(preview.body).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    expect(info.width).toBe(256);
-    const ground = [data[0], data[1], data[2]];
-    const sum = [0, 0, 0];
-    let object = 0;
-    for (let i = 0; i < data.length; i += 3) {
-      if (Math.abs(data[i] - ground[0]) + Math.abs(data[i + 1] - ground[1]) + Math.abs(data[i + 2] - ground[2]) < 30) continue;
-      object++;
-      for (let c = 0; c < 3; c++) sum[c] += data[i + c];
-    }
-    expect(object).toBeGreaterThan(info.width * info.height * 0.05);
-    expect(sum[0]).toBeGreaterThan(1.8 * Math.max(sum[1], sum[2]));
+    const picture = await decodeImage(preview.body);
+    expect(picture.width).toBe(256);
+    const cube = mainObject(picture, backgroundColour(picture));
+    expect(cube).not.toBeNull();
+    expect(maskArea(cube!.mask)).toBeGreaterThan(picture.width * picture.height * 0.05);
+    expect(nearestColor(cube!.rgb)).toBe('red');
     expect(await own.balance()).toBe('0.900');
   });
 
