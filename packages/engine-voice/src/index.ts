@@ -1,0 +1,2 @@
+export { runFlite } from './flite/flite-wasi';
+export type { FliteRun } from './flite/flite-wasi';
