@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(config.home).toBe('/srv/app/.easel');
     expect(config.publicUrl).toBe('http://127.0.0.1:3000');
     expect(config.DATABASE_URL).toBeUndefined();
-    expect(config.services).toEqual(['diffusion', 'super_resolution', 'image_editing', 'controlnet', 'training', 'chat', 'video', 'mesh']);
+    expect(config.services).toEqual(['diffusion', 'super_resolution', 'image_editing', 'controlnet', 'training', 'chat', 'video', 'mesh', 'voice']);
     expect(config.servicePools).toEqual({});
     expect(config.EASEL_NSFW_THRESHOLD).toBe(0.5);
     expect(existsSync(`${config.modelsDir}/easel-tiny/model_index.json`)).toBe(true);

@@ -38,7 +38,7 @@ const schema = z.object({
   EASEL_SERVICES: z
     .string()
     .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, 'must be a comma-separated list of service names')
-    .default('diffusion,super_resolution,image_editing,controlnet,training,chat,video,mesh'),
+    .default('diffusion,super_resolution,image_editing,controlnet,training,chat,video,mesh,voice'),
   /**
    * Gateway: the worker pool each service's jobs are published to (`diffusion=gpu-a,super_resolution=cpu`);
    * a service not named goes to the pool `default`. The Helm chart renders it from its enabled pools.
@@ -92,6 +92,10 @@ const schema = z.object({
   EASEL_DEFAULT_VIDEO_MODEL: z.string().min(1).default('easel-tiny-motion'),
   /** The 3D model a text_to_3d / image_to_3d request without model_id gets (category 3d). */
   EASEL_DEFAULT_MESH_MODEL: z.string().min(1).default('easel-tiny-mesh'),
+  /** The voice-cloning model a text_to_audio / voice_to_voice request without model_id gets (category voice). */
+  EASEL_DEFAULT_VOICE_MODEL: z.string().min(1).default('easel-tiny-voice'),
+  /** The speaker text_to_speech uses when the request names none: a Flite voice (slt, rms, awb, kal16, kal) or a Piper voice's model id. */
+  EASEL_DEFAULT_VOICE: z.string().min(1).default('slt'),
   /** On SIGTERM a worker stops taking jobs and gives the ones it runs this long to finish (then hands them back to the bus). */
   EASEL_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   /** Jobs one worker runs at once per service. */

@@ -30,4 +30,7 @@ export * as videov1 from './gen/easel/video/v1/video_pb';
 export * from './mesh';
 export * from './mesh-proto';
 export * as meshv1 from './gen/easel/mesh/v1/mesh_pb';
+export * from './voice';
+export * from './voice-proto';
+export * as voicev1 from './gen/easel/voice/v1/voice_pb';
 export * as superresolutionv1 from './gen/easel/super_resolution/v1/super_resolution_pb';

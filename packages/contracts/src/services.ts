@@ -7,6 +7,7 @@ import type { RequestCase, ServiceContract } from './service-contract';
 import { SUPER_RESOLUTION_CONTRACT } from './super-resolution-proto';
 import { TRAINING_CONTRACT } from './training-proto';
 import { VIDEO_CONTRACT } from './video-proto';
+import { VOICE_CONTRACT } from './voice-proto';
 
 /**
  * Every service Easel runs, found by name, job kind or request case: the gateway publishes and the
@@ -22,6 +23,7 @@ export const SERVICE_CONTRACTS = [
   CHAT_CONTRACT,
   VIDEO_CONTRACT,
   MESH_CONTRACT,
+  VOICE_CONTRACT,
 ] as const;
 
 export type KnownServiceContract = (typeof SERVICE_CONTRACTS)[number];

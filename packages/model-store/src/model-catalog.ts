@@ -3,9 +3,10 @@ import type { ModelFamily } from '@easel/engine-diffusion/dist/adapter-files';
 /**
  * controlnet: a ControlNet's folder (model.onnx); face_restore: a GFPGAN/CodeFormer-style ONNX graph (one file), for face_restore and
  * face_enhance; llm: a chat model, one GGUF file (llama.cpp); video: a motion model's folder (unet/model.onnx, model_index.json
- * naming the image model it extends); 3d: a text/image-to-3D model's folder (prior, shape_decoder, text and image encoders).
+ * naming the image model it extends); 3d: a text/image-to-3D model's folder (prior, shape_decoder, text and image encoders);
+ * voice: a voice-cloning model's folder (speaker_encoder, converter, config.json) or a Piper voice (`<name>.onnx` + `.onnx.json`).
  */
-export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet' | 'face_restore' | 'llm' | 'video' | '3d';
+export type ModelCategory = 'stable_diffusion' | 'lora' | 'embeddings' | 'controlnet' | 'face_restore' | 'llm' | 'video' | '3d' | 'voice';
 
 export interface ModelEntry {
   modelId: string;

@@ -15,6 +15,7 @@ const DEFAULT_FORMAT: Record<ModelCategory, (typeof FORMATS)[number]> = {
   llm: 'gguf',
   video: 'onnx',
   '3d': 'onnx',
+  voice: 'onnx',
 };
 const VISIBILITIES = ['private', 'public'] as const;
 

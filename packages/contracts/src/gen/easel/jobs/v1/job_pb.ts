@@ -24,6 +24,8 @@ import type { GenerateRequest as GenerateRequest$2 } from '../../video/v1/video_
 import { file_easel_video_v1_video } from '../../video/v1/video_pb';
 import type { GenerateRequest as GenerateRequest$3 } from '../../mesh/v1/mesh_pb';
 import { file_easel_mesh_v1_mesh } from '../../mesh/v1/mesh_pb';
+import type { GenerateRequest as GenerateRequest$4 } from '../../voice/v1/voice_pb';
+import { file_easel_voice_v1_voice } from '../../voice/v1/voice_pb';
 import type { Message } from '@bufbuild/protobuf';
 
 /**
@@ -32,7 +34,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_easel_jobs_v1_job: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSLOBAoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIABIwCgV2aWRlbxgQIAEoCzIfLmVhc2VsLnZpZGVvLnYxLkdlbmVyYXRlUmVxdWVzdEgAEi4KBG1lc2gYESABKAsyHi5lYXNlbC5tZXNoLnYxLkdlbmVyYXRlUmVxdWVzdEgAQgkKB3JlcXVlc3RCCwoJX21vZGVsX2lkIm0KCEpvYkV2ZW50Ei4KCHByb2dyZXNzGAEgASgLMhouZWFzZWwuam9icy52MS5Kb2JQcm9ncmVzc0gAEigKBWVuZGVkGAIgASgLMhcuZWFzZWwuam9icy52MS5Kb2JFbmRlZEgAQgcKBWV2ZW50Iq8BCgtKb2JQcm9ncmVzcxIMCgRzdGVwGAEgASgFEg0KBXRvdGFsGAIgASgFEgsKA2V0YRgDIAEoARIUCgdwcmV2aWV3GAQgASgMSACIAQESEgoFcGhhc2UYBSABKAlIAYgBARIRCgRsb3NzGAYgASgBSAKIAQESEQoEdGV4dBgHIAEoCUgDiAEBQgoKCF9wcmV2aWV3QggKBl9waGFzZUIHCgVfbG9zc0IHCgVfdGV4dCI0CghKb2JFbmRlZBIoCgZzdGF0dXMYASABKA4yGC5lYXNlbC5qb2JzLnYxLkpvYlN0YXR1cypWCglKb2JTdGF0dXMSGgoWSk9CX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkpPQl9TVEFUVVNfU1VDQ0VTUxABEhUKEUpPQl9TVEFUVVNfRkFJTEVEEAJiBnByb3RvMw',
+    'ChdlYXNlbC9qb2JzL3YxL2pvYi5wcm90bxINZWFzZWwuam9icy52MSKABQoKSm9iUGF5bG9hZBIOCgZqb2JfaWQYASABKAMSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSFQoIbW9kZWxfaWQYBCABKAlIAYgBARIWCg5hcnRpZmFjdF90b2tlbhgFIAEoCRI4CglkaWZmdXNpb24YCiABKAsyIy5lYXNlbC5kaWZmdXNpb24udjEuR2VuZXJhdGVSZXF1ZXN0SAASTQoQc3VwZXJfcmVzb2x1dGlvbhgLIAEoCzIxLmVhc2VsLnN1cGVyX3Jlc29sdXRpb24udjEuU3VwZXJSZXNvbHV0aW9uUmVxdWVzdEgAEjwKDWltYWdlX2VkaXRpbmcYDCABKAsyIy5lYXNlbC5pbWFnZV9lZGl0aW5nLnYxLkVkaXRSZXF1ZXN0SAASOgoKY29udHJvbG5ldBgNIAEoCzIkLmVhc2VsLmNvbnRyb2xuZXQudjEuR2VuZXJhdGVSZXF1ZXN0SAASMwoIdHJhaW5pbmcYDiABKAsyHy5lYXNlbC50cmFpbmluZy52MS5UcmFpblJlcXVlc3RIABIuCgRjaGF0GA8gASgLMh4uZWFzZWwuY2hhdC52MS5Db21wbGV0ZVJlcXVlc3RIABIwCgV2aWRlbxgQIAEoCzIfLmVhc2VsLnZpZGVvLnYxLkdlbmVyYXRlUmVxdWVzdEgAEi4KBG1lc2gYESABKAsyHi5lYXNlbC5tZXNoLnYxLkdlbmVyYXRlUmVxdWVzdEgAEjAKBXZvaWNlGBIgASgLMh8uZWFzZWwudm9pY2UudjEuR2VuZXJhdGVSZXF1ZXN0SABCCQoHcmVxdWVzdEILCglfbW9kZWxfaWQibQoISm9iRXZlbnQSLgoIcHJvZ3Jlc3MYASABKAsyGi5lYXNlbC5qb2JzLnYxLkpvYlByb2dyZXNzSAASKAoFZW5kZWQYAiABKAsyFy5lYXNlbC5qb2JzLnYxLkpvYkVuZGVkSABCBwoFZXZlbnQirwEKC0pvYlByb2dyZXNzEgwKBHN0ZXAYASABKAUSDQoFdG90YWwYAiABKAUSCwoDZXRhGAMgASgBEhQKB3ByZXZpZXcYBCABKAxIAIgBARISCgVwaGFzZRgFIAEoCUgBiAEBEhEKBGxvc3MYBiABKAFIAogBARIRCgR0ZXh0GAcgASgJSAOIAQFCCgoIX3ByZXZpZXdCCAoGX3BoYXNlQgcKBV9sb3NzQgcKBV90ZXh0IjQKCEpvYkVuZGVkEigKBnN0YXR1cxgBIAEoDjIYLmVhc2VsLmpvYnMudjEuSm9iU3RhdHVzKlYKCUpvYlN0YXR1cxIaChZKT0JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSSk9CX1NUQVRVU19TVUNDRVNTEAESFQoRSk9CX1NUQVRVU19GQUlMRUQQAmIGcHJvdG8z',
     [
       file_easel_diffusion_v1_diffusion,
       file_easel_super_resolution_v1_super_resolution,
@@ -42,6 +44,7 @@ export const file_easel_jobs_v1_job: GenFile =
       file_easel_chat_v1_chat,
       file_easel_video_v1_video,
       file_easel_mesh_v1_mesh,
+      file_easel_voice_v1_voice,
     ],
   );
 
@@ -158,6 +161,15 @@ export type JobPayload = Message<'easel.jobs.v1.JobPayload'> & {
          */
         value: GenerateRequest$3;
         case: 'mesh';
+      }
+    | {
+        /**
+         * The voice service (kinds "text_to_audio", "text_to_speech", "voice_to_voice").
+         *
+         * @generated from field: easel.voice.v1.GenerateRequest voice = 18;
+         */
+        value: GenerateRequest$4;
+        case: 'voice';
       }
     | { case: undefined; value?: undefined };
 };
