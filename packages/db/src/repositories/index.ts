@@ -7,3 +7,4 @@ export * from './rate-limits.repository';
 export * from './retention.repository';
 export * from './tenant-job-page';
 export * from './admission-leases.repository';
+export * from './stored-voices.repository';
