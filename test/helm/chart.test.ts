@@ -470,11 +470,7 @@ describe('the test catches a broken chart', () => {
         /pools\.video\.gpu: Invalid type\. Expected: integer, given: string/,
       ],
       [{ pools: { video: { ortProvider: 'cudaa' } } }, /pools\.video\.ortProvider/],
-      // A pool of a service the image cannot run (yet) is refused, not rendered into a crash-looping Deployment.
-      [
-        { pools: { voice: { enabled: true } } },
-        /pools\.voice\.service: pools\.voice\.service must be one of the following: "diffusion", "super_resolution", "image_editing"/,
-      ],
+      // A pool of a service the image cannot run is refused, not rendered into a crash-looping Deployment.
       [
         { pools: { extra: { enabled: true, service: 'upscaler', ortProvider: 'cpu', gpu: 0 } } },
         /pools\.extra\.service/,

@@ -25,6 +25,7 @@ import { TrainingModule } from './training/training.module';
 import { ChatModule } from './chat/chat.module';
 import { VideoModule } from './video/video.module';
 import { MeshModule } from './mesh/mesh.module';
+import { VoiceModule } from './voice/voice.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ARTIFACT_STORE, CONFIG, DATABASE, JOB_BUS, MODEL_CATALOG, MODEL_STORE, TRAINER_PROBLEM } from './tokens';
 
@@ -80,6 +81,7 @@ export class AppModule {
         ChatModule,
         VideoModule,
         MeshModule,
+        VoiceModule,
         ModelsModule,
         EnterpriseModule,
         WebhooksModule,

@@ -14,6 +14,7 @@ import type { GenerationSlots } from './generation-slots';
 import type { PostProcessors } from './postprocess/post-process';
 import { VideoGeneration } from './video/video-generation';
 import { MeshGeneration } from './mesh/mesh-generation';
+import { VoiceGeneration } from './voice/voice-generation';
 
 /**
  * What the services of one worker share, each made on first use: one diffusion engine (one model
@@ -29,6 +30,7 @@ export class WorkerResources {
   private chatInstance?: ChatCompletions;
   private videoInstance?: VideoGeneration;
   private meshInstance?: MeshGeneration;
+  private voiceInstance?: VoiceGeneration;
 
   constructor(
     readonly config: EaselConfig,
@@ -119,6 +121,18 @@ export class WorkerResources {
     }));
   }
 
+  /** text_to_audio / text_to_speech / voice_to_voice: Flite, the tenant's Piper voices and cloning models; stored voices from the artifact store. */
+  get voice(): VoiceGeneration {
+    return (this.voiceInstance ??= new VoiceGeneration({
+      catalog: this.catalog,
+      defaultModel: this.config.EASEL_DEFAULT_VOICE_MODEL,
+      defaultVoice: this.config.EASEL_DEFAULT_VOICE,
+      fetchAllowHosts: this.config.fetchAllowHosts,
+      ...(this.runtime ? { store: this.runtime.store } : {}),
+      session: this.config.EASEL_ORT_THREADS ? { intraOpNumThreads: this.config.EASEL_ORT_THREADS } : {},
+    }));
+  }
+
   /** Drops the cached sessions of a model (model_reload / delete_model); false when none were loaded. */
   async unloadModel(location: string): Promise<boolean> {
     const face = this.faceRestorerInstance ? await this.faceRestorerInstance.unload(location) : false;
@@ -135,5 +149,6 @@ export class WorkerResources {
     await this.chatInstance?.close();
     await this.videoInstance?.close();
     await this.meshInstance?.close();
+    await this.voiceInstance?.close();
   }
 }

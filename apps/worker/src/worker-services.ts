@@ -1,4 +1,4 @@
-import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE, VIDEO_SERVICE, MESH_SERVICE } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, IMAGE_EDITING_SERVICE, SUPER_RESOLUTION_SERVICE, TRAINING_SERVICE, VIDEO_SERVICE, MESH_SERVICE, VOICE_CREDITS_PER_SECOND, VOICE_SERVICE } from '@easel/contracts';
 import { chatGrpcEntry } from './chat/chat-grpc';
 import { ChatHandler } from './chat/chat-handler';
 import { controlNetGrpcEntry } from './controlnet/controlnet-grpc';
@@ -16,6 +16,8 @@ import { videoGrpcEntry } from './video/video-grpc';
 import { VideoHandler } from './video/video-handler';
 import { meshGrpcEntry } from './mesh/mesh-grpc';
 import { MeshHandler } from './mesh/mesh-handler';
+import { voiceGrpcEntry } from './voice/voice-grpc';
+import { VoiceHandler } from './voice/voice-handler';
 import type { WorkerResources } from './worker-resources';
 
 /** One service's worker side: its bus handler and its gRPC service, both on the same code path. */
@@ -94,6 +96,11 @@ export const WORKER_SERVICES: Readonly<Record<string, WorkerService>> = {
   [MESH_SERVICE]: {
     handler: (r) => new MeshHandler(r.mesh),
     grpc: (r) => meshGrpcEntry(r.mesh, r.slots),
+  },
+  // Speech from Flite or a Piper voice, cloned into a reference's voice when asked; billed by the second.
+  [VOICE_SERVICE]: {
+    handler: (r) => new VoiceHandler(r.voice, VOICE_CREDITS_PER_SECOND),
+    grpc: (r) => voiceGrpcEntry(r.voice, r.slots),
   },
 };
 

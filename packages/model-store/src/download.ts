@@ -6,6 +6,7 @@ import type { LoadModelRequest, ModelStoreOptions } from './model-store';
 import { onnxGraphOutputs } from './onnx-graph-outputs';
 import { verifyGguf } from './verify-gguf';
 import { findModelRoot, verifyEmbedding, verifyLora } from './verify-model';
+import { findVoiceModel } from './verify-voice';
 
 export type DownloadLimits = Required<
   Pick<ModelStoreOptions, 'allowHosts' | 'maxDownloadBytes' | 'maxUnpackedBytes' | 'downloadTimeoutMs'>
@@ -50,6 +51,8 @@ function refuseUnloadableFormat(req: LoadModelRequest): void {
   }
   if (req.category === 'face_restore' && req.format !== 'onnx')
     throw new ModelLoadError('a face_restore model is one ONNX graph file: send model_format onnx');
+  if (req.category === 'voice' && req.format !== 'onnx')
+    throw new ModelLoadError('a voice is a zip or tar of a Piper voice (<name>.onnx + <name>.onnx.json) or a cloning model\'s folder: send model_format onnx');
   if (req.category === 'llm' && req.format !== 'gguf')
     throw new ModelLoadError('a chat (llm) model is one GGUF file (llama.cpp): send model_format gguf');
   if (req.category !== 'llm' && req.format === 'gguf') throw new ModelLoadError('model_format gguf is for chat models: send model_category llm');
@@ -66,6 +69,10 @@ async function install(
     return findModelRoot(dir);
   }
   if (req.category === 'face_restore') return installFaceRestoreGraph(download, dir);
+  if (req.category === 'voice') {
+    await unpackArchive(download, dir, { maxBytes: limits.maxUnpackedBytes, maxFiles: 100 });
+    return findVoiceModel(dir);
+  }
   if (req.category === 'llm') {
     const file = join(dir, 'model.gguf');
     await verifyGguf(download);

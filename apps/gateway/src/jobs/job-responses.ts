@@ -85,6 +85,7 @@ interface CommonResult {
 /**
  * `meta` comes from the job's service definition; `base64Outputs` replaces the links when the request asked for base64.
  * `extraOutputs` names the files after the job's `outputs` (a mesh's `preview` and `turntable`): they get fields of their own.
+ * `familyFields` adds a family's own top-level fields (voice's `links` and `audio_time`), given the output links.
  */
 export function successBody(
   job: JobWithArtifacts,
@@ -92,6 +93,7 @@ export function successBody(
   meta: Record<string, unknown>,
   base64Outputs?: string[],
   extraOutputs: readonly string[] = [],
+  familyFields?: (links: string[]) => Record<string, unknown>,
 ): DialectResponse {
   const stored = storedRequest(job);
   const result = job.result as unknown as CommonResult;
@@ -109,6 +111,7 @@ export function successBody(
       output: base64Outputs?.slice(0, primary) ?? links,
       proxy_links: links,
       ...extras,
+      ...familyFields?.(links),
       nsfw_content_detected: result.nsfwContentDetected ?? false,
       meta,
       timings: result.timings,

@@ -43,7 +43,8 @@ export class JobViewService {
             job.artifacts.map(async (a) => (await this.store.getBuffer(a.storageKey)).toString('base64')),
           )
         : undefined;
-      return successBody(job, publicUrl, definition.successMeta(job), base64, definition.extraOutputs);
+      const familyFields = definition.successFields?.bind(definition);
+      return successBody(job, publicUrl, definition.successMeta(job), base64, definition.extraOutputs, familyFields && ((links) => familyFields(job, links)));
     }
     if (job.status === 'failed') return failedBody(job);
     return processingBody(job, publicUrl, await this.eta(job), definition.fetchPath);

@@ -60,6 +60,8 @@ export interface ServiceDefinition {
   ): Promise<PreparedJob>;
   /** `meta` of the success answer. */
   successMeta(job: JobWithArtifacts): Record<string, unknown>;
+  /** Top-level fields of the family's own in the success answer (voice: `links`, `audio_time`), given its output links. */
+  successFields?(job: JobWithArtifacts, links: string[]): Record<string, unknown>;
   /** The JSON Schema of the body `prepare` reads for `kind` (made from the same field table). */
   requestSchema(kind: string, options: SubmitOptions): Schema;
   /**

@@ -3,7 +3,7 @@ import { isUnsafeText } from '../common/safe-text';
 import type { FieldErrors } from '../common/request/field-reader';
 import { messages } from '../common/request/messages';
 
-const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings', 'face_restore', 'llm'];
+const CATEGORIES: readonly ModelCategory[] = ['stable_diffusion', 'lora', 'embeddings', 'face_restore', 'llm', 'voice'];
 const FORMATS = ['diffusers', 'safetensors', 'ckpt', 'onnx', 'gguf'] as const;
 /** What a category's files are when model_format is not sent. */
 const DEFAULT_FORMAT: Record<ModelCategory, (typeof FORMATS)[number]> = {

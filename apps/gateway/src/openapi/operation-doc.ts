@@ -272,6 +272,50 @@ export const KNOWN_OPERATIONS: Record<string, OperationDoc> = {
     tags: ['3d'],
     request: { type: 'fetch' },
   },
+  'VoiceController.textToAudio': {
+    summary: 'Text to audio: speech in a cloned voice (a reference recording or a stored voice)',
+    description: `prompt (the text, at most 2000 characters), init_audio (a 4–30 s recording of the voice to clone, URL or base64 WAV/MP3; wins over voice_id) or voice_id (a stored voice, cloned from its reference; or a built-in/Piper voice, spoken as it is), model_id (the cloning model, category voice; default the deployment's, easel-tiny-voice), language (english; a language no installed voice speaks is refused), speed (0.5–2), emotion (neutral, happy, sad, angry, dull: pace and pitch), seed, output_format (wav, the default, or mp3). \`output\` and \`links\` hold the audio's URL, \`audio_time\` its seconds. ${SYNC_WINDOW} Progress events: speech, clone, encode.`,
+    tags: ['voice'],
+    request: { type: 'job', kind: 'text_to_audio' },
+    submitsJob: true,
+  },
+  'VoiceController.textToSpeech': {
+    summary: 'Text to speech: a built-in, Piper or stored voice reads the text',
+    description: `prompt, voice_id (a built-in Flite voice: slt, rms, awb, kal16, kal; a Piper voice loaded as a model of category voice; or a stored voice, cloned; default EASEL_DEFAULT_VOICE), language, speed, emotion, seed, output_format (wav or mp3). ${SYNC_WINDOW}`,
+    tags: ['voice'],
+    request: { type: 'job', kind: 'text_to_speech' },
+    submitsJob: true,
+  },
+  'VoiceController.voiceToVoice': {
+    summary: 'Voice to voice: a recording re-spoken in another voice',
+    description: `init_audio (the speech, at most 30 s) and target_audio (a 4–30 s recording of the voice to speak in) or voice_id (a stored voice), model_id (the cloning model), seed, output_format. The timing follows init_audio. ${SYNC_WINDOW}`,
+    tags: ['voice'],
+    request: { type: 'job', kind: 'voice_to_voice' },
+    submitsJob: true,
+  },
+  'VoiceController.fetch': {
+    summary: 'Fetch a voice job',
+    description: "The success, processing or failed shape of a voice job. Only the key's own tenant may fetch it.",
+    tags: ['voice'],
+    request: { type: 'fetch' },
+  },
+  'StoredVoicesController.upload': {
+    summary: 'Store a voice (Easel\'s addition): a reference recording to clone by voice_id',
+    description: 'Body: key, init_audio (a 4–30 s WAV or MP3, URL or base64), voice_id (optional: letters, digits, dots, dashes, underscores; drawn when absent), name. Answers 201 with {status, voice_id, name, seconds, created_at}. The voice is this tenant\'s alone.',
+    tags: ['voice'],
+    request: { type: 'key-and-fields' },
+  },
+  'StoredVoicesController.list': {
+    summary: "This tenant's stored voices and the built-in voices",
+    tags: ['voice'],
+    request: { type: 'key' },
+  },
+  'StoredVoicesController.remove': {
+    summary: 'Delete a stored voice',
+    description: 'Body: key, voice_id. 404 when this tenant has no such voice.',
+    tags: ['voice'],
+    request: { type: 'key-and-fields' },
+  },
   'ChatController.uncensoredChat': {
     summary: 'Uncensored chat: a reply from a chat model (llama.cpp, GGUF)',
     description:

@@ -1,5 +1,5 @@
 import { parseTrainingRequest } from './training-request';
-import { privateImageUrls } from './private-urls';
+import { privateUrls } from '../common/request/private-urls';
 
 const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const images = Array.from({ length: 6 }, () => PNG_1x1);
@@ -33,7 +33,7 @@ describe('a training request', () => {
 
   it('finds images that name a private address outright, unless the host is allowed', () => {
     const urls = ['https://example.com/a.png', 'http://10.0.0.8/a.png', 'http://[::1]/a.png', 'http://localhost:8080/a.png', 'http://127.0.0.1/a.png', PNG_1x1];
-    expect(privateImageUrls(urls, [])).toEqual([2, 3, 4, 5]);
-    expect(privateImageUrls(urls, ['127.0.0.1'])).toEqual([2, 3, 4]);
+    expect(privateUrls(urls, [])).toEqual([2, 3, 4, 5]);
+    expect(privateUrls(urls, ['127.0.0.1'])).toEqual([2, 3, 4]);
   });
 });

@@ -9,7 +9,7 @@ import type { DialectResponse, JobWithArtifacts } from '../jobs/job-responses';
 import { DefinesService, type PreparedJob, type ServiceDefinition } from '../jobs/service-definition';
 import type { Principal } from '../keys/principal';
 import { CONFIG, MODEL_CATALOG, MODEL_STORE, TRAINER_PROBLEM } from '../tokens';
-import { privateImageUrls } from './private-urls';
+import { privateUrlMessage, privateUrls } from '../common/request/private-urls';
 import { TRAINING_REQUEST } from './training-fields';
 import { TRAINING_CREDITS_PER_STEP, trainingPrice } from './training-pricing';
 import { parseTrainingRequest } from './training-request';
@@ -38,10 +38,8 @@ export class TrainingDefinition implements ServiceDefinition {
     const parsed = parseTrainingRequest(kind as TrainingKind, body);
     if (!parsed.ok) throw new ValidationError(parsed.errors);
     const { webhook, trackId, ...request } = parsed.value;
-    const privateUrls = privateImageUrls(request.images, this.config.fetchAllowHosts);
-    if (privateUrls.length > 0) {
-      throw new ValidationError({ images: privateUrls.map((n) => `The images item ${n} points at a private address, which this service does not fetch.`) });
-    }
+    const refused = privateUrls(request.images, this.config.fetchAllowHosts);
+    if (refused.length > 0) throw new ValidationError({ images: refused.map((n) => privateUrlMessage(`images item ${n}`)) });
     if (!this.store) throw new TrainingUnavailableError('Training needs a model store to keep the trained models in; this deployment has none.');
     const problem = (await this.trainerProblem?.()) ?? null;
     if (problem) throw new TrainingUnavailableError(problem);

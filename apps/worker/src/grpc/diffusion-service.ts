@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { diffusionv1, fromDirectGenerateRequest, LLM_CATEGORY, MalformedMessageError, MESH_CATEGORY, VIDEO_CATEGORY, type DirectDiffusionParams } from '@easel/contracts';
+import { diffusionv1, fromDirectGenerateRequest, LLM_CATEGORY, MalformedMessageError, MESH_CATEGORY, VIDEO_CATEGORY, VOICE_CATEGORY, type DirectDiffusionParams } from '@easel/contracts';
 import { extractTraceMetadata, withSpan } from '@easel/telemetry';
 import { SpanKind } from '@opentelemetry/api';
 import type { DiffusionEngine } from '@easel/engine-diffusion';
@@ -71,8 +71,8 @@ export class DiffusionGrpcService {
 
   private async listModels(req: diffusionv1.ListModelsRequest): Promise<diffusionv1.ListModelsResponse> {
     const loaded = new Set(this.options.engine.loadedModels());
-    // The models a generation can use: chat (llm), video and 3D models are their own services'.
-    const others = new Set<string>([LLM_CATEGORY, VIDEO_CATEGORY, MESH_CATEGORY]);
+    // The models a generation can use: chat (llm), video, 3D and voice models are their own services'.
+    const others = new Set<string>([LLM_CATEGORY, VIDEO_CATEGORY, MESH_CATEGORY, VOICE_CATEGORY]);
     const entries = (await this.options.catalog.list(req.tenantId)).filter((e) => !others.has(e.category));
     return create(diffusionv1.ListModelsResponseSchema, {
       models: entries.map((e) => this.toProtoModel(e, loaded)),

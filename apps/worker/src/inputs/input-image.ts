@@ -1,13 +1,8 @@
-import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
 import sharp from 'sharp';
 import { PermanentJobError } from '../service-handler';
+import { attribute, loadInputBytes } from './input-bytes';
 
 export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
-const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
-const BASE64 = /^[A-Za-z0-9+/\s]+={0,2}\s*$/;
-
-/** A field as the messages name it, Laravel-style: `init_image` → "init image". */
-const attribute = (field: string) => field.replace(/_/g, ' ');
 
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
@@ -41,26 +36,7 @@ async function assertImage(field: string, bytes: Buffer): Promise<Buffer> {
 
 /** An init or mask image as the client sent it: an http(s) URL, a data: URI or bare base64. */
 export async function loadInputImage(field: string, value: string, allowHosts: readonly string[]): Promise<Buffer> {
-  return assertImage(field, await loadInputBytes(field, value, allowHosts));
-}
-
-async function loadInputBytes(field: string, value: string, allowHosts: readonly string[]): Promise<Buffer> {
-  const trimmed = value.trim();
-  if (/^https?:\/\//i.test(trimmed)) {
-    try {
-      return (await safeFetch(trimmed, { maxBytes: MAX_INPUT_IMAGE_BYTES, allowHosts, timeoutMs: 20_000 })).body;
-    } catch (error) {
-      const reason = error instanceof SafeFetchError ? error.message : String(error);
-      throw new PermanentJobError(`The ${attribute(field)} could not be downloaded: ${reason}`, field);
-    }
-  }
-  const base64 = trimmed.replace(DATA_URI, '');
-  if (base64.length === 0 || !BASE64.test(base64)) {
-    throw new PermanentJobError(`The ${attribute(field)} must be an http(s) URL or base64 image data.`, field);
-  }
-  const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw new PermanentJobError(`The ${attribute(field)} is larger than ${MAX_INPUT_IMAGE_BYTES} bytes.`, field);
-  return bytes;
+  return assertImage(field, await loadInputBytes(field, value, allowHosts, { maxBytes: MAX_INPUT_IMAGE_BYTES, what: 'image' }));
 }
 
 /** A request's init and mask images (either may be absent), fetched or decoded in parallel. */

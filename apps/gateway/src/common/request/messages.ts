@@ -46,6 +46,7 @@ export const messages = {
     `The ${attribute(field)} must not be nested more than ${num(max)} levels deep.`,
   url: (field: string) => `The ${attribute(field)} must be a valid http or https URL.`,
   image: (field: string) => `The ${attribute(field)} must be an http(s) URL or a base64-encoded image.`,
+  audio: (field: string) => `The ${attribute(field)} must be an http(s) URL or base64-encoded WAV or MP3 audio.`,
   imageTooLarge: (field: string, side: number, size: { width: number; height: number }) =>
     `The ${attribute(field)} must not be larger than ${num(side)}×${num(side)} pixels; it is ${num(size.width)}×${num(size.height)}.`,
   maskSize: (init: { width: number; height: number }, mask: { width: number; height: number }) =>
