@@ -46,3 +46,38 @@ export function rms(samples: Float32Array): number {
   for (const s of samples) sum += s * s;
   return Math.sqrt(sum / Math.max(1, samples.length));
 }
+
+/**
+ * Median F0 of the voiced 40 ms frames (normalised autocorrelation peak above 0.5 between 60 and
+ * 400 Hz): enough to tell a voice's pitch moved, not a pitch tracker.
+ */
+export function medianF0(audio: SpeechAudio): number {
+  const { samples, sampleRate } = audio;
+  const frame = Math.round(sampleRate * 0.04);
+  const minLag = Math.floor(sampleRate / 400);
+  const maxLag = Math.ceil(sampleRate / 60);
+  const found: number[] = [];
+  for (let start = 0; start + frame + maxLag < samples.length; start += Math.round(frame / 2)) {
+    let energy = 0;
+    for (let i = 0; i < frame; i++) energy += samples[start + i] ** 2;
+    if (energy / frame < 1e-4) continue;
+    let bestLag = 0;
+    let best = 0;
+    for (let lag = minLag; lag <= maxLag; lag++) {
+      let ab = 0;
+      let bb = 0;
+      for (let i = 0; i < frame; i++) {
+        ab += samples[start + i] * samples[start + i + lag];
+        bb += samples[start + i + lag] ** 2;
+      }
+      const r = ab / Math.sqrt(energy * bb + 1e-12);
+      if (r > best) {
+        best = r;
+        bestLag = lag;
+      }
+    }
+    if (best > 0.5) found.push(sampleRate / bestLag);
+  }
+  found.sort((a, b) => a - b);
+  return found[Math.floor(found.length / 2)] ?? 0;
+}
