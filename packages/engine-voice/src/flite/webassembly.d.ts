@@ -1,5 +1,6 @@
 // @types/node 20 leaves WebAssembly to lib.dom; these are the few members the flite runner uses.
 declare namespace WebAssembly {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an opaque handle
   interface Module {}
   interface Instance {
     readonly exports: Record<string, unknown>;
