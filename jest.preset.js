@@ -3,7 +3,7 @@
 // workspace packages to their src/, so a test never depends on a stale build.
 const path = require('node:path');
 
-module.exports = function jestPreset(dir, overrides = {}) {
+module.exports = function jestPreset(dir, overrides = {}, options = {}) {
   return {
     rootDir: dir,
     displayName: path.basename(dir),
@@ -23,7 +23,9 @@ module.exports = function jestPreset(dir, overrides = {}) {
             transform: { legacyDecorator: true, decoratorMetadata: true },
             target: 'es2022',
           },
-          module: { type: 'commonjs' },
+          // keepDynamicImport: `import()` stays an import (Jest loads ES modules under
+          // --experimental-vm-modules): for code that reaches ES-module-only packages (engine-voice's codecs).
+          module: { type: 'commonjs', ...(options.keepDynamicImport ? { ignoreDynamic: true } : {}) },
         },
       ],
     },

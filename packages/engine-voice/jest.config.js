@@ -1,14 +1,8 @@
-// onnxruntime-node needs the shared typed arrays: the diffusion engine's environment.
+// onnxruntime-node needs the shared typed arrays: the diffusion engine's environment. The codecs
+// (wave-codec, lamejs, mpg123-decoder) ship ES modules only, loaded by `import()`.
 const path = require('node:path');
-const preset = require('../../jest.preset')(__dirname, {
-  testEnvironment: path.join(__dirname, '../engine-diffusion/jest.environment.js'),
-});
-const [swc, swcOptions] = preset.transform['^.+\\.ts$'];
 
 module.exports = {
-  ...preset,
-  // The codecs (wave-codec, lamejs, mpg123-decoder) ship ES modules only: `import()` must stay an
-  // import (Jest loads ES modules under --experimental-vm-modules), not become a require.
-  transform: { '^.+\\.ts$': [swc, { ...swcOptions, module: { ...swcOptions.module, ignoreDynamic: true } }] },
+  ...require('../../jest.preset')(__dirname, { testEnvironment: path.join(__dirname, '../engine-diffusion/jest.environment.js') }, { keepDynamicImport: true }),
   testTimeout: 120_000,
 };

@@ -12,7 +12,7 @@ export { peakNormalize, trimSilence, concatAudio } from './audio/levels';
 export type { TrimOptions } from './audio/levels';
 export { checkOptions, MIN_SPEED, MAX_SPEED } from './tts/speech-synthesizer';
 export type { SpeechSynthesizer, SynthesisOptions } from './tts/speech-synthesizer';
-export { FliteSynthesizer, FLITE_VOICES } from './tts/flite-synthesizer';
+export { FliteSynthesizer, FLITE_VOICES, FLITE_VOICE_F0 } from './tts/flite-synthesizer';
 export type { FliteVoice } from './tts/flite-synthesizer';
 export { PiperSynthesizer } from './tts/piper-synthesizer';
 export type { PiperSynthesizerOptions } from './tts/piper-synthesizer';

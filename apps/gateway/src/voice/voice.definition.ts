@@ -100,7 +100,7 @@ export class VoiceDefinition implements ServiceDefinition {
     if (request.kind !== VOICE_TO_VOICE_KIND) {
       if ((FLITE_VOICES as readonly string[]).includes(request.voiceId)) return { voice: request.voiceId, voiceKey: null };
       const model = await this.catalog.find(tenantId, request.voiceId);
-      if (model?.category === VOICE_CATEGORY && model.location.endsWith('.onnx')) return { voice: request.voiceId, voiceKey: null };
+      if (model?.category === VOICE_CATEGORY) return { voice: request.voiceId, voiceKey: null };
     }
     errors.voice_id = [
       request.kind === VOICE_TO_VOICE_KIND

@@ -36,15 +36,15 @@ function field(name: string, schema: Schema, required: boolean): HTMLElement {
     input.setAttribute('aria-describedby', hint.id);
     wrapper.append(hint);
   }
-  if (widget === 'image') wrapper.append(filePicker(name, input));
+  if (widget === 'image' || widget === 'audio') wrapper.append(filePicker(name, input, widget === 'image' ? 'image/*' : 'audio/*'));
   return wrapper;
 }
 
 /** A file chosen here becomes the field's value as a data URI (what the API takes as base64). */
-function filePicker(name: string, input: Control): HTMLInputElement {
+function filePicker(name: string, input: Control, accept: string): HTMLInputElement {
   const file = document.createElement('input');
   file.type = 'file';
-  file.accept = 'image/*';
+  file.accept = accept;
   file.id = `field-${name}-file`;
   file.setAttribute('aria-label', `${name} from a file`);
   file.addEventListener('change', async () => {

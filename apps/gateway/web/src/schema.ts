@@ -89,7 +89,7 @@ export function enumOf(schema: Schema): unknown[] | undefined {
 }
 
 /** How a field is entered: every schema the document uses maps to one (a test checks each field). */
-export type Widget = 'image' | 'flag' | 'choice' | 'long-text' | 'text' | 'json';
+export type Widget = 'image' | 'audio' | 'flag' | 'choice' | 'long-text' | 'text' | 'json';
 
 const LONG_TEXT = new Set(['prompt', 'negative_prompt']);
 
@@ -99,6 +99,7 @@ const LONG_TEXT = new Set(['prompt', 'negative_prompt']);
  */
 export function widgetOf(name: string, schema: Schema): Widget | undefined {
   if (schema['x-easel-widget'] === 'image') return 'image';
+  if (schema['x-easel-widget'] === 'audio') return 'audio';
   const types = typesOf(schema);
   if (types.includes('boolean') && !types.includes('number')) return 'flag';
   if (enumOf(schema)) return 'choice';

@@ -12,6 +12,12 @@ import { textChunks } from './text-chunks';
 export const FLITE_VOICES = ['slt', 'rms', 'awb', 'kal16', 'kal'] as const;
 export type FliteVoice = (typeof FLITE_VOICES)[number];
 
+/**
+ * Each voice's own median F0 in Hz, measured on two sentences (README table), so a caller can ask for
+ * a pitch relative to the voice's; null for rms, which keeps its own whatever it is asked.
+ */
+export const FLITE_VOICE_F0: Record<FliteVoice, number | null> = { slt: 165, rms: null, awb: 123, kal16: 88, kal: 88 };
+
 /** Characters a piece may hold at speed 1: about 12 s of speech, well under where Flite's WASI build aborts. */
 const CHUNK_CHARS = 200;
 /** Silence between pieces, as between sentences. */
