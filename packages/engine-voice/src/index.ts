@@ -22,3 +22,4 @@ export { phonemizeEnglish } from './tts/flite-phonemizer';
 export type { PhonemizedSentence } from './tts/flite-phonemizer';
 export { ARPABET_TO_IPA, arpabetToIpa } from './tts/arpabet-ipa';
 export { normalizeText, textChunks } from './tts/text-chunks';
+export * from './cloning';

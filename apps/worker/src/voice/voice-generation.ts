@@ -1,11 +1,16 @@
-import { resolve as resolvePath } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, resolve as resolvePath } from 'node:path';
 import { clonesVoice, VOICE_CATEGORY, VOICE_LIMITS, VOICE_MIME_TYPES, VOICE_TO_VOICE_KIND, type VoiceParams, type VoiceResult } from '@easel/contracts';
 import {
   durationSeconds,
   encodeMp3,
   encodeWav,
+  FLITE_VOICE_F0,
   FliteSynthesizer,
   loadPiperVoice,
+  PiperSynthesizer,
+  speakerName,
+  speakSpeaker,
   loadVoiceCloner,
   type SpeechAudio,
   type SpeechSynthesizer,
@@ -46,11 +51,11 @@ export interface GeneratedVoice {
 export class VoiceGeneration {
   private readonly flite = new FliteSynthesizer();
   private readonly cloners: LoadedModels<VoiceCloner>;
-  private readonly piperVoices: LoadedModels<SpeechSynthesizer>;
+  private readonly piperVoices: LoadedModels<{ synthesizer: SpeechSynthesizer; release(): Promise<void> }>;
 
   constructor(private readonly options: VoiceGenerationOptions) {
     this.cloners = new LoadedModels((location) => loadVoiceCloner(location, options.session ?? {}), (m) => m.release(), 1);
-    this.piperVoices = new LoadedModels((location) => loadPiperVoice(location, options.session ?? {}), (m) => m.release?.(), 2);
+    this.piperVoices = new LoadedModels((location) => this.loadPiper(location), (m) => m.release(), 2);
   }
 
   loadedModels(): string[] {
@@ -85,7 +90,7 @@ export class VoiceGeneration {
     }
 
     const encodeStarted = performance.now();
-    const body = p.outputFormat === 'mp3' ? encodeMp3(audio) : encodeWav(audio);
+    const body = p.outputFormat === 'mp3' ? await encodeMp3(audio) : encodeWav(audio);
     options.onProgress?.({ step: total, total, phase: 'encode' });
     const ended = performance.now();
     const result: VoiceResult = {
@@ -111,14 +116,23 @@ export class VoiceGeneration {
     if (p.kind === VOICE_TO_VOICE_KIND) {
       return { speech: await loadInputAudio('init_audio', p.initAudio ?? '', this.options.fetchAllowHosts, VOICE_LIMITS.sourceSeconds), voice: 'init_audio' };
     }
-    // A clone starts from the voice its converter was trained to read; otherwise the speaker asked for.
-    const voice = cloner ? cloner.sourceVoice : (p.voice ?? this.options.defaultVoice);
-    const synthesizer = await this.synthesizer(tenantId, voice);
     const prosody = emotionProsody(p.emotion);
+    const speed = p.speed * prosody.speed;
+    if (cloner) {
+      // A clone starts from the speaker its converter was trained to read.
+      const source = cloner.config.default_source;
+      const ownF0 = (FLITE_VOICE_F0 as Record<string, number | null>)[source.voice] ?? null;
+      const f0 = source.f0 ?? (prosody.pitchScale !== 1 ? ownF0 : null);
+      const speech = await speakSpeaker(p.prompt, { ...source, stretch: (source.stretch ?? 1) / speed, ...(f0 !== null ? { f0: Math.round(f0 * prosody.pitchScale) } : {}) });
+      return { speech, voice: speakerName(source) };
+    }
+    const voice = p.voice ?? this.options.defaultVoice;
+    const synthesizer = await this.synthesizer(tenantId, voice);
+    const ownF0 = (FLITE_VOICE_F0 as Record<string, number | null>)[voice] ?? null;
     const speech = await synthesizer.synthesize(p.prompt, {
-      voice,
-      speed: p.speed * prosody.speed,
-      pitchScale: prosody.pitchScale,
+      ...(synthesizer === this.flite ? { voice } : {}),
+      speed,
+      ...(ownF0 !== null && prosody.pitchScale !== 1 ? { pitchHz: Math.round(ownF0 * prosody.pitchScale) } : {}),
       seed: p.seed,
       ...(signal ? { signal } : {}),
     });
@@ -129,7 +143,16 @@ export class VoiceGeneration {
     if (this.flite.voices().includes(voice)) return this.flite;
     const location = await this.voiceModelLocation(tenantId, voice, 'voice_id');
     this.piperVoices.name(location, voice);
-    return this.piperVoices.get(location);
+    return (await this.piperVoices.get(location)).synthesizer;
+  }
+
+  /** A Piper voice's folder (its one `<name>.onnx` beside `<name>.onnx.json`) → the voice; a cloning model named as a voice is the client's mistake. */
+  private async loadPiper(dir: string): Promise<{ synthesizer: SpeechSynthesizer; release(): Promise<void> }> {
+    const names = await readdir(dir);
+    const graph = names.find((n) => n.endsWith('.onnx') && names.includes(`${n}.json`));
+    if (!graph) throw new PermanentJobError('The voice id names a voice-cloning model, not a voice: pass it as model_id.', 'voice_id');
+    const voice = await loadPiperVoice(join(dir, graph), this.options.session ?? {});
+    return { synthesizer: new PiperSynthesizer(voice), release: () => voice.session.release() };
   }
 
   /** The voice to clone: the request's reference recording, or a stored voice's. */
