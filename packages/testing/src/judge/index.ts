@@ -34,3 +34,4 @@ export { judgeMesh, meshHeldOut, MESH_HELDOUT_FILE, MIN_IOU, type MeshVerdict, t
 export { insidePrimitive, insideScene, type PrimitiveSpec, type PrimitiveShape } from './mesh/primitives';
 export { voxelize, openEdges, type JudgedMesh } from './mesh/voxelize';
 export { readGlbMesh } from './mesh/read-glb';
+export * from './voice';
