@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { zipSync } from 'fflate';
@@ -112,4 +113,18 @@ export async function createTenant(url: string, adminKey: string, name: string, 
   const key = (await admin('keys/create', { tenant_id: tenant.id, name: `${name} app` })).body.api_key as string;
   const balance = async () => ((await admin('tenants/list', {})).body.tenants as Array<{ id: string; credits: string }>).find((x) => x.id === tenant.id)!.credits;
   return { id: tenant.id, key, balance };
+}
+
+/** Files served on 127.0.0.1 by path (what load_model or a voice URL fetches in a test); 404 for any other path. */
+export async function serveFiles(files: Record<string, Buffer>): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createHttpServer((req, res) => {
+    const body = files[req.url ?? ''];
+    if (!body) res.writeHead(404).end();
+    else res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

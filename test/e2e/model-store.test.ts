@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
 import { decodeImage, frameFeatures, mainObject, outlineScore, PALETTE, safetensors, stripeScore } from '@easel/testing';
-import { post, REPO_ROOT, tempHome, zipModelDir } from './helpers';
+import { post, REPO_ROOT, serveFiles, tempHome, zipModelDir } from './helpers';
 
 /**
  * The model store through the public API (embedded mode): load_model from a test HTTP server on
@@ -16,7 +14,7 @@ let easel: EmbeddedEaselInstance;
 let home = '';
 let admin = '';
 let otherKey = '';
-let server: Server;
+let server: Awaited<ReturnType<typeof serveFiles>>;
 let base = '';
 
 const wave = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(i * k) * 0.5);
@@ -36,13 +34,8 @@ beforeAll(async () => {
     '/corrupt.zip': Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100, 9)]),
     '/bad.safetensors': Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]),
   };
-  server = createServer((req, res) => {
-    const body = files[req.url ?? ''];
-    if (!body) res.writeHead(404).end();
-    else res.writeHead(200, { 'content-length': body.length }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveFiles(files);
+  base = server.base;
   home = await tempHome();
   easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_FETCH_ALLOW_HOSTS: '127.0.0.1', EASEL_ORT_THREADS: '1', EASEL_SYNC_WINDOW_MS: '120000' }));
   admin = easel.adminKey!;
@@ -52,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await easel?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await rm(home, { recursive: true, force: true });
 });
 
