@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
-import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, VIDEO_SERVICE, MESH_SERVICE, type JobPayload } from '@easel/contracts';
+import { CHAT_SERVICE, CONTROLNET_SERVICE, DIFFUSION_SERVICE, SERVICE_NAMES, VIDEO_SERVICE, MESH_SERVICE, VOICE_SERVICE, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, openPostgresDatabase, type Database } from '@easel/db';
 import { ApiKeysService, createGateway, TenantsService, type Gateway } from '@easel/gateway';
 import { InProcessJobBus } from '@easel/jobs';
@@ -49,6 +49,10 @@ class InstantService implements ServiceHandler {
     if (this.service === MESH_SERVICE) {
       const mesh = { modelId: payload.modelId ?? 'easel-tiny-mesh', seed: 1, outputFormat: 'glb', vertices: 3, triangles: 1, generationTime: 0, timings: {} };
       return { result: mesh, files: [{ body: this.png, contentType: 'model/gltf-binary', extension: 'glb' }, { body: this.png, contentType: 'image/png', extension: 'png' }] };
+    }
+    if (this.service === VOICE_SERVICE) {
+      const speech = { modelId: payload.modelId ?? null, voice: 'slt', seed: 1, outputFormat: 'wav', audioTime: 1, sampleRate: 16000, generationTime: 0, timings: {} };
+      return { result: speech, files: [{ body: this.png, contentType: 'audio/wav', extension: 'wav' }], creditsUsed: 0.002 };
     }
     const params = payload.params as { samples?: number; generation?: { samples?: number } };
     const samples = params.samples ?? params.generation?.samples ?? 1;
@@ -212,6 +216,7 @@ describe(`hostile input: ${CASES} cases from seed ${SEED}`, () => {
     if (path.includes('img2img') || path.includes('inpaint') || path.includes('img2video')) body.init_image = image;
     if (path.includes('inpaint')) body.mask_image = image;
     if (path.includes('image_to_3d')) body.image = image;
+    if (path.includes('/voice/')) Object.assign(body, { init_audio: 'https://example.com/speech.wav', target_audio: 'https://example.com/voice.wav' });
     return body;
   };
 

@@ -12,6 +12,8 @@ export interface VoiceHeldOut {
   test_sentences: string[];
 }
 
-export function voiceHeldOut(file = join(__dirname, '../../../../../models/training/voice/heldout_voice.json')): VoiceHeldOut {
+export function voiceHeldOut(
+  file = join(__dirname, '../../../../../models/training/voice/heldout_voice.json'),
+): VoiceHeldOut {
   return JSON.parse(readFileSync(file, 'utf8')) as VoiceHeldOut;
 }

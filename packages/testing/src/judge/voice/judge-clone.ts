@@ -28,7 +28,11 @@ export interface CloneCase {
 }
 
 export async function judgeClone(judge: SpeakerJudge, c: CloneCase): Promise<CloneVerdict> {
-  const [out, ref, src] = await Promise.all([judge.embed(c.output), judge.embed(c.reference), judge.embed(c.source)]);
+  const [out, ref, src] = await Promise.all([
+    judge.embed(c.output),
+    judge.embed(c.reference),
+    judge.embed(c.source),
+  ]);
   const simReference = cosine(out, ref);
   const simSource = cosine(out, src);
   const f0Ratio = medianF0(c.output) / medianF0(c.reference);
@@ -47,11 +51,21 @@ export async function judgeClone(judge: SpeakerJudge, c: CloneCase): Promise<Clo
  * (each inner list is one sentence by several voices); the bound is the largest such distance.
  * A clone whose distance to the source stays within it says the words as clearly as a voice does.
  */
-export function ttsVariationBound(renditions: readonly (readonly JudgedAudio[])[]): { bound: number; median: number; pairs: number } {
+export function ttsVariationBound(renditions: readonly (readonly JudgedAudio[])[]): {
+  bound: number;
+  median: number;
+  pairs: number;
+} {
   const ds: number[] = [];
-  for (const same of renditions) for (let i = 0; i < same.length; i++) for (let j = i + 1; j < same.length; j++) ds.push(mfccDtw(same[i]!, same[j]!));
+  for (const same of renditions)
+    for (let i = 0; i < same.length; i++)
+      for (let j = i + 1; j < same.length; j++) ds.push(mfccDtw(same[i]!, same[j]!));
   ds.sort((x, y) => x - y);
-  return { bound: ds[ds.length - 1] ?? Number.NaN, median: ds[ds.length >> 1] ?? Number.NaN, pairs: ds.length };
+  return {
+    bound: ds[ds.length - 1] ?? Number.NaN,
+    median: ds[ds.length >> 1] ?? Number.NaN,
+    pairs: ds.length,
+  };
 }
 
 export interface CloneSummary {
@@ -75,5 +89,11 @@ export function summariseClones(verdicts: readonly CloneVerdict[], bound: number
     intelligibleShare: share((v) => v.mfccDtw <= bound),
     medianMfccDtw: median(verdicts.map((v) => v.mfccDtw)),
   };
-  return { ...s, meetsTargets: s.closerShare >= VOICE_TARGETS.closerShare && s.f0Share >= VOICE_TARGETS.closerShare && s.intelligibleShare >= VOICE_TARGETS.closerShare };
+  return {
+    ...s,
+    meetsTargets:
+      s.closerShare >= VOICE_TARGETS.closerShare &&
+      s.f0Share >= VOICE_TARGETS.closerShare &&
+      s.intelligibleShare >= VOICE_TARGETS.closerShare,
+  };
 }

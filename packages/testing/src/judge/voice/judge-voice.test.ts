@@ -5,7 +5,8 @@ const RATE = 16_000;
 
 function harmonicTone(f0: number, seconds: number, rate = RATE): Float32Array {
   const out = new Float32Array(Math.round(seconds * rate));
-  for (let i = 0; i < out.length; i++) for (let h = 1; h <= 6; h++) out[i]! += (0.3 / h) * Math.sin((2 * Math.PI * f0 * h * i) / rate);
+  for (let i = 0; i < out.length; i++)
+    for (let h = 1; h <= 6; h++) out[i]! += (0.3 / h) * Math.sin((2 * Math.PI * f0 * h * i) / rate);
   return out;
 }
 
@@ -29,12 +30,16 @@ function vowels(formants: [number, number][], f0: number, secondsEach: number, r
 
 describe('voice judge: F0', () => {
   it('finds 150 Hz in a harmonic tone', () => {
-    expect(Math.abs(medianF0({ samples: harmonicTone(150, 1), sampleRate: RATE }) - 150)).toBeLessThanOrEqual(3);
+    expect(Math.abs(medianF0({ samples: harmonicTone(150, 1), sampleRate: RATE }) - 150)).toBeLessThanOrEqual(
+      3,
+    );
   });
   it('finds 90 and 240 Hz too, and at 8 kHz', () => {
     expect(medianF0({ samples: harmonicTone(90, 1), sampleRate: RATE })).toBeCloseTo(90, 0);
     expect(medianF0({ samples: harmonicTone(240, 1), sampleRate: RATE })).toBeCloseTo(240, 0);
-    expect(Math.abs(medianF0({ samples: harmonicTone(150, 1, 8000), sampleRate: 8000 }) - 150)).toBeLessThanOrEqual(3);
+    expect(
+      Math.abs(medianF0({ samples: harmonicTone(150, 1, 8000), sampleRate: 8000 }) - 150),
+    ).toBeLessThanOrEqual(3);
   });
   it('says NaN for silence', () => {
     expect(medianF0({ samples: new Float32Array(RATE), sampleRate: RATE })).toBeNaN();
@@ -42,8 +47,18 @@ describe('voice judge: F0', () => {
 });
 
 describe('voice judge: MFCC-DTW', () => {
-  const a: [number, number][] = [[700, 1200], [300, 2300], [500, 900], [400, 1900]];
-  const other: [number, number][] = [[300, 800], [650, 1700], [350, 2500], [750, 1100]];
+  const a: [number, number][] = [
+    [700, 1200],
+    [300, 2300],
+    [500, 900],
+    [400, 1900],
+  ];
+  const other: [number, number][] = [
+    [300, 800],
+    [650, 1700],
+    [350, 2500],
+    [750, 1100],
+  ];
   it('is 0 for identical sequences', () => {
     const x = [Float64Array.of(1, 2), Float64Array.of(3, 4)];
     expect(dtwDistance(x, x)).toBe(0);

@@ -3,7 +3,15 @@ import { resample } from '@easel/engine-voice';
 import type { JudgedAudio } from './f0';
 
 /** The judge's own features (features.py JUDGE): 32 ms windows, 10 ms hop, 40 bands, 20 coefficients. */
-export const JUDGE_FEATURES = { sampleRate: 16_000, nFft: 512, hop: 160, nMels: 40, fMin: 20, fMax: 7600, logFloor: 1e-5 };
+export const JUDGE_FEATURES = {
+  sampleRate: 16_000,
+  nFft: 512,
+  hop: 160,
+  nMels: 40,
+  fMin: 20,
+  fMax: 7600,
+  logFloor: 1e-5,
+};
 export const N_MFCC = 20;
 
 let extractor: FeatureExtractor | undefined;
@@ -14,7 +22,8 @@ function dctMatrix(nIn: number): Float64Array {
   const m = new Float64Array(N_MFCC * nIn);
   for (let k = 0; k < N_MFCC; k++) {
     for (let i = 0; i < nIn; i++) {
-      m[k * nIn + i] = Math.cos((Math.PI / nIn) * (i + 0.5) * k) * Math.sqrt(2 / nIn) * (k === 0 ? Math.SQRT1_2 : 1);
+      m[k * nIn + i] =
+        Math.cos((Math.PI / nIn) * (i + 0.5) * k) * Math.sqrt(2 / nIn) * (k === 0 ? Math.SQRT1_2 : 1);
     }
   }
   return m;

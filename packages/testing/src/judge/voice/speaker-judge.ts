@@ -18,8 +18,12 @@ export interface SpeakerJudge {
 
 export async function loadSpeakerJudge(dir = VOICE_JUDGE_DIR): Promise<SpeakerJudge> {
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { n_mfcc: number };
-  if (config.n_mfcc !== N_MFCC) throw new Error(`${dir}: the judge reads ${config.n_mfcc} MFCCs, this code makes ${N_MFCC}`);
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  if (config.n_mfcc !== N_MFCC)
+    throw new Error(`${dir}: the judge reads ${config.n_mfcc} MFCCs, this code makes ${N_MFCC}`);
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+  });
   return {
     async embed(audio) {
       const m = mfcc(audio);

@@ -4,7 +4,13 @@
 // (ORT's typed arrays must be the host realm's inside Jest's sandbox: the engine's test environment.)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadVoiceCloner, speakSpeaker, speakerName, type SpeechAudio, type VoiceCloner } from '@easel/engine-voice';
+import {
+  loadVoiceCloner,
+  speakSpeaker,
+  speakerName,
+  type SpeechAudio,
+  type VoiceCloner,
+} from '@easel/engine-voice';
 import { judgeClone, summariseClones, ttsVariationBound, type CloneVerdict } from './judge-clone';
 import { voiceHeldOut } from './held-out';
 import { loadSpeakerJudge, VOICE_JUDGE_DIR, type SpeakerJudge } from './speaker-judge';
@@ -16,7 +22,9 @@ import { loadSpeakerJudge, VOICE_JUDGE_DIR, type SpeakerJudge } from './speaker-
  * check prints) and issue 24's targets asserted. VOICE_MODEL_DIR / VOICE_JUDGE_DIR point it at a
  * training run's export instead of the committed ones.
  */
-const MODEL = process.env['VOICE_MODEL_DIR'] ?? join(__dirname, '..', '..', '..', '..', '..', 'models', 'easel-tiny-voice');
+const MODEL =
+  process.env['VOICE_MODEL_DIR'] ??
+  join(__dirname, '..', '..', '..', '..', '..', 'models', 'easel-tiny-voice');
 const JUDGE = process.env['VOICE_JUDGE_DIR'] ?? VOICE_JUDGE_DIR;
 const SENTENCES = Number(process.env['VOICE_HELDOUT_SENTENCES'] ?? 3);
 const REFERENCE_SECONDS = 5;
@@ -51,10 +59,15 @@ function concat(parts: SpeechAudio[], seconds: number): SpeechAudio {
     const sentences = held.test_sentences.slice(0, SENTENCES);
     const verdicts: CloneVerdict[] = [];
     const renditions: SpeechAudio[][] = sentences.map(() => []);
-    const sourceSpeech = await Promise.all(held.sources.map((s) => Promise.all(sentences.map((t) => speakSpeaker(t, s)))));
+    const sourceSpeech = await Promise.all(
+      held.sources.map((s) => Promise.all(sentences.map((t) => speakSpeaker(t, s)))),
+    );
     sourceSpeech.forEach((said) => said.forEach((a, k) => renditions[k]!.push(a)));
     for (const speaker of held.speakers) {
-      const reference = concat(await Promise.all(held.reference_sentences.map((t) => speakSpeaker(t, speaker))), REFERENCE_SECONDS);
+      const reference = concat(
+        await Promise.all(held.reference_sentences.map((t) => speakSpeaker(t, speaker))),
+        REFERENCE_SECONDS,
+      );
       const embedding = await cloner.embed(reference);
       for (const [k, text] of sentences.entries()) renditions[k]!.push(await speakSpeaker(text, speaker));
       for (const [s, source] of held.sources.entries()) {
@@ -62,9 +75,16 @@ function concat(parts: SpeechAudio[], seconds: number): SpeechAudio {
         for (const [k] of sentences.entries()) {
           const input = sourceSpeech[s]![k]!;
           const output = await cloner.convert(input, embedding);
-          const v = await judgeClone(judge, { output, reference, source: sourceSpeech[s]![(k + 1) % sentences.length]!, sourceSameText: input });
+          const v = await judgeClone(judge, {
+            output,
+            reference,
+            source: sourceSpeech[s]![(k + 1) % sentences.length]!,
+            sourceSameText: input,
+          });
           verdicts.push(v);
-          row.push(`${v.closerToReference ? 'closer' : 'FARTHER'} ${v.simReference.toFixed(2)}/${v.simSource.toFixed(2)} f0 ×${v.f0Ratio.toFixed(2)} dtw ${v.mfccDtw.toFixed(1)}`);
+          row.push(
+            `${v.closerToReference ? 'closer' : 'FARTHER'} ${v.simReference.toFixed(2)}/${v.simSource.toFixed(2)} f0 ×${v.f0Ratio.toFixed(2)} dtw ${v.mfccDtw.toFixed(1)}`,
+          );
         }
         console.log(`voice held-out ${speakerName(speaker)} from ${speakerName(source)}: ${row.join(' | ')}`);
       }
