@@ -35,7 +35,7 @@ export class BundledModelCatalog implements ModelCatalog {
       if (adapter && (!m.path || !m.path.endsWith('.safetensors') || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (${m.category}) needs a "path" to a .safetensors file inside the models folder`);
       if (controlnet && (!m.path || m.path.split(/[\\/]/).includes('..'))) throw new Error(`bundled.json: ${m.model_id} (controlnet) needs a "path" to its folder inside the models folder`);
       const location = adapter || controlnet || llm ? join(modelsDir, m.path!) : join(modelsDir, m.model_id);
-      const required = adapter || llm ? location : join(location, controlnet ? 'model.onnx' : 'model_index.json');
+      const required = adapter || llm ? location : join(location, controlnet ? 'model.onnx' : m.category === 'voice' ? 'config.json' : 'model_index.json');
       if (!existsSync(required)) {
         if (m.optional) return [];
         throw new Error(`bundled.json lists ${m.model_id}, but ${required} does not exist`);
