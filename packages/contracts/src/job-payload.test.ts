@@ -296,7 +296,7 @@ describe('job payload on the bus', () => {
   });
 
   it('refuses to encode a job whose kind no service runs', () => {
-    expect(() => encodeJobPayload({ ...job(everything), kind: 'text_to_audio' })).toThrow(/no service runs it/);
+    expect(() => encodeJobPayload({ ...job(everything), kind: 'text_to_music' })).toThrow(/no service runs it/);
   });
 
   const generate = (fields: Parameters<typeof create<typeof GenerateRequestSchema>>[1]) =>
