@@ -129,10 +129,11 @@ describe('embedded mode through the public API', () => {
   it('model_list shows the models the key may use', async () => {
     const { body } = await api('/api/v4/dreambooth/model_list', { key });
     expect(body[0]).toEqual(expect.objectContaining({ model_id: 'easel-tiny', status: 'model_ready', model_family: 'sd1' }));
-    // and the bundled adapters and ControlNets (bundled.json: optional, listed once their files are committed), the video, 3D and chat models
-    expect(body.slice(1).map((m: { model_category: string }) => m.model_category)).toEqual(body.slice(1).map(() => expect.stringMatching(/^(lora|embeddings|controlnet|video|3d|llm)$/)));
+    // and the bundled adapters and ControlNets (bundled.json: optional, listed once their files are committed), the video, 3D, chat and voice models
+    expect(body.slice(1).map((m: { model_category: string }) => m.model_category)).toEqual(body.slice(1).map(() => expect.stringMatching(/^(lora|embeddings|controlnet|video|3d|llm|voice)$/)));
     expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ model_id: 'easel-chat-tiny', model_category: 'llm', status: 'model_ready' })]));
     expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ model_id: 'easel-tiny-motion', model_category: 'video', status: 'model_ready' })]));
     expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ model_id: 'easel-tiny-mesh', model_category: '3d', status: 'model_ready' })]));
+    expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ model_id: 'easel-tiny-voice', model_category: 'voice', status: 'model_ready' })]));
   });
 });
