@@ -83,9 +83,9 @@ export class VoiceGeneration {
     let audio = speech;
     if (cloner) {
       const reference = await this.reference(p);
-      const speaker = await cloner.embed(reference);
+      const voice = await cloner.embed(reference);
       options.signal?.throwIfAborted();
-      audio = await cloner.convert(speech, speaker, { ...(options.signal ? { signal: options.signal } : {}) });
+      audio = await cloner.convert(speech, voice, { ...(options.signal ? { signal: options.signal } : {}) });
       options.onProgress?.({ step: 2, total, phase: 'clone' });
     }
 
