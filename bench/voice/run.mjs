@@ -3,8 +3,8 @@
 // Real-time factor (compute seconds per second of audio; under 1 is faster than real time) of:
 // - text to speech with Flite (slt) and with the random-weight Piper-format voice (models/piper-random);
 // - cloning (text_to_audio with a reference): the source speaker's speech, the reference's embedding,
-//   the converter and Griffin-Lim, split into those parts;
-// - voice_to_voice: the embedding, the converter and Griffin-Lim on a recording;
+//   the converter and the vocoder, split into those parts;
+// - voice_to_voice: the embedding, the converter and the vocoder on a recording;
 // - MP3 encoding.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -55,14 +55,14 @@ if (!existsSync(join(modelDir, 'config.json'))) {
     const source = await speakSpeaker(TEXT, cloner.config.default_source);
     parts.speech.push(performance.now() - t);
     t = performance.now();
-    const speaker = await cloner.embed(reference);
+    const voice = await cloner.embed(reference);
     parts.embed.push(performance.now() - t);
     t = performance.now();
-    const out = await cloner.convert(source, speaker);
+    const out = await cloner.convert(source, voice);
     parts.convert.push(performance.now() - t);
     return out;
   });
-  console.log(`  of which: source speech ${median(parts.speech).toFixed(0)} ms, reference embedding ${median(parts.embed).toFixed(0)} ms, converter + Griffin-Lim ${median(parts.convert).toFixed(0)} ms`);
+  console.log(`  of which: source speech ${median(parts.speech).toFixed(0)} ms, reference embedding ${median(parts.embed).toFixed(0)} ms, converter + vocoder (${cloner.config.vocoder.type}) ${median(parts.convert).toFixed(0)} ms`);
   const recording = await speakSpeaker(TEXT, { voice: 'rms', alpha: 1 });
   await timed('voice_to_voice (a recording re-spoken)', async () => cloner.convert(recording, await cloner.embed(reference)));
   await cloner.release();
