@@ -36,45 +36,12 @@ import nets  # noqa: E402
 import render  # noqa: E402
 import tokenizer as T  # noqa: E402
 import world  # noqa: E402
+from checkpoint_stage import Stage, log, save  # noqa: E402
 from train import lr_at  # noqa: E402
 
 MODELS = os.path.normpath(os.path.join(TRAINING, ".."))
 POINTS = 8192
 VIEWS_PER_SINGLE = 24
-
-
-def log(*a):
-    print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
-def save(path, obj):
-    tmp = path + ".tmp"
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
-class Stage:
-    """One resumable stage: its modules and optimiser in a checkpoint file with the steps and
-    seconds spent so far. A re-run continues from there; a finished stage given a longer budget
-    goes on (its schedule warms up again from where it stands)."""
-
-    def __init__(self, path, name, modules, opt):
-        self.path, self.name, self.modules, self.opt = path, name, modules, opt
-        self.step, self.elapsed, self.saved = 0, 0.0, {}
-        if os.path.exists(path):
-            self.saved = torch.load(path)
-            for key, m in modules.items():
-                m.load_state_dict(self.saved[key])
-            opt.load_state_dict(self.saved["opt"])
-            self.step, self.elapsed = self.saved["step"], self.saved["elapsed"]
-            log(f"{name}: resume at step {self.step} ({self.elapsed / 60:.1f} min)")
-
-    def finished(self, budget_seconds):
-        return self.saved.get("done", False) and self.elapsed >= budget_seconds
-
-    def save(self, elapsed, **extra):
-        save(self.path, {**{k: m.state_dict() for k, m in self.modules.items()}, "opt": self.opt.state_dict(),
-                         "step": self.step, "elapsed": elapsed, **extra})
 
 
 def all_training_scenes():

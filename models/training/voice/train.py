@@ -38,42 +38,14 @@ import torch  # noqa: E402
 
 import features as FE  # noqa: E402
 import nets  # noqa: E402
+from checkpoint_stage import Stage as CheckpointStage, log, save  # noqa: E402
 from train import lr_at  # noqa: E402  (models/training/train.py: warm-up then cosine)
 
 LOG_MIN = -7.0  # targets' log-magnitude floor: ~95 dB under speech's peaks, below flite's own noise
 
 
-def log(*a):
-    print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
-def save(path, obj):
-    tmp = path + ".tmp"
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
-class Stage:
-    """One resumable stage (as in mesh/train.py): modules and optimiser in a checkpoint with the
-    steps and seconds spent; a re-run continues, a finished stage given a longer budget goes on."""
-
-    def __init__(self, path, name, modules, opt):
-        self.path, self.name, self.modules, self.opt = path, name, modules, opt
-        self.step, self.elapsed, self.saved = 0, 0.0, {}
-        if os.path.exists(path):
-            self.saved = torch.load(path)
-            for key, m in modules.items():
-                m.load_state_dict(self.saved[key])
-            opt.load_state_dict(self.saved["opt"])
-            self.step, self.elapsed = self.saved["step"], self.saved["elapsed"]
-            log(f"{name}: resume at step {self.step} ({self.elapsed / 60:.1f} min)")
-
-    def finished(self, budget_seconds):
-        return self.saved.get("done", False) and self.elapsed >= budget_seconds
-
-    def save(self, elapsed, **extra):
-        save(self.path, {**{k: m.state_dict() for k, m in self.modules.items()}, "opt": self.opt.state_dict(),
-                         "step": self.step, "elapsed": elapsed, **extra})
+class Stage(CheckpointStage):
+    """A checkpointed stage that runs its own optimisation loop to a time budget."""
 
     def run(self, budget_minutes, lr, step_fn, every, report, checkpoint_every):
         """Calls step_fn(generator) -> (loss tensor, dict of figures) until the budget is spent."""
