@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// How close the UNet call comes to this CPU's dense peak (issue 31), printed, never asserted:
+//   node scripts/pnpm.mjs --filter @easel/bench flops       (builds engine-diffusion first)
+//   node bench/pipeline/flops.mjs [--threads 2] [--runs 20]
+// - peak: a 1024³ float32 MatMul in onnxruntime-node, same threads, same run;
+// - each UNet case (easel-tiny at 128² and 512², sd15-random at 128²; batch 2 = CFG's two halves,
+//   77 tokens, ControlNet residuals as the pipeline feeds them): FLOPs per call counted from ORT's
+//   profile at the real shapes (Conv, MatMul, Gemm), ms per call with ORT's thread spinning off
+//   (the engine's setting) and on, GFLOP/s and the ratio to the peak; kernels per call and where
+//   the time goes by op.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(ROOT, 'packages', 'engine-diffusion', 'package.json'));
+const ort = require('onnxruntime-node');
+const { matmulGraph, profileFlops } = require(join(ROOT, 'packages', 'engine-diffusion', 'dist', 'index.js'));
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const threads = Number(args.threads ?? 2);
+const runs = Number(args.runs ?? 20);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const options = (spin, extra = {}) => ({
+  graphOptimizationLevel: 'all',
+  executionProviders: ['cpu'],
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } },
+  ...extra,
+});
+
+async function timeRuns(session, feeds, outputs, n) {
+  for (let i = 0; i < 3; i++) await session.run(feeds, outputs);
+  const ms = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await session.run(feeds, outputs);
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+/** Runs `feeds` through a profiled session and sums the profile (the first run left out as warm-up). */
+async function profiled(source, feeds, outputs) {
+  const prefix = `easel-flops-${process.pid}-${Date.now()}`;
+  const session = await ort.InferenceSession.create(source, options(false, { enableProfiling: true, profileFilePrefix: join(tmpdir(), prefix) }));
+  for (let i = 0; i < 3; i++) await session.run(feeds, outputs);
+  await session.release(); // the profile is written when the session ends
+  const file = join(tmpdir(), readdirSync(tmpdir()).find((f) => f.startsWith(prefix)));
+  const events = JSON.parse(readFileSync(file, 'utf8'));
+  rmSync(file);
+  return profileFlops(events, 1);
+}
+
+// the peak
+const n = 1024;
+const square = () => new ort.Tensor('float32', Float32Array.from({ length: n * n }, () => Math.random() - 0.5), [n, n]);
+const mm = await ort.InferenceSession.create(matmulGraph(n), options(true));
+const mmMs = await timeRuns(mm, { A: square(), B: square() }, ['Y'], 10);
+await mm.release();
+const peak = (2 * n ** 3) / (mmMs / 1000) / 1e9;
+console.log(`peak: ${n}³ MatMul ${mmMs.toFixed(2)} ms = ${peak.toFixed(1)} GFLOP/s (${threads} threads, spinning on)`);
+
+function unetFeeds(session, latent) {
+  const meta = new Map(session.inputMetadata.map((m) => [m.name, m]));
+  const feeds = {};
+  for (const [name, m] of meta) {
+    if (name === 'sample') feeds[name] = new ort.Tensor('float32', Float32Array.from({ length: 2 * m.shape[1] * latent * latent }, () => Math.random()), [2, m.shape[1], latent, latent]);
+    else if (name === 'timestep') feeds[name] = m.type === 'int64' ? new ort.Tensor('int64', new BigInt64Array([500n]), [1]) : new ort.Tensor('float32', new Float32Array([500]), [1]);
+    else if (name === 'encoder_hidden_states') feeds[name] = new ort.Tensor('float32', Float32Array.from({ length: 2 * 77 * m.shape[2] }, () => Math.random() - 0.5), [2, 77, m.shape[2]]);
+    else if (/_additional_residual/.test(name)) feeds[name] = new ort.Tensor('float32', new Float32Array(m.shape[1]), [1, m.shape[1], 1, 1]);
+    else throw new Error(`${name}: an input this bench does not feed (SD 1.x/2.x UNets only)`);
+  }
+  return feeds;
+}
+
+const cases = [
+  ['easel-tiny 128²', 'models/easel-tiny', 16],
+  ['easel-tiny 512²', 'models/easel-tiny', 64],
+  ['sd15-random 128²', 'models/sd15-random', 16],
+];
+for (const [label, dir, latent] of cases) {
+  const path = join(ROOT, dir, 'unet', 'model.onnx');
+  if (!existsSync(path)) {
+    console.log(`${label}: ${path} is not there`);
+    continue;
+  }
+  const probe = await ort.InferenceSession.create(path, options(false));
+  const feeds = unetFeeds(probe, latent);
+  const outputs = [probe.outputNames.includes('out_sample') ? 'out_sample' : probe.outputNames[0]];
+  const off = await timeRuns(probe, feeds, outputs, runs);
+  await probe.release();
+  const spinning = await ort.InferenceSession.create(path, options(true));
+  const on = await timeRuns(spinning, feeds, outputs, runs);
+  await spinning.release();
+  const p = await profiled(path, feeds, outputs);
+  const rate = (ms) => p.flopsPerRun / (ms / 1000) / 1e9;
+  console.log(
+    `${label}: ${(p.flopsPerRun / 1e9).toFixed(3)} GFLOP a call; spinning off ${off.toFixed(2)} ms = ${rate(off).toFixed(1)} GFLOP/s ` +
+      `(${(rate(off) / peak).toFixed(2)}× peak); on ${on.toFixed(2)} ms = ${rate(on).toFixed(1)} GFLOP/s (${(rate(on) / peak).toFixed(2)}× peak)`,
+  );
+  const rows = [...p.byOp.entries()].sort((a, b) => b[1].micros - a[1].micros);
+  const total = rows.reduce((s, [, r]) => s + r.micros, 0);
+  const dense = rows.filter(([, r]) => r.flops > 0).reduce((s, [, r]) => s + r.micros, 0);
+  console.log(`  ${Math.round(p.kernelsPerRun)} kernels a call; dense ops (Conv/MatMul/Gemm) ${((100 * dense) / total).toFixed(0)} % of kernel time; by op (kernels, share of time):`);
+  console.log(`  ${rows.slice(0, 10).map(([op, r]) => `${op} ${Math.round(r.kernels)} ${((100 * r.micros) / total).toFixed(1)} %`).join(', ')}`);
+}
