@@ -34,6 +34,7 @@ export type { ControlNetUse } from './controlnet/controlnet-use';
 export { guessModeScales, controlActive } from './controlnet/control-residuals';
 export { parseModel, serializeModel } from './onnx/model-proto';
 export { kernelFlops, matmulGraph, profileFlops, type ProfileEvent, type ProfileFlops } from './profile';
+export { specialiseShapes } from './model/static-shapes';
 export type { AdapterSpec, AdapterReport, LoraRef, EmbeddingRef } from './adapters/adapt-model';
 export { SafetensorsFile } from './adapters/safetensors';
 export { readLoraModules } from './adapters/lora-keys';

@@ -22,8 +22,10 @@ export interface DiffusionEngineOptions extends SessionOptions {
   upscaler?: ImageUpscaler;
   /** Where warnings go (LoRA keys that matched no weight); default console.warn. */
   warn?: (message: string) => void;
-  // allowSpinning defaults to false here: on a shared 2-core box ORT's busy-waiting threads
-  // slowed a 20-step easel-tiny run from ~400 ms to ~650-730 ms (bench/pipeline, --spin 1 vs 0).
+  // allowSpinning: ORT's threads spin inside a run and are parked when it ends (force_spinning_stop),
+  // so the JS between UNet calls and an idle worker keep their cores: a 20-step easel-tiny image
+  // 219 → 173 ms (bench/pipeline --spin 0 / 1). Spinning that went on after a run (ORT's default)
+  // used to slow the same run to 650-730 ms, which is why it was off before.
 }
 
 /** What the cache holds: a UNet model (SD 1.x/2.x, SDXL) or a FLUX transformer model. */
@@ -57,7 +59,7 @@ export class LocalDiffusionEngine {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.upscaler = options.upscaler ?? lanczosUpscaler;
     this.warn = options.warn ?? ((m) => console.warn(m));
-    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning ?? false };
+    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning, splitUnetRows: options.splitUnetRows };
   }
 
   private load(dir: string, adapters?: AdapterSpec) {
