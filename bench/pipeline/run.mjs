@@ -4,8 +4,10 @@
 // weights exist — the PyTorch reference sampler on the same weights and settings.
 //
 //   node ../scripts/pnpm.mjs --filter @easel/bench pipeline      (builds engine-diffusion first)
-//   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--spin 1] [--model DIR]
-//   (--spin 1: let ORT's intra-op threads busy-wait between runs, ORT's own default; off by default in DiffusionEngine)
+//   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--spin 0|1] [--model DIR]
+//   [--split 0|1]   (the engine's defaults when left out: --spin 1, ORT's threads busy-wait inside a run and
+//   park when it ends; --split 0, opt in with --split 1: a UNet of 8 MiB to 1 GiB runs CFG's two halves on two
+//   one-thread sessions at once)
 //   node bench/pipeline/run.mjs --features 1 [--runs 1]: also time each optional feature (highres fix 256×256,
 //   panorama 384×128, self-attention guidance, multi_lingual, enhance_prompt) and print its phases; --reference 0 skips PyTorch
 //   Always: one ControlNet's cost per step beside the plain step (--controlnet DIR to pick the ControlNet)
@@ -44,7 +46,13 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const f = (ms) => `${ms.toFixed(1)} ms`;
 
-const engine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });
+const engineOptions = {
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  ...(args.spin ? { allowSpinning: args.spin === '1' } : {}),
+  ...(args.split ? { splitUnetRows: args.split === '1' } : {}),
+};
+const engine = new DiffusionEngine(engineOptions);
 const request = { prompt, width: size, height: size, steps, guidanceScale: guidance, seed: 1, scheduler: schedulers[refName], timestepSpacing: 'leading' };
 await engine.loadModel(model);
 await engine.generate(model, request); // warm-up
@@ -112,7 +120,7 @@ async function benchControlNet() {
   }
   const sharp = require(require.resolve('sharp', { paths: [join(ROOT, 'packages', 'engine-diffusion')] }));
   const hint = await sharp({ create: { width: size, height: size, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
-  const cnEngine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });
+  const cnEngine = new DiffusionEngine(engineOptions);
   const controlled = { ...request, controlNets: [{ path: controlnet, name: 'bench', image: hint }] };
   await cnEngine.generate(model, controlled); // warm-up
   const plain = [];
@@ -129,7 +137,7 @@ async function benchControlNet() {
 }
 
 async function benchFeatures() {
-  const featureEngine = new DiffusionEngine({ intraOpNumThreads: threads, interOpNumThreads: 1, allowSpinning: args.spin === '1' });
+  const featureEngine = new DiffusionEngine(engineOptions);
   const cases = [
     ['plain 128x128', {}],
     ['highres_fix 256x256', { highresFix: true, width: 256, height: 256 }],

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ModelFileError } from '../errors';
 
 export async function fileSize(path: string): Promise<number | undefined> {
@@ -8,6 +9,13 @@ export async function fileSize(path: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The bytes of the files directly in `dir` (a graph and its external weights); 0 when unreadable. */
+export async function folderBytes(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const sizes = await Promise.all(names.map((n) => fileSize(join(dir, n))));
+  return sizes.reduce<number>((sum, s) => sum + (s ?? 0), 0);
 }
 
 export async function requireFile(path: string, what: string): Promise<number> {

@@ -1,9 +1,9 @@
 import * as ort from 'onnxruntime-node';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GraphMismatchError, UnsupportedFeatureError } from '../errors';
 import type { SchedulerConfig } from '../schedulers/scheduler';
 import { ClipTokenizer } from '../text/clip-tokenizer';
-import { fileSize, readJsonIfExists, requireFile } from './files';
+import { fileSize, folderBytes, readJsonIfExists, requireFile } from './files';
 import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
 import { createGraph, type Graph, type SessionOptions } from './session';
 import { ModelFileError } from '../errors';
@@ -29,6 +29,15 @@ export interface DiffusionModel {
 }
 
 const HIDDEN_STATE = /^hidden_states[._](\d+)$/;
+/**
+ * Between these sizes (graph and external weights) a UNet may have its batch split over two
+ * sessions (SessionOptions.splitUnetRows: off unless asked). Above, the partner's second copy costs
+ * too much memory; below, a call is shorter than handing half of it to another thread (sd15-random's
+ * 0.15 MB UNet: 2.5 ms split, 0.5 ms whole). easel-tiny's 21 MB UNet alone: 8.4 ms split, 11.0 ms
+ * whole at 128², 80 and 107 ms at 512² — but in the 20-step pipeline at 128² the gain is gone
+ * (195–217 ms an image split, 184–248 whole): two copies of the weights no longer fit the cache.
+ */
+const SPLIT_UNET_BYTES = { min: 8 << 20, max: 1 << 30 };
 
 /** Reads a diffusers/optimum ONNX Stable Diffusion directory; nothing is specific to one model. */
 export async function loadDiffusionModel(dirIn: string, options: SessionOptions = {}, adapters?: AdapterSpec): Promise<DiffusionModel> {
@@ -79,7 +88,9 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     graphs.push(textEncoder);
     const textEncoder2 = paths.text2 ? await createGraph('text_encoder_2', paths.text2, sizes.text2, options, adapted?.textEncoders.get('text_encoder_2')) : undefined;
     if (textEncoder2) graphs.push(textEncoder2);
-    const unet = await createGraph('unet', paths.unet, sizes.unet, options, adapted?.unet);
+    const unetBytes = await folderBytes(dirname(paths.unet));
+    const splitRows = options.splitUnetRows === true && unetBytes >= SPLIT_UNET_BYTES.min && unetBytes <= SPLIT_UNET_BYTES.max;
+    const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, adapted?.unet);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
     graphs.push(vaeDecoder);
@@ -141,7 +152,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       hasVaeEncoder: vaeEncoder !== undefined,
       nativeSize: nativeSizeOf(dim(sampleShape, 2) ?? unetConfig?.sample_size, vaeScaleFactor, vaeConfig?.sample_size),
       schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
-      bytes: sizes.text + sizes.text2 + sizes.unet + sizes.dec + (sizes.enc ?? 0),
+      bytes: sizes.text + sizes.text2 + sizes.unet * (unet.partner ? 2 : 1) + sizes.dec + (sizes.enc ?? 0),
     };
     return { info, tokenizer: tokenizer!, textEncoder, textEncoder2, tokenizer2, unet, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
   } catch (err) {

@@ -1,14 +1,24 @@
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DiffusionError, GraphMismatchError, ModelFileError } from '../errors';
+import { GraphPartner } from './graph-partner';
+import { joinRows, splitRows } from './row-split';
 
 export interface SessionOptions {
   /** 'cuda' uses the CUDA execution provider when this onnxruntime build has it (else CPU). */
   device?: 'cpu' | 'cuda';
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
-  /** ORT intra-op threads busy-wait between runs (default true); false frees the cores for other work sooner. */
+  /** ORT's threads busy-wait for work inside a run, parked when it ends (default true); false never spins. */
   allowSpinning?: boolean;
+  /**
+   * This graph's batch runs as two halves at once, on two sessions with half the intra-op threads
+   * each (GraphPartner); on CPU with two threads or more. load-model sets it for the UNet.
+   */
+  splitRows?: boolean;
+  /** load-model splits the UNet's rows when asked and the UNet is 8 MiB to 1 GiB (default off: see load-model). */
+  splitUnetRows?: boolean;
 }
 
 export type TensorMeta = { name: string; type: string; shape: ReadonlyArray<number | string> };
@@ -42,6 +52,8 @@ export class Graph {
     readonly session: ort.InferenceSession,
     readonly bytes: number,
     readonly executionProvider: string,
+    /** Runs the second half of each batch of two rows or more (SessionOptions.splitRows). */
+    readonly partner?: GraphPartner,
   ) {
     const meta = (list: readonly ort.InferenceSession.ValueMetadata[]): Map<string, TensorMeta> =>
       new Map(
@@ -66,7 +78,15 @@ export class Graph {
   async run(feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<ort.InferenceSession.ReturnType> {
     const t0 = performance.now();
     try {
-      return outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds);
+      const rows = feeds[this.session.inputNames[0]]?.dims[0] ?? 1;
+      if (this.partner && rows >= 2) {
+        const [mine, theirs] = splitRows(feeds, rows);
+        // posted first: this thread's run may hold the event loop until it ends
+        const second = this.partner.run(theirs, outputs);
+        const first = await this.runWhole(mine, outputs);
+        return joinRows(first, await second);
+      }
+      return await this.runWhole(feeds, outputs);
     } catch (err) {
       throw new DiffusionError('inference_failed', `The ${this.name} graph failed: ${(err as Error).message}`, undefined, { cause: err });
     } finally {
@@ -75,8 +95,12 @@ export class Graph {
     }
   }
 
+  private runWhole(feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<ort.InferenceSession.ReturnType> {
+    return outputs ? this.session.run(feeds, outputs) : this.session.run(feeds);
+  }
+
   async release(): Promise<void> {
-    await this.session.release();
+    await Promise.all([this.session.release(), this.partner?.close()]);
   }
 }
 
@@ -86,7 +110,14 @@ export async function createGraph(name: string, path: string, bytes: number, opt
     graphOptimizationLevel: 'all',
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
     ...(options.interOpNumThreads ? { interOpNumThreads: options.interOpNumThreads } : {}),
-    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+    // Spinning threads wait for work inside a run; force_spinning_stop parks them when the run ends, so
+    // the JS between two UNet calls (scheduler, callbacks) and an idle worker get the cores back.
+    extra: {
+      session:
+        options.allowSpinning === false
+          ? { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } }
+          : { force_spinning_stop: '1' },
+    },
   };
   if (typeof source !== 'string') {
     // A graph from bytes (adapters merged in) keeps its untouched weights in external data files, if it had any:
@@ -95,6 +126,18 @@ export async function createGraph(name: string, path: string, bytes: number, opt
     base.extra = { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: dirname(path) } };
   }
   const wantCuda = options.device === 'cuda' && hasCuda();
+  const threads = options.intraOpNumThreads ?? availableParallelism();
+  if (options.splitRows && !wantCuda && threads >= 2) {
+    const mine = Math.ceil(threads / 2);
+    const partnerOptions = { ...options, intraOpNumThreads: threads - mine, splitRows: false };
+    const partner = await GraphPartner.open({ name, path, bytes, options: partnerOptions, source });
+    try {
+      return new Graph(name, path, await createSession(source, { ...base, intraOpNumThreads: mine, executionProviders: ['cpu'] }), bytes, 'cpu', partner);
+    } catch (err) {
+      await partner.close();
+      throw new ModelFileError('model_file_corrupt', path, `Cannot load the ${name} graph ${path}: ${(err as Error).message}`, err);
+    }
+  }
   try {
     if (wantCuda) {
       try {
