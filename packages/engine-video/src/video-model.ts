@@ -48,7 +48,8 @@ export async function loadVideoModel(dir: string, baseDir: string, options: Sess
   const config = await readJson<{ training_frames?: number }>(join(root, 'unet', 'config.json'));
   const bytes = (await stat(unetPath).catch(() => undefined))?.size;
   if (bytes === undefined) throw new ModelFileError('model_file_missing', unetPath, `The video model ${root} has no unet/model.onnx.`);
-  const base = await loadDiffusionModel(baseDir, options);
+  // the base's own UNet is not what draws the frames: no second session for it (splitUnetRows)
+  const base = await loadDiffusionModel(baseDir, { ...options, splitUnetRows: false });
   try {
     const unet = await createGraph('video_unet', unetPath, bytes, options);
     unet.requireInputs(VIDEO_UNET_INPUTS);

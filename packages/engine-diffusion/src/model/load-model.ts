@@ -30,12 +30,11 @@ export interface DiffusionModel {
 
 const HIDDEN_STATE = /^hidden_states[._](\d+)$/;
 /**
- * Between these sizes (graph and external weights) a UNet may have its batch split over two
- * sessions (SessionOptions.splitUnetRows: off unless asked). Above, the partner's second copy costs
- * too much memory; below, a call is shorter than handing half of it to another thread (sd15-random's
- * 0.15 MB UNet: 2.5 ms split, 0.5 ms whole). easel-tiny's 21 MB UNet alone: 8.4 ms split, 11.0 ms
- * whole at 128², 80 and 107 ms at 512² — but in the 20-step pipeline at 128² the gain is gone
- * (195–217 ms an image split, 184–248 whole): two copies of the weights no longer fit the cache.
+ * Between these sizes (graph and external weights) a UNet's batch is split over two sessions by
+ * default (SessionOptions.splitUnetRows). Above, the partner's second copy costs too much memory;
+ * below, a call is shorter than handing half of it to another thread (sd15-random's 0.15 MB UNet:
+ * 2.5 ms split, 0.5 ms whole). easel-tiny (21 MB), 20 steps with CFG through DiffusionEngine, one
+ * engine at a time: 128² 240 → 187–207 ms an image, 256² 650 → 470 ms (bench/pipeline/run.mjs --split 0|1).
  */
 const SPLIT_UNET_BYTES = { min: 8 << 20, max: 1 << 30 };
 
@@ -89,7 +88,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     const textEncoder2 = paths.text2 ? await createGraph('text_encoder_2', paths.text2, sizes.text2, options, adapted?.textEncoders.get('text_encoder_2')) : undefined;
     if (textEncoder2) graphs.push(textEncoder2);
     const unetBytes = await folderBytes(dirname(paths.unet));
-    const splitRows = options.splitUnetRows === true && unetBytes >= SPLIT_UNET_BYTES.min && unetBytes <= SPLIT_UNET_BYTES.max;
+    const splitRows = (options.splitUnetRows ?? true) && unetBytes >= SPLIT_UNET_BYTES.min && unetBytes <= SPLIT_UNET_BYTES.max;
     const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, adapted?.unet);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);

@@ -17,7 +17,7 @@ export interface SessionOptions {
    * each (GraphPartner); on CPU with two threads or more. load-model sets it for the UNet.
    */
   splitRows?: boolean;
-  /** load-model splits the UNet's rows when asked and the UNet is 8 MiB to 1 GiB (default off: see load-model). */
+  /** load-model splits the UNet's rows when the UNet is 8 MiB to 1 GiB (default true; false never splits). */
   splitUnetRows?: boolean;
 }
 
