@@ -1,7 +1,7 @@
 // The thread of a GraphPartner: a second session of one graph, running the other half of a split batch.
 import { serveEngine } from '@easel/engine-thread';
 import { createGraph, type Graph, type SessionOptions } from './session';
-import { fromPlain, toPlain, type PlainFeeds } from './row-split';
+import { fromPlainFeeds, toPlainFeeds, type PlainFeeds } from './row-split';
 
 export interface OpenCall {
   name: string;
@@ -20,7 +20,6 @@ serveEngine({
   },
   run: async ({ feeds, outputs }: { feeds: PlainFeeds; outputs?: string[] }) => {
     if (!graph) throw new Error('the graph partner was not opened');
-    const out = await graph.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, fromPlain(v)])), outputs);
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, toPlain(v)]));
+    return toPlainFeeds(await graph.run(fromPlainFeeds(feeds), outputs));
   },
 });

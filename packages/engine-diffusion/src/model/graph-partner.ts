@@ -3,7 +3,7 @@ import { EngineThread } from '@easel/engine-thread';
 import type * as ort from 'onnxruntime-node';
 import { DiffusionError, ModelFileError } from '../errors';
 import type { OpenCall } from './graph-partner-thread';
-import { fromPlain, toPlain, type PlainFeeds } from './row-split';
+import { fromPlainFeeds, toPlainFeeds, type PlainFeeds } from './row-split';
 
 /**
  * A second session of a graph on a thread of its own, with its share of the cores. Small UNet
@@ -30,10 +30,7 @@ export class GraphPartner {
 
   /** Starts the run on the partner's thread; the promise settles when its half is back. */
   run(feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<Record<string, ort.Tensor>> {
-    const plain = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toPlain(v)]));
-    return this.thread
-      .call<PlainFeeds>('run', { feeds: plain, outputs })
-      .then((out) => Object.fromEntries(Object.entries(out).map(([k, v]) => [k, fromPlain(v)])));
+    return this.thread.call<PlainFeeds>('run', { feeds: toPlainFeeds(feeds), outputs }).then(fromPlainFeeds);
   }
 
   close(): Promise<void> {

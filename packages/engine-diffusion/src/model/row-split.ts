@@ -13,6 +13,12 @@ export const toPlain = (t: ort.Tensor): PlainTensor => ({ type: t.type, dims: t.
 
 export const fromPlain = (p: PlainTensor): ort.Tensor => new ort.Tensor(p.type, p.data as never, p.dims);
 
+export const toPlainFeeds = (feeds: Record<string, ort.Tensor>): PlainFeeds =>
+  Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toPlain(t)]));
+
+export const fromPlainFeeds = (feeds: PlainFeeds): Record<string, ort.Tensor> =>
+  Object.fromEntries(Object.entries(feeds).map(([name, p]) => [name, fromPlain(p)]));
+
 type RowData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
 
 /** Rows [from, to) of a tensor whose first dimension is `rows` (a view on the same data). */

@@ -127,17 +127,13 @@ export async function createGraph(name: string, path: string, bytes: number, opt
   }
   const wantCuda = options.device === 'cuda' && hasCuda();
   const threads = options.intraOpNumThreads ?? availableParallelism();
-  if (options.splitRows && !wantCuda && threads >= 2) {
-    const mine = Math.ceil(threads / 2);
-    const partnerOptions = { ...options, intraOpNumThreads: threads - mine, splitRows: false };
-    const partner = await GraphPartner.open({ name, path, bytes, options: partnerOptions, source });
-    try {
-      return new Graph(name, path, await createSession(source, { ...base, intraOpNumThreads: mine, executionProviders: ['cpu'] }), bytes, 'cpu', partner);
-    } catch (err) {
-      await partner.close();
-      throw new ModelFileError('model_file_corrupt', path, `Cannot load the ${name} graph ${path}: ${(err as Error).message}`, err);
-    }
-  }
+  // splitRows: this session and a partner thread's each take half of the batch and of the threads
+  const mine = Math.ceil(threads / 2);
+  const partner =
+    options.splitRows && !wantCuda && threads >= 2
+      ? await GraphPartner.open({ name, path, bytes, options: { ...options, intraOpNumThreads: threads - mine, splitRows: false }, source })
+      : undefined;
+  if (partner) base.intraOpNumThreads = mine;
   try {
     if (wantCuda) {
       try {
@@ -146,8 +142,9 @@ export async function createGraph(name: string, path: string, bytes: number, opt
         // CUDA present in the build but unusable here (no driver/device): fall back to CPU.
       }
     }
-    return new Graph(name, path, await createSession(source, { ...base, executionProviders: ['cpu'] }), bytes, 'cpu');
+    return new Graph(name, path, await createSession(source, { ...base, executionProviders: ['cpu'] }), bytes, 'cpu', partner);
   } catch (err) {
+    await partner?.close();
     throw new ModelFileError('model_file_corrupt', path, `Cannot load the ${name} graph ${path}: ${(err as Error).message}`, err);
   }
 }

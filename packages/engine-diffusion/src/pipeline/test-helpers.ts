@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,24 @@ export async function pngToPixels(
   for (let i = 0; i < plane; i++)
     for (let c = 0; c < 3; c++) out[c * plane + i] = data[i * info.channels + c] / 255;
   return { data: out, width: info.width, height: info.height };
+}
+
+/**
+ * Feeds for easel-tiny's UNet: `batch` rows of a 4×latent×latent sample and 77×128 text states
+ * (a fixed pseudo-random stream from `seed`), timestep 500, and the zero [1, C, 1, 1] ControlNet
+ * residuals the pipeline gives it without a ControlNet.
+ */
+export function easelTinyUnetFeeds(batch: number, latent: number, seed = 1): Record<string, ort.Tensor> {
+  let s = seed;
+  const random = (n: number) => Float32Array.from({ length: n }, () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5);
+  const feeds: Record<string, ort.Tensor> = {
+    sample: new ort.Tensor('float32', random(batch * 4 * latent * latent), [batch, 4, latent, latent]),
+    timestep: new ort.Tensor('int64', new BigInt64Array([500n]), [1]),
+    encoder_hidden_states: new ort.Tensor('float32', random(batch * 77 * 128), [batch, 77, 128]),
+  };
+  [64, 64, 64, 96, 96, 128].forEach((c, i) => (feeds[`down_block_additional_residual_${i}`] = new ort.Tensor('float32', new Float32Array(c), [1, c, 1, 1])));
+  feeds['mid_block_additional_residual'] = new ort.Tensor('float32', new Float32Array(128), [1, 128, 1, 1]);
+  return feeds;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
