@@ -24,16 +24,21 @@ def export(video_unet, bundle, out):
     fast, M.FAST_CPU = M.FAST_CPU, False
     video_unet.eval()
     wrapper = motion.VideoUNetExport(video_unet)
+    words = video_unet.words is not None
     args = (torch.randn(1, 4, 8, 16, 16), torch.full((1, 8), 999, dtype=torch.int64), torch.randn(1, 77, 128),
             torch.linspace(0, 1, 8))
+    names = ["sample", "timestep", "encoder_hidden_states", "frame_times"]
     axes = {"sample": {0: "batch", 2: "frames", 3: "height", 4: "width"},
             "timestep": {0: "timestep_batch", 1: "timestep_frames"},
             "encoder_hidden_states": {0: "batch", 1: "sequence"}, "frame_times": {0: "frames"},
             "out_sample": {0: "batch", 2: "frames", 3: "height", 4: "width"}}
+    if words:
+        args += (torch.full((1, 77), 7, dtype=torch.int64),)
+        names.append("input_ids")
+        axes["input_ids"] = {0: "batch", 1: "sequence"}
     path = os.path.join(out, "unet", "model.onnx")
     with torch.no_grad():
-        export_onnx._export(wrapper, args, path, ["sample", "timestep", "encoder_hidden_states", "frame_times"], ["out_sample"],
-                            axes)
+        export_onnx._export(wrapper, args, path, names, ["out_sample"], axes)
         check(wrapper, path)
     M.FAST_CPU = fast
     tensors = {k: v.contiguous().numpy() for k, v in video_unet.motion_state_dict().items()}
@@ -47,6 +52,7 @@ def export(video_unet, bundle, out):
                    "cross_attention_dim": ucfg["cross_attention_dim"], "block_out_channels": ucfg["block_out_channels"],
                    "layers_per_block": ucfg["layers_per_block"], "attention_head_dim": ucfg["attention_head_dim"],
                    "motion_time_frequencies": motion.TIME_FREQUENCIES, "training_frames": 8,
+                   "motion_words": words,
                    "motion_modules": len(video_unet.down_motion) + 1 + len(video_unet.up_motion),
                    "motion_parameters": int(sum(t.size for t in tensors.values()))}, f, indent=2)
         f.write("\n")
@@ -70,7 +76,11 @@ def check(wrapper, path):
     t = torch.tensor([[10] * 16, [500] * 16], dtype=torch.int64)
     ctx = torch.randn(2, 77, 128)
     times = torch.linspace(0, 0.5, 16)
-    ref = wrapper(x, t, ctx, times).numpy()
-    got = sess.run(None, {"sample": x.numpy(), "timestep": t.numpy(), "encoder_hidden_states": ctx.numpy(),
-                          "frame_times": times.numpy()})[0]
+    feeds = {"sample": x.numpy(), "timestep": t.numpy(), "encoder_hidden_states": ctx.numpy(), "frame_times": times.numpy()}
+    ids = None
+    if wrapper.net.words is not None:
+        ids = torch.randint(0, wrapper.net.words.num_embeddings, (2, 77))
+        feeds["input_ids"] = ids.numpy()
+    ref = wrapper(x, t, ctx, times, ids).numpy()
+    got = sess.run(None, feeds)[0]
     print("onnx max abs diff", float(abs(ref - got).max()), flush=True)

@@ -12,14 +12,20 @@
                    an embedding of its place in the frame (a motion is a place that changes
                    with time). proj_out starts at
                    zero, so an untrained module leaves the image model unchanged.
+  * motion words - a learnt embedding of each prompt token, added to the frozen encoder's states
+                   for the motion modules' cross-attention only (zero at first): easel-tiny's
+                   encoder never saw words of motion ("up" and "down" are letters to it; its
+                   states for "moving up" and "moving down" differ by under a quarter), so the
+                   modules get each token's identity directly.
   * VideoUNet    - the image UNet's blocks run on every frame (batch x frames as one
                    batch, the same text states for all), a motion module after each.
                    Per-frame timesteps: img2video gives the first frame clean (timestep 0)
                    and the modules carry it into the others.
   * VideoUNetExport - the ONNX interface (README of packages/engine-video):
                    sample [batch, 4, frames, h, w], timestep broadcast to [batch, frames],
-                   encoder_hidden_states [batch, seq, 128], frame_times [frames]
-                   -> out_sample like sample.
+                   encoder_hidden_states [batch, seq, 128], frame_times [frames],
+                   input_ids int64 [batch, seq] (the tokens behind the states; only when the
+                   model has motion words) -> out_sample like sample.
 """
 import math
 import os
@@ -108,10 +114,14 @@ class MotionModule(nn.Module):
 
 
 class VideoUNet(nn.Module):
-    def __init__(self, unet, ucfg):
+    def __init__(self, unet, ucfg, vocab_size=None):
         super().__init__()
         self.unet = unet
         ctx_dim, head_dim = ucfg["cross_attention_dim"], ucfg["attention_head_dim"]
+        self.words = None
+        if vocab_size:
+            self.words = nn.Embedding(vocab_size, ctx_dim)
+            nn.init.zeros_(self.words.weight)
         self.down_motion = nn.ModuleList()
         for m in unet.down:
             if isinstance(m, nn.ModuleList):
@@ -128,10 +138,12 @@ class VideoUNet(nn.Module):
     def motion_state_dict(self):
         return {k: v for k, v in self.state_dict().items() if not k.startswith("unet.")}
 
-    def forward(self, sample, timesteps, ctx, times):
+    def forward(self, sample, timesteps, ctx, times, ids=None):
         """sample [b*f, 4, h, w] (frames of a clip consecutive); timesteps [b*f]; ctx [b, seq, d];
-        times [b, f] in [0, 1] (each clip's frames at their times). Returns epsilon [b*f, 4, h, w]."""
+        times [b, f] in [0, 1] (each clip's frames at their times); ids [b, seq], the prompt's tokens
+        (used when the model has motion words). Returns epsilon [b*f, 4, h, w]."""
         u = self.unet
+        motion_ctx = ctx if self.words is None else ctx + self.words(ids.long())
         frames = times.shape[-1]
         tfeat = time_features(times)
         emb = M.timestep_embedding(timesteps.reshape(-1), u.c0)
@@ -143,17 +155,17 @@ class VideoUNet(nn.Module):
         k = 0
         for m in u.down:
             if isinstance(m, nn.ModuleList):
-                h = self.down_motion[k](m[1](m[0](h, emb), frame_ctx), frames, ctx, tfeat)
+                h = self.down_motion[k](m[1](m[0](h, emb), frame_ctx), frames, motion_ctx, tfeat)
                 k += 1
             else:
                 h = m(h)
             hs.append(h)
         h = u.mid_attn(u.mid1(h, emb), frame_ctx)
-        h = u.mid2(self.mid_motion(h, frames, ctx, tfeat), emb)
+        h = u.mid2(self.mid_motion(h, frames, motion_ctx, tfeat), emb)
         k = 0
         for m in u.up:
             if isinstance(m, nn.ModuleList):
-                h = self.up_motion[k](m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), frame_ctx), frames, ctx, tfeat)
+                h = self.up_motion[k](m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), frame_ctx), frames, motion_ctx, tfeat)
                 k += 1
             else:
                 h = m(h)
@@ -168,10 +180,10 @@ class VideoUNetExport(nn.Module):
         super().__init__()
         self.net = video_unet
 
-    def forward(self, sample, timestep, encoder_hidden_states, frame_times):
+    def forward(self, sample, timestep, encoder_hidden_states, frame_times, input_ids=None):
         b, c, f, hh, ww = sample.shape
         frames = sample.permute(0, 2, 1, 3, 4).reshape(b * f, c, hh, ww)
         steps = timestep.expand(b, f).reshape(-1)  # [b, f], [1, f], [b, 1] or [1, 1]
         times = frame_times.reshape(1, f).expand(b, f)
-        out = self.net(frames, steps, encoder_hidden_states, times)
+        out = self.net(frames, steps, encoder_hidden_states, times, input_ids)
         return out.reshape(b, f, c, hh, ww).permute(0, 2, 1, 3, 4)

@@ -100,7 +100,11 @@ def main():
     ap.add_argument("--data-seed", type=int, default=0)
     ap.add_argument("--minutes", type=float, default=70)
     ap.add_argument("--steps", type=int, default=10 ** 9)
-    ap.add_argument("--batch", type=int, default=8, help="clips per step (x 8 frames)")
+    ap.add_argument("--batch", type=int, default=16, help="clips per step (x --train-frames frames)")
+    ap.add_argument("--train-frames", type=int, default=4,
+                    help="frames of each cached 8-frame clip a step trains on (sorted, at their own times): "
+                         "fewer frames, more clips for the same compute")
+    ap.add_argument("--no-motion-words", action="store_true", help="without the learnt token embedding (motion.py)")
     ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--ema", type=float, default=0.995)
     ap.add_argument("--uncond-p", type=float, default=0.1)
@@ -126,8 +130,9 @@ def main():
         log(f"data: {a.clips} clips in {time.time() - t0:.0f}s")
     data_seconds = time.time() - t0
 
-    net = motion.VideoUNet(unet, bundle["unet_config"])
-    ema = motion.VideoUNet(unet, bundle["unet_config"])
+    vocab = None if a.no_motion_words else len(tok.encoder)
+    net = motion.VideoUNet(unet, bundle["unet_config"], vocab)
+    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab)
     ema.load_state_dict(net.state_dict())
     params = net.motion_parameters()
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.0)
@@ -164,15 +169,17 @@ def main():
         idx = torch.randint(0, lat.shape[0], (a.batch,), generator=g).tolist()
         x0s, caps, tss = [], [], []
         for i in idx:
-            x, ts, spec = lat[i].float(), times_all[i], specs[i]
+            # the clip's ends (times 0 and 1: the whole move, and img2video's first frame) and inner frames at random
+            keep_frames = [0] + sorted(r.sample(range(1, FRAMES - 1), a.train_frames - 2)) + [FRAMES - 1]
+            x, ts, spec = lat[i, keep_frames].float(), times_all[i, keep_frames], specs[i]
             if r.random() < 0.5:
                 x, ts, spec = x.flip(0), (1 - ts).flip(0), clips.reverse(spec)
             x0s.append(x)
             tss.append(ts)
             caps.append("" if r.random() < a.uncond_p else clips.caption(spec, r))
         x0 = torch.stack(x0s)  # [B, F, 4, 16, 16]
-        B = a.batch
-        t = torch.randint(0, 1000, (B, 1), generator=g).expand(B, FRAMES).clone()
+        B, F = a.batch, a.train_frames
+        t = torch.randint(0, 1000, (B, 1), generator=g).expand(B, F).clone()
         first = torch.rand(B, generator=g) < a.first_frame_p
         t[first, 0] = 0
         noise = torch.randn(x0.shape, generator=g)
@@ -183,9 +190,9 @@ def main():
         ids = torch.tensor([empty if c == "" else tok(c) for c in caps], dtype=torch.int32)
         with torch.no_grad():
             ctx, _ = te(ids)
-        pred = net(xt.reshape(B * FRAMES, 4, 16, 16), t.reshape(-1), ctx, torch.stack(tss))
-        per = ((pred.reshape(B, FRAMES, 4, 16, 16) - noise) ** 2).mean(dim=(2, 3, 4))  # [B, F]
-        keep = torch.ones(B, FRAMES)
+        pred = net(xt.reshape(B * F, 4, 16, 16), t.reshape(-1), ctx, torch.stack(tss), ids)
+        per = ((pred.reshape(B, F, 4, 16, 16) - noise) ** 2).mean(dim=(2, 3, 4))  # [B, F]
+        keep = torch.ones(B, F)
         keep[first, 0] = 0
         loss = (per * w_t[t] * keep).sum() / keep.sum()
         opt.zero_grad(set_to_none=True)
@@ -219,7 +226,8 @@ def main():
     export_motion.export(ema, bundle, a.out)
     with open(os.path.join(a.out, "training.json"), "w") as f:
         json.dump({"steps": step, "train_minutes": round(elapsed / 60, 1), "data_seconds": round(data_seconds),
-                   "clips": a.clips, "frames_per_clip": FRAMES, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
+                   "clips": a.clips, "frames_per_clip": FRAMES, "train_frames": a.train_frames,
+                   "motion_words": vocab is not None, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
                    "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p}, f, indent=1)
         f.write("\n")
 
