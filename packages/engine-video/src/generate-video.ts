@@ -9,6 +9,7 @@ import {
   loadImage,
   scale,
   toPixels,
+  type TextConditioning,
 } from '@easel/engine-diffusion';
 import { frameGuidanceScales } from './frame-guidance';
 import { toChannelMajor, toFrameMajor } from './frame-layout';
@@ -88,6 +89,7 @@ export async function generateVideo(model: VideoModel, request: VideoRequest, op
   if (guidance) ehs.set(text.uncond!, 0);
   ehs.set(text.cond, (B - 1) * rowLen);
   const textStates = new ort.Tensor('float32', ehs, [B, text.seqLen, info.textWidth]);
+  const wordFeeds: Record<string, ort.Tensor> = unet.inputs.has('input_ids') ? { input_ids: tokenIdsTensor(text, guidance) } : {};
   checkAbort(signal);
 
   const scheduler = createScheduler(request.scheduler ?? info.schedulerConfig._class_name?.toString() ?? 'DPMSolverMultistepScheduler', info.schedulerConfig);
@@ -129,7 +131,7 @@ export async function generateVideo(model: VideoModel, request: VideoRequest, op
     steps.fill(BigInt(Math.round(ts)));
     if (first) steps[0] = 0n;
     for (let b = 0; b < B; b++) toChannelMajor(scaled, F, C, plane, sampleData, b * F * perFrame);
-    const out = await unet.run({ sample, timestep, encoder_hidden_states: textStates, frame_times: frameTimes }, [outName]);
+    const out = await unet.run({ sample, timestep, encoder_hidden_states: textStates, frame_times: frameTimes, ...wordFeeds }, [outName]);
     const pred = out[outName].data as Float32Array;
     const cond = toFrameMajor(pred, F, C, plane, (B - 1) * F * perFrame);
     let guided = cond;
@@ -168,4 +170,12 @@ export async function generateVideo(model: VideoModel, request: VideoRequest, op
   timings.vaeDecodeMs = performance.now() - t;
   timings.totalMs = performance.now() - t0;
   return { frames, width: request.width, height: request.height, seed: request.seed, timings };
+}
+
+/** The tokens behind the text states, rows as in `encoder_hidden_states` (negative first with guidance): a motion model with learnt motion words reads them. */
+function tokenIdsTensor(text: TextConditioning, guidance: boolean): ort.Tensor {
+  const rows = guidance ? [text.tokenIds!.uncond!, text.tokenIds!.cond] : [text.tokenIds!.cond];
+  const ids = new BigInt64Array(rows.length * text.seqLen);
+  rows.forEach((row, r) => row.forEach((id, j) => (ids[r * text.seqLen + j] = BigInt(id))));
+  return new ort.Tensor('int64', ids, [rows.length, text.seqLen]);
 }

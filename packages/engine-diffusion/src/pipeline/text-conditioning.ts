@@ -14,6 +14,18 @@ export interface TextConditioning {
   /** SDXL: the pooled text embedding [width] of the prompt and of the negative prompt (when guidance is on). */
   pooled?: Float32Array;
   unpooled?: Float32Array;
+  /** The token ids behind `cond` and `uncond`, [seqLen] each (the chunks concatenated), for graphs that read them beside the states. */
+  tokenIds?: { cond: Int32Array; uncond?: Int32Array };
+}
+
+/** Each row's chunk ids concatenated: the tokens behind that row's states. */
+function rowTokenIds(rows: PromptChunk[][], nChunks: number): Int32Array[] {
+  return rows.map((chunks) => {
+    const L = chunks[0].ids.length;
+    const ids = new Int32Array(nChunks * L);
+    for (let k = 0; k < nChunks; k++) ids.set(chunks[k].ids, k * L);
+    return ids;
+  });
 }
 
 /** Per-token LayerNorm without affine parameters (for clip_skip 2 on hidden states). */
@@ -110,5 +122,12 @@ export async function encodePrompts(
   const { rows, nChunks, tokenCount } = planRows(model, tokenizer, prompt, negativePrompt, guidance, emphasis);
   const output = clipSkip >= 2 ? info.hiddenStateOutputs[info.hiddenStateOutputs.length - clipSkip] : textEncoder.outputs.has('last_hidden_state') ? 'last_hidden_state' : textEncoder.outputNames[0];
   const { states } = await encodeChunks({ graph: textEncoder, tokenizer, output, layerNorm: clipSkip >= 2 }, rows, nChunks, emphasis);
-  return { cond: states[states.length - 1], uncond: guidance ? states[0] : undefined, seqLen: nChunks * info.sequenceLength, tokenCount };
+  const ids = rowTokenIds(rows, nChunks);
+  return {
+    cond: states[states.length - 1],
+    uncond: guidance ? states[0] : undefined,
+    seqLen: nChunks * info.sequenceLength,
+    tokenCount,
+    tokenIds: { cond: ids[ids.length - 1], uncond: guidance ? ids[0] : undefined },
+  };
 }
