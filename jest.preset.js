@@ -10,6 +10,9 @@ module.exports = function jestPreset(dir, overrides = {}, options = {}) {
     testEnvironment: 'node',
     // Suites talk to real servers and run models on 2 shared cores; each test bounds its own waits.
     testTimeout: 30_000,
+    // Two test files at a time: with Jest's default (cores − 1) one core sat idle while a package's
+    // unit suites ran (gateway: 155 s on one worker in CI). test/ keeps one: its suites measure latency.
+    maxWorkers: 2,
     // CI's log lists every test that ran.
     verbose: Boolean(process.env.CI),
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/**/*.spec.ts'],
