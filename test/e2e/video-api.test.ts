@@ -80,6 +80,8 @@ describe('video through the API (text2video, img2video)', () => {
     const report = {
       prompts: verdicts.length,
       direction: share((v) => v.directionRight),
+      glides: share((v) => v.glidesRight),
+      largestStep: Math.max(...verdicts.map(({ verdict }) => verdict.maxStep)),
       colourFrames: mean((v) => v.colourFrames),
       shapeFrames: mean((v) => v.shapeFrames),
       backgroundFrames: mean((v) => v.backgroundFrames),
