@@ -20,9 +20,9 @@
 // CPU per job: from /proc, over the measured seconds only; PostgreSQL's is its backends serving
 // the server and, apart, the worker (by application_name), and its shared background writers.
 // --profile runs the gateway process under --cpu-prof and prints where its CPU time went, by
-// package and by function; --sql lists the statements the gateway sent per accepted job.
+// package and by function (EASEL_BENCH_PROFILE_OUT=file.cpuprofile keeps it, for DevTools); --sql lists the statements the gateway sent per accepted job.
 import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -235,6 +235,7 @@ await admin.end();
 if (profileDir) {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file) summarizeProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
+  if (file && process.env.EASEL_BENCH_PROFILE_OUT) copyFileSync(join(profileDir, file), process.env.EASEL_BENCH_PROFILE_OUT);
   else console.log('  (no CPU profile was written)');
   rmSync(profileDir, { recursive: true, force: true });
 }

@@ -1,13 +1,19 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 import { TRANSACTION_OPTIONS, type Database } from './database';
-import type { SqlExecutor } from './sql-executor';
+import type { QueryOptions, SqlExecutor } from './sql-executor';
 
 export interface PostgresOptions {
   /** A postgresql:// URL; a `schema` query parameter selects the schema, as with Prisma. */
   url: string;
   maxConnections?: number;
+}
+
+/** A prepared statement's name from its text, so one name never stands for two texts on a connection. */
+export function preparedName(text: string): string {
+  return `easel_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -34,8 +40,9 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }), transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {
-    async query<Row>(text: string, params: unknown[] = []) {
-      return (await pool.query(text, params)).rows as Row[];
+    async query<Row>(text: string, params: unknown[] = [], options: QueryOptions = {}) {
+      const name = options.prepare ? preparedName(text) : undefined;
+      return (await pool.query({ name, text, values: params })).rows as Row[];
     },
     async exec(text: string) {
       // A script must run on one connection so BEGIN/COMMIT bracket it.

@@ -106,9 +106,10 @@ export class AdmissionLeasesRepository {
     return Number(row?.closed ?? 0);
   }
 
+  /** Every lease statement has a fixed text (values are parameters) and the per-job one runs on every job: prepared. */
   private async query<Row>(statement: Prisma.Sql): Promise<Row[]> {
     return this.sql
-      ? this.sql.query<Row>(statement.text, statement.values)
+      ? this.sql.query<Row>(statement.text, statement.values, { prepare: true })
       : this.prisma.$queryRaw<Row[]>(statement);
   }
 }
