@@ -19,7 +19,7 @@ import motion  # noqa: E402
 import safetensors_io  # noqa: E402
 
 
-def export(video_unet, bundle, out):
+def export(video_unet, bundle, out, frame_noise_shared=0.0):
     os.makedirs(os.path.join(out, "unet"), exist_ok=True)
     fast, M.FAST_CPU = M.FAST_CPU, False
     video_unet.eval()
@@ -53,6 +53,8 @@ def export(video_unet, bundle, out):
                    "layers_per_block": ucfg["layers_per_block"], "attention_head_dim": ucfg["attention_head_dim"],
                    "motion_time_frequencies": motion.TIME_FREQUENCIES, "training_frames": 8,
                    "motion_words": words,
+                   # the share of the starting noise common to all frames it was trained with (engine-video's frame-noise.ts)
+                   "frame_noise_shared": frame_noise_shared,
                    "motion_modules": len(video_unet.down_motion) + 1 + len(video_unet.up_motion),
                    "motion_parameters": int(sum(t.size for t in tensors.values()))}, f, indent=2)
         f.write("\n")

@@ -71,18 +71,24 @@ def build_data(vae, scaling, n, seed):
 def load_optimizer(opt, ck, net):
     """The checkpoint's Adam state, matched by parameter name: a module added since (zero-initialised)
     starts with a fresh state while the others keep theirs."""
-    names = [n for n, _ in net.named_parameters() if not n.startswith("unet.")]
+    names = optimizer_names(net)
     saved = ck.get("opt_names") or [n for n in names if n in ck["net"]]
-    if saved == names:
+    if saved == names and len(ck["opt"]["param_groups"]) == len(opt.param_groups):
         opt.load_state_dict(ck["opt"])
         return
     state = ck["opt"]["state"]
     by_name = {saved[i]: state[i] for i in state}
-    params = opt.param_groups[0]["params"]
+    params = [p for g in opt.param_groups for p in g["params"]]
     for n, p in zip(names, params):
         if n in by_name:
             opt.state[p] = {k: (v.clone() if torch.is_tensor(v) else v) for k, v in by_name[n].items()}
     log(f"optimizer state matched by name: {len(by_name)} of {len(names)} parameters kept theirs")
+
+
+def optimizer_names(net):
+    """The trained parameters' names in the optimizer's order: the motion modules, then the motion words."""
+    names = [n for n, _ in net.named_parameters() if not n.startswith("unet.")]
+    return [n for n in names if not n.startswith("words.")] + [n for n in names if n.startswith("words.")]
 
 
 def save(path, obj):
@@ -105,7 +111,12 @@ def main():
                     help="frames of each cached 8-frame clip a step trains on (sorted, at their own times): "
                          "fewer frames, more clips for the same compute")
     ap.add_argument("--no-motion-words", action="store_true", help="without the learnt token embedding (motion.py)")
+    ap.add_argument("--shared-noise", type=float, default=0.0,
+                    help="share of each frame's noise common to the clip (PYoCo's mixed prior; the engine samples the same)")
     ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--words-lr-scale", type=float, default=1.0,
+                    help="learning rate of the motion words over --lr: each token's row learns only from the clips "
+                         "that name it, and at 1 they stayed near a tenth of the encoder's state norm")
     ap.add_argument("--ema", type=float, default=0.995)
     ap.add_argument("--uncond-p", type=float, default=0.1)
     ap.add_argument("--first-frame-p", type=float, default=0.25)
@@ -135,7 +146,10 @@ def main():
     ema = motion.VideoUNet(unet, bundle["unet_config"], vocab)
     ema.load_state_dict(net.state_dict())
     params = net.motion_parameters()
-    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.0)
+    by_name = dict(net.named_parameters())
+    groups = [{"params": [by_name[n] for n in optimizer_names(net) if not n.startswith("words.")], "lr_scale": 1.0},
+              {"params": [by_name[n] for n in optimizer_names(net) if n.startswith("words.")], "lr_scale": a.words_lr_scale}]
+    opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=a.lr, weight_decay=0.0)
     ck_path = os.path.join(a.work, "ckpt.pt")
     step, elapsed, run_loss = 0, 0.0, None
     if os.path.exists(ck_path):
@@ -165,7 +179,7 @@ def main():
         if progress >= 1.0:
             break
         for pg in opt.param_groups:
-            pg["lr"] = lr_at(progress, a.lr)
+            pg["lr"] = lr_at(progress, a.lr) * pg.get("lr_scale", 1.0)
         idx = torch.randint(0, lat.shape[0], (a.batch,), generator=g).tolist()
         x0s, caps, tss = [], [], []
         for i in idx:
@@ -183,6 +197,10 @@ def main():
         first = torch.rand(B, generator=g) < a.first_frame_p
         t[first, 0] = 0
         noise = torch.randn(x0.shape, generator=g)
+        if a.shared_noise > 0:
+            # frames start alike: the model must move one object between them, not draw each frame anew
+            common = torch.randn((B, 1) + tuple(x0.shape[2:]), generator=g)
+            noise = a.shared_noise ** 0.5 * common + (1 - a.shared_noise) ** 0.5 * noise
         s_a = ac[t].sqrt()[:, :, None, None, None]
         s_b = (1 - ac[t]).sqrt()[:, :, None, None, None]
         xt = s_a * x0 + s_b * noise
@@ -212,23 +230,24 @@ def main():
                 f"elapsed {(time.time() - t_start) / 60:.1f} min")
         if time.time() - last_save > a.checkpoint_every:
             save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
-                           "opt_names": [n for n, _ in net.named_parameters() if not n.startswith("unet.")], "step": step, "elapsed": time.time() - t_start, "loss": run_loss})
+                           "opt_names": optimizer_names(net), "step": step, "elapsed": time.time() - t_start, "loss": run_loss})
             last_save = time.time()
             log(f"checkpoint at step {step}")
     if not a.export_only:
         elapsed = time.time() - t_start
         save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
-                       "opt_names": [n for n, _ in net.named_parameters() if not n.startswith("unet.")], "step": step,
+                       "opt_names": optimizer_names(net), "step": step,
                        "elapsed": elapsed, "loss": run_loss})
         log(f"training done: {step} steps, {elapsed / 60:.1f} min, loss {run_loss:.4f}")
     import export_motion
 
-    export_motion.export(ema, bundle, a.out)
+    export_motion.export(ema, bundle, a.out, a.shared_noise)
     with open(os.path.join(a.out, "training.json"), "w") as f:
         json.dump({"steps": step, "train_minutes": round(elapsed / 60, 1), "data_seconds": round(data_seconds),
                    "clips": a.clips, "frames_per_clip": FRAMES, "train_frames": a.train_frames,
                    "motion_words": vocab is not None, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
-                   "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p}, f, indent=1)
+                   "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p,
+                   "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale}, f, indent=1)
         f.write("\n")
 
 

@@ -12,6 +12,7 @@ import {
   type TextConditioning,
 } from '@easel/engine-diffusion';
 import { frameGuidanceScales } from './frame-guidance';
+import { frameNoise } from './frame-noise';
 import { toChannelMajor, toFrameMajor } from './frame-layout';
 import { DEFAULT_VIDEO_LIMITS, validateVideoRequest, type VideoLimits, type VideoRequest } from './video-request';
 import type { VideoModel } from './video-model';
@@ -56,7 +57,8 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /**
- * AnimateDiff's sampling loop: every frame starts from its own noise and all are denoised
+ * AnimateDiff's sampling loop: every frame starts from its own noise (with the share common to the
+ * clip its model was trained with: frame-noise.ts) and all are denoised
  * together, each UNet call seeing the whole clip (the motion modules attend across frames)
  * with one text conditioning; classifier-free guidance batches the negative prompt beside it.
  * img2video gives frame 0 as the picture's clean latent at timestep 0 at every step, and keeps it.
@@ -95,7 +97,7 @@ export async function generateVideo(model: VideoModel, request: VideoRequest, op
   const scheduler = createScheduler(request.scheduler ?? info.schedulerConfig._class_name?.toString() ?? 'DPMSolverMultistepScheduler', info.schedulerConfig);
   scheduler.setTimesteps(request.steps);
   const noise = new SampleNoise(request.seed, 1);
-  let latents = scale(noise.randn(F * perFrame), scheduler.initNoiseSigma);
+  let latents = scale(frameNoise(noise, F, perFrame, model.frameNoiseShared), scheduler.initNoiseSigma);
 
   let first: Float32Array | undefined;
   if (image2video) {

@@ -17,6 +17,8 @@ export interface VideoModel {
   unet: Graph;
   /** The frame count the motion modules were trained on (unet/config.json `training_frames`). */
   trainingFrames: number;
+  /** The share of the starting noise common to all frames that the model was trained with (`frame_noise_shared`, 0: none; frame-noise.ts). */
+  frameNoiseShared: number;
   release(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export async function loadVideoModel(dir: string, baseDir: string, options: Sess
   const root = resolve(dir);
   const baseModelId = await baseModelOf(root);
   const unetPath = join(root, 'unet', 'model.onnx');
-  const config = await readJson<{ training_frames?: number }>(join(root, 'unet', 'config.json'));
+  const config = await readJson<{ training_frames?: number; frame_noise_shared?: number }>(join(root, 'unet', 'config.json'));
   const bytes = (await stat(unetPath).catch(() => undefined))?.size;
   if (bytes === undefined) throw new ModelFileError('model_file_missing', unetPath, `The video model ${root} has no unet/model.onnx.`);
   // the base's own UNet is not what draws the frames: no second session for it (splitUnetRows)
@@ -59,6 +61,7 @@ export async function loadVideoModel(dir: string, baseDir: string, options: Sess
       base,
       unet,
       trainingFrames: config.training_frames ?? 16,
+      frameNoiseShared: config.frame_noise_shared ?? 0,
       release: async () => {
         await unet.release().catch(() => undefined);
         await base.release();
