@@ -38,8 +38,10 @@ GROW = (0.07, 0.21)
 MOTION_PHRASES = {
     "left": ["moving to the left", "moving left", "sliding to the left"],
     "right": ["moving to the right", "moving right", "sliding to the right"],
-    "up": ["moving up", "moving upwards", "rising"],
-    "down": ["moving down", "moving downwards", "falling"],
+    # "top" and "bottom" are easel-tiny's own position words (as "left" and "right" are): they tie the
+    # letters of "up" and "down", which its tokenizer spells out, to places the base model already draws
+    "up": ["moving up", "moving upwards", "rising", "moving up to the top", "rising to the top"],
+    "down": ["moving down", "moving downwards", "falling", "moving down to the bottom", "falling to the bottom"],
     "growing": ["growing", "getting bigger"],
     "shrinking": ["shrinking", "getting smaller"],
 }
