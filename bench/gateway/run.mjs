@@ -234,9 +234,10 @@ await admin.end();
 
 if (profileDir) {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-  if (file) summarizeProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
-  if (file && process.env.EASEL_BENCH_PROFILE_OUT) copyFileSync(join(profileDir, file), process.env.EASEL_BENCH_PROFILE_OUT);
-  else console.log('  (no CPU profile was written)');
+  if (file) {
+    summarizeProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
+    if (process.env.EASEL_BENCH_PROFILE_OUT) copyFileSync(join(profileDir, file), process.env.EASEL_BENCH_PROFILE_OUT);
+  } else console.log('  (no CPU profile was written)');
   rmSync(profileDir, { recursive: true, force: true });
 }
 
