@@ -146,9 +146,9 @@ def main():
     ema = motion.VideoUNet(unet, bundle["unet_config"], vocab)
     ema.load_state_dict(net.state_dict())
     params = net.motion_parameters()
-    by_name = dict(net.named_parameters())
-    groups = [{"params": [by_name[n] for n in optimizer_names(net) if not n.startswith("words.")], "lr_scale": 1.0},
-              {"params": [by_name[n] for n in optimizer_names(net) if n.startswith("words.")], "lr_scale": a.words_lr_scale}]
+    by_name, names = dict(net.named_parameters()), optimizer_names(net)
+    groups = [{"params": [by_name[n] for n in names if not n.startswith("words.")], "lr_scale": 1.0},
+              {"params": [by_name[n] for n in names if n.startswith("words.")], "lr_scale": a.words_lr_scale}]
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=a.lr, weight_decay=0.0)
     ck_path = os.path.join(a.work, "ckpt.pt")
     step, elapsed, run_loss = 0, 0.0, None

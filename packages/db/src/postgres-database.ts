@@ -11,9 +11,17 @@ export interface PostgresOptions {
   maxConnections?: number;
 }
 
+/** Names already computed: the texts are a small fixed set (QueryOptions.prepare), each hashed once. */
+const preparedNames = new Map<string, string>();
+
 /** A prepared statement's name from its text, so one name never stands for two texts on a connection. */
 export function preparedName(text: string): string {
-  return `easel_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `easel_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

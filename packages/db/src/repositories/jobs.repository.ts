@@ -9,8 +9,6 @@ import { enqueueJobEndedWebhook } from './webhooks.repository';
 
 export type JobStatus = 'queued' | 'running' | 'success' | 'failed';
 export const UNFINISHED: JobStatus[] = ['queued', 'running'];
-/** The per-job statements (start, submit, succeed): a handful of texts, each run on every job. */
-const PREPARED = { prepare: true } as const;
 
 export interface SubmitJobInput {
   tenantId: string;
@@ -147,11 +145,10 @@ export class JobsRepository {
   async start(id: number): Promise<boolean> {
     // Every delivery runs this: on PostgreSQL it goes straight to pg (Prisma's query compiler cost
     // the no-op worker of bench/gateway more CPU than the statement itself).
-    const statement = Prisma.sql`
+    const started = await this.perJob(Prisma.sql`
       UPDATE jobs SET status = 'running', started_at = ${new Date()}::timestamptz, attempts = attempts + 1
-      WHERE id = ${id}::int AND status IN ('queued', 'running')`;
-    if (this.sql) return (await this.sql.query(`${statement.text} RETURNING id`, statement.values, PREPARED)).length === 1;
-    return (await this.prisma.$executeRaw(statement)) === 1;
+      WHERE id = ${id}::int AND status IN ('queued', 'running') RETURNING id`);
+    return started.length === 1;
   }
 
   async reportProgress(id: number, progress: number, eta: number | null, detail?: Prisma.InputJsonValue): Promise<void> {
@@ -167,9 +164,7 @@ export class JobsRepository {
    */
   async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[], creditsUsed: number | null = null): Promise<boolean> {
     const statement = succeedStatement(id, result, artifacts, new Date(), creditsUsed);
-    const [row] = this.sql
-      ? await this.sql.query<{ settled: number }>(statement.text, statement.values, PREPARED)
-      : await this.prisma.$queryRaw<Array<{ settled: number }>>(statement);
+    const [row] = await this.perJob<{ settled: number }>(statement);
     return Number(row?.settled ?? 0) === 1;
   }
 
@@ -217,9 +212,7 @@ export class JobsRepository {
   private async submitInOneStatement(input: SubmitJobInput): Promise<Job> {
     const statement = submitStatement(input);
     const limited = Boolean(input.apiKeyId) && input.maxUnfinishedForKey != null;
-    const [row] = this.sql
-      ? await this.sql.query<SubmitRow>(statement.text, statement.values, PREPARED)
-      : await this.prisma.$queryRaw<SubmitRow[]>(statement);
+    const [row] = await this.perJob<SubmitRow>(statement);
     if (row.id !== null) {
       const { unfinishedBefore: _, spamRefused: __, spamWindowEndsAt: ___, ...job } = row;
       return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
@@ -246,6 +239,16 @@ export class JobsRepository {
   private async uncountOnKey(tx: Tx, job: Job): Promise<void> {
     if (!job.apiKeyId) return;
     await tx.$executeRaw`UPDATE api_keys SET unfinished_jobs = unfinished_jobs - 1 WHERE id = ${job.apiKeyId}::uuid AND unfinished_jobs > 0`;
+  }
+
+  /**
+   * Runs one of the statements every job runs (start, submit, succeed: a handful of fixed texts whose
+   * values are parameters): prepared on PostgreSQL, through Prisma on the embedded database.
+   */
+  private async perJob<Row>(statement: Prisma.Sql): Promise<Row[]> {
+    return this.sql
+      ? this.sql.query<Row>(statement.text, statement.values, { prepare: true })
+      : this.prisma.$queryRaw<Row[]>(statement);
   }
 
   private findByIdempotencyKey(tenantId: string, idempotencyKey: string) {
