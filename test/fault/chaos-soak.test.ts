@@ -24,6 +24,7 @@ const servers = PrivatePostgres.available() && PrivateNats.available();
     expect(report.faults).toHaveLength(4 * options.faultsEach);
     expect(report.accepted).toBeGreaterThan(0);
     expect(report.lost).toBe(0);
+    expect(report.stranded).toBe(0);
     expect(report.duplicated).toBe(0);
     expect(report.succeeded + report.failed).toBe(report.accepted);
     expect(report.ledgerMismatches).toEqual([]);

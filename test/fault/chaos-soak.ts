@@ -26,6 +26,10 @@ export interface SoakReport {
   refusedOther: number;
   noAnswer: number;
   lost: number;
+  /** Jobs the database holds whose submit got no clear answer (the gateway or the database cut off mid-request). */
+  unanswered: number;
+  /** Of all the soak's jobs, answered or not, those still queued or running at rest. */
+  stranded: number;
   duplicated: number;
   faults: string[];
   /** Tenants whose balance is not its ledger's sum, or not its grant less its successful jobs' prices. */
@@ -33,6 +37,8 @@ export interface SoakReport {
   /** Keys whose unfinished-jobs counter is not 0 once every job ended. */
   counterMismatches: string[];
   refusals: Map<string, number>;
+  /** What the gateways logged as errors (answered 500), each distinct first line once, with its count. */
+  gatewayErrors: Map<string, number>;
 }
 
 const CREDITS = 1_000_000;
@@ -60,7 +66,7 @@ export async function runChaosSoak(options: SoakOptions): Promise<SoakReport> {
   const postgres = await PrivatePostgres.start();
   const nats = await PrivateNats.start();
   const cluster = new Cluster({ postgres: postgres.url, nats: nats.url });
-  const report: SoakReport = { accepted: 0, succeeded: 0, failed: 0, refused503: 0, refusedOther: 0, noAnswer: 0, lost: 0, duplicated: 0, faults: [], ledgerMismatches: [], counterMismatches: [], refusals: new Map() };
+  const report: SoakReport = { accepted: 0, succeeded: 0, failed: 0, refused503: 0, refusedOther: 0, noAnswer: 0, lost: 0, unanswered: 0, stranded: 0, duplicated: 0, faults: [], ledgerMismatches: [], counterMismatches: [], refusals: new Map(), gatewayErrors: new Map() };
   try {
     await cluster.start();
     const replicaPort = await freePort();
@@ -108,9 +114,11 @@ export async function runChaosSoak(options: SoakOptions): Promise<SoakReport> {
         } else if (fault.kind === 'gateway') {
           if (next() < 0.5) {
             await cluster.gateway.kill('SIGKILL');
+            countErrors(report.gatewayErrors, cluster.gateway.output);
             await cluster.startGateway();
           } else {
             await replica.node.kill('SIGKILL');
+            countErrors(report.gatewayErrors, replica.node.output);
             replica = await cluster.startReplica('gateway-b', replicaPort);
           }
         } else if (fault.kind === 'nats') await nats.restart(300);
@@ -138,6 +146,14 @@ export async function runChaosSoak(options: SoakOptions): Promise<SoakReport> {
     report.succeeded = [...statuses.values()].filter((s) => s === 'success').length;
     report.failed = [...statuses.values()].filter((s) => s === 'failed').length;
     report.lost = ids.length - report.succeeded - report.failed;
+    // A job written by a request that got no clear answer must end too: else its credits stay held.
+    const unanswered = await cluster.db.sql.query<{ id: number }>(
+      "SELECT j.id FROM jobs j JOIN tenants t ON t.id = j.tenant_id WHERE t.name LIKE 'soak-%' AND NOT (j.id = ANY($1::int[]))",
+      [ids],
+    );
+    report.unanswered = unanswered.length;
+    const unansweredEnded = await waitForEnd(cluster, unanswered.map((r) => Number(r.id)), 30_000);
+    report.stranded = report.lost + unanswered.length - unansweredEnded.size;
 
     // Webhooks: every ended job's, once (retries of one delivery share its Easel-Delivery id).
     const deadline = Date.now() + 20_000;
@@ -153,6 +169,7 @@ export async function runChaosSoak(options: SoakOptions): Promise<SoakReport> {
 
     // At rest: the gateways stop (closing their leases); a lease of a replica killed meanwhile is closed as expired.
     await Promise.all([cluster.gateway.kill('SIGTERM'), replica.node.kill('SIGTERM')]);
+    for (const gateway of [cluster.gateway, replica.node]) countErrors(report.gatewayErrors, gateway.output);
     await cluster.db.sql.query('UPDATE admission_leases SET expires_at = now()');
     await new AdmissionLeasesRepository(cluster.db.prisma, cluster.db.sql).closeExpired();
     report.ledgerMismatches = await ledgerMismatches(cluster);
@@ -191,6 +208,17 @@ async function waitForEnd(cluster: Cluster, ids: number[], timeoutMs: number): P
   }
 }
 
+/** Counts each error a gateway logged (Nest's ERROR lines and the line after: the stack's first) by its text. */
+function countErrors(errors: Map<string, number>, output: string) {
+  const lines = output.split('\n');
+  lines.forEach((line, i) => {
+    if (!/\bERROR\b/.test(line)) return;
+    // eslint-disable-next-line no-control-regex
+    const text = `${line} ${lines[i + 1] ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').replace(/^.*?ERROR\s*/, '').replace(/\d+/g, 'N').slice(0, 240);
+    errors.set(text, (errors.get(text) ?? 0) + 1);
+  });
+}
+
 /** Each soak tenant's balance against its ledger's sum and against its grant less its successful jobs' prices. */
 async function ledgerMismatches(cluster: Cluster): Promise<string[]> {
   const rows = await cluster.db.sql.query<{ name: string; balance: string; ledger: string; expected: string }>(
@@ -211,6 +239,8 @@ export function formatSoakReport(report: SoakReport, options: Pick<SoakOptions, 
     ['refused other', report.refusedOther],
     ['no answer', report.noAnswer],
     ['lost', report.lost],
+    ['unanswered', report.unanswered],
+    ['stranded', report.stranded],
     ['duplicated', report.duplicated],
   ];
   const lines = [
@@ -220,6 +250,7 @@ export function formatSoakReport(report: SoakReport, options: Pick<SoakOptions, 
     `  ledgers: ${report.ledgerMismatches.length === 0 ? `every tenant's balance = its ledger's sum = its grant less its successful jobs` : report.ledgerMismatches.join('; ')}`,
     `  key counters: ${report.counterMismatches.length === 0 ? 'every key at 0 unfinished jobs' : report.counterMismatches.join('; ')}`,
     ...[...report.refusals].map(([shape, n]) => `  refused: ${n} × ${shape}`),
+    ...[...report.gatewayErrors].map(([text, n]) => `  gateway error: ${n} × ${text}`),
   ];
   return lines.join('\n');
 }

@@ -14,8 +14,28 @@ import { JobsService } from './jobs.service';
 import { PoolRouter } from './pool-router';
 
 const config = loadConfig({});
+const params: DiffusionParams = {
+  kind: 'text2img',
+  prompt: 'a red circle',
+  negativePrompt: null,
+  width: null,
+  height: null,
+  samples: 1,
+  steps: 2,
+  guidanceScale: 7.5,
+  seed: 1,
+  scheduler: null,
+  useKarrasSigmas: false,
+  algorithmType: null,
+  clipSkip: 1,
+  strength: null,
+  initImage: null,
+  maskImage: null,
+  outputFormat: 'png',
+  temp: false,
+};
 
-describe('JobsService when the bus is down', () => {
+describe('JobsService when the bus or the database fails', () => {
   let db: Database;
   beforeAll(async () => {
     db = await openEmbeddedDatabase();
@@ -32,26 +52,6 @@ describe('JobsService when the bus is down', () => {
     const ledger = new LedgerRepository(db.prisma);
     const tenantId = (await db.prisma.tenant.create({ data: { name: 'bus-down' } })).id;
     await ledger.grant(tenantId, 10);
-    const params: DiffusionParams = {
-      kind: 'text2img',
-      prompt: 'a red circle',
-      negativePrompt: null,
-      width: null,
-      height: null,
-      samples: 1,
-      steps: 2,
-      guidanceScale: 7.5,
-      seed: 1,
-      scheduler: null,
-      useKarrasSigmas: false,
-      algorithmType: null,
-      clipSkip: 1,
-      strength: null,
-      initImage: null,
-      maskImage: null,
-      outputFormat: 'png',
-      temp: false,
-    };
     const request = { params: { ...params }, artifactToken: 't', outputs: 1, extension: 'png' };
     const error = await service
       .submit({ tenantId, service: 'diffusion', kind: 'text2img', request, price: 4 })
@@ -92,6 +92,42 @@ describe('JobsService when the bus is down', () => {
     const ended = await service.waitForEnd(job.id, 20_000);
     expect(ended).toMatchObject({ status: 'success' });
     expect(Date.now() - startedAt).toBeLessThan(10_000); // it did not sit out the whole window
+    await bus.close();
+  });
+
+  it('a job that was written though its submit answered an error (the connection cut) is still queued, once', async () => {
+    const bus = new InProcessJobBus();
+    const published: string[] = [];
+    const publish = bus.publish.bind(bus);
+    bus.publish = async (message) => {
+      const result = await publish(message);
+      if (!result.duplicate) published.push(message.id);
+      return result;
+    };
+    const admission = new AdmissionLeasesService(db);
+    const service = new JobsService(db, bus, config, new PoolRouter(config, { find: async () => null }), admission);
+    const ledger = new LedgerRepository(db.prisma);
+    const tenantId = (await db.prisma.tenant.create({ data: { name: 'answer-lost' } })).id;
+    await ledger.grant(tenantId, 10);
+    const request = { params: { ...params }, artifactToken: 't3', outputs: 1, extension: 'png' };
+    const input = { tenantId, service: 'diffusion', kind: 'text2img', request, price: 1 };
+
+    // An accepted job first: published by its own submit, not again by the sweep.
+    const { job: accepted } = await service.submit(input);
+    const submit = admission.submit.bind(admission);
+    admission.submit = async (job) => {
+      await submit(job);
+      throw new Error('Connection terminated unexpectedly');
+    };
+    await expect(service.submit(input)).rejects.toThrow('Connection terminated');
+    const rows = await db.prisma.job.findMany({ where: { tenantId }, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.status)).toEqual(['queued', 'queued']);
+    const lost = rows[1]!.id;
+    expect(published).toEqual([String(accepted.id)]);
+
+    for (let waited = 0; published.length < 2 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(published).toEqual([String(accepted.id), String(lost)]);
+    service.onModuleDestroy();
     await bus.close();
   });
 });

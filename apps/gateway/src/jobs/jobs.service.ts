@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import {
   encodeEvent,
   encodeJobPayload,
@@ -16,6 +16,7 @@ import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { AdmissionLeasesService } from './admission-leases.service';
 import { storedRequest, type StoredJobRequest } from './job-message';
 import { PoolRouter } from './pool-router';
+import { isUncertainSubmitError, UncertainSubmits } from './uncertain-submits';
 
 /** Seconds a job is assumed to take before any has finished. */
 const FIRST_JOB_GUESS_SECONDS = 5;
@@ -24,10 +25,11 @@ const POLL_WITHOUT_EVENTS_MS = 200;
 const ESTIMATE_MAX_AGE_MS = 1000;
 
 @Injectable()
-export class JobsService implements OnModuleInit {
+export class JobsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   readonly repository: JobsRepository;
   private estimate?: { at: number; value: Promise<{ jobs: number; jobSeconds: number }> };
+  private readonly uncertain: UncertainSubmits;
 
   constructor(
     @Inject(DATABASE) db: Database,
@@ -37,6 +39,7 @@ export class JobsService implements OnModuleInit {
     private readonly admission: AdmissionLeasesService,
   ) {
     this.repository = new JobsRepository(db.prisma, db.sql);
+    this.uncertain = new UncertainSubmits(this.repository, (job) => this.publish(job));
   }
 
   onModuleInit(): void {
@@ -44,6 +47,10 @@ export class JobsService implements OnModuleInit {
     this.bus.onDeadLetter(async (message, deliveries) => {
       await this.failJob(Number(message.id), `gave up after ${deliveries} deliveries`);
     });
+  }
+
+  onModuleDestroy(): void {
+    this.uncertain.close();
   }
 
   /** Ends an unfinished job as failed (credits released, webhook enqueued) and tells its watchers; false when it had ended. */
@@ -58,7 +65,12 @@ export class JobsService implements OnModuleInit {
    * (a chat stream subscribes to the job's events there, so it misses none of the reply's text).
    */
   async submit(input: Omit<SubmitJobInput, 'request'> & { request: StoredJobRequest }, beforePublish?: (job: Job) => Promise<void>) {
-    const { job, created } = await this.admission.submit({ ...input, request: input.request as never });
+    const startedAt = Date.now();
+    const { job, created } = await this.admission.submit({ ...input, request: input.request as never }).catch((error: unknown) => {
+      // The statement may have committed before its answer was lost: such a job is published once the database answers.
+      if (isUncertainSubmitError(error)) this.uncertain.note(startedAt);
+      throw error;
+    });
     if (created) {
       try {
         await beforePublish?.(job);
@@ -66,7 +78,10 @@ export class JobsService implements OnModuleInit {
       } catch (error) {
         // Without this the row would wait, queued and charged, for the next gateway start.
         this.logger.warn(`job ${job.id} could not be queued: ${(error as Error).message}`);
-        await this.repository.fail(job.id, `could not be queued: ${(error as Error).message}`);
+        await this.repository.fail(job.id, `could not be queued: ${(error as Error).message}`).catch((failError: Error) => {
+          this.uncertain.note(startedAt);
+          throw failError;
+        });
         throw new QueueUnavailableError(job.id);
       }
     }

@@ -191,6 +191,17 @@ export class JobsRepository {
     return this.prisma.job.findMany({ where: { status: { in: UNFINISHED } }, orderBy: { id: 'asc' } });
   }
 
+  /**
+   * Jobs written between `from` and `to` (by the database's clock) that no delivery has started:
+   * where a submit whose answer was lost in flight left its job, if it committed.
+   */
+  async unstartedCreatedBetween(from: Date, to: Date): Promise<Job[]> {
+    return this.prisma.job.findMany({
+      where: { status: 'queued', attempts: 0, createdAt: { gte: from, lte: to } },
+      orderBy: { id: 'asc' },
+    });
+  }
+
   async countUnfinished(filter: { tenantId?: string; apiKeyId?: string } = {}): Promise<number> {
     return this.prisma.job.count({ where: { status: { in: UNFINISHED }, ...filter } });
   }
