@@ -4,6 +4,7 @@ import { JOB_ENDED } from '@easel/contracts';
 import { WebhooksRepository, type ClaimedDelivery, type Database, type Prisma } from '@easel/db';
 import type { JobBus, Subscription } from '@easel/jobs';
 import { safeFetch, SafeFetchError } from '@easel/safe-fetch';
+import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { JobViewService } from '../jobs/job-view.service';
 import { CONFIG, DATABASE, JOB_BUS } from '../tokens';
 import { backoffDelay } from './backoff';
@@ -119,11 +120,18 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     let more = false;
     this.running = this.runOnce().then(
       (full) => void (more = full),
-      (error: unknown) => this.logger.error(`webhook pass failed: ${(error as Error).message}`),
+      (error: unknown) => this.reportFailedPass(error),
     );
     await this.running;
     this.running = undefined;
     if (!this.stopped) this.schedule(more || this.wakeRequested ? 0 : this.config.EASEL_WEBHOOK_POLL_MS);
+  }
+
+  /** A database outage is expected now and then and the next pass retries: a warning, not an error. */
+  private reportFailedPass(error: unknown): void {
+    const message = `webhook pass failed: ${(error as Error).message}`;
+    if (isDatabaseUnavailable(error)) this.logger.warn(`${message} (the database is unavailable; the next pass retries)`);
+    else this.logger.error(message);
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
