@@ -155,7 +155,9 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
       );
     } catch (error) {
       // The lease runs out and the attempt is made again: at least once, never lost.
-      this.logger.error(`could not record webhook ${delivery.id}'s attempt: ${(error as Error).message}`);
+      const message = `could not record webhook ${delivery.id}'s attempt: ${(error as Error).message}`;
+      if (isDatabaseUnavailable(error)) this.logger.warn(`${message} (the database is unavailable; it is attempted again when its lease ends)`);
+      else this.logger.error(message);
     }
   }
 
