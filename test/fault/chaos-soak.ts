@@ -37,7 +37,7 @@ export interface SoakReport {
   /** Keys whose unfinished-jobs counter is not 0 once every job ended. */
   counterMismatches: string[];
   refusals: Map<string, number>;
-  /** What the gateways logged as errors (answered 500), each distinct first line once, with its count. */
+  /** What the gateways logged at ERROR level (a 500 answer, a failed background pass), each distinct text once, with its count. */
   gatewayErrors: Map<string, number>;
 }
 

@@ -120,17 +120,17 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     let more = false;
     this.running = this.runOnce().then(
       (full) => void (more = full),
-      (error: unknown) => this.reportFailedPass(error),
+      (error: unknown) => this.logFailure('webhook pass failed', error, 'the next pass retries'),
     );
     await this.running;
     this.running = undefined;
     if (!this.stopped) this.schedule(more || this.wakeRequested ? 0 : this.config.EASEL_WEBHOOK_POLL_MS);
   }
 
-  /** A database outage is expected now and then and the next pass retries: a warning, not an error. */
-  private reportFailedPass(error: unknown): void {
-    const message = `webhook pass failed: ${(error as Error).message}`;
-    if (isDatabaseUnavailable(error)) this.logger.warn(`${message} (the database is unavailable; the next pass retries)`);
+  /** A database outage is expected now and then and `retry` says what makes up for it: a warning, not an error. */
+  private logFailure(what: string, error: unknown, retry: string): void {
+    const message = `${what}: ${(error as Error).message}`;
+    if (isDatabaseUnavailable(error)) this.logger.warn(`${message} (the database is unavailable; ${retry})`);
     else this.logger.error(message);
   }
 
@@ -155,9 +155,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
       );
     } catch (error) {
       // The lease runs out and the attempt is made again: at least once, never lost.
-      const message = `could not record webhook ${delivery.id}'s attempt: ${(error as Error).message}`;
-      if (isDatabaseUnavailable(error)) this.logger.warn(`${message} (the database is unavailable; it is attempted again when its lease ends)`);
-      else this.logger.error(message);
+      this.logFailure(`could not record webhook ${delivery.id}'s attempt`, error, 'it is attempted again when its lease ends');
     }
   }
 
