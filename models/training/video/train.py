@@ -35,6 +35,7 @@ import torch  # noqa: E402
 import clips  # noqa: E402
 import motion  # noqa: E402
 import onnx_weights  # noqa: E402
+import safetensors_io  # noqa: E402
 import tokenizer as T  # noqa: E402
 from train import lr_at, sd15_alphas_cumprod  # noqa: E402
 
@@ -85,10 +86,22 @@ def load_optimizer(opt, ck, net):
     log(f"optimizer state matched by name: {len(by_name)} of {len(names)} parameters kept theirs")
 
 
+def parameter_group(name):
+    """Which learning-rate group a trained parameter is in: the motion words, the motion condition, the modules."""
+    if name.startswith("words."):
+        return "words"
+    if name.startswith("cond_") or ".film." in name:
+        return "condition"
+    return "modules"
+
+
+GROUPS = ["modules", "words", "condition"]
+
+
 def optimizer_names(net):
-    """The trained parameters' names in the optimizer's order: the motion modules, then the motion words."""
+    """The trained parameters' names in the optimizer's order: the modules, the motion words, the motion condition."""
     names = [n for n, _ in net.named_parameters() if not n.startswith("unet.")]
-    return [n for n in names if not n.startswith("words.")] + [n for n in names if n.startswith("words.")]
+    return [n for g in GROUPS for n in names if parameter_group(n) == g]
 
 
 def save(path, obj):
@@ -111,6 +124,14 @@ def main():
                     help="frames of each cached 8-frame clip a step trains on (sorted, at their own times): "
                          "fewer frames, more clips for the same compute")
     ap.add_argument("--no-motion-words", action="store_true", help="without the learnt token embedding (motion.py)")
+    ap.add_argument("--no-motion-condition", action="store_true",
+                    help="without the pooled prompt condition that scales and shifts the modules (motion.py)")
+    ap.add_argument("--cond-lr-scale", type=float, default=1.0, help="learning rate of the motion condition over --lr")
+    ap.add_argument("--init-from", default=None,
+                    help="a motion_module.safetensors to start from (parameters it lacks keep their initialisation); "
+                         "its own training minutes count against the budget: say them with --prior-minutes")
+    ap.add_argument("--prior-minutes", type=float, default=0.0,
+                    help="training minutes already spent on --init-from's weights (recorded in training.json)")
     ap.add_argument("--shared-noise", type=float, default=0.0,
                     help="share of each frame's noise common to the clip (PYoCo's mixed prior; the engine samples the same)")
     ap.add_argument("--lr", type=float, default=6e-4)
@@ -142,13 +163,20 @@ def main():
     data_seconds = time.time() - t0
 
     vocab = None if a.no_motion_words else len(tok.encoder)
-    net = motion.VideoUNet(unet, bundle["unet_config"], vocab)
-    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab)
+    pad_id = None if a.no_motion_condition else tok.encoder["<|endoftext|>"]
+    net = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id)
+    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id)
+    if a.init_from and not os.path.exists(os.path.join(a.work, "ckpt.pt")):
+        start = {k: torch.from_numpy(v.copy()) for k, v in safetensors_io.load(a.init_from)[0].items()}
+        missing, unexpected = net.load_state_dict(start, strict=False)
+        if unexpected:
+            raise SystemExit(f"--init-from has parameters this model lacks: {unexpected[:5]}")
+        log(f"started from {a.init_from}: {len(start)} tensors; new: {[n for n in missing if not n.startswith('unet.')]}")
     ema.load_state_dict(net.state_dict())
     params = net.motion_parameters()
     by_name, names = dict(net.named_parameters()), optimizer_names(net)
-    groups = [{"params": [by_name[n] for n in names if not n.startswith("words.")], "lr_scale": 1.0},
-              {"params": [by_name[n] for n in names if n.startswith("words.")], "lr_scale": a.words_lr_scale}]
+    scales = {"modules": 1.0, "words": a.words_lr_scale, "condition": a.cond_lr_scale}
+    groups = [{"params": [by_name[n] for n in names if parameter_group(n) == g], "lr_scale": scales[g]} for g in GROUPS]
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=a.lr, weight_decay=0.0)
     ck_path = os.path.join(a.work, "ckpt.pt")
     step, elapsed, run_loss = 0, 0.0, None
@@ -247,7 +275,11 @@ def main():
                    "clips": a.clips, "frames_per_clip": FRAMES, "train_frames": a.train_frames,
                    "motion_words": vocab is not None, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
                    "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p,
-                   "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale}, f, indent=1)
+                   "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale,
+                   "motion_condition": pad_id is not None, "cond_lr_scale": a.cond_lr_scale,
+                   "init_from": os.path.basename(a.init_from) if a.init_from else None,
+                   "prior_train_minutes": a.prior_minutes,
+                   "total_train_minutes": round(a.prior_minutes + elapsed / 60, 1)}, f, indent=1)
         f.write("\n")
 
 
