@@ -134,6 +134,9 @@ def main():
                     help="training minutes already spent on --init-from's weights (recorded in training.json)")
     ap.add_argument("--shared-noise", type=float, default=0.0,
                     help="share of each frame's noise common to the clip (PYoCo's mixed prior; the engine samples the same)")
+    ap.add_argument("--vertical-share", type=float, default=None,
+                    help="draw clips moving up or down this share of the time (default: as the data holds them); "
+                         "left and right ride on easel-tiny's own position words, up and down must be learnt from the letters")
     ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--words-lr-scale", type=float, default=1.0,
                     help="learning rate of the motion words over --lr: each token's row learns only from the clips "
@@ -196,6 +199,10 @@ def main():
     ac = sd15_alphas_cumprod()
     snr = ac / (1 - ac)
     w_t = torch.clamp(snr, max=5.0) / snr
+    draw_weights = None
+    if a.vertical_share is not None:
+        vertical = torch.tensor([sp["motion"] in ("up", "down") for sp in specs])
+        draw_weights = torch.where(vertical, a.vertical_share / vertical.sum(), (1 - a.vertical_share) / (~vertical).sum())
     g = torch.Generator().manual_seed(3000 + step)
     r = random.Random(5000 + step)
     budget = a.minutes * 60
@@ -208,7 +215,10 @@ def main():
             break
         for pg in opt.param_groups:
             pg["lr"] = lr_at(progress, a.lr) * pg.get("lr_scale", 1.0)
-        idx = torch.randint(0, lat.shape[0], (a.batch,), generator=g).tolist()
+        if draw_weights is None:
+            idx = torch.randint(0, lat.shape[0], (a.batch,), generator=g).tolist()
+        else:
+            idx = torch.multinomial(draw_weights, a.batch, replacement=True, generator=g).tolist()
         x0s, caps, tss = [], [], []
         for i in idx:
             # the clip's ends (times 0 and 1: the whole move, and img2video's first frame) and inner frames at random
@@ -275,7 +285,7 @@ def main():
                    "clips": a.clips, "frames_per_clip": FRAMES, "train_frames": a.train_frames,
                    "motion_words": vocab is not None, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
                    "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p,
-                   "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale,
+                   "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale, "vertical_share": a.vertical_share,
                    "motion_condition": pad_id is not None, "cond_lr_scale": a.cond_lr_scale,
                    "init_from": os.path.basename(a.init_from) if a.init_from else None,
                    "prior_train_minutes": a.prior_minutes,
