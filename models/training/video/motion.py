@@ -23,6 +23,11 @@
                    product of the two lets a word flip how time moves a cell, which cross-attention
                    to states that differ by a few letters ("up" / "down") did not learn. Its output
                    layers start at zero, so a model trained without it loads and runs unchanged.
+  * frame words  - (optional) a third learnt embedding of each prompt token, added to the states the frozen
+                   image UNet's own cross-attention reads in every frame (textual inversion's idea): the
+                   image UNet places objects by "left" and "right" (its output for the two differs by a
+                   tenth) but not by "up" and "down" (a hundredth), and the modules' horizontal moves
+                   ride on that; these rows can teach it the vertical words. Zero at first.
   * VideoUNet    - the image UNet's blocks run on every frame (batch x frames as one
                    batch, the same text states for all), a motion module after each.
                    Per-frame timesteps: img2video gives the first frame clean (timestep 0)
@@ -129,7 +134,7 @@ class MotionModule(nn.Module):
 
 
 class VideoUNet(nn.Module):
-    def __init__(self, unet, ucfg, vocab_size=None, pad_id=None):
+    def __init__(self, unet, ucfg, vocab_size=None, pad_id=None, frame_words=False):
         """vocab_size: learn the motion words; pad_id (with vocab_size): learn the motion condition too,
         pooling over the tokens that are not pad_id."""
         super().__init__()
@@ -139,6 +144,10 @@ class VideoUNet(nn.Module):
         if vocab_size:
             self.words = nn.Embedding(vocab_size, ctx_dim)
             nn.init.zeros_(self.words.weight)
+        self.frame_words = None
+        if vocab_size and frame_words:
+            self.frame_words = nn.Embedding(vocab_size, ctx_dim)
+            nn.init.zeros_(self.frame_words.weight)
         self.cond_words, self.pad_id = None, pad_id
         if vocab_size and pad_id is not None:
             # not zero: the modules' zero-initialised film layers must see a signal to learn from
@@ -182,7 +191,8 @@ class VideoUNet(nn.Module):
         emb = M.timestep_embedding(timesteps.reshape(-1), u.c0)
         emb = M.lin(F.silu(M.lin(emb, u.time_mlp[0])), u.time_mlp[2])
         b = ctx.shape[0]
-        frame_ctx = ctx[:, None].expand(b, frames, ctx.shape[1], ctx.shape[2]).reshape(b * frames, ctx.shape[1], ctx.shape[2])
+        spatial_ctx = ctx if self.frame_words is None else ctx + self.frame_words(ids.long())
+        frame_ctx = spatial_ctx[:, None].expand(b, frames, ctx.shape[1], ctx.shape[2]).reshape(b * frames, ctx.shape[1], ctx.shape[2])
         h = u.conv_in(sample)
         hs = [h]
         k = 0

@@ -90,12 +90,14 @@ def parameter_group(name):
     """Which learning-rate group a trained parameter is in: the motion words, the motion condition, the modules."""
     if name.startswith("words."):
         return "words"
+    if name.startswith("frame_words."):
+        return "frame_words"
     if name.startswith("cond_") or ".film." in name:
         return "condition"
     return "modules"
 
 
-GROUPS = ["modules", "words", "condition"]
+GROUPS = ["modules", "words", "condition", "frame_words"]
 
 
 def optimizer_names(net):
@@ -126,6 +128,9 @@ def main():
     ap.add_argument("--no-motion-words", action="store_true", help="without the learnt token embedding (motion.py)")
     ap.add_argument("--no-motion-condition", action="store_true",
                     help="without the pooled prompt condition that scales and shifts the modules (motion.py)")
+    ap.add_argument("--frame-words", action="store_true",
+                    help="learn token embeddings added to the frozen image UNet's own text states (motion.py)")
+    ap.add_argument("--frame-words-lr-scale", type=float, default=1.0, help="their learning rate over --lr")
     ap.add_argument("--cond-lr-scale", type=float, default=1.0, help="learning rate of the motion condition over --lr")
     ap.add_argument("--init-from", default=None,
                     help="a motion_module.safetensors to start from (parameters it lacks keep their initialisation); "
@@ -167,8 +172,8 @@ def main():
 
     vocab = None if a.no_motion_words else len(tok.encoder)
     pad_id = None if a.no_motion_condition else tok.encoder["<|endoftext|>"]
-    net = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id)
-    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id)
+    net = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id, a.frame_words)
+    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id, a.frame_words)
     if a.init_from and not os.path.exists(os.path.join(a.work, "ckpt.pt")):
         start = {k: torch.from_numpy(v.copy()) for k, v in safetensors_io.load(a.init_from)[0].items()}
         missing, unexpected = net.load_state_dict(start, strict=False)
@@ -178,7 +183,7 @@ def main():
     ema.load_state_dict(net.state_dict())
     params = net.motion_parameters()
     by_name, names = dict(net.named_parameters()), optimizer_names(net)
-    scales = {"modules": 1.0, "words": a.words_lr_scale, "condition": a.cond_lr_scale}
+    scales = {"modules": 1.0, "words": a.words_lr_scale, "condition": a.cond_lr_scale, "frame_words": a.frame_words_lr_scale}
     groups = [{"params": [by_name[n] for n in names if parameter_group(n) == g], "lr_scale": scales[g]} for g in GROUPS]
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=a.lr, weight_decay=0.0)
     ck_path = os.path.join(a.work, "ckpt.pt")
@@ -287,6 +292,7 @@ def main():
                    "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p,
                    "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale, "vertical_share": a.vertical_share,
                    "motion_condition": pad_id is not None, "cond_lr_scale": a.cond_lr_scale,
+                   "frame_words": a.frame_words, "frame_words_lr_scale": a.frame_words_lr_scale,
                    "init_from": os.path.basename(a.init_from) if a.init_from else None,
                    "prior_train_minutes": a.prior_minutes,
                    "total_train_minutes": round(a.prior_minutes + elapsed / 60, 1)}, f, indent=1)
