@@ -130,6 +130,8 @@ def main():
                     help="without the pooled prompt condition that scales and shifts the modules (motion.py)")
     ap.add_argument("--frame-words", action="store_true",
                     help="learn token embeddings added to the frozen image UNet's own text states (motion.py)")
+    ap.add_argument("--distil-minutes", type=float, default=0.0,
+                    help="with --frame-words: first teach them the vertical position words for this long (distil_words.py)")
     ap.add_argument("--frame-words-lr-scale", type=float, default=1.0, help="their learning rate over --lr")
     ap.add_argument("--cond-lr-scale", type=float, default=1.0, help="learning rate of the motion condition over --lr")
     ap.add_argument("--init-from", default=None,
@@ -202,6 +204,13 @@ def main():
     specs = data["specs"]
     empty = tok("")
     ac = sd15_alphas_cumprod()
+    distil_steps = None
+    if a.distil_minutes > 0 and a.frame_words and step == 0:
+        import distil_words
+
+        distil_steps, distil_loss = distil_words.distil(net, te, tok, lat, specs, ac, a.distil_minutes, log=log)
+        ema.load_state_dict(net.state_dict())
+        log(f"frame words distilled: {distil_steps} steps, loss {distil_loss:.5f}")
     snr = ac / (1 - ac)
     w_t = torch.clamp(snr, max=5.0) / snr
     draw_weights = None
@@ -210,7 +219,7 @@ def main():
         draw_weights = torch.where(vertical, a.vertical_share / vertical.sum(), (1 - a.vertical_share) / (~vertical).sum())
     g = torch.Generator().manual_seed(3000 + step)
     r = random.Random(5000 + step)
-    budget = a.minutes * 60
+    budget = (a.minutes - (a.distil_minutes if a.frame_words else 0)) * 60  # --minutes covers both stages
     t_start = time.time() - elapsed
     last_save = time.time()
     n0, tick = step, time.time()
@@ -293,6 +302,7 @@ def main():
                    "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale, "vertical_share": a.vertical_share,
                    "motion_condition": pad_id is not None, "cond_lr_scale": a.cond_lr_scale,
                    "frame_words": a.frame_words, "frame_words_lr_scale": a.frame_words_lr_scale,
+                   "distil_minutes": a.distil_minutes,
                    "init_from": os.path.basename(a.init_from) if a.init_from else None,
                    "prior_train_minutes": a.prior_minutes,
                    "total_train_minutes": round(a.prior_minutes + elapsed / 60, 1)}, f, indent=1)
