@@ -10,10 +10,10 @@ import { createTenant, followToEnd, post, startTestEasel } from './helpers';
 
 /**
  * The issue's bar is 80 % of the held-out prompts moving the named way; the bundled model does not reach it
- * yet (60 % of these 20, 65 % of all 40; gliding without a jump 15 %: issue 23 stays open). This is the measured floor, so that a
- * model or engine change that loses what motion there is fails here.
+ * yet (75 % of these 20, 77.5 % of all 40 at seed 1; gliding without a jump 25 %: issue 23 stays open). This is a floor
+ * under the measured figure, so that a model or engine change that loses what motion there is fails here.
  */
-const MIN_DIRECTION_SHARE = 0.5;
+const MIN_DIRECTION_SHARE = 0.6;
 /** Prompts per direction judged here (VIDEO_HELDOUT_PER_DIRECTION=10: all 40, for the model card's figure). */
 const PER_DIRECTION = Number(process.env.VIDEO_HELDOUT_PER_DIRECTION ?? 5);
 

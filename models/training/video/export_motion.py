@@ -53,6 +53,8 @@ def export(video_unet, bundle, out, frame_noise_shared=0.0):
                    "layers_per_block": ucfg["layers_per_block"], "attention_head_dim": ucfg["attention_head_dim"],
                    "motion_time_frequencies": motion.TIME_FREQUENCIES, "training_frames": 8,
                    "motion_words": words,
+                   # learnt rows added to the image UNet's own text states (motion.py's frame words)
+                   "frame_words": video_unet.frame_words is not None,
                    # the share of the starting noise common to all frames it was trained with (engine-video's frame-noise.ts)
                    "frame_noise_shared": frame_noise_shared,
                    "motion_modules": len(video_unet.down_motion) + 1 + len(video_unet.up_motion),

@@ -305,7 +305,7 @@ def main():
                    "distil_minutes": a.distil_minutes,
                    "init_from": os.path.basename(a.init_from) if a.init_from else None,
                    "prior_train_minutes": a.prior_minutes,
-                   "total_train_minutes": round(a.prior_minutes + elapsed / 60, 1)}, f, indent=1)
+                   "total_train_minutes": round(a.prior_minutes + (a.distil_minutes if a.frame_words else 0) + elapsed / 60, 1)}, f, indent=1)
         f.write("\n")
 
 
