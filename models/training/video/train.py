@@ -126,8 +126,9 @@ def main():
                     help="frames of each cached 8-frame clip a step trains on (sorted, at their own times): "
                          "fewer frames, more clips for the same compute")
     ap.add_argument("--no-motion-words", action="store_true", help="without the learnt token embedding (motion.py)")
-    ap.add_argument("--no-motion-condition", action="store_true",
-                    help="without the pooled prompt condition that scales and shifts the modules (motion.py)")
+    ap.add_argument("--motion-condition", action="store_true",
+                    help="with a pooled prompt condition that scales and shifts the modules (motion.py; tried in stop 45, "
+                         "it did not tell up from down, so it is off by default)")
     ap.add_argument("--frame-words", action="store_true",
                     help="learn token embeddings added to the frozen image UNet's own text states (motion.py)")
     ap.add_argument("--distil-minutes", type=float, default=0.0,
@@ -173,7 +174,7 @@ def main():
     data_seconds = time.time() - t0
 
     vocab = None if a.no_motion_words else len(tok.encoder)
-    pad_id = None if a.no_motion_condition else tok.encoder["<|endoftext|>"]
+    pad_id = tok.encoder["<|endoftext|>"] if a.motion_condition else None
     net = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id, a.frame_words)
     ema = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id, a.frame_words)
     if a.init_from and not os.path.exists(os.path.join(a.work, "ckpt.pt")):
