@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 import dataset  # noqa: E402
 
 DIRECTIONS = ["left", "right", "up", "down"]
+VERTICAL = ("up", "down")  # the directions easel-tiny has no whole-word tokens for
 MOTIONS = DIRECTIONS + ["growing", "shrinking", "colour", "still"]
 # how often each motion is drawn for training
 MOTION_WEIGHTS = {"left": 3, "right": 3, "up": 3, "down": 3, "growing": 2, "shrinking": 2, "colour": 2, "still": 1}

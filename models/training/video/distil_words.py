@@ -17,7 +17,7 @@ import torch
 
 import clips
 
-TARGET = {"up": "moving to the top", "down": "moving to the bottom"}
+TARGET = dict(zip(clips.VERTICAL, ["moving to the top", "moving to the bottom"]))
 
 
 def pair(spec, r):
@@ -46,7 +46,7 @@ def distil(net, te, tok, lat, specs, ac, minutes, lr=5e-3, batch=32, log=print, 
         frames = torch.tensor([r.randrange(lat.shape[1]) for _ in idx])
         x0 = lat[idx, frames].float()
         pairs = []
-        for k, i in enumerate(idx):
+        for i in idx:
             spec = specs[i]
             if r.random() < 0.5:  # the clip backwards: the opposite motion, as the main training draws it
                 spec = clips.reverse(spec)

@@ -17,12 +17,6 @@
                    encoder never saw words of motion ("up" and "down" are letters to it; its
                    states for "moving up" and "moving down" differ by under a quarter), so the
                    modules get each token's identity directly.
-  * motion condition - a second learnt embedding of each prompt token, averaged over the prompt's
-                   tokens (padding left out), through a small MLP into a per-module scale and shift of
-                   the modules' hidden states after the frame-time features are added (FiLM): the
-                   product of the two lets a word flip how time moves a cell, which cross-attention
-                   to states that differ by a few letters ("up" / "down") did not learn. Its output
-                   layers start at zero, so a model trained without it loads and runs unchanged.
   * frame words  - (optional) a third learnt embedding of each prompt token, added to the states the frozen
                    image UNet's own cross-attention reads in every frame (textual inversion's idea): the
                    image UNet places objects by "left" and "right" (its output for the two differs by a
@@ -80,7 +74,7 @@ def time_features(times):
 
 
 class MotionModule(nn.Module):
-    def __init__(self, ch, ctx_dim, head_dim, conditioned=False):
+    def __init__(self, ch, ctx_dim, head_dim):
         super().__init__()
         self.norm = M.gn(ch)
         self.proj_in = nn.Linear(ch, ch)
@@ -93,26 +87,17 @@ class MotionModule(nn.Module):
         self.norm_ff = nn.LayerNorm(ch)
         self.ff1 = nn.Linear(ch, ch * 4)
         self.ff2 = nn.Linear(ch * 2, ch)
-        self.film = None
-        if conditioned:
-            self.film = nn.Linear(ctx_dim, 2 * ch)  # the motion condition's scale and shift
-            nn.init.zeros_(self.film.weight)
-            nn.init.zeros_(self.film.bias)
         self.proj_out = nn.Linear(ch, ch)
         nn.init.zeros_(self.proj_out.weight)
         nn.init.zeros_(self.proj_out.bias)
 
-    def forward(self, x, frames, ctx, tfeat, cond=None):
-        """x [b*f, c, h, w]; ctx [b, seq, d]; tfeat [b, f, 2K]; cond [b, d], the motion condition (or None)
-        -> [b*f, c, h, w]."""
+    def forward(self, x, frames, ctx, tfeat):
+        """x [b*f, c, h, w]; ctx [b, seq, d]; tfeat [b, f, 2K] -> [b*f, c, h, w]."""
         bf, c, hh, ww = x.shape
         b = bf // frames
         h = self.norm(x).reshape(b, frames, c, hh * ww).permute(0, 1, 3, 2)  # [b, f, hw, c]
         h = M.lin(h, self.proj_in) + M.lin(tfeat, self.time_proj)[:, :, None, :] \
             + M.lin(position_features(hh, ww), self.pos_proj)[None, None]
-        if self.film is not None:
-            scale, shift = M.lin(cond, self.film).chunk(2, dim=-1)  # [b, c] each
-            h = h * (1 + scale[:, None, None, :]) + shift[:, None, None, :]
         # cross-attention: every (frame, cell) token reads the prompt; K/V once per clip
         flat = h.reshape(b, frames * hh * ww, c)
         flat = flat + self.attn_cross(self.norm_cross(flat), ctx)
@@ -134,9 +119,8 @@ class MotionModule(nn.Module):
 
 
 class VideoUNet(nn.Module):
-    def __init__(self, unet, ucfg, vocab_size=None, pad_id=None, frame_words=False):
-        """vocab_size: learn the motion words; pad_id (with vocab_size): learn the motion condition too,
-        pooling over the tokens that are not pad_id."""
+    def __init__(self, unet, ucfg, vocab_size=None, frame_words=False):
+        """vocab_size: learn the motion words; frame_words (with vocab_size): learn the frame words too."""
         super().__init__()
         self.unet = unet
         ctx_dim, head_dim = ucfg["cross_attention_dim"], ucfg["attention_head_dim"]
@@ -148,22 +132,15 @@ class VideoUNet(nn.Module):
         if vocab_size and frame_words:
             self.frame_words = nn.Embedding(vocab_size, ctx_dim)
             nn.init.zeros_(self.frame_words.weight)
-        self.cond_words, self.pad_id = None, pad_id
-        if vocab_size and pad_id is not None:
-            # not zero: the modules' zero-initialised film layers must see a signal to learn from
-            self.cond_words = nn.Embedding(vocab_size, ctx_dim)
-            nn.init.normal_(self.cond_words.weight, std=1.0)
-            self.cond_mlp = nn.Sequential(nn.Linear(ctx_dim, ctx_dim), nn.SiLU(), nn.Linear(ctx_dim, ctx_dim))
-        conditioned = self.cond_words is not None
         self.down_motion = nn.ModuleList()
         for m in unet.down:
             if isinstance(m, nn.ModuleList):
-                self.down_motion.append(MotionModule(m[0].conv2.out_channels, ctx_dim, head_dim, conditioned))
-        self.mid_motion = MotionModule(unet.mid1.conv2.out_channels, ctx_dim, head_dim, conditioned)
+                self.down_motion.append(MotionModule(m[0].conv2.out_channels, ctx_dim, head_dim))
+        self.mid_motion = MotionModule(unet.mid1.conv2.out_channels, ctx_dim, head_dim)
         self.up_motion = nn.ModuleList()
         for m in unet.up:
             if isinstance(m, nn.ModuleList):
-                self.up_motion.append(MotionModule(m[0].conv2.out_channels, ctx_dim, head_dim, conditioned))
+                self.up_motion.append(MotionModule(m[0].conv2.out_channels, ctx_dim, head_dim))
 
     def motion_parameters(self):
         return [p for n, p in self.named_parameters() if not n.startswith("unet.")]
@@ -171,21 +148,12 @@ class VideoUNet(nn.Module):
     def motion_state_dict(self):
         return {k: v for k, v in self.state_dict().items() if not k.startswith("unet.")}
 
-    def motion_condition(self, ids):
-        """ids [b, seq] -> [b, d]: the prompt's tokens (padding left out) averaged, through the MLP."""
-        if self.cond_words is None:
-            return None
-        keep = (ids != self.pad_id).float()[..., None]
-        pooled = (self.cond_words(ids.long()) * keep).sum(dim=1) / torch.clamp(keep.sum(dim=1), min=1.0)
-        return self.cond_mlp(pooled)
-
     def forward(self, sample, timesteps, ctx, times, ids=None):
         """sample [b*f, 4, h, w] (frames of a clip consecutive); timesteps [b*f]; ctx [b, seq, d];
         times [b, f] in [0, 1] (each clip's frames at their times); ids [b, seq], the prompt's tokens
         (used when the model has motion words). Returns epsilon [b*f, 4, h, w]."""
         u = self.unet
         motion_ctx = ctx if self.words is None else ctx + self.words(ids.long())
-        cond = self.motion_condition(ids)
         frames = times.shape[-1]
         tfeat = time_features(times)
         emb = M.timestep_embedding(timesteps.reshape(-1), u.c0)
@@ -198,17 +166,17 @@ class VideoUNet(nn.Module):
         k = 0
         for m in u.down:
             if isinstance(m, nn.ModuleList):
-                h = self.down_motion[k](m[1](m[0](h, emb), frame_ctx), frames, motion_ctx, tfeat, cond)
+                h = self.down_motion[k](m[1](m[0](h, emb), frame_ctx), frames, motion_ctx, tfeat)
                 k += 1
             else:
                 h = m(h)
             hs.append(h)
         h = u.mid_attn(u.mid1(h, emb), frame_ctx)
-        h = u.mid2(self.mid_motion(h, frames, motion_ctx, tfeat, cond), emb)
+        h = u.mid2(self.mid_motion(h, frames, motion_ctx, tfeat), emb)
         k = 0
         for m in u.up:
             if isinstance(m, nn.ModuleList):
-                h = self.up_motion[k](m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), frame_ctx), frames, motion_ctx, tfeat, cond)
+                h = self.up_motion[k](m[1](m[0](torch.cat([h, hs.pop()], dim=1), emb), frame_ctx), frames, motion_ctx, tfeat)
                 k += 1
             else:
                 h = m(h)

@@ -87,21 +87,19 @@ def load_optimizer(opt, ck, net):
 
 
 def parameter_group(name):
-    """Which learning-rate group a trained parameter is in: the motion words, the motion condition, the modules."""
+    """Which learning-rate group a trained parameter is in: the motion words, the frame words, the modules."""
     if name.startswith("words."):
         return "words"
     if name.startswith("frame_words."):
         return "frame_words"
-    if name.startswith("cond_") or ".film." in name:
-        return "condition"
     return "modules"
 
 
-GROUPS = ["modules", "words", "condition", "frame_words"]
+GROUPS = ["modules", "words", "frame_words"]
 
 
 def optimizer_names(net):
-    """The trained parameters' names in the optimizer's order: the modules, the motion words, the motion condition."""
+    """The trained parameters' names in the optimizer's order: the modules, the motion words, the frame words."""
     names = [n for n, _ in net.named_parameters() if not n.startswith("unet.")]
     return [n for g in GROUPS for n in names if parameter_group(n) == g]
 
@@ -126,15 +124,11 @@ def main():
                     help="frames of each cached 8-frame clip a step trains on (sorted, at their own times): "
                          "fewer frames, more clips for the same compute")
     ap.add_argument("--no-motion-words", action="store_true", help="without the learnt token embedding (motion.py)")
-    ap.add_argument("--motion-condition", action="store_true",
-                    help="with a pooled prompt condition that scales and shifts the modules (motion.py; tried in stop 45, "
-                         "it did not tell up from down, so it is off by default)")
     ap.add_argument("--frame-words", action="store_true",
                     help="learn token embeddings added to the frozen image UNet's own text states (motion.py)")
     ap.add_argument("--distil-minutes", type=float, default=0.0,
                     help="with --frame-words: first teach them the vertical position words for this long (distil_words.py)")
     ap.add_argument("--frame-words-lr-scale", type=float, default=1.0, help="their learning rate over --lr")
-    ap.add_argument("--cond-lr-scale", type=float, default=1.0, help="learning rate of the motion condition over --lr")
     ap.add_argument("--init-from", default=None,
                     help="a motion_module.safetensors to start from (parameters it lacks keep their initialisation); "
                          "its own training minutes count against the budget: say them with --prior-minutes")
@@ -174,9 +168,8 @@ def main():
     data_seconds = time.time() - t0
 
     vocab = None if a.no_motion_words else len(tok.encoder)
-    pad_id = tok.encoder["<|endoftext|>"] if a.motion_condition else None
-    net = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id, a.frame_words)
-    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab, pad_id, a.frame_words)
+    net = motion.VideoUNet(unet, bundle["unet_config"], vocab, a.frame_words)
+    ema = motion.VideoUNet(unet, bundle["unet_config"], vocab, a.frame_words)
     if a.init_from and not os.path.exists(os.path.join(a.work, "ckpt.pt")):
         start = {k: torch.from_numpy(v.copy()) for k, v in safetensors_io.load(a.init_from)[0].items()}
         missing, unexpected = net.load_state_dict(start, strict=False)
@@ -186,7 +179,7 @@ def main():
     ema.load_state_dict(net.state_dict())
     params = net.motion_parameters()
     by_name, names = dict(net.named_parameters()), optimizer_names(net)
-    scales = {"modules": 1.0, "words": a.words_lr_scale, "condition": a.cond_lr_scale, "frame_words": a.frame_words_lr_scale}
+    scales = {"modules": 1.0, "words": a.words_lr_scale, "frame_words": a.frame_words_lr_scale}
     groups = [{"params": [by_name[n] for n in names if parameter_group(n) == g], "lr_scale": scales[g]} for g in GROUPS]
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=a.lr, weight_decay=0.0)
     ck_path = os.path.join(a.work, "ckpt.pt")
@@ -216,7 +209,7 @@ def main():
     w_t = torch.clamp(snr, max=5.0) / snr
     draw_weights = None
     if a.vertical_share is not None:
-        vertical = torch.tensor([sp["motion"] in ("up", "down") for sp in specs])
+        vertical = torch.tensor([sp["motion"] in clips.VERTICAL for sp in specs])
         draw_weights = torch.where(vertical, a.vertical_share / vertical.sum(), (1 - a.vertical_share) / (~vertical).sum())
     g = torch.Generator().manual_seed(3000 + step)
     r = random.Random(5000 + step)
@@ -301,7 +294,6 @@ def main():
                    "motion_words": vocab is not None, "batch_clips": a.batch, "lr": a.lr, "ema": a.ema,
                    "final_loss": run_loss, "first_frame_p": a.first_frame_p, "uncond_p": a.uncond_p,
                    "shared_noise": a.shared_noise, "words_lr_scale": a.words_lr_scale, "vertical_share": a.vertical_share,
-                   "motion_condition": pad_id is not None, "cond_lr_scale": a.cond_lr_scale,
                    "frame_words": a.frame_words, "frame_words_lr_scale": a.frame_words_lr_scale,
                    "distil_minutes": a.distil_minutes,
                    "init_from": os.path.basename(a.init_from) if a.init_from else None,
