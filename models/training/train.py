@@ -64,6 +64,12 @@ def sd15_alphas_cumprod(n=1000, b0=0.00085, b1=0.012):
     return torch.cumprod(1.0 - betas, 0).float()
 
 
+def add_noise(x0, noise, alphas_cumprod, t):
+    """diffusers' DDPMScheduler.add_noise: sqrt(a_t) x0 + sqrt(1 - a_t) noise, a_t over x0's trailing dims."""
+    a_t = alphas_cumprod[t].reshape(tuple(t.shape) + (1,) * (x0.dim() - t.dim()))
+    return a_t.sqrt() * x0 + (1 - a_t).sqrt() * noise
+
+
 class Timings:
     def __init__(self, path):
         self.path = path
@@ -243,9 +249,7 @@ def train_unet(a, work, data, tok, tcfg, tm):
         b_ids[drop] = empty
         t = torch.randint(0, 1000, (a.batch,), generator=g)
         noise = torch.randn(x0.shape, generator=g)
-        s_a = ac[t].sqrt()[:, None, None, None]
-        s_b = (1 - ac[t]).sqrt()[:, None, None, None]
-        xt = s_a * x0 + s_b * noise
+        xt = add_noise(x0, noise, ac, t)
         ctx, _ = te(b_ids)
         pred = unet(xt, t, ctx)
         per = ((pred - noise) ** 2).mean(dim=(1, 2, 3))

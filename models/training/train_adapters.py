@@ -41,7 +41,7 @@ import models as M  # noqa: E402
 import onnx_weights  # noqa: E402
 import safetensors_io  # noqa: E402
 import tokenizer as T  # noqa: E402
-from train import lr_at, object_mask, sd15_alphas_cumprod  # noqa: E402
+from train import add_noise, lr_at, object_mask, sd15_alphas_cumprod  # noqa: E402
 
 UNET_TARGETS = ("attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out", "attn2.to_q", "attn2.to_k",
                 "attn2.to_v", "attn2.to_out", "ff1", "ff2")
@@ -171,7 +171,7 @@ def diffusion_steps(te, unet, params, lat, ids, empty, a, label, cover=None, obj
         b_ids[torch.rand(a.batch, generator=g) < 0.1] = empty
         t = torch.randint(0, 1000, (a.batch,), generator=g)
         noise = torch.randn(lat[idx].shape, generator=g)
-        xt = ac[t].sqrt()[:, None, None, None] * lat[idx] + (1 - ac[t]).sqrt()[:, None, None, None] * noise
+        xt = add_noise(lat[idx], noise, ac, t)
         pred = unet(xt, t, te(b_ids)[0])
         sq = (pred - noise) ** 2
         per = sq.mean(dim=(1, 2, 3))

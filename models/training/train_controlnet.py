@@ -37,7 +37,7 @@ import controlnet as C  # noqa: E402
 import dataset  # noqa: E402
 import onnx_weights  # noqa: E402
 import tokenizer as T  # noqa: E402
-from train import lr_at, object_mask, sd15_alphas_cumprod  # noqa: E402
+from train import add_noise, lr_at, object_mask, sd15_alphas_cumprod  # noqa: E402
 
 WORK = os.path.join(HERE, ".work", "controlnet")
 MODELS = os.path.normpath(os.path.join(HERE, ".."))
@@ -146,7 +146,7 @@ def train_one(a, kind):
         idx = torch.randint(0, lat.shape[0], (a.batch,), generator=g)
         t = torch.randint(0, 1000, (a.batch,), generator=g)
         noise = torch.randn(lat[idx].shape, generator=g)
-        xt = ac[t].sqrt()[:, None, None, None] * lat[idx] + (1 - ac[t]).sqrt()[:, None, None, None] * noise
+        xt = add_noise(lat[idx], noise, ac, t)
         cond = hints[idx].float() / 255.0
         down, mid = net(xt, t, ctx[idx], cond, 1.0)
         pred = unet(xt, t, ctx[idx], down, mid)

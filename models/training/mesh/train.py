@@ -37,7 +37,7 @@ import render  # noqa: E402
 import tokenizer as T  # noqa: E402
 import world  # noqa: E402
 from checkpoint_stage import Stage, log, save  # noqa: E402
-from train import lr_at  # noqa: E402
+from train import add_noise, lr_at  # noqa: E402
 
 MODELS = os.path.normpath(os.path.join(TRAINING, ".."))
 POINTS = 8192
@@ -215,7 +215,7 @@ def train_prior(a, data, zn, tok, work):
         x0 = torch.cat([zn[ti], zn[data["view_idx"][vi]]])
         t = torch.randint(0, 1000, (2 * B,), generator=g)
         noise = torch.randn(x0.shape, generator=g)
-        xt = ac[t].sqrt()[:, None] * x0 + (1 - ac[t]).sqrt()[:, None] * noise
+        xt = add_noise(x0, noise, ac, t)
         # Shap-E's prior predicts the latent itself ("sample"): on a 64-number latent it learns the
         # condition's shape far sooner than an epsilon target, which the first run (eps) showed
         target = x0 if a.prediction == "sample" else noise

@@ -16,6 +16,7 @@ import time
 import torch
 
 import clips
+from train import add_noise
 
 TARGET = dict(zip(clips.VERTICAL, ["moving to the top", "moving to the bottom"]))
 
@@ -55,7 +56,7 @@ def distil(net, te, tok, lat, specs, ac, minutes, lr=5e-3, batch=32, log=print, 
         tids = torch.tensor([tok(p[1]) for p in pairs], dtype=torch.int32)
         t = torch.randint(100, 1000, (batch,), generator=g)
         noise = torch.randn(x0.shape, generator=g)
-        xt = ac[t].sqrt()[:, None, None, None] * x0 + (1 - ac[t]).sqrt()[:, None, None, None] * noise
+        xt = add_noise(x0, noise, ac, t)
         with torch.no_grad():
             ctx, _ = te(ids)
             tctx, _ = te(tids)

@@ -37,7 +37,7 @@ import motion  # noqa: E402
 import onnx_weights  # noqa: E402
 import safetensors_io  # noqa: E402
 import tokenizer as T  # noqa: E402
-from train import lr_at, sd15_alphas_cumprod  # noqa: E402
+from train import add_noise, lr_at, sd15_alphas_cumprod  # noqa: E402
 
 MODELS = os.path.normpath(os.path.join(TRAINING, ".."))
 FRAMES = 8
@@ -247,9 +247,7 @@ def main():
             # frames start alike: the model must move one object between them, not draw each frame anew
             common = torch.randn((B, 1) + tuple(x0.shape[2:]), generator=g)
             noise = a.shared_noise ** 0.5 * common + (1 - a.shared_noise) ** 0.5 * noise
-        s_a = ac[t].sqrt()[:, :, None, None, None]
-        s_b = (1 - ac[t]).sqrt()[:, :, None, None, None]
-        xt = s_a * x0 + s_b * noise
+        xt = add_noise(x0, noise, ac, t)
         xt[first, 0] = x0[first, 0]
         ids = torch.tensor([empty if c == "" else tok(c) for c in caps], dtype=torch.int32)
         with torch.no_grad():
