@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
-import { diffusionv1, encodeJobPayload, type DiffusionParams } from '@easel/contracts';
+import { diffusionParams, diffusionv1, encodeJobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, LedgerRepository, openEmbeddedDatabase, type Database } from '@easel/db';
 import { DiffusionEngine } from '@easel/engine-diffusion';
 import { InProcessJobBus } from '@easel/jobs';
@@ -15,10 +15,7 @@ import { bundledServiceOptions } from './grpc/test-helpers';
 import { JobRunner } from './job-runner';
 import type { ServiceHandler } from './service-handler';
 
-const params: DiffusionParams = {
-  kind: 'text2img', prompt: 'a red circle', negativePrompt: null, width: null, height: null, samples: 1, steps: 2, guidanceScale: 7.5, seed: 1,
-  scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1, strength: null, initImage: null, maskImage: null, outputFormat: 'png', temp: false,
-};
+const params = diffusionParams({ prompt: 'a red circle', steps: 2, seed: 1 });
 
 /** The worker's wiring (worker.ts): its bus jobs and its gRPC service share one GenerationSlots. */
 describe('capacity of a worker running bus jobs', () => {
@@ -62,7 +59,7 @@ describe('capacity of a worker running bus jobs', () => {
     await service?.dispose();
     await bus?.close();
     await db?.close();
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const capacity = () =>

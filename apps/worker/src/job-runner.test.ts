@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeEvent, encodeJobPayload, JOB_ENDED, type DiffusionParams, type JobPayload } from '@easel/contracts';
+import { decodeEvent, diffusionParams, encodeJobPayload, JOB_ENDED, type JobPayload } from '@easel/contracts';
 import { applyMigrations, JobsRepository, LedgerRepository, openEmbeddedDatabase, type Database } from '@easel/db';
 import { InProcessJobBus, type JobEvent } from '@easel/jobs';
 import { LocalArtifactStore } from '@easel/storage';
@@ -19,10 +19,7 @@ class ScriptedHandler implements ServiceHandler {
   }
 }
 
-const params: DiffusionParams = {
-  kind: 'text2img', prompt: 'a red circle', negativePrompt: null, width: null, height: null, samples: 1, steps: 2, guidanceScale: 7.5, seed: 1,
-  scheduler: null, useKarrasSigmas: false, algorithmType: null, clipSkip: 1, strength: null, initImage: null, maskImage: null, outputFormat: 'png', temp: false,
-};
+const params = diffusionParams({ prompt: 'a red circle', steps: 2, seed: 1 });
 
 const png = (n: number): JobOutput => ({ result: { n }, files: [{ body: Buffer.from(`image-${n}`), contentType: 'image/png', extension: 'png' }] });
 

@@ -88,6 +88,34 @@ export interface DiffusionParams {
 
 export type SafetyReplacement = 'blank' | 'blur' | 'pixelate' | 'black';
 
+/**
+ * A diffusion job built in code rather than parsed from a request (the trainer's class images, an
+ * outpaint's canvas pass, tests): every required field at its plain value (text2img, the model's
+ * size and scheduler, 20 steps, guidance 7.5, no optional feature), then `fields` over them.
+ */
+export function diffusionParams(fields: Partial<DiffusionParams> & Pick<DiffusionParams, 'prompt'>): DiffusionParams {
+  return {
+    kind: 'text2img',
+    negativePrompt: null,
+    width: null,
+    height: null,
+    samples: 1,
+    steps: 20,
+    guidanceScale: 7.5,
+    seed: null,
+    scheduler: null,
+    useKarrasSigmas: false,
+    algorithmType: null,
+    clipSkip: 1,
+    strength: null,
+    initImage: null,
+    maskImage: null,
+    outputFormat: 'png',
+    temp: false,
+    ...fields,
+  };
+}
+
 /** Fields the gateway always sets that a direct gRPC caller may leave unset (the engine's defaults apply). */
 export type EngineDefaultedField = 'samples' | 'steps' | 'guidanceScale' | 'clipSkip';
 

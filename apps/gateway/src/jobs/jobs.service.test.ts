@@ -7,33 +7,14 @@ import {
 } from '@easel/db';
 import { InProcessJobBus } from '@easel/jobs';
 import { loadConfig } from '@easel/config';
-import type { DiffusionParams } from '@easel/contracts';
+import { diffusionParams } from '@easel/contracts';
 import { QueueUnavailableError } from '../common/api-errors';
 import { AdmissionLeasesService } from './admission-leases.service';
 import { JobsService } from './jobs.service';
 import { PoolRouter } from './pool-router';
 
 const config = loadConfig({});
-const params: DiffusionParams = {
-  kind: 'text2img',
-  prompt: 'a red circle',
-  negativePrompt: null,
-  width: null,
-  height: null,
-  samples: 1,
-  steps: 2,
-  guidanceScale: 7.5,
-  seed: 1,
-  scheduler: null,
-  useKarrasSigmas: false,
-  algorithmType: null,
-  clipSkip: 1,
-  strength: null,
-  initImage: null,
-  maskImage: null,
-  outputFormat: 'png',
-  temp: false,
-};
+const params = diffusionParams({ prompt: 'a red circle', steps: 2, seed: 1 });
 
 describe('JobsService when the bus or the database fails', () => {
   let db: Database;

@@ -1,4 +1,4 @@
-import type { DiffusionParams } from '@easel/contracts';
+import { diffusionParams } from '@easel/contracts';
 import type { DiffusionGeneration } from '../diffusion/diffusion-generation';
 
 const PER_CALL = 4;
@@ -15,27 +15,15 @@ export async function generateClassImages(
 ): Promise<Buffer[]> {
   const images: Buffer[] = [];
   for (let i = 0; images.length < request.count; i++) {
-    const params: DiffusionParams = {
-      kind: 'text2img',
+    const params = diffusionParams({
       prompt: request.prompt,
       negativePrompt: request.negativePrompt || null,
       width: request.size,
       height: request.size,
       samples: Math.min(PER_CALL, request.count - images.length),
-      steps: 20,
-      guidanceScale: 7.5,
       seed: request.seed + 1000 + i,
-      scheduler: null,
-      useKarrasSigmas: false,
-      algorithmType: null,
-      clipSkip: 1,
-      strength: null,
-      initImage: null,
-      maskImage: null,
-      outputFormat: 'png',
-      temp: false,
       safetyChecker: false,
-    };
+    });
     const out = await generation.run({ tenantId: request.tenantId, modelId: request.modelId, params }, { signal, heartbeat, onProgress: heartbeat });
     images.push(...out.images);
   }
