@@ -1,5 +1,6 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import type { SqlExecutor } from '../sql-executor';
+import { retryOnDeadlock } from './deadlock-retry';
 import type { SubmitJobInput } from './jobs.repository';
 import { insertJob, spamColumns, spamMarkInsert, spamRefusal, type SpamAnswer } from './submit-statement';
 
@@ -74,7 +75,7 @@ export class AdmissionLeasesRepository {
   async submit(input: SubmitJobInput, leaseId: number, balanceAfter: number): Promise<Job | null> {
     const price = String(input.price);
     const leaseValid = Prisma.sql`EXISTS (SELECT 1 FROM lease)`;
-    const [row] = await this.query<Omit<Job, 'id'> & { id: number | null } & SpamAnswer>(Prisma.sql`
+    const [row] = await retryOnDeadlock(() => this.query<Omit<Job, 'id'> & { id: number | null } & SpamAnswer>(Prisma.sql`
       WITH lease AS (SELECT id FROM admission_leases WHERE id = ${leaseId}::int AND expires_at > now()),
       spam AS (${spamMarkInsert(input, leaseValid)}),
       job AS (${insertJob(input, Prisma.sql`lease.id FROM lease, spam`)}),
@@ -83,7 +84,7 @@ export class AdmissionLeasesRepository {
         SELECT job."tenantId", job.id, 'hold', -${price}::numeric, ${String(balanceAfter)}::numeric FROM job
         WHERE ${price}::numeric > 0
       )
-      SELECT ${spamColumns(input, leaseValid)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`);
+      SELECT ${spamColumns(input, leaseValid)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`));
     const spam = spamRefusal(row);
     if (spam) throw spam;
     if (!row || row.id === null) return null;

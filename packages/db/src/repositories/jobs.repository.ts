@@ -1,6 +1,7 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
 import type { SqlExecutor } from '../sql-executor';
+import { retryOnDeadlock } from './deadlock-retry';
 import { spamRefusal, submitStatement, type SpamAnswer } from './submit-statement';
 import { succeedStatement } from './succeed-statement';
 import { tenantJobPageQuery, type JobPagePosition } from './tenant-job-page';
@@ -223,7 +224,8 @@ export class JobsRepository {
   private async submitInOneStatement(input: SubmitJobInput): Promise<Job> {
     const statement = submitStatement(input);
     const limited = Boolean(input.apiKeyId) && input.maxUnfinishedForKey != null;
-    const [row] = await this.perJob<SubmitRow>(statement);
+    // Two submits on one key can deadlock with a submit under an admission lease; PostgreSQL aborts one statement whole.
+    const [row] = await retryOnDeadlock(() => this.perJob<SubmitRow>(statement));
     if (row.id !== null) {
       const { unfinishedBefore: _, spamRefused: __, spamWindowEndsAt: ___, ...job } = row;
       return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
