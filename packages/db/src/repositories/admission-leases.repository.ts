@@ -27,7 +27,8 @@ export interface OpenedLease {
 /**
  * Admission leases (see the AdmissionLease model): a key's room and its tenant's credits in
  * blocks. Every statement is one round trip; the lock order is the key's row, then the tenant's,
- * as in the submit statement and settlement.
+ * as in the submit statement and settlement, and the key's row is locked FOR NO KEY UPDATE there
+ * too (see submitStatement: a job INSERT's foreign-key check must not wait on it).
  */
 export class AdmissionLeasesRepository {
   constructor(
@@ -42,7 +43,7 @@ export class AdmissionLeasesRepository {
         ? Prisma.sql`TRUE`
         : Prisma.sql`(SELECT unfinished_jobs FROM key_row) + ${input.slots}::int <= ${input.maxUnfinishedForKey}::int`;
     const [row] = await this.query<{ id: number | null; expires_in_ms: number | null; balance: string | null }>(Prisma.sql`
-      WITH key_row AS (SELECT unfinished_jobs FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR UPDATE),
+      WITH key_row AS (SELECT unfinished_jobs FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR NO KEY UPDATE),
       held AS (
         UPDATE tenants SET balance = balance - ${String(input.credits)}::numeric
         WHERE id = ${input.tenantId}::uuid AND balance >= ${String(input.minBalance)}::numeric

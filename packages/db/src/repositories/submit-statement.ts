@@ -35,14 +35,17 @@ export const JOB_COLUMNS = Prisma.raw(
  * `unfinished_jobs` counter, debits the price from the tenant's balance only if it covers it,
  * counts the job on its key, inserts the job and its `hold` ledger row. Either all of it happens
  * or none; the answer row says which check failed (job columns null). With a limit the key's row
- * is locked first (FOR UPDATE reads its newest count), so concurrent submits never pass the cap;
+ * is locked first (the lock reads its newest count), so concurrent submits never pass the cap;
  * the lock order — key, then tenant — is the one settlement uses too (see JobsRepository.fail).
+ * The lock is FOR NO KEY UPDATE (what the counter's UPDATE takes anyway), not FOR UPDATE: a job
+ * INSERT's foreign-key check takes KEY SHARE on the key's row, which FOR UPDATE blocks: submits
+ * under an admission lease queued behind plain submits on their key, and CI saw the two deadlock.
  */
 export function submitStatement(input: SubmitJobInput): Prisma.Sql {
   const limit = input.apiKeyId && input.maxUnfinishedForKey != null ? input.maxUnfinishedForKey : null;
   // The key's row is locked first even without a limit: the tenant's row is only ever locked after it.
   const room = input.apiKeyId
-    ? Prisma.sql`SELECT unfinished_jobs AS unfinished FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR UPDATE`
+    ? Prisma.sql`SELECT unfinished_jobs AS unfinished FROM api_keys WHERE id = ${input.apiKeyId}::uuid FOR NO KEY UPDATE`
     : Prisma.sql`SELECT NULL::int AS unfinished`;
   const hasRoom =
     limit === null
