@@ -37,6 +37,7 @@ import motion  # noqa: E402
 import onnx_weights  # noqa: E402
 import safetensors_io  # noqa: E402
 import tokenizer as T  # noqa: E402
+from checkpoint_stage import save  # noqa: E402
 from train import add_noise, lr_at, sd15_alphas_cumprod  # noqa: E402
 
 MODELS = os.path.normpath(os.path.join(TRAINING, ".."))
@@ -102,12 +103,6 @@ def optimizer_names(net):
     """The trained parameters' names in the optimizer's order: the modules, the motion words, the frame words."""
     names = [n for n, _ in net.named_parameters() if not n.startswith("unet.")]
     return [n for g in GROUPS for n in names if parameter_group(n) == g]
-
-
-def save(path, obj):
-    tmp = path + ".tmp"
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
 
 
 def main():
@@ -193,6 +188,10 @@ def main():
         log(f"resume at step {step} ({elapsed / 60:.1f} min)")
     ema_params = ema.motion_parameters()
 
+    def checkpoint(step, elapsed, loss):
+        save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
+                       "opt_names": optimizer_names(net), "step": step, "elapsed": elapsed, "loss": loss})
+
     lat = data["latents"]
     times_all = data["times"]
     specs = data["specs"]
@@ -273,15 +272,12 @@ def main():
             log(f"step {step} loss {run_loss:.4f} lr {opt.param_groups[0]['lr']:.2e} {ips:.3f} it/s "
                 f"elapsed {(time.time() - t_start) / 60:.1f} min")
         if time.time() - last_save > a.checkpoint_every:
-            save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
-                           "opt_names": optimizer_names(net), "step": step, "elapsed": time.time() - t_start, "loss": run_loss})
+            checkpoint(step, time.time() - t_start, run_loss)
             last_save = time.time()
             log(f"checkpoint at step {step}")
     if not a.export_only:
         elapsed = time.time() - t_start
-        save(ck_path, {"net": net.motion_state_dict(), "ema": ema.motion_state_dict(), "opt": opt.state_dict(),
-                       "opt_names": optimizer_names(net), "step": step,
-                       "elapsed": elapsed, "loss": run_loss})
+        checkpoint(step, elapsed, run_loss)
         log(f"training done: {step} steps, {elapsed / 60:.1f} min, loss {run_loss:.4f}")
     import export_motion
 
