@@ -37,6 +37,17 @@ describe('judgeMesh', () => {
     expect(verdict).toMatchObject({ colours: ['red'], coloursRight: true, openEdges: 0, passed: true });
   });
 
+  it('judges a mesh whose vertices lie on its rays (marching cubes at 2 and 4 times its grid) as the solid it is', async () => {
+    // at 128 and 256 cells every vertex of the judge's 64-cell ray grid is a mesh vertex: parity must not flip there
+    for (const resolution of [128, 256]) {
+      for (const solid of [cube, sphere]) {
+        const verdict = judgeMesh(await meshOf([solid], RED, resolution), [solid], colours);
+        expect(verdict.iou).toBeGreaterThan(0.9);
+        expect(verdict.passed).toBe(true);
+      }
+    }
+  });
+
   it('fails another shape, the wrong size, the wrong colour and the wrong side', async () => {
     const cubeMesh = await meshOf([cube], RED);
     const torus: PrimitiveSpec = { ...cube, shape: 'torus' };
