@@ -367,7 +367,7 @@ def main():
     ap.add_argument("--freqs", type=int, default=6, help="octaves of the decoder's Fourier features")
     ap.add_argument("--lr-prior", type=float, default=5e-4)
     ap.add_argument("--uncond-p", type=float, default=0.1)
-    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--guidance", type=float, default=2.0)
     ap.add_argument("--prediction", choices=["sample", "epsilon"], default="sample")
     ap.add_argument("--checkpoint-every", type=float, default=240)
     ap.add_argument("--export-only", action="store_true")
