@@ -76,7 +76,7 @@ export class AdmissionLeasesRepository {
   async submit(input: SubmitJobInput, leaseId: number, balanceAfter: number): Promise<Job | null> {
     const price = String(input.price);
     const leaseValid = Prisma.sql`EXISTS (SELECT 1 FROM lease)`;
-    const [row] = await retryOnDeadlock(() => this.query<Omit<Job, 'id'> & { id: number | null } & SpamAnswer>(Prisma.sql`
+    const [row] = await this.query<Omit<Job, 'id'> & { id: number | null } & SpamAnswer>(Prisma.sql`
       WITH lease AS (SELECT id FROM admission_leases WHERE id = ${leaseId}::int AND expires_at > now()),
       spam AS (${spamMarkInsert(input, leaseValid)}),
       job AS (${insertJob(input, Prisma.sql`lease.id FROM lease, spam`)}),
@@ -85,7 +85,7 @@ export class AdmissionLeasesRepository {
         SELECT job."tenantId", job.id, 'hold', -${price}::numeric, ${String(balanceAfter)}::numeric FROM job
         WHERE ${price}::numeric > 0
       )
-      SELECT ${spamColumns(input, leaseValid)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`));
+      SELECT ${spamColumns(input, leaseValid)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`);
     const spam = spamRefusal(row);
     if (spam) throw spam;
     if (!row || row.id === null) return null;
@@ -108,11 +108,16 @@ export class AdmissionLeasesRepository {
     return Number(row?.closed ?? 0);
   }
 
-  /** Every lease statement has a fixed text (values are parameters) and the per-job one runs on every job: prepared. */
+  /**
+   * Every lease statement has a fixed text (values are parameters) and the per-job one runs on every job: prepared.
+   * Each is one self-committing statement, so a deadlock victim is run again: two replicas opening leases on one key
+   * while their jobs' foreign-key checks share its row do deadlock in PostgreSQL's tuple-lock queue (CI saw an open
+   * fail with every request waiting on it, and a close fail and hold its unused slots until the lease expired).
+   */
   private async query<Row>(statement: Prisma.Sql): Promise<Row[]> {
-    return this.sql
-      ? this.sql.query<Row>(statement.text, statement.values, { prepare: true })
-      : this.prisma.$queryRaw<Row[]>(statement);
+    return retryOnDeadlock(() =>
+      this.sql ? this.sql.query<Row>(statement.text, statement.values, { prepare: true }) : this.prisma.$queryRaw<Row[]>(statement),
+    );
   }
 }
 
