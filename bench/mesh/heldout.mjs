@@ -1,5 +1,5 @@
 // The held-out 3D prompts and views judged on the engine directly (no API), printed, never asserted:
-//   node bench/mesh/heldout.mjs [--model DIR] [--resolution 128] [--steps 30] [--guidance 3] [--seed 1]
+//   node bench/mesh/heldout.mjs [--model DIR] [--resolution 128] [--steps 30] [--guidance 2] [--seed 1]
 // Builds first: packages/engine-mesh and packages/testing (node scripts/pnpm.mjs --filter @easel/bench mesh does).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: join(root, 'models/easel-tiny-mesh') },
     resolution: { type: 'string', default: '128' },
     steps: { type: 'string', default: '30' },
-    guidance: { type: 'string', default: '3' },
+    guidance: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
   },
 });

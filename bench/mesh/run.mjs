@@ -40,7 +40,7 @@ for (const resolution of [64, 128, 256]) {
 }
 
 const model = await loadMeshModel(join(root, 'models/easel-tiny-mesh'));
-const request = { prompt: 'a red cube', seed: 7, steps: 30, guidanceScale: 3, outputFormat: 'glb', meshSimplify: 0.9, removeBackground: true, foregroundRatio: 0.85, turntable: false };
+const request = { prompt: 'a red cube', seed: 7, steps: 30, guidanceScale: 2, outputFormat: 'glb', meshSimplify: 0.9, removeBackground: true, foregroundRatio: 0.85, turntable: false };
 await generateMesh(model, { ...request, resolution: 64 }); // warm-up: sessions' first runs
 for (const resolution of [64, 128, 256]) {
   const runs = 3;

@@ -11,19 +11,18 @@ import { createTenant, followToEnd, post, startTestEasel } from './helpers';
  */
 
 /**
- * The issue's bar is IoU ≥ 0.6 with the colour right for ≥ 80 % of the held-out prompts and views; the bundled
- * model does not reach it yet (issue 25 stays open). These are measured floors, a little under what this subset
- * measured (prompts 3/8, views 7/10; training's own check on the whole set: 11/32 prompts, 9/20 views), so that a
- * change that loses what the model does fails here.
+ * The issue's bar: IoU ≥ 0.6 with the colour right for ≥ 80 % of the held-out prompts and views. The bundled model
+ * passes every one of this subset (8/8 prompts, 10/10 views) and of the whole set (bench/mesh/heldout.mjs at
+ * guidance 2: 32/32 prompts, 20/20 views, seeds 1 and 2).
  */
-const MIN_PROMPT_SHARE = 0.25;
-const MIN_VIEW_SHARE = 0.5;
+const MIN_PROMPT_SHARE = 0.8;
+const MIN_VIEW_SHARE = 0.8;
 /**
  * Held-out prompts and views judged here: every fourth prompt and every other view, at a 64-cell grid (CI's time
  * budget; the judge voxelises at its own resolution). MESH_HELDOUT_ALL=1 judges every one, as bench/mesh/heldout.mjs does.
  */
 const ALL = process.env.MESH_HELDOUT_ALL === '1';
-const JUDGED = { resolution: 64, num_inference_steps: 30, guidance_scale: 3, seed: 1 };
+const JUDGED = { resolution: 64, num_inference_steps: 30, guidance_scale: 2, seed: 1 };
 const RED_CUBE: PrimitiveSpec[] = [{ shape: 'cube', colour: 'red', size: null, center: [0, 0, 0], scale: 0.45 }];
 const SPHERE = (colour: string): PrimitiveSpec[] => [{ shape: 'sphere', colour, size: null, center: [0, 0, 0], scale: 0.45 }];
 
@@ -58,7 +57,7 @@ describe('3D through the API (text_to_3d, image_to_3d)', () => {
       output_format: 'glb',
       render: false,
       negative_prompt: '',
-      guidance_scale: 3,
+      guidance_scale: 2,
       num_inference_steps: 30,
       ss_guidance_strength: 7.5,
       ss_sampling_steps: 50,
@@ -86,8 +85,8 @@ describe('3D through the API (text_to_3d, image_to_3d)', () => {
     const verdict = judgeMesh(readGlbMesh(glb.body), RED_CUBE, heldOut.colours);
     console.log(`a red cube: IoU ${verdict.iou.toFixed(3)}, colours ${verdict.colours}, open edges ${verdict.openEdges}, triangles ${r.body.meta.triangles}`);
     expect(verdict.openEdges).toBe(0);
-    // measured 0.56 (the model rounds the cube's edges); the colour is judged on the surface
-    expect(verdict.iou).toBeGreaterThan(0.45);
+    // measured 0.888 (the model rounds the cube's edges a little); the colour is judged on the surface
+    expect(verdict.iou).toBeGreaterThan(0.8);
     expect(verdict.coloursRight).toBe(true);
     // the preview is a picture of the mesh: the pixels unlike its ground are the cube's red, shaded
     const preview = await download(r.body.preview);

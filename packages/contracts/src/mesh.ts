@@ -16,7 +16,7 @@ export type MeshOutputFormat = (typeof MESH_OUTPUT_FORMATS)[number];
 export const MESH_LIMITS = {
   resolution: { min: 32, max: 512, default: 256 },
   steps: { min: 1, max: 100, default: 32 },
-  guidanceScale: { min: 0, max: 30, default: 3 },
+  guidanceScale: { min: 0, max: 30, default: 2 },
   /** The share of triangles removed; 0 keeps the extracted mesh whole. */
   meshSimplify: { min: 0, max: 0.99, default: 0.95 },
   foregroundRatio: { min: 0.5, max: 1, default: 0.85 },

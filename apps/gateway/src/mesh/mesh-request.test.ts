@@ -14,7 +14,7 @@ describe('parseMeshRequest', () => {
         render: true,
         seed: null,
         steps: 30,
-        guidanceScale: 3,
+        guidanceScale: 2,
         meshSimplify: 0.9,
         image: null,
         echoed: { chunk_size: 4096, ss_guidance_strength: 7.5, ss_sampling_steps: 50, slat_guidance_strength: 3, slat_sampling_steps: 12 },
