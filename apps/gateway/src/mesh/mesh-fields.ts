@@ -48,7 +48,7 @@ export const MESH_FIELDS = {
   }),
   render: field.flag({ default: false, description: 'yes: also a turntable GIF (`turntable` in the answer), rendered from the mesh. A preview PNG (`preview`) always comes.' }),
   num_inference_steps: field.integer(L.steps, { default: 30, description: 'The prior\'s denoising steps (DDIM).' }),
-  guidance_scale: field.number(L.guidanceScale, { default: L.guidanceScale.default, description: 'Classifier-free guidance of the prior: how closely the shape follows the prompt or picture. Default 2, where the bundled model is judged; 4 and above overshoot into wrong colours and thin shapes.' }),
+  guidance_scale: field.number(L.guidanceScale, { default: L.guidanceScale.default, description: `Classifier-free guidance of the prior: how closely the shape follows the prompt or picture. Default ${L.guidanceScale.default}, where the bundled model is judged; 4 and above overshoot into wrong colours and thin shapes.` }),
   seed: field.custom(
     field.integer(GENERATION_LIMITS.seed, { default: 0, description: 'The same seed and request give the same file, byte for byte. 0 (the default), null or -1: random, reported in meta.' }).schema,
     (fields) => {

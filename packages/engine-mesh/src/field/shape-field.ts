@@ -97,10 +97,6 @@ export class ShapeField implements SlicedField {
   }
 
   async values(k0: number, k1: number): Promise<Float32Array> {
-    return closedAtBounds(await this.fieldValues(k0, k1), this.resolution, k0, k1);
-  }
-
-  private async fieldValues(k0: number, k1: number): Promise<Float32Array> {
     const R = this.resolution;
     const points = this.gridPoints(R, k0, k1);
     if (R <= COARSE) {
@@ -151,27 +147,4 @@ export class ShapeField implements SlicedField {
     }
     return out;
   }
-}
-
-/** Outside, just barely, on the grid's outer faces. */
-const OUTSIDE = 1e-4;
-
-/**
- * A shape that reaches the grid's edge (a large cone's base and tip touch it) would be cut open
- * there; the field is made outside on the grid's outer faces, so marching cubes closes it with a
- * cap on the face, as it closes every other surface.
- */
-export function closedAtBounds(values: Float32Array, resolution: number, k0: number, k1: number): Float32Array {
-  const P = resolution + 1;
-  let o = 0;
-  for (let k = k0; k <= k1; k++) {
-    const kEdge = k === 0 || k === resolution;
-    for (let j = 0; j < P; j++) {
-      const edge = kEdge || j === 0 || j === resolution;
-      for (let i = 0; i < P; i++, o++) {
-        if ((edge || i === 0 || i === resolution) && values[o] < OUTSIDE) values[o] = OUTSIDE;
-      }
-    }
-  }
-  return values;
 }

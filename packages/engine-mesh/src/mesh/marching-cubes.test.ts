@@ -55,4 +55,10 @@ describe('marchingCubes', () => {
     expect(g.indices.length).toBeGreaterThan(3000);
     expect(nonManifoldEdges(g.indices)).toBe(0);
   });
+
+  it("closes a surface the grid cuts with a cap on the grid's face (a shape reaching the edge is not left open)", async () => {
+    const lowerHalf = await marchingCubes(analytic(32, (_x, y) => y));
+    expect(nonManifoldEdges(lowerHalf.indices)).toBe(0);
+    expect(signedVolume(lowerHalf)).toBeCloseTo(4, 1);
+  });
 });

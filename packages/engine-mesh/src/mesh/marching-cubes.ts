@@ -1,3 +1,4 @@
+import { closedAtBounds } from './closed-at-bounds';
 import { CASES, CORNERS, EDGES, edgeAxis } from './cube-cases';
 import type { TriangleMesh } from './triangle-mesh';
 
@@ -19,7 +20,8 @@ const SLAB = 8;
 /**
  * Marching cubes (cases from cube-cases.ts) over the field's zero level set. Vertices sit on grid
  * edges, found once per edge (keyed by the edge's global id), so neighbouring cubes share them
- * and a closed surface comes out as a closed mesh: every edge in exactly two triangles.
+ * and a closed surface comes out as a closed mesh: every edge in exactly two triangles. The grid's
+ * outer faces count as outside, so a surface the grid cuts is capped there and closed too.
  */
 export async function marchingCubes(field: SlicedField, signal?: AbortSignal): Promise<TriangleMesh> {
   const R = field.resolution;
@@ -32,12 +34,13 @@ export async function marchingCubes(field: SlicedField, signal?: AbortSignal): P
   const edgeBase = EDGES.map(([a]) => CORNERS[a]);
   const edgeAxes = EDGES.map((_, e) => edgeAxis(e));
   const vals = new Float64Array(8);
-  let below = await field.values(0, Math.min(R, SLAB));
+  const slices = async (from: number, to: number) => closedAtBounds(await field.values(from, to), R, from, to);
+  let below = await slices(0, Math.min(R, SLAB));
   let k0 = 0;
   while (k0 < R) {
     if (signal?.aborted) throw new Error('cancelled');
     const k1 = Math.min(R, k0 + SLAB);
-    const slab = k0 === 0 ? below : concat(below, await field.values(k0 + 1, k1), P * P);
+    const slab = k0 === 0 ? below : concat(below, await slices(k0 + 1, k1), P * P);
     for (let k = k0; k < k1; k++) {
       const zOff = (k - k0) * P * P;
       for (let j = 0; j < R; j++) {

@@ -1,4 +1,4 @@
-import { closedAtBounds } from './shape-field';
+import { closedAtBounds } from './closed-at-bounds';
 
 describe('closedAtBounds', () => {
   it("puts the grid's outer faces outside, so a shape that reaches the edge is capped there, and leaves the inside alone", () => {
