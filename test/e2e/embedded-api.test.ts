@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
 import { startEmbedded, type EmbeddedEaselInstance } from '@easel/easel';
 import { judgePrompt } from '@easel/testing';
-import { post, tempHome } from './helpers';
+import { JUDGED_SYNC_WINDOW_MS, post, tempHome } from './helpers';
 
 let easel: EmbeddedEaselInstance;
 let home = '';
@@ -11,7 +11,7 @@ let key = '';
 
 beforeAll(async () => {
   home = await tempHome();
-  easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_INITIAL_CREDITS: '20' }));
+  easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_INITIAL_CREDITS: '20', EASEL_SYNC_WINDOW_MS: JUDGED_SYNC_WINDOW_MS }));
   key = easel.adminKey!;
 });
 

@@ -14,12 +14,19 @@ export const EASEL_CLI = join(REPO_ROOT, 'apps/easel/dist/main.js');
 export const tempHome = () => mkdtemp(join(tmpdir(), 'easel-e2e-'));
 
 /**
- * Embedded Easel for a suite: a temporary EASEL_HOME, a free port, errors-only logs, plus `env`;
- * `close` stops it and removes its home.
+ * The sync window of suites that judge finished jobs, not the window itself: a 20-step batch beside
+ * another suite on a loaded CI machine outlived the 8 s default and answered 202 (the window's own
+ * behaviour is tested with windows of its own: 0 in progress-events and the playground, 500 ms in responsive).
+ */
+export const JUDGED_SYNC_WINDOW_MS = '120000';
+
+/**
+ * Embedded Easel for a suite: a temporary EASEL_HOME, a free port, errors-only logs, the judged sync
+ * window, plus `env`; `close` stops it and removes its home.
  */
 export async function startTestEasel(env: Record<string, string> = {}): Promise<{ easel: EmbeddedEaselInstance; key: string; close(): Promise<void> }> {
   const home = await tempHome();
-  const easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', ...env }));
+  const easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_SYNC_WINDOW_MS: JUDGED_SYNC_WINDOW_MS, ...env }));
   return {
     easel,
     key: easel.adminKey!,

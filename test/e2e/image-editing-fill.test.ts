@@ -15,7 +15,7 @@ import {
   mainObject,
   type Mask,
 } from '@easel/testing';
-import { post, REPO_ROOT, tempHome } from './helpers';
+import { JUDGED_SYNC_WINDOW_MS, post, REPO_ROOT, tempHome } from './helpers';
 
 /**
  * outpaint, object_removal, face_restore and super_resolution's face_enhance / temp through the
@@ -78,6 +78,7 @@ describe('image_editing fills through the public API (embedded mode)', () => {
         EASEL_LOG_LEVEL: 'error',
         EASEL_FETCH_ALLOW_HOSTS: '127.0.0.1',
         EASEL_TEMP_LINK_TTL_S: String(TEMP_TTL_S),
+        EASEL_SYNC_WINDOW_MS: JUDGED_SYNC_WINDOW_MS,
       }),
     );
     key = easel.adminKey!;

@@ -10,7 +10,7 @@ import {
   mainObject,
   makeComposite,
 } from '@easel/testing';
-import { post, tempHome } from './helpers';
+import { JUDGED_SYNC_WINDOW_MS, post, tempHome } from './helpers';
 
 const download = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
@@ -32,7 +32,7 @@ describe('image_editing through the public API (embedded mode)', () => {
 
   beforeAll(async () => {
     home = await tempHome();
-    easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error' }));
+    easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_SYNC_WINDOW_MS: JUDGED_SYNC_WINDOW_MS }));
     key = easel.adminKey!;
   }, 60_000);
   afterAll(async () => {

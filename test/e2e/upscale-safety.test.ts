@@ -4,20 +4,14 @@ import sharp from 'sharp';
 import { loadConfig } from '@easel/config';
 import { startEmbedded } from '@easel/easel';
 import { judgePrompt } from '@easel/testing';
-import { post, REPO_ROOT, tempHome } from './helpers';
+import { JUDGED_SYNC_WINDOW_MS, post, REPO_ROOT, tempHome } from './helpers';
 
 /** A drawing by the bundled model (packages/engine-safety/fixtures), used as an input image. */
 const INPUT = join(REPO_ROOT, 'packages', 'engine-safety', 'fixtures', 'easel-tiny-0.png');
 
-/**
- * These cases judge the finished job, not the sync window: a window long enough for a 20-step job
- * beside another suite keeps their answers synchronous (a 202 under load failed a run).
- */
-const SYNC_WINDOW_MS = '120000';
-
 async function start(env: Record<string, string> = {}) {
   const home = await tempHome();
-  const easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_SYNC_WINDOW_MS: SYNC_WINDOW_MS, ...env }));
+  const easel = await startEmbedded(loadConfig({ EASEL_HOME: home, PORT: '0', EASEL_LOG_LEVEL: 'error', EASEL_SYNC_WINDOW_MS: JUDGED_SYNC_WINDOW_MS, ...env }));
   return { easel, home, key: easel.adminKey!, api: (path: string, body: Record<string, unknown>) => post(`${easel.url}${path}`, body) };
 }
 type Instance = Awaited<ReturnType<typeof start>>;
