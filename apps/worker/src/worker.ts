@@ -35,7 +35,8 @@ export interface Worker {
 /** Starts one job runner per service in EASEL_SERVICES (and their gRPC services when `grpcPort` is given). */
 export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
   const { config } = deps;
-  const jobs = new JobsRepository(deps.db.prisma);
+  // With the driver: the per-job statements (start, succeed) are prepared on PostgreSQL and shared under load.
+  const jobs = new JobsRepository(deps.db.prisma, deps.db.sql);
   const services = config.services.map((name) => ({ definition: workerService(name) }));
   // An opt-in engine that is not installed stops start-up with one line, not the first job.
   const engineProblem = config.services.includes(IMAGE_EDITING_SERVICE)

@@ -2,8 +2,9 @@ import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client'
 import { ConcurrencyLimitError, InsufficientCreditsError } from './errors';
 import type { SqlExecutor } from '../sql-executor';
 import { retryOnDeadlock } from './deadlock-retry';
+import { GroupCommit } from './group-commit';
 import { spamRefusal, submitStatement, type SpamAnswer } from './submit-statement';
-import { succeedStatement } from './succeed-statement';
+import { succeedStatement, type Settlement } from './succeed-statement';
 import { tenantJobPageQuery, type JobPagePosition } from './tenant-job-page';
 import { LedgerRepository, type Tx } from './ledger.repository';
 import { enqueueJobEndedWebhook } from './webhooks.repository';
@@ -62,6 +63,9 @@ export interface ArtifactRecord {
  */
 export class JobsRepository {
   private readonly ledger: LedgerRepository;
+  // Every delivery starts and settles its job: under load the calls of one process share statements.
+  private readonly starts = new GroupCommit<number, boolean>((ids) => this.startMany(ids));
+  private readonly settlements = new GroupCommit<Settlement, boolean>((batch) => this.succeedMany(batch));
 
   /** With `sql`, a submit that needs no transaction skips Prisma and goes straight to the driver (the gateway's hot path). */
   constructor(
@@ -143,13 +147,8 @@ export class JobsRepository {
   }
 
   /** Marks a delivery as started. False when the job already ended (a late duplicate): do not run it. */
-  async start(id: number): Promise<boolean> {
-    // Every delivery runs this: on PostgreSQL it goes straight to pg (Prisma's query compiler cost
-    // the no-op worker of bench/gateway more CPU than the statement itself).
-    const started = await this.perJob(Prisma.sql`
-      UPDATE jobs SET status = 'running', started_at = ${new Date()}::timestamptz, attempts = attempts + 1
-      WHERE id = ${id}::int AND status IN ('queued', 'running') RETURNING id`);
-    return started.length === 1;
+  start(id: number): Promise<boolean> {
+    return this.starts.run(id);
   }
 
   async reportProgress(id: number, progress: number, eta: number | null, detail?: Prisma.InputJsonValue): Promise<void> {
@@ -160,13 +159,15 @@ export class JobsRepository {
   }
 
   /**
-   * Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox), in one statement.
+   * Settles a job as succeeded: result, artifacts, the capture of its held credits and its webhook (outbox), in one statement
+   * shared with the other settlements that arrive while one is being written.
    * `creditsUsed`: what the job really cost when that is less than its hold (a chat reply's tokens); the rest is released.
    */
   async succeed(id: number, result: Prisma.InputJsonValue, artifacts: ArtifactRecord[], creditsUsed: number | null = null): Promise<boolean> {
-    const statement = succeedStatement(id, result, artifacts, new Date(), creditsUsed);
-    const [row] = await this.perJob<{ settled: number }>(statement);
-    return Number(row?.settled ?? 0) === 1;
+    const settlement = { id, result, artifacts, creditsUsed };
+    // A refund's ledger row records the balance after its statement: a job priced by use is settled alone.
+    if (creditsUsed !== null) return (await this.succeedMany([settlement]))[0]!;
+    return this.settlements.run(settlement);
   }
 
   /** Settles a job as failed, gives its held credits back and owes its webhook (outbox). */
@@ -252,6 +253,31 @@ export class JobsRepository {
   private async uncountOnKey(tx: Tx, job: Job): Promise<void> {
     if (!job.apiKeyId) return;
     await tx.$executeRaw`UPDATE api_keys SET unfinished_jobs = unfinished_jobs - 1 WHERE id = ${job.apiKeyId}::uuid AND unfinished_jobs > 0`;
+  }
+
+  /**
+   * Marks deliveries as started in one statement. A job asked twice in one batch is started once and
+   * both answers are true, as two deliveries one after the other would both be.
+   */
+  private async startMany(ids: number[]): Promise<boolean[]> {
+    // On PostgreSQL it goes straight to pg: Prisma's query compiler cost bench/gateway's no-op worker more CPU than the statement.
+    const rows = await retryOnDeadlock(() =>
+      this.perJob<{ id: number }>(Prisma.sql`
+        UPDATE jobs SET status = 'running', started_at = ${new Date()}::timestamptz, attempts = attempts + 1
+        WHERE id = ANY(${ids}::int[]) AND status IN ('queued', 'running') RETURNING id`),
+    );
+    const started = new Set(rows.map((row) => Number(row.id)));
+    return ids.map((id) => started.has(id));
+  }
+
+  /** Settles jobs in one statement. A job settled twice in one batch is settled by its first call; the later ones answer false, as they would after it. */
+  private async succeedMany(batch: Settlement[]): Promise<boolean[]> {
+    const firstCall = new Map<number, Settlement>();
+    for (const settlement of batch) if (!firstCall.has(settlement.id)) firstCall.set(settlement.id, settlement);
+    // The statement is atomic: a deadlock's victim was rolled back whole and runs again.
+    const rows = await retryOnDeadlock(() => this.perJob<{ id: number }>(succeedStatement([...firstCall.values()], new Date())));
+    const settled = new Set(rows.map((row) => Number(row.id)));
+    return batch.map((settlement) => firstCall.get(settlement.id) === settlement && settled.has(settlement.id));
   }
 
   /**

@@ -1,0 +1,47 @@
+import { GroupCommit } from './group-commit';
+
+describe('GroupCommit', () => {
+  it('writes a lone call at once, and the calls that arrive meanwhile together in the next write', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const group = new GroupCommit<number, number>(async (items) => {
+      writes.push(items);
+      if (writes.length === 1) await firstHeld;
+      return items.map((n) => n * 10);
+    });
+    const first = group.run(1);
+    const later = [group.run(2), group.run(3), group.run(4)];
+    expect(writes).toEqual([[1]]);
+    release();
+    expect(await Promise.all([first, ...later])).toEqual([10, 20, 30, 40]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('caps a batch at maxBatch', async () => {
+    const writes: number[][] = [];
+    const group = new GroupCommit<number, number>(async (items) => {
+      writes.push(items);
+      await new Promise((resolve) => setImmediate(resolve));
+      return items;
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5, 6].map((n) => group.run(n)));
+    expect(writes).toEqual([[1], [2, 3], [4, 5], [6]]);
+  });
+
+  it('rejects every call of a failed write, and goes on with the next batch', async () => {
+    let fail = true;
+    const group = new GroupCommit<number, number>(async (items) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (fail) {
+        fail = false;
+        throw new Error('connection lost');
+      }
+      return items;
+    });
+    const failed = group.run(1);
+    const next = group.run(2);
+    await expect(failed).rejects.toThrow('connection lost');
+    expect(await next).toBe(2);
+  });
+});
