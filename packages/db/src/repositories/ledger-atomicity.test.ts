@@ -1,21 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { openEmbeddedDatabase } from '../embedded-database';
-import { openPostgresDatabase } from '../postgres-database';
 import { applyMigrations } from '../migrate';
 import type { Database } from '../database';
+import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { JobsRepository } from './jobs.repository';
 import { LedgerRepository } from './ledger.repository';
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-
-const targets: Array<[string, () => Promise<Database>]> = [
-  ['embedded PGlite', () => openEmbeddedDatabase()],
-  [
-    'PostgreSQL',
-    () =>
-      openPostgresDatabase({ url: `${POSTGRES_URL}?schema=ledger_atomic_${randomBytes(4).toString('hex')}` }),
-  ],
-];
+const targets = testDatabases('ledger_atomic');
 
 /**
  * Every path that moves money, with the ledger insert failing after the balance has changed
@@ -47,13 +36,7 @@ describe.each(targets)(
       jobs = new JobsRepository(db.prisma);
       ledger = new LedgerRepository(db.prisma);
     });
-    afterAll(async () => {
-      if (db.kind === 'postgres') {
-        const [{ schema }] = await db.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-        await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
-      }
-      await db.close();
-    });
+    afterAll(() => closeTestDatabase(db));
     beforeEach(async () => {
       tenantId = (await db.prisma.tenant.create({ data: { name: `t${Math.random()}` } })).id;
       await ledger.grant(tenantId, 10, 'test credits');

@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { openEmbeddedDatabase } from '../embedded-database';
-import { openPostgresDatabase } from '../postgres-database';
 import { applyMigrations } from '../migrate';
 import type { Database } from '../database';
+import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { JobsRepository } from './jobs.repository';
 import { LedgerRepository } from './ledger.repository';
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-
-const targets: Array<[string, () => Promise<Database>]> = [
-  ['embedded PGlite', () => openEmbeddedDatabase()],
-  ['PostgreSQL', () => openPostgresDatabase({ url: `${POSTGRES_URL}?schema=settle_batch_${randomBytes(4).toString('hex')}` })],
-];
+const targets = testDatabases('settle_batch');
 
 /**
  * Starts and settlements that arrive together share statements (group commit): each job must still
@@ -31,13 +25,7 @@ describe.each(targets)('jobs started and settled together (%s)', (_name, open) =
     jobs = new JobsRepository(db.prisma, db.sql);
     ledger = new LedgerRepository(db.prisma);
   }, 30_000);
-  afterAll(async () => {
-    if (db.kind === 'postgres') {
-      const [{ schema }] = await db.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-      await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
-    }
-    await db.close();
-  });
+  afterAll(() => closeTestDatabase(db));
   beforeEach(async () => {
     tenantId = (await db.prisma.tenant.create({ data: { name: `t-${randomBytes(6).toString('hex')}` } })).id;
     await ledger.grant(tenantId, 100);

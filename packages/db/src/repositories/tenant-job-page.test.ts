@@ -1,21 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client';
 import type { Database } from '../database';
-import { openEmbeddedDatabase } from '../embedded-database';
+import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { applyMigrations } from '../migrate';
-import { openPostgresDatabase } from '../postgres-database';
 import { JobsRepository } from './jobs.repository';
 import { tenantJobPageQuery } from './tenant-job-page';
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-
-const targets: Array<[string, () => Promise<Database>]> = [
-  ['embedded PGlite', () => openEmbeddedDatabase()],
-  [
-    'PostgreSQL',
-    () => openPostgresDatabase({ url: `${POSTGRES_URL}?schema=job_page_${randomBytes(4).toString('hex')}` }),
-  ],
-];
+const targets = testDatabases('job_page');
 
 describe.each(targets)("a tenant's jobs, page by page, on %s", (name, open) => {
   let db: Database;
@@ -48,13 +38,7 @@ describe.each(targets)("a tenant's jobs, page by page, on %s", (name, open) => {
       .sort((a, b) => b.second - a.second || b.id - a.id)
       .map((j) => j.id);
   });
-  afterAll(async () => {
-    if (db?.kind === 'postgres') {
-      const [{ schema }] = await db.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-      await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
-    }
-    await db?.close();
-  });
+  afterAll(() => closeTestDatabase(db));
 
   it("walks every one of the tenant's jobs once, newest first, and none of another tenant's", async () => {
     const seen: number[] = [];

@@ -1,21 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { openEmbeddedDatabase } from '../embedded-database';
-import { openPostgresDatabase } from '../postgres-database';
 import { applyMigrations } from '../migrate';
 import type { Database } from '../database';
+import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { JobsRepository } from './jobs.repository';
 import { WebhooksRepository } from './webhooks.repository';
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-
-const targets: Array<[string, () => Promise<Database>]> = [
-  ['embedded PGlite', () => openEmbeddedDatabase()],
-  [
-    'PostgreSQL',
-    () =>
-      openPostgresDatabase({ url: `${POSTGRES_URL}?schema=webhooks_repo_${randomBytes(4).toString('hex')}` }),
-  ],
-];
+const targets = testDatabases('webhooks_repo');
 
 describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
   let db: Database;
@@ -29,13 +18,7 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
     jobs = new JobsRepository(db.prisma);
     webhooks = new WebhooksRepository(db.prisma);
   });
-  afterAll(async () => {
-    if (db.kind === 'postgres') {
-      const [{ schema }] = await db.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
-      await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
-    }
-    await db.close();
-  });
+  afterAll(() => closeTestDatabase(db));
   beforeEach(async () => {
     // Each test sees only its own deliveries: earlier ones are settled out of the way.
     await db.prisma.webhookDelivery.updateMany({ where: { status: 'pending' }, data: { status: 'failed' } });
