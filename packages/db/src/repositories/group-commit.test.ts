@@ -29,7 +29,29 @@ describe('GroupCommit', () => {
     expect(writes).toEqual([[1], [2, 3], [4, 5], [6]]);
   });
 
-  it('rejects every call of a failed write, and goes on with the next batch', async () => {
+  it('writes the items of a failed batch again one by one: a bad item fails only its own call', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const group = new GroupCommit<number, number>(async (items) => {
+      writes.push(items);
+      if (writes.length === 1) await firstHeld;
+      if (items.includes(13)) throw new Error('13 is refused');
+      return items;
+    });
+    const first = group.run(1);
+    const batch = [group.run(12), group.run(13), group.run(14)];
+    release();
+    expect(await first).toBe(1);
+    expect(await Promise.allSettled(batch)).toEqual([
+      { status: 'fulfilled', value: 12 },
+      { status: 'rejected', reason: new Error('13 is refused') },
+      { status: 'fulfilled', value: 14 },
+    ]);
+    expect(writes).toEqual([[1], [12, 13, 14], [12], [13], [14]]);
+  });
+
+  it('rejects a lone call whose write failed, and goes on with the next batch', async () => {
     let fail = true;
     const group = new GroupCommit<number, number>(async (items) => {
       await new Promise((resolve) => setImmediate(resolve));

@@ -2,7 +2,9 @@
  * Group commit: calls that arrive while a batch is being written wait, and go together in the next
  * write, so under load N jobs cost one round trip and one commit (one WAL flush) instead of N. A
  * call that finds nothing in flight is written at once: no timer, no latency added when idle.
- * `write` answers one result per item, in order; when it throws, every item of its batch rejects.
+ * `write` answers one result per item, in order. When a batch's write throws, each of its items is
+ * written again alone, so that one bad item (a value the database refuses) fails only its own call,
+ * and a database that is down fails each call with its own error.
  */
 export class GroupCommit<In, Out> {
   private readonly waiting: Array<{ item: In; resolve(out: Out): void; reject(error: unknown): void }> = [];
@@ -28,7 +30,8 @@ export class GroupCommit<In, Out> {
         const out = await this.write(batch.map((call) => call.item));
         batch.forEach((call, i) => call.resolve(out[i]!));
       } catch (error) {
-        for (const call of batch) call.reject(error);
+        if (batch.length === 1) batch[0]!.reject(error);
+        else for (const call of batch) await this.write([call.item]).then(([out]) => call.resolve(out!), call.reject);
       }
     }
     this.writing = false;

@@ -256,8 +256,8 @@ export class JobsRepository {
   }
 
   /**
-   * Marks deliveries as started in one statement. A job asked twice in one batch is started once and
-   * both answers are true, as two deliveries one after the other would both be.
+   * Marks deliveries as started in one statement. A job asked twice in one batch is started once (its
+   * attempts counted once) and both answers are true, as two deliveries one after the other would both be.
    */
   private async startMany(ids: number[]): Promise<boolean[]> {
     // On PostgreSQL it goes straight to pg: Prisma's query compiler cost bench/gateway's no-op worker more CPU than the statement.

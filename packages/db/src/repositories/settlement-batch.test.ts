@@ -78,4 +78,19 @@ describe.each(targets)('jobs started and settled together (%s)', (_name, open) =
     expect(await ledger.ledgerSum(tenantId)).toBe('95.500');
     expect(await unfinishedOnKey()).toBe(0);
   });
+
+  it('a result the database refuses (a NUL in a string) fails its own settlement only, not the ones written with it', async () => {
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map((n) => submit(n)));
+    const answers = await Promise.allSettled([
+      jobs.succeed(a!.id, { n: 1 }, []),
+      jobs.succeed(b!.id, { n: 2 }, []),
+      jobs.succeed(c!.id, { text: 'a\u0000b' }, []),
+      jobs.succeed(d!.id, { n: 4 }, []),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(answers.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual([true, true, true]);
+    expect((await jobs.get(c!.id))?.status).toBe('queued');
+    expect(await unfinishedOnKey()).toBe(1);
+    expect(await ledger.balance(tenantId)).toBe(await ledger.ledgerSum(tenantId));
+  });
 });
