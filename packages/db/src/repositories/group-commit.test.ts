@@ -1,15 +1,21 @@
 import { GroupCommit } from './group-commit';
 
+/** A GroupCommit whose first write waits for `release`, so that the calls made meanwhile queue; `writes` lists each write's items. */
+function heldFirstWrite(answer: (items: number[]) => number[]) {
+  const writes: number[][] = [];
+  let release!: () => void;
+  const firstHeld = new Promise<void>((resolve) => (release = resolve));
+  const group = new GroupCommit<number, number>(async (items) => {
+    writes.push(items);
+    if (writes.length === 1) await firstHeld;
+    return answer(items);
+  });
+  return { group, writes, release };
+}
+
 describe('GroupCommit', () => {
   it('writes a lone call at once, and the calls that arrive meanwhile together in the next write', async () => {
-    const writes: number[][] = [];
-    let release!: () => void;
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
-    const group = new GroupCommit<number, number>(async (items) => {
-      writes.push(items);
-      if (writes.length === 1) await firstHeld;
-      return items.map((n) => n * 10);
-    });
+    const { group, writes, release } = heldFirstWrite((items) => items.map((n) => n * 10));
     const first = group.run(1);
     const later = [group.run(2), group.run(3), group.run(4)];
     expect(writes).toEqual([[1]]);
@@ -30,12 +36,7 @@ describe('GroupCommit', () => {
   });
 
   it('writes the items of a failed batch again one by one: a bad item fails only its own call', async () => {
-    const writes: number[][] = [];
-    let release!: () => void;
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
-    const group = new GroupCommit<number, number>(async (items) => {
-      writes.push(items);
-      if (writes.length === 1) await firstHeld;
+    const { group, writes, release } = heldFirstWrite((items) => {
       if (items.includes(13)) throw new Error('13 is refused');
       return items;
     });
