@@ -1,4 +1,3 @@
-import { applyMigrations } from '../migrate';
 import type { Database } from '../database';
 import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { JobsRepository } from './jobs.repository';
@@ -21,7 +20,6 @@ describe.each(targets)(
 
     beforeAll(async () => {
       db = await open();
-      await applyMigrations(db.sql);
       await db.sql.exec(`
       CREATE TABLE ledger_insert_fails_for (tenant_id uuid PRIMARY KEY);
       CREATE FUNCTION injected_ledger_failure() RETURNS trigger LANGUAGE plpgsql AS $$

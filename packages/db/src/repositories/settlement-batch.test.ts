@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { applyMigrations } from '../migrate';
 import type { Database } from '../database';
 import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { JobsRepository } from './jobs.repository';
@@ -21,7 +20,6 @@ describe.each(targets)('jobs started and settled together (%s)', (_name, open) =
 
   beforeAll(async () => {
     db = await open();
-    await applyMigrations(db.sql);
     jobs = new JobsRepository(db.prisma, db.sql);
     ledger = new LedgerRepository(db.prisma);
   }, 30_000);

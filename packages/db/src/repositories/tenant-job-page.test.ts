@@ -1,7 +1,6 @@
 import { Prisma } from '../generated/prisma/client';
 import type { Database } from '../database';
 import { closeTestDatabase, testDatabases } from './test-databases.test-support';
-import { applyMigrations } from '../migrate';
 import { JobsRepository } from './jobs.repository';
 import { tenantJobPageQuery } from './tenant-job-page';
 
@@ -17,7 +16,6 @@ describe.each(targets)("a tenant's jobs, page by page, on %s", (name, open) => {
 
   beforeAll(async () => {
     db = await open();
-    await applyMigrations(db.sql);
     jobs = new JobsRepository(db.prisma);
     mine = (await db.prisma.tenant.create({ data: { name: 'mine' } })).id;
     theirs = (await db.prisma.tenant.create({ data: { name: 'theirs' } })).id;

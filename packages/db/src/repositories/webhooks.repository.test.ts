@@ -1,4 +1,3 @@
-import { applyMigrations } from '../migrate';
 import type { Database } from '../database';
 import { closeTestDatabase, testDatabases } from './test-databases.test-support';
 import { JobsRepository } from './jobs.repository';
@@ -14,7 +13,6 @@ describe.each(targets)('WebhooksRepository, the outbox (%s)', (_name, open) => {
 
   beforeAll(async () => {
     db = await open();
-    await applyMigrations(db.sql);
     jobs = new JobsRepository(db.prisma);
     webhooks = new WebhooksRepository(db.prisma);
   });
