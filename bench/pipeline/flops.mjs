@@ -8,9 +8,10 @@
 //   profile at the real shapes (Conv, MatMul, Gemm), ms per call with ORT's thread spinning off,
 //   on, and on with force_spinning_stop (the engine's setting), GFLOP/s and the ratio to the peak; kernels per call and where
 //   the time goes by op; each for the graph as exported (dynamic shapes) and specialised to the
-//   call's shapes (specialiseShapes: measured here, not used by the engine, which it does not speed up);
-//   then what the engine runs, the batch split over two one-thread sessions at once (createGraph's
-//   splitRows, the engine's splitUnetRows), against issue 31's targets.
+//   call's shapes (specialiseShapes: measured here, not used by the engine, which it does not speed up),
+//   and with attention fused into MultiHeadAttention (fuseAttention, what the engine loads);
+//   then the batch split over two one-thread sessions at once (createGraph's splitRows, the engine's
+//   splitUnetRows), as exported (before) and fused (what the engine runs), against issue 31's targets.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(ROOT, 'packages', 'engine-diffusion', 'package.json'));
 const ort = require('onnxruntime-node');
-const { createGraph, matmulGraph, parseModel, profileFlops, specialiseShapes } = require(join(ROOT, 'packages', 'engine-diffusion', 'dist', 'index.js'));
+const { createGraph, fuseAttention, matmulGraph, parseModel, profileFlops, specialiseShapes, unetProbeFeeds } = require(join(ROOT, 'packages', 'engine-diffusion', 'dist', 'index.js'));
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const threads = Number(args.threads ?? 2);
@@ -108,10 +109,16 @@ for (const [label, dir, latent] of cases) {
   const outputs = [probe.outputNames.includes('out_sample') ? 'out_sample' : probe.outputNames[0]];
   await probe.release();
   const t0 = performance.now();
-  const specialised = await specialiseShapes(parseModel(readFileSync(path), path), feeds);
+  const model = parseModel(readFileSync(path), path);
+  const specialised = await specialiseShapes(model, feeds);
   const prepareMs = performance.now() - t0;
+  const t1 = performance.now();
+  const fused = await fuseAttention(model, unetProbeFeeds(model));
+  const fuseMs = performance.now() - t1;
+  // the rates divide the model's work (the graph as exported, profiled first) by the time, whatever graph ran it
   let p;
-  for (const [graph, source] of [['dynamic', path], ['specialised', specialised]]) {
+  let work;
+  for (const [graph, source] of [['dynamic', path], ['specialised', specialised], ['fused', fused.bytes]]) {
     const figures = [];
     for (const mode of SPIN_MODES) {
       const session = await ort.InferenceSession.create(source, options(mode));
@@ -119,29 +126,41 @@ for (const [label, dir, latent] of cases) {
       await session.release();
     }
     p = await profiled(source, feeds, outputs);
+    work ??= p.flopsPerRun;
     const flops = p.flopsPerRun;
-    const rate = (ms) => flops / (ms / 1000) / 1e9;
+    const rate = (ms) => work / (ms / 1000) / 1e9;
     const kernels = p.kernelsPerRun;
     say((peak) =>
-      `${label}, ${graph}${graph === 'specialised' ? ` (prepared in ${prepareMs.toFixed(0)} ms)` : ''}: ${(flops / 1e9).toFixed(3)} GFLOP a call, ${Math.round(kernels)} kernels; ` +
+      `${label}, ${graph}${graph === 'specialised' ? ` (prepared in ${prepareMs.toFixed(0)} ms)` : ''}${graph === 'fused' ? ` (${fused.fused} attention blocks, ${fused.leftAlone} left; prepared in ${fuseMs.toFixed(0)} ms)` : ''}: ${(flops / 1e9).toFixed(3)} GFLOP a call, ${Math.round(kernels)} kernels; ` +
         `spinning ${figures.map((ms, i) => `${SPIN_MODES[i]} ${ms.toFixed(2)} ms = ${rate(ms).toFixed(1)} GFLOP/s (${(rate(ms) / peak).toFixed(2)}× peak)`).join('; ')}`,
     );
   }
-  // what the engine runs: the batch's two rows at once on two one-thread sessions (Graph with splitRows)
-  const split = await createGraph('unet', path, 0, { intraOpNumThreads: threads, interOpNumThreads: 1, splitRows: true });
-  const splitMs = await timeRuns(split, feeds, outputs, runs);
-  await split.release();
-  const splitRate = p.flopsPerRun / (splitMs / 1000) / 1e9;
+  // the batch's two rows at once on two one-thread sessions (Graph with splitRows), the graph as
+  // exported and as the engine loads it (fused); timed in turns, A/B/A/B, so both see the same machine
+  const splits = { exported: [], fused: [] };
+  let partnered = false;
+  for (let round = 0; round < 2; round++) {
+    for (const [graph, source] of [['exported', path], ['fused', fused.bytes]]) {
+      const split = await createGraph('unet', path, 0, { intraOpNumThreads: threads, interOpNumThreads: 1, splitRows: true }, source);
+      splits[graph].push(await timeRuns(split, feeds, outputs, Math.ceil(runs / 2)));
+      partnered = !!split.partner;
+      await split.release();
+    }
+  }
   const target = TARGETS[label];
-  const partnered = !!split.partner;
-  say((peak) =>
-    `${label}, rows split over ${partnered ? 'two sessions' : 'one session: fewer than 2 threads'} (the engine's way for UNets of 8 MiB to 1 GiB): ${splitMs.toFixed(2)} ms = ${splitRate.toFixed(1)} GFLOP/s ` +
-      `(${(splitRate / peak).toFixed(2)}× peak)${target ? `; target ≥ ${target}×: ${splitRate / peak >= target ? 'met' : 'NOT met'}` : ''}`,
-  );
+  for (const graph of ['exported', 'fused']) {
+    const splitMs = Math.min(...splits[graph]);
+    const splitRate = work / (splitMs / 1000) / 1e9;
+    const engine = graph === 'fused';
+    say((peak) =>
+      `${label}, ${graph}, rows split over ${partnered ? 'two sessions' : 'one session: fewer than 2 threads'}${engine ? " (what the engine runs)" : ' (before)'}: ${splitMs.toFixed(2)} ms = ${splitRate.toFixed(1)} GFLOP/s ` +
+        `(${(splitRate / peak).toFixed(2)}× peak)${target && engine ? `; target ≥ ${target}×: ${splitRate / peak >= target ? 'met' : 'NOT met'}` : ''}`,
+    );
+  }
   const rows = [...p.byOp.entries()].sort((a, b) => b[1].micros - a[1].micros);
   const total = rows.reduce((s, [, r]) => s + r.micros, 0);
   const dense = rows.filter(([, r]) => r.flops > 0).reduce((s, [, r]) => s + r.micros, 0);
-  say(() => `  specialised: dense ops (Conv/MatMul/Gemm) ${((100 * dense) / total).toFixed(0)} % of kernel time; by op (kernels, share of time):`);
+  say(() => `  fused: dense ops (Conv/MatMul/Gemm) ${((100 * dense) / total).toFixed(0)} % of kernel time; by op (kernels, share of time):`);
   say(() => `  ${rows.slice(0, 10).map(([op, r]) => `${op} ${Math.round(r.kernels)} ${((100 * r.micros) / total).toFixed(1)} %`).join(', ')}`);
 }
 peaks.push(await measurePeak());

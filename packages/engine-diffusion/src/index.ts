@@ -64,3 +64,5 @@ export { encodePrompts } from './pipeline/text-conditioning';
 export type { TextConditioning } from './pipeline/text-conditioning';
 export { loadImage, toPixels } from './pipeline/images';
 export { applyGuidance, scale } from './pipeline/latents';
+export { fuseAttention } from './model/fuse-attention';
+export { unetProbeFeeds } from './model/unet-probe-feeds';

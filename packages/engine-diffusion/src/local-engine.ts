@@ -59,7 +59,7 @@ export class LocalDiffusionEngine {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.upscaler = options.upscaler ?? lanczosUpscaler;
     this.warn = options.warn ?? ((m) => console.warn(m));
-    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning, splitUnetRows: options.splitUnetRows };
+    this.sessionOptions = { device: options.device, intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads, allowSpinning: options.allowSpinning, splitUnetRows: options.splitUnetRows, fuseAttention: options.fuseAttention };
   }
 
   private load(dir: string, adapters?: AdapterSpec) {
@@ -72,6 +72,7 @@ export class LocalDiffusionEngine {
         return { value: flux as AnyModel, bytes: flux.info.bytes };
       }
       const model = await loadDiffusionModel(dir, this.sessionOptions, adapters);
+      if (model.unetPreparation.error) this.warn(`${dir}: the UNet runs as exported, its attention not fused: ${model.unetPreparation.error}`);
       for (const l of model.adapters?.loras ?? []) {
         if (l.unmapped.length > 0) this.warn(`LoRA ${l.name} on ${dir}: ${l.applied} modules merged, ${l.unmapped.length} keys not: ${l.unmapped.slice(0, 5).join('; ')}${l.unmapped.length > 5 ? '; …' : ''}`);
       }

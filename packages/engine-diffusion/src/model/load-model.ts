@@ -6,6 +6,7 @@ import { ClipTokenizer } from '../text/clip-tokenizer';
 import { fileSize, folderBytes, readJsonIfExists, requireFile } from './files';
 import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
 import { createGraph, type Graph, type SessionOptions } from './session';
+import { prepareUnet, type UnetPreparation } from './prepare-unet';
 import { ModelFileError } from '../errors';
 import { familyOf, type ModelIndex } from './model-family';
 import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec, type TextEncoderFile } from '../adapters/adapt-model';
@@ -21,6 +22,8 @@ export interface DiffusionModel {
   textEncoder2?: Graph;
   tokenizer2?: ClipTokenizer;
   unet: Graph;
+  /** What loading did to the UNet graph before its session (prepareUnet): attention blocks fused, or why not. */
+  unetPreparation: Omit<UnetPreparation, 'source'>;
   vaeDecoder: Graph;
   vaeEncoder?: Graph;
   /** Present when LoRAs / embeddings were merged into this copy of the model. */
@@ -89,7 +92,9 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     if (textEncoder2) graphs.push(textEncoder2);
     const unetBytes = await folderBytes(dirname(paths.unet));
     const splitRows = (options.splitUnetRows ?? true) && unetBytes >= SPLIT_UNET_BYTES.min && unetBytes <= SPLIT_UNET_BYTES.max;
-    const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, adapted?.unet);
+    const unetSource = adapted?.unet ?? paths.unet;
+    const preparation = options.fuseAttention === false ? { source: unetSource, fusedAttention: 0 } : await prepareUnet(paths.unet, unetSource);
+    const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, preparation.source);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
     graphs.push(vaeDecoder);
@@ -153,7 +158,8 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
       bytes: sizes.text + sizes.text2 + sizes.unet * (unet.partner ? 2 : 1) + sizes.dec + (sizes.enc ?? 0),
     };
-    return { info, tokenizer: tokenizer!, textEncoder, textEncoder2, tokenizer2, unet, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
+    const unetPreparation = { fusedAttention: preparation.fusedAttention, error: preparation.error };
+    return { info, tokenizer: tokenizer!, textEncoder, textEncoder2, tokenizer2, unet, unetPreparation, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
   } catch (err) {
     await release();
     throw err;

@@ -11,6 +11,7 @@ import {
   type ModelProto,
 } from '../gen/onnx/onnx_pb';
 import { serializeModel } from '../onnx/model-proto';
+import { probeValues } from '../onnx/probe-values';
 
 /**
  * Measured, not used by the engine (bench/pipeline/flops.mjs): on easel-tiny it removes 624 of
@@ -36,34 +37,7 @@ export async function specialiseShapes(
   if (!graph) throw new Error('the model has no graph');
   const shapeNodes = graph.node.filter((n) => n.opType === 'Shape' && n.domain === '' && n.output.length === 1);
   const probeOutputs = [...new Set(shapeNodes.map((n) => n.output[0]!))];
-  const known = new Set(graph.output.map((o) => o.name));
-  const extraOutputs = probeOutputs.filter((name) => !known.has(name));
-  const probeModel = {
-    ...model,
-    graph: {
-      ...graph,
-      output: [
-        ...graph.output,
-        ...extraOutputs.map((name) =>
-          create(ValueInfoProtoSchema, {
-            name,
-            type: create(TypeProtoSchema, { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.INT64 } } }),
-          }),
-        ),
-      ],
-    },
-  } as ModelProto;
-  const probe = await ort.InferenceSession.create(serializeModel(probeModel), {
-    ...sessionExtra,
-    graphOptimizationLevel: 'disabled',
-    executionProviders: ['cpu'],
-  });
-  let values: ort.InferenceSession.ReturnType;
-  try {
-    values = await probe.run(feeds, probeOutputs);
-  } finally {
-    await probe.release();
-  }
+  const values = await probeValues(model, feeds, probeOutputs, TensorProto_DataType.INT64, sessionExtra);
 
   const folded = new Set(probeOutputs);
   const constants = probeOutputs.map((name) => {

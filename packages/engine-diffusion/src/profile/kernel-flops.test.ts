@@ -28,6 +28,13 @@ describe('FLOPs from an onnxruntime profile', () => {
     expect(kernelFlops('Reshape', [[2, 64]], [[128]])).toBe(0);
   });
 
+  it('counts fused attention as the two products it replaces: Q·Kᵀ and the probabilities·V', () => {
+    // 2 rows, 256 queries, 77 keys, 128 wide (any number of heads): 2 × 256 × 77 × 128 multiply-adds each
+    const scores = kernelFlops('MatMul', [[8, 256, 32], [8, 32, 77]], [[8, 256, 77]]);
+    const weighted = kernelFlops('MatMul', [[8, 256, 77], [8, 77, 32]], [[8, 256, 32]]);
+    expect(kernelFlops('MultiHeadAttention', [[2, 256, 128], [2, 77, 128], [2, 77, 128]], [[2, 256, 128]])).toBe(scores + weighted);
+  });
+
   it('sums the kernels of the runs after the warm-up ones', () => {
     const events: ProfileEvent[] = [
       { cat: 'Session', name: 'model_run', dur: 50, ts: 0 } as ProfileEvent,

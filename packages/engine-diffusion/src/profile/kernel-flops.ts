@@ -42,6 +42,13 @@ export function kernelFlops(op: string, inputs: number[][], outputs: number[][])
       const k = c === m && r !== m ? r : c;
       return 2 * product(out) * k;
     }
+    case 'MultiHeadAttention': {
+      // query [B, S, D], key [B, L, D] (3-D, as fuseAttention feeds it): Q·Kᵀ and the probabilities·V,
+      // B·S·L·D multiply-adds each, as the two MatMuls it replaces counted them
+      const [q, k] = [inputs[0] ?? [], inputs[1] ?? []];
+      if (q.length !== 3 || k.length !== 3) return 0;
+      return 2 * 2 * q[0]! * q[1]! * k[1]! * q[2]!;
+    }
     default:
       return 0;
   }

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { parseModel } from '../onnx/model-proto';
+import { MODELS, SD15_RANDOM, easelTinyUnetFeeds, maxAbsDiff } from '../pipeline/test-helpers';
+import { fuseAttention } from './fuse-attention';
+import { unetProbeFeeds } from './unet-probe-feeds';
+
+const TINY_UNET = join(MODELS, 'easel-tiny', 'unet', 'model.onnx');
+const SD15_UNET = join(SD15_RANDOM, 'unet', 'model.onnx');
+
+async function outputs(source: string | Uint8Array, feeds: Record<string, ort.Tensor>, names: string[]): Promise<Record<string, Float32Array>> {
+  const session = await ort.InferenceSession.create(source as Uint8Array, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  try {
+    const got = await session.run(feeds, names);
+    return Object.fromEntries(names.map((n) => [n, got[n]!.data as Float32Array]));
+  } finally {
+    await session.release();
+  }
+}
+
+const opTypes = (bytes: Uint8Array) => parseModel(bytes, 'fused').graph!.node.map((n) => n.opType);
+
+describe('attention fused into MultiHeadAttention (issue 31)', () => {
+  it('fuses easel-tiny\'s 16 attention blocks, leaves the one whose probabilities are an output, and computes what the graph computed', async () => {
+    const model = parseModel(readFileSync(TINY_UNET), TINY_UNET);
+    const nodes = model.graph!.node.length;
+    const fused = await fuseAttention(model, unetProbeFeeds(model));
+    expect(fused.fused).toBe(16);
+    expect(fused.leftAlone).toBe(1); // the mid block's self-attention: self-attention guidance reads its probabilities
+    const ops = opTypes(fused.bytes);
+    expect(ops.filter((o) => o === 'MultiHeadAttention')).toHaveLength(16);
+    expect(ops.filter((o) => o === 'Softmax')).toHaveLength(1);
+    expect(ops.length).toBeLessThan(nodes - 16 * 8);
+    expect(model.graph!.node.length).toBe(nodes); // the model it was made from is untouched
+
+    for (const [batch, latent] of [[2, 16], [1, 24]] as const) {
+      const feeds = easelTinyUnetFeeds(batch, latent, 3);
+      const [a, b] = await Promise.all([outputs(TINY_UNET, feeds, ['out_sample', 'mid_attention_probs']), outputs(fused.bytes, feeds, ['out_sample', 'mid_attention_probs'])]);
+      expect(maxAbsDiff(a.out_sample!, b.out_sample!)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(a.mid_attention_probs!, b.mid_attention_probs!)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(a.out_sample!, new Float32Array(a.out_sample!.length))).toBeGreaterThan(0.01); // not a zero output
+    }
+  });
+
+  it('fuses sd15-random\'s one-head attention (scores divided by a constant) with the same output', async () => {
+    const model = parseModel(readFileSync(SD15_UNET), SD15_UNET);
+    const fused = await fuseAttention(model, unetProbeFeeds(model));
+    expect(fused.fused).toBe(1);
+    expect(opTypes(fused.bytes)).not.toContain('Softmax');
+    const probe = await ort.InferenceSession.create(SD15_UNET);
+    const feeds = unetProbeFeeds(model);
+    const out = probe.outputNames[0]!;
+    await probe.release();
+    const [a, b] = await Promise.all([outputs(SD15_UNET, feeds, [out]), outputs(fused.bytes, feeds, [out])]);
+    expect(maxAbsDiff(a[out]!, b[out]!)).toBeLessThan(1e-4);
+  });
+});
