@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(ROOT, 'packages', 'engine-diffusion', 'package.json'));
 const ort = require('onnxruntime-node');
-const { createGraph, fuseAttention, matmulGraph, parseModel, profileFlops, specialiseShapes, unetProbeFeeds } = require(join(ROOT, 'packages', 'engine-diffusion', 'dist', 'index.js'));
+const { createGraph, fuseAttention, matmulGraph, parseModel, profileFlops, specialiseShapes, probeFeeds } = require(join(ROOT, 'packages', 'engine-diffusion', 'dist', 'index.js'));
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const threads = Number(args.threads ?? 2);
@@ -117,7 +117,7 @@ for (const [label, dir, latent] of cases) {
   const specialised = await specialiseShapes(model, feeds);
   const prepareMs = performance.now() - t0;
   const t1 = performance.now();
-  const fused = await fuseAttention(model, unetProbeFeeds(model));
+  const fused = await fuseAttention(model, probeFeeds(model));
   const fuseMs = performance.now() - t1;
   // the rates divide the model's work (the graph as exported, profiled first) by the time, whatever graph ran it
   let p;

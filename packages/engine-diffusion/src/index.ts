@@ -60,9 +60,10 @@ export * from './schedulers';
 export * from './text';
 // the pieces other engines (video) build their pipelines from
 export { createGraph, Graph } from './model/session';
+export { prepareGraph, type GraphPreparation } from './model/prepare-graph';
 export { encodePrompts } from './pipeline/text-conditioning';
 export type { TextConditioning } from './pipeline/text-conditioning';
 export { loadImage, toPixels } from './pipeline/images';
 export { applyGuidance, scale } from './pipeline/latents';
 export { fuseAttention } from './model/fuse-attention';
-export { unetProbeFeeds } from './model/unet-probe-feeds';
+export { probeFeeds } from './model/probe-feeds';

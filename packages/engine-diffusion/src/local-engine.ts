@@ -113,6 +113,7 @@ export class LocalDiffusionEngine {
         const path = resolve(use.path);
         held.push(await this.controlNets.acquire(path, async () => {
           const value = await loadControlNet(path, this.sessionOptions);
+          if (value.preparation.error) this.warn(`${path}: the ControlNet runs as exported, its attention not fused: ${value.preparation.error}`);
           return { value, bytes: value.bytes };
         }));
       }

@@ -50,8 +50,10 @@ export async function loadVideoModel(dir: string, baseDir: string, options: Sess
   const config = await readJson<{ training_frames?: number; frame_noise_shared?: number }>(join(root, 'unet', 'config.json'));
   const bytes = (await stat(unetPath).catch(() => undefined))?.size;
   if (bytes === undefined) throw new ModelFileError('model_file_missing', unetPath, `The video model ${root} has no unet/model.onnx.`);
-  // the base's own UNet is not what draws the frames: no second session for it (splitUnetRows)
-  const base = await loadDiffusionModel(baseDir, { ...options, splitUnetRows: false });
+  // the base's own UNet is not what draws the frames: no second session for it (splitUnetRows), nor time
+  // spent fusing its attention. The motion UNet runs as exported: fused, its spatial blocks saved no
+  // measurable time (bench/video/run.mjs, 16 frames at 128²: 0.33 s a frame either way) for 1.8 s more at load.
+  const base = await loadDiffusionModel(baseDir, { ...options, splitUnetRows: false, fuseAttention: false });
   try {
     const unet = await createGraph('video_unet', unetPath, bytes, options);
     unet.requireInputs(VIDEO_UNET_INPUTS);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AdapterFileError } from '../errors';
 import { fileSize, readJsonIfExists } from '../model/files';
+import { prepareGraph, type GraphPreparation } from '../model/prepare-graph';
 import { createGraph, type Graph, type SessionOptions } from '../model/session';
 import { parseModel, serializeModel } from '../onnx/model-proto';
 import { splitHintPath } from './split-hint-path';
@@ -24,6 +25,8 @@ export interface ControlNetModel {
   /** Whether the graph takes `conditioning_scale` (else the pipeline scales the outputs). */
   takesScale: boolean;
   bytes: number;
+  /** What loading did to the graph before its sessions (prepareGraph): attention blocks fused, or why not. */
+  preparation: Omit<GraphPreparation, 'source'>;
   release(): Promise<void>;
 }
 
@@ -40,8 +43,12 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
   if (!path.endsWith('.onnx')) await readJsonIfExists(join(path, 'config.json'));
   let graph: Graph;
   let hint: ControlNetModel['hint'];
+  let preparation: GraphPreparation = { source: file, fusedAttention: 0 };
   try {
-    const whole = await readFile(file);
+    const exported = await readFile(file);
+    // attention fused on the whole graph, before the hint's part is split off (the probe needs the whole graph's inputs)
+    if (options.fuseAttention !== false) preparation = await prepareGraph(file, exported);
+    const whole = typeof preparation.source === 'string' ? exported : preparation.source;
     const split = splitHintPath(parseModel(whole, file));
     if (split) {
       hint = { graph: await createGraph('controlnet_hint', file, bytes, options, serializeModel(split.hint)), outputs: split.embedding };
@@ -66,7 +73,8 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
     await graph.release();
     await hint?.graph.release();
   };
-  return { path, graph, ...(hint ? { hint } : {}), down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, release };
+  const { fusedAttention, error } = preparation;
+  return { path, graph, ...(hint ? { hint } : {}), down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, preparation: { fusedAttention, error }, release };
 }
 
 /** Throws unless the ControlNet's outputs are the UNet's residual inputs (same count and channels). */

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { parseModel } from '../onnx/model-proto';
 import { MODELS, SD15_RANDOM, easelTinyUnetFeeds, maxAbsDiff } from '../pipeline/test-helpers';
 import { fuseAttention } from './fuse-attention';
-import { unetProbeFeeds } from './unet-probe-feeds';
+import { probeFeeds } from './probe-feeds';
 
 const TINY_UNET = join(MODELS, 'easel-tiny', 'unet', 'model.onnx');
 const SD15_UNET = join(SD15_RANDOM, 'unet', 'model.onnx');
@@ -25,7 +25,7 @@ describe('attention fused into MultiHeadAttention (issue 31)', () => {
   it('fuses easel-tiny\'s 16 attention blocks, leaves the one whose probabilities are an output, and computes what the graph computed', async () => {
     const model = parseModel(readFileSync(TINY_UNET), TINY_UNET);
     const nodes = model.graph!.node.length;
-    const fused = await fuseAttention(model, unetProbeFeeds(model));
+    const fused = await fuseAttention(model, probeFeeds(model));
     expect(fused.fused).toBe(16);
     expect(fused.leftAlone).toBe(1); // the mid block's self-attention: self-attention guidance reads its probabilities
     const ops = opTypes(fused.bytes);
@@ -45,11 +45,11 @@ describe('attention fused into MultiHeadAttention (issue 31)', () => {
 
   it('fuses sd15-random\'s one-head attention (scores divided by a constant) with the same output', async () => {
     const model = parseModel(readFileSync(SD15_UNET), SD15_UNET);
-    const fused = await fuseAttention(model, unetProbeFeeds(model));
+    const fused = await fuseAttention(model, probeFeeds(model));
     expect(fused.fused).toBe(1);
     expect(opTypes(fused.bytes)).not.toContain('Softmax');
     const probe = await ort.InferenceSession.create(SD15_UNET);
-    const feeds = unetProbeFeeds(model);
+    const feeds = probeFeeds(model);
     const out = probe.outputNames[0]!;
     await probe.release();
     const [a, b] = await Promise.all([outputs(SD15_UNET, feeds, [out]), outputs(fused.bytes, feeds, [out])]);

@@ -6,7 +6,7 @@ import { ClipTokenizer } from '../text/clip-tokenizer';
 import { fileSize, folderBytes, readJsonIfExists, requireFile } from './files';
 import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
 import { createGraph, type Graph, type SessionOptions } from './session';
-import { prepareUnet, type UnetPreparation } from './prepare-unet';
+import { prepareGraph, type GraphPreparation } from './prepare-graph';
 import { ModelFileError } from '../errors';
 import { familyOf, type ModelIndex } from './model-family';
 import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec, type TextEncoderFile } from '../adapters/adapt-model';
@@ -22,8 +22,8 @@ export interface DiffusionModel {
   textEncoder2?: Graph;
   tokenizer2?: ClipTokenizer;
   unet: Graph;
-  /** What loading did to the UNet graph before its session (prepareUnet): attention blocks fused, or why not. */
-  unetPreparation: Omit<UnetPreparation, 'source'>;
+  /** What loading did to the UNet graph before its session (prepareGraph): attention blocks fused, or why not. */
+  unetPreparation: Omit<GraphPreparation, 'source'>;
   vaeDecoder: Graph;
   vaeEncoder?: Graph;
   /** Present when LoRAs / embeddings were merged into this copy of the model. */
@@ -93,7 +93,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     const unetBytes = await folderBytes(dirname(paths.unet));
     const splitRows = (options.splitUnetRows ?? true) && unetBytes >= SPLIT_UNET_BYTES.min && unetBytes <= SPLIT_UNET_BYTES.max;
     const unetSource = adapted?.unet ?? paths.unet;
-    const preparation = options.fuseAttention === false ? { source: unetSource, fusedAttention: 0 } : await prepareUnet(paths.unet, unetSource);
+    const preparation = options.fuseAttention === false ? { source: unetSource, fusedAttention: 0 } : await prepareGraph(paths.unet, unetSource);
     const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, preparation.source);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
