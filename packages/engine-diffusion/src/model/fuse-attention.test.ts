@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseModel } from '../onnx/model-proto';
-import { MODELS, SD15_RANDOM, easelTinyUnetFeeds, maxAbsDiff } from '../pipeline/test-helpers';
+import { MODELS, easelTinyUnetFeeds, maxAbsDiff } from '../pipeline/test-helpers';
 import { fuseAttention } from './fuse-attention';
 import { probeFeeds } from './probe-feeds';
 
 const TINY_UNET = join(MODELS, 'easel-tiny', 'unet', 'model.onnx');
-const SD15_UNET = join(SD15_RANDOM, 'unet', 'model.onnx');
 
 async function outputs(source: string | Uint8Array, feeds: Record<string, ort.Tensor>, names: string[]): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(source as Uint8Array, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
@@ -43,16 +42,30 @@ describe('attention fused into MultiHeadAttention (issue 31)', () => {
     }
   });
 
-  it('fuses sd15-random\'s one-head attention (scores divided by a constant) with the same output', async () => {
-    const model = parseModel(readFileSync(SD15_UNET), SD15_UNET);
-    const fused = await fuseAttention(model, probeFeeds(model));
+  it.each(['sd15-random', 'sd2-random', 'sdxl-random'])('fuses %s\'s one-head attention (scores divided by a constant) with the same output', async (name) => {
+    const path = join(MODELS, name, 'unet', 'model.onnx');
+    const model = parseModel(readFileSync(path), path);
+    const feeds = probeFeeds(model);
+    const fused = await fuseAttention(model, feeds);
     expect(fused.fused).toBe(1);
     expect(opTypes(fused.bytes)).not.toContain('Softmax');
-    const probe = await ort.InferenceSession.create(SD15_UNET);
-    const feeds = probeFeeds(model);
+    const probe = await ort.InferenceSession.create(path);
     const out = probe.outputNames[0]!;
     await probe.release();
-    const [a, b] = await Promise.all([outputs(SD15_UNET, feeds, [out]), outputs(fused.bytes, feeds, [out])]);
+    const [a, b] = await Promise.all([outputs(path, feeds, [out]), outputs(fused.bytes, feeds, [out])]);
     expect(maxAbsDiff(a[out]!, b[out]!)).toBeLessThan(1e-4);
+  });
+
+  it('leaves attention over a batch other axes were folded into alone: a motion module\'s, across frames at every pixel', async () => {
+    const path = join(MODELS, 'easel-tiny-motion', 'unet', 'model.onnx');
+    const model = parseModel(readFileSync(path), path);
+    const feeds = probeFeeds(model);
+    expect(feeds.sample!.dims).toEqual([1, 4, 2, 16, 16]); // 2 frames: the named "frames" dimension agrees with frame_times
+    expect(feeds.frame_times!.dims).toEqual([2]);
+    const fused = await fuseAttention(model, feeds);
+    expect(fused.fused).toBe(17);
+    expect(fused.leftAlone).toBe(20);
+    const [a, b] = await Promise.all([outputs(path, feeds, ['out_sample']), outputs(fused.bytes, feeds, ['out_sample'])]);
+    expect(maxAbsDiff(a.out_sample!, b.out_sample!)).toBeLessThan(1e-4);
   });
 });
