@@ -68,4 +68,20 @@ describe('attention fused into MultiHeadAttention (issue 31)', () => {
     const [a, b] = await Promise.all([outputs(path, feeds, ['out_sample']), outputs(fused.bytes, feeds, ['out_sample'])]);
     expect(maxAbsDiff(a.out_sample!, b.out_sample!)).toBeLessThan(1e-4);
   });
+
+  it.each(['matmul-scale', 'baddbmm', 'sdpa'])('fuses attention as %s exports write it (reference/attention/make_graphs.py), self and cross', async (name) => {
+    const path = join(__dirname, '..', '..', 'reference', 'attention', `${name}.onnx`);
+    const model = parseModel(readFileSync(path), path);
+    const fused = await fuseAttention(model, probeFeeds(model));
+    expect(fused).toMatchObject({ fused: 2, leftAlone: 0 });
+    expect(opTypes(fused.bytes)).not.toContain('Softmax');
+    let s = 7;
+    const random = (n: number) => Float32Array.from({ length: n }, () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5);
+    const feeds = {
+      hidden_states: new ort.Tensor('float32', random(2 * 24 * 64), [2, 24, 64]),
+      encoder_hidden_states: new ort.Tensor('float32', random(2 * 9 * 48), [2, 9, 48]),
+    };
+    const [a, b] = await Promise.all([outputs(path, feeds, ['out']), outputs(fused.bytes, feeds, ['out'])]);
+    expect(maxAbsDiff(a.out!, b.out!)).toBeLessThan(1e-5);
+  });
 });

@@ -24,6 +24,8 @@ interface HeadSplit {
   reshaped?: string;
   split: string;
   layout: HeadLayout;
+  /** the key's split already transposed for Q·Kᵀ in one step: [B, h, dh, L] (torch's SDPA export) */
+  transposed?: boolean;
 }
 
 /** A scalar the scores are multiplied or divided by, on the query's, the key's or the scores' own path. */
@@ -42,6 +44,11 @@ interface Candidate {
   /** the tensor before the last merge step, [B, h, S, dh] for the batched layout */
   merged?: string;
   factors: ScaleFactor[];
+  /** tensors added to the scores that must be all zeros (baddbmm's beta-0 term) */
+  zeros: string[];
+  /** Q·Kᵀ as multiplied, and the scores Softmax reads: the same shape when the zeros add nothing */
+  scores: string;
+  scored: string;
 }
 
 export interface FusedAttention {
@@ -82,13 +89,17 @@ export async function fuseAttention(
     c.output,
     ...(c.merged ? [c.merged] : []),
     ...c.factors.map((f) => f.tensor).filter((t) => !initializers.has(t)),
+    ...(c.zeros.length > 0 ? [...c.zeros.filter((t) => !initializers.has(t)), c.scores, c.scored] : []),
   ]);
   const inputs = new Set(graph.input.map((i) => i.name));
   const values = candidates.length > 0 ? await probeValues(model, feeds, probed.filter((t) => !inputs.has(t)), TensorProto_DataType.FLOAT, sessionExtra) : {};
   const shapeOf = (t: string): readonly number[] | undefined => (values[t] ?? feeds[t])?.dims;
-  const scalarOf = (t: string): number | undefined => {
+  const floatsOf = (t: string): Float32Array | undefined => {
     const init = initializers.get(t);
-    const data = init ? tensorFloats(init, 'unet') : (values[t]?.data as Float32Array | undefined);
+    return init ? tensorFloats(init, 'unet') : (values[t]?.data as Float32Array | undefined);
+  };
+  const scalarOf = (t: string): number | undefined => {
+    const data = floatsOf(t);
     return data?.length === 1 ? data[0] : undefined;
   };
 
@@ -97,6 +108,7 @@ export async function fuseAttention(
     const attention = checkShapes(c, shapeOf);
     const factors = c.factors.map((f) => ({ ...f, value: scalarOf(f.tensor) }));
     if (!attention || factors.some((f) => f.value === undefined || f.value === 0)) continue;
+    if (c.zeros.length > 0 && !(same(shapeOf(c.scored), [...(shapeOf(c.scores) ?? [])]) && c.zeros.every((t) => floatsOf(t)?.every((v) => v === 0)))) continue;
     const scale = factors.reduce((s, f) => (f.divide ? s / f.value! : s * f.value!), 1);
     replacements.set(c.output, multiHeadAttention(c, attention.heads, scale));
   }
@@ -117,26 +129,43 @@ export async function fuseAttention(
 function matchAttention(edges: GraphEdges, softmax: NodeProto, opset: number): Candidate | undefined {
   if (!softmaxOverLastAxis(softmax, opset)) return undefined;
   const probs = softmax.output[0]!;
-  const weighted = edges.soleConsumer(probs, 'MatMul');
+  // the probabilities read by the ·V product and nothing else (not even their shape: the node must go)
+  const weighted = edges.consumers(probs).length === 1 ? edges.soleConsumer(probs, 'MatMul') : undefined;
   if (!weighted || weighted.input[0] !== probs) return undefined;
   const factors: ScaleFactor[] = [];
-  const scores = edges.producer(throughScalars(edges, softmax.input[0]!, factors), 'MatMul');
+  const zeros: string[] = [];
+  const scores = edges.producer(throughScalars(edges, softmax.input[0]!, factors, zeros), 'MatMul');
   if (!scores) return undefined;
   const query = headSplit(edges, throughScalars(edges, scores.input[0]!, factors));
   const keyT = edges.producer(throughScalars(edges, scores.input[1]!, factors), 'Transpose');
-  if (!keyT || !swapsLastTwo(keyT)) return undefined;
-  const key = headSplit(edges, throughScalars(edges, keyT.input[0]!, factors));
+  const keySplitT = keyT && hasPerm(keyT, [0, 2, 3, 1]) ? edges.producer(keyT.input[0]!, 'Reshape') : undefined;
+  let key: HeadSplit;
+  if (keyT && swapsLastTwo(keyT)) key = headSplit(edges, throughScalars(edges, keyT.input[0]!, factors));
+  else if (keyT && keySplitT) key = { source: keySplitT.input[0]!, reshaped: keySplitT.output[0]!, split: keyT.output[0]!, layout: 'split', transposed: true };
+  else return undefined;
   const value = headSplit(edges, weighted.input[1]!);
   if (key.layout !== query.layout || value.layout !== query.layout) return undefined;
   const merge = headMerge(edges, weighted.output[0]!, query.layout);
   if (!merge) return undefined;
-  return { name: softmax.name || probs, query, key, value, ...merge, factors };
+  return { name: softmax.name || probs, query, key, value, ...merge, factors, zeros, scores: scores.output[0]!, scored: softmax.input[0]! };
 }
 
-/** Follows Mul/Div by a scalar back to the tensor scaled, noting the scalars. */
-function throughScalars(edges: GraphEdges, tensor: string, factors: ScaleFactor[]): string {
+/**
+ * Follows Mul/Div by a scalar back to the tensor scaled, noting the scalars. With `zeros` (the scores'
+ * own path), also through an Add of a tensor the probe must find all zeros: diffusers' baddbmm with
+ * beta 0 adds an empty tensor times 0 to the scaled product.
+ */
+function throughScalars(edges: GraphEdges, tensor: string, factors: ScaleFactor[], zeros?: string[]): string {
   for (;;) {
     const node = edges.producer(tensor);
+    if (zeros && node?.opType === 'Add' && node.domain === '') {
+      const reachesProduct = (t: string) => edges.producer(throughScalars(edges, t, []), 'MatMul') !== undefined;
+      const [a, b] = [node.input[0]!, node.input[1]!];
+      if (reachesProduct(a) === reachesProduct(b)) return tensor;
+      zeros.push(reachesProduct(a) ? b : a);
+      tensor = reachesProduct(a) ? a : b;
+      continue;
+    }
     if (!node || node.domain !== '' || (node.opType !== 'Mul' && node.opType !== 'Div')) return tensor;
     const [a, b] = [node.input[0]!, node.input[1]!];
     const structural = (t: string) => ['Reshape', 'Transpose', 'MatMul'].includes(edges.producer(t)?.opType ?? '');
@@ -187,7 +216,13 @@ function checkShapes(c: Candidate, shapeOf: (t: string) => readonly number[] | u
   const heads = hidden / headSize;
   if (!Number.isInteger(heads)) return undefined;
   const expected = (s: HeadSplit, length: number): number[] =>
-    s.layout === 'batched' ? [batch * heads, length, headSize] : s.layout === 'split' ? [batch, heads, length, headSize] : [batch, length, hidden];
+    s.layout === 'batched'
+      ? [batch * heads, length, headSize]
+      : s.layout === 'split'
+        ? s.transposed
+          ? [batch, heads, headSize, length]
+          : [batch, heads, length, headSize]
+        : [batch, length, hidden];
   for (const [s, length] of [[c.query, seq], [c.key, kvSeq], [c.value, kvSeq]] as const) {
     if (!same(shapeOf(s.split), expected(s, length))) return undefined;
     if (s.reshaped && !same(shapeOf(s.reshaped), [batch, length, heads, headSize])) return undefined;

@@ -30,9 +30,12 @@ export class GraphEdges {
     return this.consumerLists.get(tensor) ?? [];
   }
 
-  /** The tensor's only consumer, when it has exactly one and is not a graph output. */
+  /**
+   * The tensor's only consumer, when it has exactly one and is not a graph output. `Shape` nodes do not
+   * count: they read the tensor's shape, not its values (exporters compute reshape targets from them).
+   */
   soleConsumer(tensor: string, opType?: string): NodeProto | undefined {
-    const list = this.consumers(tensor);
+    const list = this.consumers(tensor).filter((n) => !(n.opType === 'Shape' && n.domain === ''));
     if (list.length !== 1 || this.outputs.has(tensor)) return undefined;
     const node = list[0]!;
     return opType === undefined || (node.opType === opType && node.domain === '') ? node : undefined;
