@@ -53,8 +53,10 @@ export function hasSubgraphs(graph: GraphProto): boolean {
 
 /**
  * The graph's nodes that still feed an output, in their order, and the initializers they read: a
- * node whose outputs nothing reads any more (after a rewrite) goes, and so do weights left unread.
- * The nodes must be in topological order, as ONNX requires; graphs with subgraphs are not pruned.
+ * node whose outputs nothing reads any more (after a rewrite) goes, and so do weights left unread —
+ * with their graph-input entry, where an older export lists initializers as inputs too (left there,
+ * it would become an input the caller must feed). The nodes must be in topological order, as ONNX
+ * requires; graphs with subgraphs are not pruned.
  */
 export function pruneDeadNodes(graph: GraphProto): GraphProto {
   if (hasSubgraphs(graph)) return graph;
@@ -66,5 +68,11 @@ export function pruneDeadNodes(graph: GraphProto): GraphProto {
     live.push(node);
     for (const input of node.input) if (input) needed.add(input);
   }
-  return { ...graph, node: live.reverse(), initializer: graph.initializer.filter((t) => needed.has(t.name)) };
+  const dropped = new Set(graph.initializer.filter((t) => !needed.has(t.name)).map((t) => t.name));
+  return {
+    ...graph,
+    node: live.reverse(),
+    initializer: graph.initializer.filter((t) => !dropped.has(t.name)),
+    input: graph.input.filter((i) => !dropped.has(i.name)),
+  };
 }
