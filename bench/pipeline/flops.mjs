@@ -179,7 +179,7 @@ for (const [label, dir, latent] of cases) {
   const rows = [...p.byOp.entries()].sort((a, b) => b[1].micros - a[1].micros);
   const total = rows.reduce((s, [, r]) => s + r.micros, 0);
   const dense = rows.filter(([, r]) => r.flops > 0).reduce((s, [, r]) => s + r.micros, 0);
-  say(() => `  fused: dense ops (Conv/MatMul/Gemm) ${((100 * dense) / total).toFixed(0)} % of kernel time; by op (kernels, share of time):`);
+  say(() => `  fused: dense ops (Conv/MatMul/Gemm/MultiHeadAttention) ${((100 * dense) / total).toFixed(0)} % of kernel time; by op (kernels, share of time):`);
   say(() => `  ${rows.slice(0, 10).map(([op, r]) => `${op} ${Math.round(r.kernels)} ${((100 * r.micros) / total).toFixed(1)} %`).join(', ')}`);
   // why a ratio stops where it does: the dense kernels' own rate bounds the call's even if every other
   // kernel and the time between kernels cost nothing. Whole, on all the threads (the profile above), and

@@ -60,7 +60,7 @@ export * from './schedulers';
 export * from './text';
 // the pieces other engines (video) build their pipelines from
 export { createGraph, Graph } from './model/session';
-export { prepareGraph, type GraphPreparation } from './model/prepare-graph';
+export { prepareGraph, type GraphPreparation, type PreparationReport } from './model/prepare-graph';
 export { encodePrompts } from './pipeline/text-conditioning';
 export type { TextConditioning } from './pipeline/text-conditioning';
 export { loadImage, toPixels } from './pipeline/images';

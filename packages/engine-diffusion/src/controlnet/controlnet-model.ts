@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AdapterFileError } from '../errors';
 import { fileSize, readJsonIfExists } from '../model/files';
-import { prepareGraph, type GraphPreparation } from '../model/prepare-graph';
+import { prepareGraph, type PreparationReport } from '../model/prepare-graph';
 import { createGraph, type Graph, type SessionOptions } from '../model/session';
 import { parseModel, serializeModel } from '../onnx/model-proto';
 import { splitHintPath } from './split-hint-path';
@@ -26,7 +26,7 @@ export interface ControlNetModel {
   takesScale: boolean;
   bytes: number;
   /** What loading did to the graph before its sessions (prepareGraph): attention blocks fused, or why not. */
-  preparation: Omit<GraphPreparation, 'source'>;
+  preparation: PreparationReport;
   release(): Promise<void>;
 }
 
@@ -43,12 +43,12 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
   if (!path.endsWith('.onnx')) await readJsonIfExists(join(path, 'config.json'));
   let graph: Graph;
   let hint: ControlNetModel['hint'];
-  let preparation: GraphPreparation = { source: file, fusedAttention: 0 };
+  let preparation: PreparationReport = { fusedAttention: 0 };
   try {
-    const exported = await readFile(file);
     // attention fused on the whole graph, before the hint's part is split off (the probe needs the whole graph's inputs)
-    if (options.fuseAttention !== false) preparation = await prepareGraph(file, exported);
-    const whole = typeof preparation.source === 'string' ? exported : preparation.source;
+    const prepared = await prepareGraph(file, await readFile(file), options);
+    preparation = prepared.report;
+    const whole = prepared.source;
     const split = splitHintPath(parseModel(whole, file));
     if (split) {
       hint = { graph: await createGraph('controlnet_hint', file, bytes, options, serializeModel(split.hint)), outputs: split.embedding };
@@ -73,8 +73,7 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
     await graph.release();
     await hint?.graph.release();
   };
-  const { fusedAttention, error } = preparation;
-  return { path, graph, ...(hint ? { hint } : {}), down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, preparation: { fusedAttention, error }, release };
+  return { path, graph, ...(hint ? { hint } : {}), down, mid, takesScale: graph.inputs.has('conditioning_scale'), bytes, preparation, release };
 }
 
 /** Throws unless the ControlNet's outputs are the UNet's residual inputs (same count and channels). */

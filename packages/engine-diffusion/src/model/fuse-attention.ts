@@ -108,7 +108,7 @@ export async function fuseAttention(
     const attention = checkShapes(c, shapeOf);
     const factors = c.factors.map((f) => ({ ...f, value: scalarOf(f.tensor) }));
     if (!attention || factors.some((f) => f.value === undefined || f.value === 0)) continue;
-    if (c.zeros.length > 0 && !(same(shapeOf(c.scored), [...(shapeOf(c.scores) ?? [])]) && c.zeros.every((t) => floatsOf(t)?.every((v) => v === 0)))) continue;
+    if (c.zeros.length > 0 && !(same(shapeOf(c.scored), shapeOf(c.scores) ?? []) && c.zeros.every((t) => floatsOf(t)?.every((v) => v === 0)))) continue;
     const scale = factors.reduce((s, f) => (f.divide ? s / f.value! : s * f.value!), 1);
     replacements.set(c.output, multiHeadAttention(c, attention.heads, scale));
   }
@@ -161,9 +161,10 @@ function throughScalars(edges: GraphEdges, tensor: string, factors: ScaleFactor[
     if (zeros && node?.opType === 'Add' && node.domain === '') {
       const reachesProduct = (t: string) => edges.producer(throughScalars(edges, t, []), 'MatMul') !== undefined;
       const [a, b] = [node.input[0]!, node.input[1]!];
-      if (reachesProduct(a) === reachesProduct(b)) return tensor;
-      zeros.push(reachesProduct(a) ? b : a);
-      tensor = reachesProduct(a) ? a : b;
+      const fromA = reachesProduct(a);
+      if (fromA === reachesProduct(b)) return tensor;
+      zeros.push(fromA ? b : a);
+      tensor = fromA ? a : b;
       continue;
     }
     if (!node || node.domain !== '' || (node.opType !== 'Mul' && node.opType !== 'Div')) return tensor;

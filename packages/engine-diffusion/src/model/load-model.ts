@@ -6,7 +6,7 @@ import { ClipTokenizer } from '../text/clip-tokenizer';
 import { fileSize, folderBytes, readJsonIfExists, requireFile } from './files';
 import { dim, predictionTypeOf, vaeFactorFromConfig, type ModelInfo, type UnetConfig, type VaeConfig } from './model-info';
 import { createGraph, type Graph, type SessionOptions } from './session';
-import { prepareGraph, type GraphPreparation } from './prepare-graph';
+import { prepareGraph, type PreparationReport } from './prepare-graph';
 import { ModelFileError } from '../errors';
 import { familyOf, type ModelIndex } from './model-family';
 import { adaptGraphs, hasAdapters, type AdapterReport, type AdapterSpec, type TextEncoderFile } from '../adapters/adapt-model';
@@ -23,7 +23,7 @@ export interface DiffusionModel {
   tokenizer2?: ClipTokenizer;
   unet: Graph;
   /** What loading did to the UNet graph before its session (prepareGraph): attention blocks fused, or why not. */
-  unetPreparation: Omit<GraphPreparation, 'source'>;
+  unetPreparation: PreparationReport;
   vaeDecoder: Graph;
   vaeEncoder?: Graph;
   /** Present when LoRAs / embeddings were merged into this copy of the model. */
@@ -92,9 +92,8 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
     if (textEncoder2) graphs.push(textEncoder2);
     const unetBytes = await folderBytes(dirname(paths.unet));
     const splitRows = (options.splitUnetRows ?? true) && unetBytes >= SPLIT_UNET_BYTES.min && unetBytes <= SPLIT_UNET_BYTES.max;
-    const unetSource = adapted?.unet ?? paths.unet;
-    const preparation = options.fuseAttention === false ? { source: unetSource, fusedAttention: 0 } : await prepareGraph(paths.unet, unetSource);
-    const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, preparation.source);
+    const prepared = await prepareGraph(paths.unet, adapted?.unet ?? paths.unet, options);
+    const unet = await createGraph('unet', paths.unet, sizes.unet, { ...options, splitRows }, prepared.source);
     graphs.push(unet);
     const vaeDecoder = await createGraph('vae_decoder', paths.dec, sizes.dec, options);
     graphs.push(vaeDecoder);
@@ -158,8 +157,7 @@ export async function loadDiffusionModel(dirIn: string, options: SessionOptions 
       schedulerConfig: { ...schedulerConfig, prediction_type: predictionTypeOf(schedulerConfig.prediction_type, unetConfig?.prediction_type) },
       bytes: sizes.text + sizes.text2 + sizes.unet * (unet.partner ? 2 : 1) + sizes.dec + (sizes.enc ?? 0),
     };
-    const unetPreparation = { fusedAttention: preparation.fusedAttention, error: preparation.error };
-    return { info, tokenizer: tokenizer!, textEncoder, textEncoder2, tokenizer2, unet, unetPreparation, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
+    return { info, tokenizer: tokenizer!, textEncoder, textEncoder2, tokenizer2, unet, unetPreparation: prepared.report, vaeDecoder, vaeEncoder, adapters: adapted?.report, release };
   } catch (err) {
     await release();
     throw err;

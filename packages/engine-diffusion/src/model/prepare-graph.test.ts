@@ -68,7 +68,7 @@ function squareHint(): Promise<Buffer> {
     const garbage = new Uint8Array([1, 2, 3, 4, 5]);
     const prepared = await prepareGraph('/nowhere/unet/model.onnx', garbage);
     expect(prepared.source).toBe(garbage);
-    expect(prepared.fusedAttention).toBe(0);
-    expect(prepared.error).toMatch(/parse/i);
+    expect(prepared.report.fusedAttention).toBe(0);
+    expect(prepared.report.error).toMatch(/parse/i);
   });
 });
