@@ -66,4 +66,5 @@ export type { TextConditioning } from './pipeline/text-conditioning';
 export { loadImage, toPixels } from './pipeline/images';
 export { applyGuidance, scale } from './pipeline/latents';
 export { fuseAttention } from './model/fuse-attention';
+export { fuseLayerNorm } from './model/fuse-layer-norm';
 export { probeFeeds } from './model/probe-feeds';

@@ -43,7 +43,7 @@ export async function loadControlNet(pathIn: string, options: SessionOptions = {
   if (!path.endsWith('.onnx')) await readJsonIfExists(join(path, 'config.json'));
   let graph: Graph;
   let hint: ControlNetModel['hint'];
-  let preparation: PreparationReport = { fusedAttention: 0 };
+  let preparation: PreparationReport = { fusedAttention: 0, fusedLayerNorm: 0 };
   try {
     // attention fused on the whole graph, before the hint's part is split off (the probe needs the whole graph's inputs)
     const prepared = await prepareGraph(file, await readFile(file), options);

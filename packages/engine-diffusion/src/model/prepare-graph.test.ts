@@ -19,7 +19,7 @@ function squareHint(): Promise<Buffer> {
   return sharp(g, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
 }
 
-(existsSync(TINY) ? describe : describe.skip)('the UNet prepared at load (attention fused, issue 31)', () => {
+(existsSync(TINY) ? describe : describe.skip)('the UNet prepared at load (attention and layer norms fused, issue 31)', () => {
   it('draws every scheduler\'s image within 1/255 of the graph as exported, and self-attention guidance too', async () => {
     const fused = new DiffusionEngine({ intraOpNumThreads: 2 });
     const exported = new DiffusionEngine({ intraOpNumThreads: 2, fuseAttention: false });
@@ -42,21 +42,21 @@ function squareHint(): Promise<Buffer> {
   });
 
   it('is what loading does by default, and fuseAttention: false leaves the graph as exported', async () => {
-    for (const [fuseAttention, fusedBlocks] of [[undefined, 16], [false, 0]] as const) {
+    for (const [fuseAttention, fusedBlocks, fusedNorms] of [[undefined, 16, 27], [false, 0, 0]] as const) {
       const model = await loadDiffusionModel(TINY, { intraOpNumThreads: 1, splitUnetRows: false, fuseAttention });
       try {
-        expect(model.unetPreparation).toEqual({ fusedAttention: fusedBlocks, error: undefined });
+        expect(model.unetPreparation).toEqual({ fusedAttention: fusedBlocks, fusedLayerNorm: fusedNorms, error: undefined });
       } finally {
         await model.release();
       }
     }
   });
 
-  it('fuses a ControlNet\'s attention before its hint path is split off', async () => {
-    for (const [fuseAttention, fusedBlocks] of [[undefined, 7], [false, 0]] as const) {
+  it('fuses a ControlNet\'s attention and layer norms before its hint path is split off', async () => {
+    for (const [fuseAttention, fusedBlocks, fusedNorms] of [[undefined, 7, 11], [false, 0, 0]] as const) {
       const controlnet = await loadControlNet(TINY_CANNY, { intraOpNumThreads: 1, fuseAttention });
       try {
-        expect(controlnet.preparation).toEqual({ fusedAttention: fusedBlocks, error: undefined });
+        expect(controlnet.preparation).toEqual({ fusedAttention: fusedBlocks, fusedLayerNorm: fusedNorms, error: undefined });
         expect(controlnet.hint).toBeDefined();
       } finally {
         await controlnet.release();
@@ -68,7 +68,7 @@ function squareHint(): Promise<Buffer> {
     const garbage = new Uint8Array([1, 2, 3, 4, 5]);
     const prepared = await prepareGraph('/nowhere/unet/model.onnx', garbage);
     expect(prepared.source).toBe(garbage);
-    expect(prepared.report.fusedAttention).toBe(0);
+    expect(prepared.report).toMatchObject({ fusedAttention: 0, fusedLayerNorm: 0 });
     expect(prepared.report.error).toMatch(/parse/i);
   });
 });
