@@ -1,8 +1,14 @@
 import { Prisma, type Job, type PrismaClient } from '../generated/prisma/client';
 import type { SqlExecutor } from '../sql-executor';
+import { refusedByDatabase } from './database-refusal';
 import { retryOnDeadlock } from './deadlock-retry';
 import type { SubmitJobInput } from './jobs.repository';
-import { insertJob, spamColumns, spamMarkInsert, spamRefusal, type SpamAnswer } from './submit-statement';
+import { GroupCommit } from './group-commit';
+import { leaseSubmitStatement, type LeaseSubmit } from './lease-submit-statement';
+import { spamRefusal, type SpamAnswer } from './submit-statement';
+
+/** What the lease submit statement answers for one submit: the job (all null when not inserted). */
+type LeaseSubmitRow = Omit<Job, 'id'> & { id: number | null; n: number } & SpamAnswer;
 
 export interface OpenLeaseInput {
   tenantId: string;
@@ -31,6 +37,9 @@ export interface OpenedLease {
  * too (see submitStatement: a job INSERT's foreign-key check must not wait on it).
  */
 export class AdmissionLeasesRepository {
+  // A job insert must not run twice: a batch is written again job by job only when the database refused it.
+  private readonly submits = new GroupCommit<LeaseSubmit, LeaseSubmitRow | undefined>((batch) => this.submitMany(batch), 64, refusedByDatabase);
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sql?: SqlExecutor,
@@ -70,27 +79,22 @@ export class AdmissionLeasesRepository {
   /**
    * Inserts the job under the lease with its `hold` ledger row (the credits left the balance with
    * the lease) and its spam mark (throwing SpamRefusedError when one is live); null when the lease
-   * has expired or was closed. `balanceAfter` is what the balance
-   * would be with the lease closed now.
+   * has expired or was closed. `balanceAfter` is what the balance would be with the lease closed
+   * now. Submits that arrive while others are being written share the next statement.
    */
   async submit(input: SubmitJobInput, leaseId: number, balanceAfter: number): Promise<Job | null> {
-    const price = String(input.price);
-    const leaseValid = Prisma.sql`EXISTS (SELECT 1 FROM lease)`;
-    const [row] = await this.query<Omit<Job, 'id'> & { id: number | null } & SpamAnswer>(Prisma.sql`
-      WITH lease AS (SELECT id FROM admission_leases WHERE id = ${leaseId}::int AND expires_at > now()),
-      spam AS (${spamMarkInsert(input, leaseValid)}),
-      job AS (${insertJob(input, Prisma.sql`lease.id FROM lease, spam`)}),
-      entry AS (
-        INSERT INTO ledger_entries (tenant_id, job_id, kind, amount, balance_after)
-        SELECT job."tenantId", job.id, 'hold', -${price}::numeric, ${String(balanceAfter)}::numeric FROM job
-        WHERE ${price}::numeric > 0
-      )
-      SELECT ${spamColumns(input, leaseValid)}, job.* FROM (SELECT 1) AS one LEFT JOIN job ON TRUE`);
-    const spam = spamRefusal(row);
+    const row = await this.submits.run({ input, leaseId, balanceAfter });
+    const spam = row ? spamRefusal(row) : null;
     if (spam) throw spam;
     if (!row || row.id === null) return null;
-    const { spamRefused: _, spamWindowEndsAt: __, ...job } = row;
+    const { n: _, spamRefused: __, spamWindowEndsAt: ___, ...job } = row;
     return { ...job, creditsHeld: new Prisma.Decimal(String(job.creditsHeld)) } as Job;
+  }
+
+  private async submitMany(batch: LeaseSubmit[]): Promise<Array<LeaseSubmitRow | undefined>> {
+    const rows = await this.query<LeaseSubmitRow>(leaseSubmitStatement(batch));
+    const byIndex = new Map(rows.map((row) => [Number(row.n), row]));
+    return batch.map((_, n) => byIndex.get(n));
   }
 
   /**

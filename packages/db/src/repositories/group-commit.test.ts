@@ -1,7 +1,7 @@
 import { GroupCommit } from './group-commit';
 
 /** A GroupCommit whose first write waits for `release`, so that the calls made meanwhile queue; `writes` lists each write's items. */
-function heldFirstWrite(answer: (items: number[]) => number[]) {
+function heldFirstWrite(answer: (items: number[]) => number[], canWriteAlone?: (error: unknown) => boolean) {
   const writes: number[][] = [];
   let release!: () => void;
   const firstHeld = new Promise<void>((resolve) => (release = resolve));
@@ -9,7 +9,7 @@ function heldFirstWrite(answer: (items: number[]) => number[]) {
     writes.push(items);
     if (writes.length === 1) await firstHeld;
     return answer(items);
-  });
+  }, 64, canWriteAlone);
   return { group, writes, release };
 }
 
@@ -66,5 +66,26 @@ describe('GroupCommit', () => {
     const next = group.run(2);
     await expect(failed).rejects.toThrow('connection lost');
     expect(await next).toBe(2);
+  });
+
+  it('does not write a batch again when its error may have come after the commit (canWriteAlone): every call gets it', async () => {
+    const refused = (error: unknown) => (error as Error).message.startsWith('refused');
+    for (const [message, expected] of [
+      ['refused: 13 is not a value', [[1], [12, 13, 14], [12], [13], [14]]],
+      ['connection cut before the answer', [[1], [12, 13, 14]]],
+    ] as const) {
+      const { group, writes, release } = heldFirstWrite((items) => {
+        if (items.includes(13)) throw new Error(message);
+        return items;
+      }, refused);
+      const first = group.run(1);
+      const batch = [group.run(12), group.run(13), group.run(14)];
+      release();
+      expect(await first).toBe(1);
+      const settled = await Promise.allSettled(batch);
+      expect(settled[1]).toEqual({ status: 'rejected', reason: new Error(message) });
+      expect(settled.map((s) => s.status)).toEqual(message.startsWith('refused') ? ['fulfilled', 'rejected', 'fulfilled'] : ['rejected', 'rejected', 'rejected']);
+      expect(writes).toEqual(expected);
+    }
   });
 });

@@ -109,8 +109,9 @@ export function spamRefusal(answer: SpamAnswer): SpamRefusedError | null {
 }
 
 /**
- * The INSERT of the job's row (answering it as JOB_COLUMNS) that both ways of accepting a job
- * share; `leaseAndSource` is the lease_id expression and the FROM clause that gates the insert.
+ * The INSERT of the job's row (answering it as JOB_COLUMNS); `leaseAndSource` is the lease_id
+ * expression and the FROM clause that gates the insert. (Jobs under a lease go in together:
+ * leaseSubmitStatement.)
  */
 export function insertJob(input: SubmitJobInput, leaseAndSource: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
