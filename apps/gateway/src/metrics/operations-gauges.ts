@@ -46,7 +46,7 @@ export function registerOperationsGauges(registry: Registry, { db, store, failed
     collect: read('database', async function (this: Gauge) {
       const found = await rows<{ service: string; age: string }>(
         db,
-        `SELECT service, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM jobs WHERE status = 'queued' GROUP BY service`,
+        `SELECT service, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM jobs WHERE finished_at IS NULL AND status = 'queued' GROUP BY service`,
       );
       this.reset();
       for (const { service, age } of found) this.set({ service }, Number(age));

@@ -11,6 +11,12 @@ import { enqueueJobEndedWebhook } from './webhooks.repository';
 
 export type JobStatus = 'queued' | 'running' | 'success' | 'failed';
 export const UNFINISHED: JobStatus[] = ['queued', 'running'];
+/**
+ * What finds unfinished rows through an index: finished_at is set exactly when a job succeeds or
+ * fails, and a partial index holds the rows where it is null. Status has no index, so that starting
+ * a job can update its row in place (migration jobs_status_unindexed).
+ */
+const UNFINISHED_ROWS = { finishedAt: null } as const;
 
 export interface SubmitJobInput {
   tenantId: string;
@@ -190,7 +196,7 @@ export class JobsRepository {
   }
 
   async unfinished(): Promise<Job[]> {
-    return this.prisma.job.findMany({ where: { status: { in: UNFINISHED } }, orderBy: { id: 'asc' } });
+    return this.prisma.job.findMany({ where: { ...UNFINISHED_ROWS, status: { in: UNFINISHED } }, orderBy: { id: 'asc' } });
   }
 
   /**
@@ -199,13 +205,13 @@ export class JobsRepository {
    */
   async unstartedCreatedBetween(from: Date, to: Date): Promise<Job[]> {
     return this.prisma.job.findMany({
-      where: { status: 'queued', attempts: 0, createdAt: { gte: from, lte: to } },
+      where: { ...UNFINISHED_ROWS, status: 'queued', attempts: 0, createdAt: { gte: from, lte: to } },
       orderBy: { id: 'asc' },
     });
   }
 
   async countUnfinished(filter: { tenantId?: string; apiKeyId?: string } = {}): Promise<number> {
-    return this.prisma.job.count({ where: { status: { in: UNFINISHED }, ...filter } });
+    return this.prisma.job.count({ where: { ...UNFINISHED_ROWS, status: { in: UNFINISHED }, ...filter } });
   }
 
   /** Mean run time of the most recent successful jobs, in seconds (null before the first one). */
