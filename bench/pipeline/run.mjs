@@ -7,7 +7,7 @@
 //   node bench/pipeline/run.mjs [--steps 20] [--runs 5] [--scheduler dpmpp_2m] [--threads 2] [--spin 0|1] [--model DIR]
 //   [--split 0|1]   (the engine's defaults when left out: --spin 1, ORT's threads busy-wait inside a run and
 //   park when it ends; --split 1, a UNet of 8 MiB to 1 GiB runs CFG's two halves on two one-thread sessions at once)
-//   [--fuse 0|1]   (default 1: the UNet's attention runs as MultiHeadAttention, fused at load; 0: the graph as exported)
+//   [--fuse 0|1]   (default 1: the UNet's attention and written-out layer norms are fused at load; 0: the graph as exported)
 //   node bench/pipeline/run.mjs --features 1 [--runs 1]: also time each optional feature (highres fix 256×256,
 //   panorama 384×128, self-attention guidance, multi_lingual, enhance_prompt) and print its phases; --reference 0 skips PyTorch
 //   Always: one ControlNet's cost per step beside the plain step (--controlnet DIR to pick the ControlNet)

@@ -8,7 +8,7 @@ import {
   TensorProto_DataType,
   type NodeProto,
 } from '../gen/onnx/onnx_pb';
-import { GraphEdges, hasSubgraphs, pruneDeadNodes } from '../onnx/graph-edges';
+import { GraphEdges, hasSubgraphs, isOp, pruneDeadNodes } from '../onnx/graph-edges';
 import { serializeModel, tensorFloats, type ModelProto } from '../onnx/model-proto';
 import { probeValues } from '../onnx/probe-values';
 
@@ -77,7 +77,7 @@ export async function fuseAttention(
 ): Promise<FusedAttention> {
   const graph = model.graph;
   if (!graph) throw new Error('the model has no graph');
-  const softmaxes = graph.node.filter((n) => n.opType === 'Softmax' && n.domain === '');
+  const softmaxes = graph.node.filter((n) => isOp(n, 'Softmax'));
   if (hasSubgraphs(graph) || softmaxes.length === 0) return { bytes: serializeModel(model), fused: 0, leftAlone: softmaxes.length };
 
   const edges = new GraphEdges(graph);
@@ -158,7 +158,7 @@ function matchAttention(edges: GraphEdges, softmax: NodeProto, opset: number): C
 function throughScalars(edges: GraphEdges, tensor: string, factors: ScaleFactor[], zeros?: string[]): string {
   for (;;) {
     const node = edges.producer(tensor);
-    if (zeros && node?.opType === 'Add' && node.domain === '') {
+    if (zeros && node && isOp(node, 'Add')) {
       const reachesProduct = (t: string) => edges.producer(throughScalars(edges, t, []), 'MatMul') !== undefined;
       const [a, b] = [node.input[0]!, node.input[1]!];
       const fromA = reachesProduct(a);

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { AttributeProto_AttributeType, AttributeProtoSchema, NodeProtoSchema, TensorProto_DataType, type NodeProto, type TensorProto } from '../gen/onnx/onnx_pb';
-import { GraphEdges, hasSubgraphs, pruneDeadNodes } from '../onnx/graph-edges';
+import { GraphEdges, hasSubgraphs, isOp, pruneDeadNodes } from '../onnx/graph-edges';
 import { tensorFloats, type ModelProto } from '../onnx/model-proto';
 
 export interface FusedLayerNorm {
@@ -88,10 +88,6 @@ function overLastAxis(node: NodeProto, constants: ConstantValues): boolean {
 function otherInput(node: NodeProto, tensor: string): string | undefined {
   if (node.input.length !== 2) return undefined;
   return node.input[0] === tensor ? node.input[1] : node.input[1] === tensor ? node.input[0] : undefined;
-}
-
-function isOp(node: NodeProto, opType: string): boolean {
-  return node.opType === opType && node.domain === '';
 }
 
 /** The values of a graph's constant tensors: its initializers and its Constant nodes' outputs. */

@@ -27,8 +27,9 @@ export interface GraphPreparation<S extends string | Uint8Array = string | Uint8
  * (fuseAttention) and its written-out layer norms into LayerNormalization (fuseLayerNorm), in memory:
  * the user's files are never written. With `fuseAttention: false` the graph runs as given; so it does
  * on any failure, with the reason kept, since the fusions only save time. The attention probe runs
- * the graph with its layer norms fused, so a norm the kernel could not run fails here, not in a job. `path` is the graph's file (its folder holds any external weights); `source` is that file or
- * bytes made from it (the file read, adapters merged in).
+ * the graph with its layer norms fused, so a norm the kernel could not run fails here, not in a job.
+ * `path` is the graph's file (its folder holds any external weights); `source` is that file or bytes
+ * made from it (the file read, adapters merged in).
  */
 export async function prepareGraph<S extends string | Uint8Array>(
   path: string,

@@ -19,7 +19,7 @@ export interface SessionOptions {
   splitRows?: boolean;
   /** load-model splits the UNet's rows when the UNet is 8 MiB to 1 GiB (default true; false never splits). */
   splitUnetRows?: boolean;
-  /** load-model fuses the UNet's attention blocks into MultiHeadAttention (default true; false runs the graph as exported). */
+  /** load-model fuses the UNet's attention into MultiHeadAttention and its written-out layer norms (prepareGraph; default true; false runs the graph as exported). */
   fuseAttention?: boolean;
 }
 

@@ -10,6 +10,7 @@ import {
   ValueInfoProtoSchema,
   type ModelProto,
 } from '../gen/onnx/onnx_pb';
+import { isOp } from '../onnx/graph-edges';
 import { serializeModel } from '../onnx/model-proto';
 import { probeValues } from '../onnx/probe-values';
 
@@ -35,7 +36,7 @@ export async function specialiseShapes(
 ): Promise<Uint8Array> {
   const graph = model.graph;
   if (!graph) throw new Error('the model has no graph');
-  const shapeNodes = graph.node.filter((n) => n.opType === 'Shape' && n.domain === '' && n.output.length === 1);
+  const shapeNodes = graph.node.filter((n) => isOp(n, 'Shape') && n.output.length === 1);
   const probeOutputs = [...new Set(shapeNodes.map((n) => n.output[0]!))];
   const values = await probeValues(model, feeds, probeOutputs, TensorProto_DataType.INT64, sessionExtra);
 
@@ -62,7 +63,7 @@ export async function specialiseShapes(
     graph: {
       ...graph,
       input: inputs,
-      node: graph.node.filter((n) => !(n.opType === 'Shape' && n.domain === '' && folded.has(n.output[0]!))),
+      node: graph.node.filter((n) => !(isOp(n, 'Shape') && folded.has(n.output[0]!))),
       initializer: [...graph.initializer, ...constants],
       // value_info recorded at export time may name dynamic sizes that are now fixed: ORT infers them again
       valueInfo: [],

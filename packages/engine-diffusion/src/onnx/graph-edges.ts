@@ -1,5 +1,10 @@
 import type { GraphProto, NodeProto } from './model-proto';
 
+/** True when `node` is the standard (ai.onnx) operator `opType`, not a contrib op of the same name. */
+export function isOp(node: NodeProto, opType: string): boolean {
+  return node.opType === opType && node.domain === '';
+}
+
 /** Who produces and who consumes each tensor of a graph (its top level; subgraphs are not looked into). */
 export class GraphEdges {
   private readonly producers = new Map<string, NodeProto>();
@@ -23,7 +28,7 @@ export class GraphEdges {
 
   producer(tensor: string, opType?: string): NodeProto | undefined {
     const node = this.producers.get(tensor);
-    return node && (opType === undefined || (node.opType === opType && node.domain === '')) ? node : undefined;
+    return node && (opType === undefined || isOp(node, opType)) ? node : undefined;
   }
 
   consumers(tensor: string): NodeProto[] {
@@ -35,10 +40,10 @@ export class GraphEdges {
    * count: they read the tensor's shape, not its values (exporters compute reshape targets from them).
    */
   soleConsumer(tensor: string, opType?: string): NodeProto | undefined {
-    const list = this.consumers(tensor).filter((n) => !(n.opType === 'Shape' && n.domain === ''));
+    const list = this.consumers(tensor).filter((n) => !isOp(n, 'Shape'));
     if (list.length !== 1 || this.outputs.has(tensor)) return undefined;
     const node = list[0]!;
-    return opType === undefined || (node.opType === opType && node.domain === '') ? node : undefined;
+    return opType === undefined || isOp(node, opType) ? node : undefined;
   }
 
   isInitializer(tensor: string): boolean {
